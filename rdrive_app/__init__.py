@@ -1,0 +1,1 @@
+"""rDrive: a private photo and video drive for two people."""

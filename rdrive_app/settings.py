@@ -1,0 +1,100 @@
+"""One Settings object, read from the environment (prefix ``RDRIVE_``).
+
+Everything configurable lives here so that a bad value stops start-up with one clear line
+instead of failing later in the middle of a request.
+"""
+
+from __future__ import annotations
+
+import secrets
+from enum import StrEnum
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Backend(StrEnum):
+    """Where media and metadata live."""
+
+    LOCAL = "local"
+    AWS = "aws"
+
+
+class SettingsError(ValueError):
+    """A setting has a value the app cannot start with."""
+
+
+class Settings(BaseSettings):
+    """The app's configuration; see the README's configuration table."""
+
+    model_config = SettingsConfigDict(env_prefix="RDRIVE_", extra="ignore", frozen=True)
+
+    backend: Backend = Backend.LOCAL
+    data_dir: Path = Path("./data")
+    bucket: str = "rdrive-media"
+    items_table: str = "rdrive-items"
+    users_table: str = "rdrive-users"
+    aws_region: str = "us-east-1"
+    jwt_secret: str | None = Field(default=None, repr=False)
+    token_lifetime_s: int = Field(default=7 * 24 * 3600, ge=60)
+    signed_url_lifetime_s: int = Field(default=3600, ge=10, le=7 * 24 * 3600)
+    max_users: int = Field(default=2, ge=1)
+    bcrypt_rounds: int = Field(default=12, ge=4, le=31)
+    api_url: str = "http://localhost:8000"
+    site_url: str = "http://localhost:3000"
+    max_upload_bytes: int = Field(default=50 * 1024**3, ge=1)
+    multipart_threshold_bytes: int = Field(default=64 * 1024**2, ge=5 * 1024**2)
+    max_pixels: int = Field(default=100_000_000, ge=1_000_000)
+    processing_timeout_s: float = Field(default=120.0, gt=0)
+    processing_workers: int = Field(default=2, ge=1, le=16)
+    trash_retention_days: int = Field(default=30, ge=1)
+    stale_upload_hours: float = Field(default=24.0, gt=0)
+    login_max_failures: int = Field(default=5, ge=1)
+    login_window_s: int = Field(default=15 * 60, ge=1)
+
+    @field_validator("jwt_secret")
+    @classmethod
+    def _secret_long_enough(cls, value: str | None) -> str | None:
+        if value is not None and len(value) < 32:
+            raise ValueError("must be at least 32 characters")
+        return value
+
+    @field_validator("api_url", "site_url")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must start with http:// or https://")
+        return value.rstrip("/")
+
+    def resolved_jwt_secret(self) -> str:
+        """The JWT key: from the environment, or generated once into the data dir (mode 0600)."""
+        if self.jwt_secret:
+            return self.jwt_secret
+        path = self.data_dir / "jwt_secret"
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix(".tmp")
+            tmp.write_text(secrets.token_urlsafe(48))
+            tmp.chmod(0o600)
+            tmp.replace(path)
+        return path.read_text().strip()
+
+
+def load_settings() -> Settings:
+    """Read settings from the environment; a bad value raises SettingsError with one clear line."""
+    try:
+        return Settings()
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"RDRIVE_{'_'.join(str(p) for p in err['loc']).upper()}: {err['msg']}"
+            for err in exc.errors()
+        )
+        raise SettingsError(f"bad setting: {problems}") from None
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings (cached; tests build their own Settings objects)."""
+    return load_settings()

@@ -1,0 +1,196 @@
+"""The two storage contracts every backend fulfils (local disk + SQLite, S3 + DynamoDB).
+
+Services only ever see these protocols, so the same use-case code runs on a laptop and on AWS.
+One contract test suite (tests/contract/) runs unchanged against both backends.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from typing import BinaryIO, Protocol, runtime_checkable
+
+from rdrive_app.domain import Folder, Kind, MediaItem, User
+
+
+class SortOrder(StrEnum):
+    """How a folder's items are listed."""
+
+    NAME = "name"  # A → Z
+    TAKEN = "taken"  # newest first; falls back to the upload date
+    UPLOADED = "uploaded"  # newest first
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """One page of a listing; pass ``next_cursor`` back to get the next one (None = last)."""
+
+    items: list[MediaItem]
+    next_cursor: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class UploadedPart:
+    """A part of a multipart upload that storage already holds."""
+
+    number: int
+    etag: str
+    size: int
+
+
+@runtime_checkable
+class BlobStore(Protocol):
+    """Bytes by immutable key (``originals/<id>``, ``thumbs/<id>/<size>.webp``)."""
+
+    def put(self, key: str, data: bytes | BinaryIO, content_type: str) -> None:
+        """Store bytes (derived files, small uploads); atomic: readers never see half a file."""
+
+    def read_range(self, key: str, start: int, length: int) -> bytes:
+        """Up to ``length`` bytes from ``start`` (fewer at the end). Raises NotFound."""
+
+    def iter_chunks(self, key: str, chunk_size: int = 1024 * 1024) -> Iterator[bytes]:
+        """Stream the whole blob without holding it in memory. Raises NotFound."""
+
+    def size(self, key: str) -> int | None:
+        """The blob's size, or None when it does not exist."""
+
+    def delete(self, key: str) -> None:
+        """Remove the blob; a missing blob is not an error."""
+
+    def delete_prefix(self, prefix: str) -> None:
+        """Remove every blob whose key starts with ``prefix`` (an item's thumbnails)."""
+
+    def list_keys(self, prefix: str) -> Iterator[str]:
+        """Every key under ``prefix`` (for the reconciler)."""
+
+    def signed_get_url(
+        self,
+        key: str,
+        *,
+        expires_in: int,
+        content_type: str | None = None,
+        download_name: str | None = None,
+    ) -> str:
+        """A URL anyone holding it can GET until it expires; Range works.
+
+        ``download_name`` makes it an attachment with that (UTF-8) file name.
+        """
+
+    def signed_put_url(self, key: str, *, expires_in: int, content_type: str) -> str:
+        """A URL the browser PUTs the whole file to."""
+
+    def create_multipart(self, key: str, content_type: str) -> str:
+        """Start a multipart upload; returns its upload id."""
+
+    def signed_part_url(
+        self, key: str, upload_id: str, part_number: int, *, expires_in: int
+    ) -> str:
+        """A URL the browser PUTs one part to; the response's ETag header names the part."""
+
+    def list_parts(self, key: str, upload_id: str) -> list[UploadedPart]:
+        """The parts storage already holds (to resume). Raises NotFound for an unknown upload."""
+
+    def complete_multipart(self, key: str, upload_id: str, parts: list[tuple[int, str]]) -> None:
+        """Join the parts (number, etag) in order into the blob. Raises InvalidInput on a
+        missing or wrong part, NotFound for an unknown upload."""
+
+    def abort_multipart(self, key: str, upload_id: str) -> None:
+        """Drop an unfinished upload and its parts; unknown uploads are ignored."""
+
+
+@runtime_checkable
+class Catalog(Protocol):
+    """Metadata: folders, items (with trash) and users.
+
+    Names are unique within a folder across files and folders; every write that could clash is
+    conditional, so a clash raises Conflict and nothing is ever overwritten.
+    """
+
+    # folders
+    def create_folder(self, path: str) -> Folder:
+        """Create one folder. Conflict if the name is taken; NotFound if the parent is missing."""
+
+    def get_folder(self, path: str) -> Folder:
+        """The folder at ``path`` ('/' always exists). Raises NotFound."""
+
+    def list_folders(self, parent: str) -> list[Folder]:
+        """Direct subfolders of ``parent``, by name. Raises NotFound for a missing parent."""
+
+    def move_folder(self, path: str, new_path: str) -> Folder:
+        """Rename or move a folder with everything in it (metadata only).
+
+        Conflict if ``new_path`` is taken; InvalidInput when moving into itself or the root.
+        """
+
+    def delete_folder(self, path: str) -> None:
+        """Remove an empty folder. Conflict when it still holds folders or items."""
+
+    # items
+    def add_item(self, item: MediaItem) -> MediaItem:
+        """Insert a new item. Conflict if its name is taken in its folder."""
+
+    def get_item(self, item_id: str) -> MediaItem:
+        """One item by id, trashed ones included. Raises NotFound."""
+
+    def update_item(self, item_id: str, **fields: object) -> MediaItem:
+        """Change fields other than id, folder and name (status, metadata). Raises NotFound."""
+
+    def rename_item(self, item_id: str, folder: str, name: str) -> MediaItem:
+        """Move and/or rename in one conditional write. Conflict on a clash, NotFound for a
+        missing item or target folder."""
+
+    def list_items(
+        self,
+        folder: str,
+        *,
+        kind: Kind | None = None,
+        sort: SortOrder = SortOrder.NAME,
+        limit: int = 100,
+        cursor: str | None = None,
+    ) -> Page:
+        """A page of a folder's (untrashed) items. A bad cursor raises InvalidInput."""
+
+    def name_taken(self, folder: str, name: str) -> bool:
+        """Whether a file or folder called ``name`` exists in ``folder``."""
+
+    def trash_item(self, item_id: str) -> MediaItem:
+        """Move an item to the trash (frees its name). Raises NotFound."""
+
+    def restore_item(self, item_id: str, name: str | None = None) -> MediaItem:
+        """Put a trashed item back in its folder, under ``name`` if given.
+
+        Conflict if the name is taken; NotFound if the item or its folder is gone.
+        """
+
+    def list_trash(self, *, limit: int = 100, cursor: str | None = None) -> Page:
+        """Trashed items, most recently deleted first."""
+
+    def purge_item(self, item_id: str) -> None:
+        """Forget an item's record for good (the service deletes its blobs)."""
+
+    def items_with_status(self, status: str, *, older_than: datetime | None = None) -> list[MediaItem]:
+        """Items in a status (recovery, sweeping); ``older_than`` compares their uploaded_at."""
+
+    def find_by_sha256(self, sha256: str) -> list[MediaItem]:
+        """Untrashed items whose original has this sha256 (duplicate detection)."""
+
+    def count(self) -> tuple[int, int]:
+        """(items, folders), for `rdrive info`."""
+
+    # users
+    def add_user(self, user: User) -> User:
+        """Create an account. Conflict if the name exists."""
+
+    def get_user(self, name: str) -> User | None:
+        """The account, or None."""
+
+    def list_users(self) -> list[User]:
+        """Every account, by name."""
+
+    def set_password(self, name: str, password_hash: str) -> User:
+        """Change the hash and bump the token version (signs out older tokens). NotFound."""
+
+    def remove_user(self, name: str) -> None:
+        """Delete an account. NotFound if missing."""
