@@ -1,0 +1,64 @@
+# rDrive: `make run` starts the app on the embedded default (local disk + SQLite);
+# `make test` installs what the tests need and runs every test, browser tests included.
+SHELL := /bin/bash
+.DEFAULT_GOAL := run
+
+VENV        := .venv
+BIN         := $(CURDIR)/$(VENV)/bin
+TOOLS       := $(CURDIR)/.tools
+BUN         := $(TOOLS)/node_modules/.bin/bun
+BUN_VERSION := 1.4.5
+PYTHON      ?= python3
+
+export PATH := $(TOOLS)/node_modules/.bin:$(BIN):$(PATH)
+export REFLEX_USE_SYSTEM_BUN := 1
+export REFLEX_TELEMETRY_ENABLED := false
+export RDRIVE_DATA_DIR ?= $(CURDIR)/data
+PYTEST_WORKERS ?= 2
+
+.PHONY: run test lint bench deps dev-deps bun chromium clean help
+
+help:
+	@echo "make run    - set up and start rDrive on http://localhost:3000 (local disk + SQLite)"
+	@echo "make test   - set up and run every test (unit, contract, API, browser)"
+	@echo "make lint   - ruff"
+	@echo "make bench  - benchmarks (ratios against a baseline in the same run)"
+
+$(VENV)/.installed: requirements.txt pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --disable-pip-version-check --upgrade pip
+	$(BIN)/python -m pip install -q --disable-pip-version-check -r requirements.txt
+	$(BIN)/python -m pip install -q --disable-pip-version-check --no-deps -e .
+	touch $@
+
+$(VENV)/.dev-installed: $(VENV)/.installed requirements-dev.txt
+	$(BIN)/python -m pip install -q --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+$(BUN):
+	npm install --prefix $(TOOLS) --no-audit --no-fund --loglevel=error bun@$(BUN_VERSION)
+
+deps: $(VENV)/.installed $(BUN)
+dev-deps: $(VENV)/.dev-installed $(BUN)
+
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "installing Chromium for the browser tests (apt-get)"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+run: deps
+	@mkdir -p "$(RDRIVE_DATA_DIR)"
+	@$(BIN)/rdrive users ensure-first
+	$(BIN)/reflex run
+
+test: dev-deps chromium
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadgroup -q
+
+lint: dev-deps
+	$(BIN)/ruff check .
+
+bench: dev-deps
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf .web .states tests/screenshots

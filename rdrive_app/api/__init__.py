@@ -1,0 +1,43 @@
+"""The HTTP API: ``create_api()`` builds it; Reflex mounts it, uvicorn can run it alone.
+
+    uvicorn --factory rdrive_app.api:create_api
+"""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from rdrive_app.api.errors import install_error_handlers
+from rdrive_app.api.routes import auth, folders
+from rdrive_app.services.container import Services, get_services
+
+
+def create_api(services: Services | None = None) -> FastAPI:
+    """The FastAPI app over ``services`` (default: built from the environment)."""
+    services = services or get_services()
+    app = FastAPI(
+        title="rDrive",
+        version="0.1.0",
+        description="A private photo and video drive for two people.",
+        openapi_url="/api/openapi.json",
+        docs_url="/api/docs",
+        redoc_url=None,
+    )
+    app.state.services = services
+    install_error_handlers(app)
+    app.include_router(auth.router)
+    app.include_router(folders.router)
+    blobs = services.storage.blobs
+    if _is_local(blobs):
+        from rdrive_app.api.signed_files import signed_files_router
+
+        app.include_router(
+            signed_files_router(blobs, max_bytes=services.settings.max_upload_bytes)
+        )
+    return app
+
+
+def _is_local(blobs: object) -> bool:
+    from rdrive_app.storage.local_blobs import LocalBlobStore
+
+    return isinstance(blobs, LocalBlobStore)

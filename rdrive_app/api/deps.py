@@ -1,0 +1,41 @@
+"""FastAPI dependencies: the services and the signed-in user, so no route can forget to check."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from anyio import to_thread
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from rdrive_app.domain import User
+from rdrive_app.errors import NotAuthenticated
+from rdrive_app.services.container import Services
+
+_bearer = HTTPBearer(auto_error=False, description="The access_token from POST /api/auth/login")
+
+
+def get_services(request: Request) -> Services:
+    """The services the app was created with."""
+    return request.app.state.services
+
+
+ServicesDep = Annotated[Services, Depends(get_services)]
+
+
+async def current_user(
+    services: ServicesDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> User:
+    """The account behind the bearer token; 401 for a missing, forged, expired or revoked one."""
+    if credentials is None or credentials.scheme.lower() != "bearer":
+        raise NotAuthenticated("sign in first: send 'Authorization: Bearer <token>'")
+    return await to_thread.run_sync(services.accounts.user_for_token, credentials.credentials)
+
+
+CurrentUser = Annotated[User, Depends(current_user)]
+
+
+def client_address(request: Request) -> str:
+    """The caller's address, for sign-in throttling."""
+    return request.client.host if request.client else "unknown"

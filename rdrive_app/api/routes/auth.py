@@ -1,0 +1,34 @@
+"""Sign-in and "who am I"."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from anyio import to_thread
+from fastapi import APIRouter, Depends
+
+from rdrive_app.api.deps import CurrentUser, ServicesDep, client_address
+from rdrive_app.api.schemas import ErrorOut, LoginIn, MeOut, TokenOut
+
+router = APIRouter(prefix="/api", tags=["auth"])
+
+
+@router.post(
+    "/auth/login",
+    response_model=TokenOut,
+    responses={401: {"model": ErrorOut}, 429: {"model": ErrorOut}},
+)
+async def login(
+    body: LoginIn, services: ServicesDep, client: Annotated[str, Depends(client_address)]
+) -> TokenOut:
+    """Exchange a name and password for a bearer token."""
+    session = await to_thread.run_sync(
+        services.accounts.sign_in, body.username, body.password, client
+    )
+    return TokenOut(access_token=session.token, expires_in=session.expires_in)
+
+
+@router.get("/me", response_model=MeOut, responses={401: {"model": ErrorOut}})
+async def me(user: CurrentUser) -> MeOut:
+    """The signed-in account."""
+    return MeOut.of(user)

@@ -1,0 +1,35 @@
+"""Folders: list the subfolders of one, create one."""
+
+from __future__ import annotations
+
+from anyio import to_thread
+from fastapi import APIRouter, Query
+
+from rdrive_app.api.deps import CurrentUser, ServicesDep
+from rdrive_app.api.schemas import ErrorOut, FolderIn, FolderListOut, FolderOut
+from rdrive_app.domain import normalize_folder
+
+router = APIRouter(prefix="/api", tags=["folders"])
+_errors = {400: {"model": ErrorOut}, 401: {"model": ErrorOut}, 404: {"model": ErrorOut}}
+
+
+@router.get("/folders", response_model=FolderListOut, responses=_errors)
+async def list_folders(
+    user: CurrentUser, services: ServicesDep, path: str = Query("/", max_length=4096)
+) -> FolderListOut:
+    """The subfolders of ``path``."""
+    clean = normalize_folder(path)
+    folders = await to_thread.run_sync(services.library.list_folders, clean)
+    return FolderListOut(path=clean, folders=[FolderOut.of(f) for f in folders])
+
+
+@router.post(
+    "/folders",
+    response_model=FolderOut,
+    status_code=201,
+    responses={**_errors, 409: {"model": ErrorOut}},
+)
+async def create_folder(body: FolderIn, user: CurrentUser, services: ServicesDep) -> FolderOut:
+    """Create a folder inside an existing one (empty folders persist)."""
+    folder = await to_thread.run_sync(services.library.create_folder, body.path)
+    return FolderOut.of(folder)

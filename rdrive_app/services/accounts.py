@@ -1,0 +1,115 @@
+"""Accounts and sessions: the two-user rule, sign-in with throttling, who a token belongs to.
+
+Everything here is synchronous and some of it is slow on purpose (bcrypt): callers on an
+event loop run it in a thread (``anyio.to_thread`` / ``asyncio.to_thread``).
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+
+from rdrive_app.auth.passwords import dummy_hash, hash_password, verify_password
+from rdrive_app.auth.throttle import LoginThrottle
+from rdrive_app.auth.tokens import decode_token, issue_token
+from rdrive_app.domain import User, validate_username
+from rdrive_app.errors import InvalidInput, LimitReached, NotAuthenticated, NotFound
+from rdrive_app.settings import Settings
+from rdrive_app.storage.protocols import Catalog
+
+WRONG_CREDENTIALS = "Wrong username or password"
+
+
+@dataclass(frozen=True, slots=True)
+class Session:
+    """A signed-in session: the token and how long it lives."""
+
+    token: str
+    username: str
+    expires_in: int
+
+
+class AccountService:
+    """Creates accounts, signs people in and turns tokens back into users."""
+
+    def __init__(self, catalog: Catalog, settings: Settings) -> None:
+        self._catalog = catalog
+        self._settings = settings
+        self._secret = settings.resolved_jwt_secret()
+        self._throttle = LoginThrottle(settings.login_max_failures, settings.login_window_s)
+
+    # accounts
+    def add_user(self, name: str, password: str) -> User:
+        """Create an account; refused past ``max_users`` or for a taken name."""
+        name = validate_username(name)
+        if len(self._catalog.list_users()) >= self._settings.max_users:
+            raise LimitReached(
+                f"rDrive allows at most {self._settings.max_users} accounts; remove one first"
+            )
+        password_hash = hash_password(password, self._settings.bcrypt_rounds)
+        return self._catalog.add_user(User(name=name, password_hash=password_hash))
+
+    def ensure_first_user(self, name: str = "admin") -> tuple[str, str] | None:
+        """When there is no account yet, create one and return (name, password) to print once."""
+        if self._catalog.list_users():
+            return None
+        password = secrets.token_urlsafe(12)
+        self.add_user(name, password)
+        return name, password
+
+    def change_password(self, name: str, password: str) -> User:
+        """Set a new password; every token issued before it stops working."""
+        self._require_user(name)
+        return self._catalog.set_password(
+            name, hash_password(password, self._settings.bcrypt_rounds)
+        )
+
+    def remove_user(self, name: str) -> None:
+        self._require_user(name)
+        self._catalog.remove_user(name)
+
+    def list_users(self) -> list[User]:
+        return self._catalog.list_users()
+
+    def _require_user(self, name: str) -> User:
+        user = self._catalog.get_user(name) if isinstance(name, str) else None
+        if user is None:
+            raise NotFound(f"no account named {name!r}")
+        return user
+
+    # sessions
+    def sign_in(self, name: object, password: object, client: str = "unknown") -> Session:
+        """Check a name and password and issue a token.
+
+        Unknown names are checked against a dummy hash so that they take as long as a wrong
+        password; after too many failures per name or per address, TooManyAttempts.
+        """
+        if not isinstance(name, str) or not isinstance(password, str):
+            raise InvalidInput("username and password must be text")
+        keys = (f"name:{name.strip().casefold()}", f"addr:{client}")
+        self._throttle.check(*keys)
+        user = self._catalog.get_user(name.strip()) if name.strip() else None
+        if user is None:
+            verify_password(password, dummy_hash(self._settings.bcrypt_rounds))
+            ok = False
+        else:
+            ok = verify_password(password, user.password_hash)
+        if not ok or user is None:
+            self._throttle.record_failure(*keys)
+            raise NotAuthenticated(WRONG_CREDENTIALS)
+        self._throttle.reset(keys[0])
+        token = issue_token(
+            user.name, user.token_version, self._secret, self._settings.token_lifetime_s
+        )
+        return Session(token, user.name, self._settings.token_lifetime_s)
+
+    def user_for_token(self, token: object) -> User:
+        """The account a token belongs to, checked against the catalog every time.
+
+        A removed account or a token from before a password change is refused.
+        """
+        claims = decode_token(token, self._secret)
+        user = self._catalog.get_user(claims.username)
+        if user is None or user.token_version != claims.version:
+            raise NotAuthenticated("your session is no longer valid; sign in again")
+        return user

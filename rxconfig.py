@@ -1,0 +1,18 @@
+"""Reflex configuration: telemetry off, URLs from the environment (see README)."""
+
+import os
+
+import reflex as rx
+from reflex.plugins.sitemap import SitemapPlugin
+
+_site_url = os.environ.get("RDRIVE_SITE_URL", "http://localhost:3000").rstrip("/")
+
+config = rx.Config(
+    app_name="rdrive_app",
+    telemetry_enabled=False,
+    api_url=os.environ.get("REFLEX_API_URL", os.environ.get("RDRIVE_API_URL", "http://localhost:8000")),
+    deploy_url=_site_url,
+    cors_allowed_origins=[_site_url],
+    show_built_with_reflex=False,
+    disable_plugins=[SitemapPlugin],
+)

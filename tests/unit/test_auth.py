@@ -1,0 +1,79 @@
+"""Passwords, tokens and throttling, without any storage."""
+
+import time
+
+import jwt
+import pytest
+
+from rdrive_app.auth.passwords import hash_password, verify_password
+from rdrive_app.auth.throttle import LoginThrottle
+from rdrive_app.auth.tokens import decode_token, issue_token
+from rdrive_app.errors import InvalidInput, NotAuthenticated, TooManyAttempts
+
+SECRET = "s" * 40
+
+
+def test_password_round_trip_and_wrong_password():
+    hashed = hash_password("correct horse", rounds=4)
+    assert hashed.startswith("$2b$04$")
+    assert verify_password("correct horse", hashed)
+    assert not verify_password("correct hors", hashed)
+
+
+def test_password_over_72_bytes_is_refused_not_truncated():
+    with pytest.raises(InvalidInput, match="72 bytes"):
+        hash_password("a" * 73, rounds=4)
+    hashed = hash_password("a" * 72, rounds=4)
+    assert not verify_password("a" * 72 + "b", hashed)
+
+
+def test_short_password_is_refused():
+    with pytest.raises(InvalidInput, match="at least"):
+        hash_password("short", rounds=4)
+
+
+def test_token_round_trip():
+    claims = decode_token(issue_token("alice", 3, SECRET, 60), SECRET)
+    assert (claims.username, claims.version) == ("alice", 3)
+    assert claims.expires_at - claims.issued_at == 60
+
+
+def _forge(claims: dict, key: str = SECRET, alg: str = "HS256") -> str:
+    return jwt.encode(claims, key, algorithm=alg)
+
+
+@pytest.mark.parametrize(
+    "token",
+    [
+        "",
+        None,
+        "garbage",
+        "a.b.c",
+        _forge({"sub": "alice", "ver": 1, "iat": 0, "exp": 1}),  # expired
+        _forge({"sub": "alice", "ver": 1, "iat": int(time.time()), "exp": 2**33}, key="x" * 40),
+        _forge({"sub": "alice", "ver": 1, "iat": int(time.time()), "exp": 2**33}, alg="HS512"),
+        _forge({"sub": "alice", "ver": 1, "exp": 2**33}),  # no iat
+        _forge({"ver": 1, "iat": int(time.time()), "exp": 2**33}),  # no sub
+        _forge({"sub": "alice", "iat": int(time.time()), "exp": 2**33}),  # no version
+        _forge({"sub": "alice", "ver": "1", "iat": int(time.time()), "exp": 2**33}),
+        jwt.encode({"sub": "alice", "ver": 1, "iat": int(time.time()), "exp": 2**33}, None,
+                   algorithm="none"),
+    ],
+)
+def test_bad_tokens_are_refused(token):
+    with pytest.raises(NotAuthenticated):
+        decode_token(token, SECRET)
+
+
+def test_throttle_locks_after_max_failures_and_tells_when():
+    now = [1000.0]
+    throttle = LoginThrottle(max_failures=5, window_s=900, clock=lambda: now[0])
+    for _ in range(5):
+        throttle.check("name:bob")
+        throttle.record_failure("name:bob")
+    with pytest.raises(TooManyAttempts) as err:
+        throttle.check("name:bob", "addr:1.2.3.4")
+    assert 890 <= err.value.retry_after <= 900
+    throttle.check("name:alice")
+    now[0] += 901
+    throttle.check("name:bob")
