@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from rdrive_app.domain import ROOT, Folder, join_path, normalize_folder, split_path, validate_name
-from rdrive_app.errors import NotFound
+from rdrive_app.errors import InvalidInput
 from rdrive_app.storage.protocols import Catalog
 
 
@@ -25,7 +25,7 @@ class LibraryService:
         """Create a folder inside an existing one; Conflict when the name is taken."""
         clean = normalize_folder(path)
         if clean == ROOT:
-            raise NotFound("the root folder always exists")
+            raise InvalidInput("the root folder exists already")
         parent, _ = split_path(clean)
         self._catalog.get_folder(parent)
         return self._catalog.create_folder(clean)
