@@ -1,0 +1,119 @@
+"""Storage: where bytes (BlobStore) and metadata (Catalog) live, chosen by settings.backend.
+
+``build_storage`` is the one place that knows the concrete classes; everything else sees the
+protocols. Nothing here imports reflex.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from dataclasses import dataclass
+
+from rdrive_app.settings import Backend, Settings
+from rdrive_app.storage.protocols import BlobStore, Catalog
+
+LOCAL_URL_KEY_LABEL = b"rdrive/local-signed-urls/v1"
+
+
+@dataclass
+class Storage:
+    """The two stores a deployment uses."""
+
+    blobs: BlobStore
+    catalog: Catalog
+
+
+def local_signing_key(settings: Settings) -> bytes:
+    """The local store's URL key: derived from the JWT secret with its own label, so a
+    signed-URL signature can never stand in for a token signature or the other way round."""
+    return hmac.new(
+        settings.resolved_jwt_secret().encode(), LOCAL_URL_KEY_LABEL, hashlib.sha256
+    ).digest()
+
+
+def build_storage(settings: Settings) -> Storage:
+    """The stores for ``settings.backend`` (AWS resources must already exist)."""
+    if settings.backend is Backend.LOCAL:
+        from rdrive_app.storage.local_blobs import LocalBlobStore
+        from rdrive_app.storage.sqlite_catalog import SQLiteCatalog
+
+        blobs = LocalBlobStore(
+            settings.data_dir / "blobs", settings.api_url, local_signing_key(settings)
+        )
+        return Storage(blobs=blobs, catalog=SQLiteCatalog(settings.data_dir / "catalog.sqlite3"))
+
+    from rdrive_app.storage.dynamo_catalog import DynamoCatalog
+    from rdrive_app.storage.dynamo_models import models_for
+    from rdrive_app.storage.s3_blobs import S3BlobStore
+
+    models = models_for(settings.items_table, settings.users_table, settings.aws_region)
+    return Storage(
+        blobs=S3BlobStore(settings.bucket, settings.aws_region),
+        catalog=DynamoCatalog(models),
+    )
+
+
+def ensure_aws_resources(settings: Settings) -> None:
+    """Create the bucket and tables if missing (moto in tests, `make run` against moto).
+
+    On real AWS the CDK stack owns these; this mirrors its settings that matter to the app:
+    private bucket, CORS for browser uploads exposing ETag, incomplete multipart uploads
+    aborted after a day, on-demand tables.
+    """
+    from botocore.exceptions import ClientError
+
+    from rdrive_app.storage.dynamo_models import models_for
+    from rdrive_app.storage.s3_blobs import s3_client
+
+    s3 = s3_client(settings.aws_region)
+    bucket = settings.bucket
+    try:
+        s3.head_bucket(Bucket=bucket)
+    except ClientError:
+        if settings.aws_region == "us-east-1":
+            s3.create_bucket(Bucket=bucket)
+        else:
+            s3.create_bucket(
+                Bucket=bucket,
+                CreateBucketConfiguration={"LocationConstraint": settings.aws_region},
+            )
+    s3.put_public_access_block(
+        Bucket=bucket,
+        PublicAccessBlockConfiguration={
+            "BlockPublicAcls": True,
+            "IgnorePublicAcls": True,
+            "BlockPublicPolicy": True,
+            "RestrictPublicBuckets": True,
+        },
+    )
+    s3.put_bucket_cors(
+        Bucket=bucket,
+        CORSConfiguration={
+            "CORSRules": [
+                {
+                    "AllowedOrigins": [settings.site_url],
+                    "AllowedMethods": ["GET", "PUT", "HEAD"],
+                    "AllowedHeaders": ["*"],
+                    "ExposeHeaders": ["ETag"],
+                    "MaxAgeSeconds": 3600,
+                }
+            ]
+        },
+    )
+    s3.put_bucket_lifecycle_configuration(
+        Bucket=bucket,
+        LifecycleConfiguration={
+            "Rules": [
+                {
+                    "ID": "abort-incomplete-uploads",
+                    "Status": "Enabled",
+                    "Filter": {"Prefix": ""},
+                    "AbortIncompleteMultipartUpload": {"DaysAfterInitiation": 1},
+                }
+            ]
+        },
+    )
+    models = models_for(settings.items_table, settings.users_table, settings.aws_region)
+    for model in (models.items, models.users):
+        model.create_table(wait=True)

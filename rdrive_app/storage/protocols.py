@@ -170,7 +170,9 @@ class Catalog(Protocol):
     def purge_item(self, item_id: str) -> None:
         """Forget an item's record for good (the service deletes its blobs)."""
 
-    def items_with_status(self, status: str, *, older_than: datetime | None = None) -> list[MediaItem]:
+    def items_with_status(
+        self, status: str, *, older_than: datetime | None = None
+    ) -> list[MediaItem]:
         """Items in a status (recovery, sweeping); ``older_than`` compares their uploaded_at."""
 
     def find_by_sha256(self, sha256: str) -> list[MediaItem]:

@@ -1,0 +1,172 @@
+"""The local store's signed file routes: what S3 presigned URLs do on AWS.
+
+GET serves a blob with HTTP Range (so videos seek), streaming 1 MiB at a time; PUT receives a
+whole file or one multipart part straight from the browser. Only a valid signature lets a request
+through, and it allows exactly the operation and key it was made for. Nothing a browser could run
+(HTML, SVG, anything not a plain image or video) is ever served inline.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import time
+from collections.abc import Iterator
+from typing import BinaryIO
+
+from fastapi import APIRouter, HTTPException, Request, Response
+from fastapi.responses import StreamingResponse
+from starlette.background import BackgroundTask
+from starlette.concurrency import run_in_threadpool
+
+from rdrive_app.errors import InvalidInput, NotFound, TooLarge
+from rdrive_app.storage.content_headers import serving_headers
+from rdrive_app.storage.local_blobs import CHUNK, AtomicWriter, LocalBlobStore
+from rdrive_app.storage.signing import InvalidSignature, Operation, SignedRequest
+
+_RANGE_RE = re.compile(r"bytes=(\d*)-(\d*)", re.ASCII | re.IGNORECASE)
+MAX_CACHE_SECONDS = 3600
+
+
+class RangeNotSatisfiable(Exception):
+    """The Range header asks for bytes past the end (HTTP 416)."""
+
+
+def parse_range(header: str | None, size: int) -> tuple[int, int] | None:
+    """(start, end exclusive) of a single byte range, or None to send the whole file.
+
+    Malformed and multi-range headers are ignored (RFC 9110 allows that); a range that starts
+    past the end raises RangeNotSatisfiable.
+    """
+    if not header:
+        return None
+    m = _RANGE_RE.fullmatch(header.strip())
+    if not m or (not m.group(1) and not m.group(2)):
+        return None
+    first, last = m.group(1), m.group(2)
+    if not first:  # suffix range: the last N bytes
+        n = int(last)
+        if n == 0 or size == 0:
+            raise RangeNotSatisfiable
+        return max(0, size - n), size
+    start = int(first)
+    end = int(last) if last else size - 1
+    if end < start:
+        return None
+    if start >= size:
+        raise RangeNotSatisfiable
+    return start, min(end, size - 1) + 1
+
+
+def _read_span(f: BinaryIO, start: int, end: int) -> Iterator[bytes]:
+    with f:
+        f.seek(start)
+        remaining = end - start
+        while remaining > 0:
+            chunk = f.read(min(CHUNK, remaining))
+            if not chunk:
+                return
+            remaining -= len(chunk)
+            yield chunk
+
+
+def _verify(
+    store: LocalBlobStore, key: str, request: Request, ops: tuple[Operation, ...]
+) -> SignedRequest:
+    try:
+        return store.verify(key, dict(request.query_params), ops)
+    except InvalidSignature as exc:
+        raise HTTPException(status_code=403, detail=str(exc)) from None
+
+
+def signed_files_router(store: LocalBlobStore, *, max_bytes: int | None = None) -> APIRouter:
+    """Routes GET/HEAD/PUT /api/files/{key} for ``store``; PUT bodies over ``max_bytes`` → 413.
+
+    Cross-origin PUTs need the app's CORS middleware (preflight); these responses list ETag in
+    Access-Control-Expose-Headers so the browser can read a part's ETag.
+    """
+    router = APIRouter()
+
+    @router.api_route("/api/files/{key:path}", methods=["GET", "HEAD"], include_in_schema=False)
+    def get_file(key: str, request: Request) -> Response:
+        signed = _verify(store, key, request, ("get",))
+        try:
+            f = store.open_blob(key)
+        except (NotFound, InvalidInput):
+            raise HTTPException(status_code=404, detail="no such file") from None
+        size = os.fstat(f.fileno()).st_size
+        content_type, disposition = serving_headers(
+            signed.content_type, signed.download_name, key.rsplit("/", 1)[-1]
+        )
+        max_age = max(0, min(MAX_CACHE_SECONDS, signed.expires - int(time.time())))
+        headers = {
+            "Accept-Ranges": "bytes",
+            "Content-Disposition": disposition,
+            "X-Content-Type-Options": "nosniff",
+            "Cache-Control": f"private, max-age={max_age}",
+        }
+        try:
+            span = parse_range(request.headers.get("range"), size)
+        except RangeNotSatisfiable:
+            f.close()
+            raise HTTPException(
+                status_code=416,
+                detail="the requested range is past the end of the file",
+                headers={"Content-Range": f"bytes */{size}"},
+            ) from None
+        status = 200
+        start, end = 0, size
+        if span is not None:
+            status, (start, end) = 206, span
+            headers["Content-Range"] = f"bytes {start}-{end - 1}/{size}"
+        headers["Content-Length"] = str(end - start)
+        if request.method == "HEAD":
+            f.close()
+            return Response(status_code=status, headers=headers, media_type=content_type)
+        return StreamingResponse(
+            _read_span(f, start, end),
+            status_code=status,
+            headers=headers,
+            media_type=content_type,
+            background=BackgroundTask(f.close),
+        )
+
+    @router.put("/api/files/{key:path}", include_in_schema=False)
+    async def put_file(key: str, request: Request) -> Response:
+        signed = _verify(store, key, request, ("put", "part"))
+        if signed.op == "put" and request.headers.get("content-type") != signed.content_type:
+            raise HTTPException(
+                status_code=403,
+                detail="the Content-Type header must be the one this URL was signed for",
+            )
+        declared = request.headers.get("content-length", "")
+        if max_bytes is not None and declared.isdigit() and int(declared) > max_bytes:
+            raise HTTPException(status_code=413, detail=f"larger than {max_bytes} bytes")
+        try:
+            writer = await run_in_threadpool(_open_writer, store, signed, max_bytes)
+            with writer:
+                async for chunk in request.stream():
+                    if chunk:
+                        await run_in_threadpool(writer.write, chunk)
+                await run_in_threadpool(writer.commit)
+        except TooLarge as exc:
+            raise HTTPException(status_code=413, detail=exc.detail) from None
+        except NotFound as exc:
+            raise HTTPException(status_code=404, detail=exc.detail) from None
+        except InvalidInput as exc:
+            raise HTTPException(status_code=400, detail=exc.detail) from None
+        return Response(
+            status_code=200,
+            headers={"ETag": f'"{writer.etag}"', "Access-Control-Expose-Headers": "ETag"},
+        )
+
+    return router
+
+
+def _open_writer(
+    store: LocalBlobStore, signed: SignedRequest, max_bytes: int | None
+) -> AtomicWriter:
+    if signed.op == "part":
+        assert signed.upload_id is not None and signed.part_number is not None
+        return store.part_writer(signed.key, signed.upload_id, signed.part_number, limit=max_bytes)
+    return store.object_writer(signed.key, limit=max_bytes)

@@ -1,0 +1,188 @@
+"""pynamodb models for the items and users tables, built per configuration.
+
+Table names come from settings, so the model classes are made by ``make_models`` rather than at
+import time. ``table_schemas`` describes the keys and indexes in plain data: the CDK stack reads
+it, so the tables it creates and the tables the app queries have one source of truth.
+
+Items table (the seed's design): partition key ``folder`` (the folder path), sort key ``name``.
+
+- A folder ``/a/b`` is a marker record ``("/a", "b", kind="folder")`` in its parent's partition:
+  empty folders persist, and a file and a folder can never share a name.
+- Trashed items live in partition ``#trash`` under their id and remember ``orig_folder`` and
+  ``orig_name``; no user folder can be called ``#trash`` because folder paths start with '/'.
+- Local secondary indexes give every listing order within a folder; the date keys are only on
+  items, so folder markers never show up in those indexes.
+- Global secondary indexes find an item by id, duplicates by sha256, work by status, and the
+  trash by deletion date.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from pynamodb.attributes import NumberAttribute, UnicodeAttribute
+from pynamodb.connection import Connection
+from pynamodb.indexes import (
+    AllProjection,
+    GlobalSecondaryIndex,
+    KeysOnlyProjection,
+    LocalSecondaryIndex,
+)
+from pynamodb.models import Model
+
+BILLING_MODE = "PAY_PER_REQUEST"
+
+
+@dataclass(frozen=True)
+class Models:
+    """The model classes of one configuration, plus where they live."""
+
+    items: Any  # a pynamodb Model subclass (built at run time, hence Any)
+    users: Any
+    region: str
+    connection: Connection  # for transactions (pynamodb 6 needs one passed explicitly)
+
+
+def _lsi(index_name: str, sort_key: str) -> LocalSecondaryIndex[Any]:
+    meta = type("Meta", (), {"index_name": index_name, "projection": AllProjection()})
+    attrs = {
+        "Meta": meta,
+        "folder": UnicodeAttribute(hash_key=True),
+        sort_key: UnicodeAttribute(range_key=True),
+    }
+    cls = type(f"LSI_{index_name}", (LocalSecondaryIndex,), attrs)
+    return cls()
+
+
+def _gsi(
+    index_name: str, hash_key: str, range_key: str | None, projection: Any
+) -> GlobalSecondaryIndex[Any]:
+    meta = type("Meta", (), {"index_name": index_name, "projection": projection})
+    attrs: dict[str, Any] = {"Meta": meta, hash_key: UnicodeAttribute(hash_key=True)}
+    if range_key:
+        attrs[range_key] = UnicodeAttribute(range_key=True)
+    cls = type(f"GSI_{index_name}", (GlobalSecondaryIndex,), attrs)
+    return cls()
+
+
+def make_models(items_table: str, users_table: str, region: str) -> Models:
+    """Model classes bound to these table names (the endpoint comes from AWS_ENDPOINT_URL)."""
+
+    class Item(Model):
+        class Meta:
+            table_name = items_table
+            billing_mode = BILLING_MODE
+
+        folder = UnicodeAttribute(hash_key=True)
+        name = UnicodeAttribute(range_key=True)
+        kind = UnicodeAttribute()
+        id = UnicodeAttribute(null=True)
+        created_at = UnicodeAttribute(null=True)  # folders
+        moving_from = UnicodeAttribute(null=True)  # folders, while a move is under way
+        content_type = UnicodeAttribute(null=True)
+        size = NumberAttribute(null=True)
+        uploaded_by = UnicodeAttribute(null=True)
+        uploaded_at = UnicodeAttribute(null=True)
+        status = UnicodeAttribute(null=True)
+        status_reason = UnicodeAttribute(null=True)
+        sha256 = UnicodeAttribute(null=True)
+        taken_at = UnicodeAttribute(null=True)
+        width = NumberAttribute(null=True)
+        height = NumberAttribute(null=True)
+        duration = NumberAttribute(null=True)
+        camera = UnicodeAttribute(null=True)
+        lens = UnicodeAttribute(null=True)
+        gps_lat = NumberAttribute(null=True)
+        gps_lon = NumberAttribute(null=True)
+        rotation = NumberAttribute(null=True)
+        codec = UnicodeAttribute(null=True)
+        thumbnails = UnicodeAttribute(null=True)  # JSON object
+        deleted_at = UnicodeAttribute(null=True)
+        orig_folder = UnicodeAttribute(null=True)
+        orig_name = UnicodeAttribute(null=True)
+        kind_name = UnicodeAttribute(null=True)
+        taken_key = UnicodeAttribute(null=True)
+        uploaded_key = UnicodeAttribute(null=True)
+        kind_taken_key = UnicodeAttribute(null=True)
+        kind_uploaded_key = UnicodeAttribute(null=True)
+        deleted_key = UnicodeAttribute(null=True)
+
+        by_kind = _lsi("by_kind", "kind_name")
+        by_taken = _lsi("by_taken", "taken_key")
+        by_uploaded = _lsi("by_uploaded", "uploaded_key")
+        by_kind_taken = _lsi("by_kind_taken", "kind_taken_key")
+        by_kind_uploaded = _lsi("by_kind_uploaded", "kind_uploaded_key")
+        by_id = _gsi("by_id", "id", None, AllProjection())
+        by_sha256 = _gsi("by_sha256", "sha256", None, KeysOnlyProjection())
+        by_status = _gsi("by_status", "status", "uploaded_at", AllProjection())
+        by_deleted = _gsi("by_deleted", "folder", "deleted_key", AllProjection())
+
+    Item.Meta.region = region  # type: ignore[attr-defined]
+
+    class UserRecord(Model):
+        class Meta:
+            table_name = users_table
+            billing_mode = BILLING_MODE
+
+        name = UnicodeAttribute(hash_key=True)
+        password_hash = UnicodeAttribute()
+        token_version = NumberAttribute(default=1)
+        created_at = UnicodeAttribute()
+
+    UserRecord.Meta.region = region  # type: ignore[attr-defined]
+    return Models(items=Item, users=UserRecord, region=region, connection=Connection(region=region))
+
+
+def models_for(items_table: str, users_table: str, region: str) -> Models:
+    """``make_models``, made once per configuration and endpoint in a process: every model
+    class holds its own botocore client, and making one costs ~0.1 s."""
+    return _cached_models(items_table, users_table, region, os.environ.get("AWS_ENDPOINT_URL"))
+
+
+@lru_cache(maxsize=32)
+def _cached_models(
+    items_table: str, users_table: str, region: str, _endpoint: str | None
+) -> Models:
+    return make_models(items_table, users_table, region)
+
+
+def _describe(model: Any) -> dict[str, Any]:
+    schema = model._get_schema()
+    types = {a["AttributeName"]: a["AttributeType"] for a in schema["attribute_definitions"]}
+
+    def keys(key_schema: list[dict[str, str]]) -> dict[str, dict[str, str]]:
+        out = {}
+        for k in key_schema:
+            role = "partition_key" if k["KeyType"] == "HASH" else "sort_key"
+            out[role] = {"name": k["AttributeName"], "type": types[k["AttributeName"]]}
+        return out
+
+    def index(ix: dict[str, Any]) -> dict[str, Any]:
+        projection = ix["projection"]
+        return {
+            "name": ix["index_name"],
+            **keys(ix["key_schema"]),
+            "projection": projection["ProjectionType"],
+            "non_key_attributes": list(projection.get("NonKeyAttributes", [])),
+        }
+
+    return {
+        "table_name": model.Meta.table_name,
+        "billing_mode": BILLING_MODE,
+        **keys(schema["key_schema"]),
+        "local_secondary_indexes": [index(ix) for ix in schema["local_secondary_indexes"]],
+        "global_secondary_indexes": [index(ix) for ix in schema["global_secondary_indexes"]],
+    }
+
+
+def table_schemas(models: Models) -> dict[str, dict[str, Any]]:
+    """Key schema and indexes of both tables, as plain data (for the CDK stack).
+
+    Shape: ``{"items": {"table_name", "billing_mode", "partition_key": {"name", "type"},
+    "sort_key", "local_secondary_indexes": [{"name", "partition_key", "sort_key", "projection",
+    "non_key_attributes"}], "global_secondary_indexes": [...]}, "users": {...}}``.
+    """
+    return {"items": _describe(models.items), "users": _describe(models.users)}

@@ -1,0 +1,254 @@
+"""The catalog's record layout, shared by the SQLite and DynamoDB backends.
+
+Both backends store the same flat records with the same composite sort keys, and page with the
+same cursors, so they list in exactly the same order: strings compare by UTF-8 bytes in SQLite
+(BINARY collation) and in DynamoDB alike.
+
+- Times are ISO-8601 UTC strings of fixed width, so they sort as text.
+- ``kind_name`` = ``kind#name``, ``taken_key`` = ``iso(taken_at or uploaded_at)#name``,
+  ``uploaded_key`` = ``iso(uploaded_at)#name``, and the ``kind_``-prefixed date keys. The name
+  makes each key unique within its folder, which keyset pagination needs.
+- Trashed items live in folder ``#trash`` under their id and keep ``orig_folder``/``orig_name``;
+  ``deleted_key`` = ``iso(deleted_at)#id`` orders the trash.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
+from datetime import UTC, datetime
+from typing import Any
+
+from rdrive_app.domain import GPS, Folder, Kind, MediaItem, Status
+from rdrive_app.errors import InvalidInput
+from rdrive_app.storage.protocols import SortOrder
+
+TRASH = "#trash"
+FOLDER_KIND = "folder"
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+MAX_PAGE = 1000
+_ISO_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
+
+ITEM_COLUMNS = (
+    "folder", "name", "kind", "id", "created_at", "moving_from", "content_type", "size",
+    "uploaded_by", "uploaded_at", "status", "status_reason", "sha256", "taken_at", "width",
+    "height", "duration", "camera", "lens", "gps_lat", "gps_lon", "rotation", "codec",
+    "thumbnails", "deleted_at", "orig_folder", "orig_name", "kind_name", "taken_key",
+    "uploaded_key", "kind_taken_key", "kind_uploaded_key", "deleted_key",
+)  # fmt: skip
+# Fields update_item may change: everything but identity, place and trash state.
+UPDATABLE = frozenset(f.name for f in fields(MediaItem)) - {"id", "folder", "name", "deleted_at"}
+
+
+def iso(dt: datetime) -> str:
+    """Fixed-width UTC text ('2024-05-01T10:00:00.000000Z'); naive times are taken as UTC."""
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=UTC)
+    return dt.astimezone(UTC).strftime(_ISO_FORMAT)
+
+
+def parse_iso(text: str) -> datetime:
+    return datetime.strptime(text, _ISO_FORMAT).replace(tzinfo=UTC)
+
+
+def _opt_iso(dt: datetime | None) -> str | None:
+    return iso(dt) if dt is not None else None
+
+
+def _opt_dt(text: Any) -> datetime | None:
+    return parse_iso(text) if text else None
+
+
+def _opt(conv: Any, value: Any) -> Any:
+    return conv(value) if value is not None else None
+
+
+def sort_keys(item: MediaItem) -> dict[str, str]:
+    """The composite keys the listings sort by."""
+    taken = iso(item.sort_date)
+    uploaded = iso(item.uploaded_at)
+    return {
+        "kind_name": f"{item.kind}#{item.name}",
+        "taken_key": f"{taken}#{item.name}",
+        "uploaded_key": f"{uploaded}#{item.name}",
+        "kind_taken_key": f"{item.kind}#{taken}#{item.name}",
+        "kind_uploaded_key": f"{item.kind}#{uploaded}#{item.name}",
+    }
+
+
+def item_record(item: MediaItem) -> dict[str, Any]:
+    """The stored record of ``item``; a trashed item (deleted_at set) goes to the trash."""
+    rec: dict[str, Any] = {
+        "folder": item.folder,
+        "name": item.name,
+        "kind": str(item.kind),
+        "id": item.id,
+        "content_type": item.content_type,
+        "size": item.size,
+        "uploaded_by": item.uploaded_by,
+        "uploaded_at": iso(item.uploaded_at),
+        "status": str(item.status),
+        "status_reason": item.status_reason,
+        "sha256": item.sha256,
+        "taken_at": _opt_iso(item.taken_at),
+        "width": item.width,
+        "height": item.height,
+        "duration": item.duration,
+        "camera": item.camera,
+        "lens": item.lens,
+        "gps_lat": item.gps.lat if item.gps else None,
+        "gps_lon": item.gps.lon if item.gps else None,
+        "rotation": item.rotation,
+        "codec": item.codec,
+        "thumbnails": json.dumps(item.thumbnails, sort_keys=True) if item.thumbnails else None,
+        **sort_keys(item),
+    }
+    if item.deleted_at is not None:
+        deleted = iso(item.deleted_at)
+        rec.update(
+            folder=TRASH,
+            name=item.id,
+            orig_folder=item.folder,
+            orig_name=item.name,
+            deleted_at=deleted,
+            deleted_key=f"{deleted}#{item.id}",
+        )
+    return rec
+
+
+def record_item(rec: Mapping[str, Any]) -> MediaItem:
+    """The MediaItem a stored record describes (trashed ones report their original place)."""
+    trashed = rec["folder"] == TRASH
+    lat, lon = rec.get("gps_lat"), rec.get("gps_lon")
+    thumbs = rec.get("thumbnails")
+    return MediaItem(
+        id=rec["id"],
+        folder=rec["orig_folder"] if trashed else rec["folder"],
+        name=rec["orig_name"] if trashed else rec["name"],
+        kind=Kind(rec["kind"]),
+        content_type=rec["content_type"],
+        size=int(rec["size"]),
+        uploaded_by=rec["uploaded_by"],
+        uploaded_at=parse_iso(rec["uploaded_at"]),
+        status=Status(rec["status"]),
+        status_reason=rec.get("status_reason"),
+        sha256=rec.get("sha256"),
+        taken_at=_opt_dt(rec.get("taken_at")),
+        width=_opt(int, rec.get("width")),
+        height=_opt(int, rec.get("height")),
+        duration=_opt(float, rec.get("duration")),
+        camera=rec.get("camera"),
+        lens=rec.get("lens"),
+        gps=GPS(float(lat), float(lon)) if lat is not None and lon is not None else None,
+        rotation=_opt(int, rec.get("rotation")),
+        codec=rec.get("codec"),
+        thumbnails=json.loads(thumbs) if thumbs else {},
+        deleted_at=_opt_dt(rec.get("deleted_at")),
+    )
+
+
+def folder_record(folder: Folder, moving_from: str | None = None) -> dict[str, Any]:
+    """The marker of ``folder``, stored in its parent's partition."""
+    rec: dict[str, Any] = {
+        "folder": folder.parent,
+        "name": folder.name,
+        "kind": FOLDER_KIND,
+        "created_at": iso(folder.created_at),
+        "kind_name": f"{FOLDER_KIND}#{folder.name}",
+    }
+    if moving_from is not None:
+        rec["moving_from"] = moving_from
+    return rec
+
+
+def record_folder(rec: Mapping[str, Any]) -> Folder:
+    parent, name = rec["folder"], rec["name"]
+    path = f"{parent.rstrip('/')}/{name}"
+    return Folder(path=path, created_at=_opt_dt(rec.get("created_at")) or EPOCH)
+
+
+def apply_changes(item: MediaItem, changes: Mapping[str, Any]) -> MediaItem:
+    """``item`` with ``changes`` (update_item's fields) checked and coerced."""
+    bad = set(changes) - UPDATABLE
+    if bad:
+        raise InvalidInput(f"cannot change {', '.join(sorted(bad))} this way")
+    coerced = dict(changes)
+    try:
+        if "kind" in coerced:
+            coerced["kind"] = Kind(coerced["kind"])
+        if "status" in coerced:
+            coerced["status"] = Status(coerced["status"])
+    except ValueError as exc:
+        raise InvalidInput(str(exc)) from None
+    if coerced.get("thumbnails") is None and "thumbnails" in coerced:
+        coerced["thumbnails"] = {}
+    return item.with_changes(**coerced)
+
+
+def check_limit(limit: int) -> int:
+    if not isinstance(limit, int) or not 1 <= limit <= MAX_PAGE:
+        raise InvalidInput(f"limit must be between 1 and {MAX_PAGE}")
+    return limit
+
+
+@dataclass(frozen=True, slots=True)
+class ListPlan:
+    """How to list a folder: which index (None = the table), its sort key, which way, and the
+    key prefix a kind filter becomes."""
+
+    index: str | None
+    sort_attr: str
+    descending: bool
+    prefix: str | None
+
+    @property
+    def cursor_fields(self) -> frozenset[str]:
+        return frozenset({"folder", "name", self.sort_attr})
+
+
+def list_plan(kind: Kind | None, sort: SortOrder) -> ListPlan:
+    try:
+        sort = SortOrder(sort)
+        kind = Kind(kind) if kind is not None else None
+    except ValueError as exc:
+        raise InvalidInput(str(exc)) from None
+    prefix = f"{kind}#" if kind else None
+    if sort is SortOrder.NAME:
+        if kind is None:
+            return ListPlan(None, "name", False, None)
+        return ListPlan("by_kind", "kind_name", False, prefix)
+    base = "taken_key" if sort is SortOrder.TAKEN else "uploaded_key"
+    if kind is None:
+        return ListPlan(f"by_{base.removesuffix('_key')}", base, True, None)
+    return ListPlan(f"by_kind_{base.removesuffix('_key')}", f"kind_{base}", True, prefix)
+
+
+TRASH_PLAN = ListPlan("by_deleted", "deleted_key", True, None)
+
+
+def encode_cursor(rec: Mapping[str, Any], plan: ListPlan) -> str:
+    """An opaque cursor: base64 JSON of the last returned record's key (DynamoDB's
+    LastEvaluatedKey shape, so the aws backend can resume from it directly)."""
+    key = {f: rec[f] for f in sorted(plan.cursor_fields)}
+    return base64.urlsafe_b64encode(json.dumps(key, separators=(",", ":")).encode()).decode()
+
+
+def decode_cursor(cursor: str | None, plan: ListPlan, folder: str) -> dict[str, str] | None:
+    """The key a cursor names, checked against the listing it claims to continue."""
+    if cursor is None:
+        return None
+    try:
+        key = json.loads(base64.urlsafe_b64decode(cursor.encode("ascii")))
+    except (ValueError, UnicodeError, binascii.Error, AttributeError):
+        raise InvalidInput("the cursor is not valid") from None
+    if (
+        not isinstance(key, dict)
+        or set(key) != plan.cursor_fields
+        or not all(isinstance(v, str) for v in key.values())
+        or key["folder"] != folder
+    ):
+        raise InvalidInput("the cursor is not valid for this listing")
+    return key

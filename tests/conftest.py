@@ -1,0 +1,168 @@
+"""Shared fixtures. ``storage`` runs a test once per backend: local (disk + SQLite) and aws
+(S3 + DynamoDB on one moto server per test session, reset before each test).
+
+Signed URLs are fetched over real HTTP: the local store's URLs point at a uvicorn server running
+the app's signed file routes in a thread; moto serves presigned S3 URLs itself.
+"""
+
+from __future__ import annotations
+
+import os
+
+# Before boto3, pynamodb or moto is imported anywhere: fake credentials, and an endpoint that
+# goes nowhere until the moto server replaces it, so no test can ever reach real AWS.
+for _var in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN"):
+    os.environ.pop(_var, None)
+os.environ["AWS_ACCESS_KEY_ID"] = "testing"
+os.environ["AWS_SECRET_ACCESS_KEY"] = "testing"
+os.environ["AWS_DEFAULT_REGION"] = "us-east-1"
+os.environ["AWS_ENDPOINT_URL"] = "http://127.0.0.1:9"
+MIN_PART_SIZE = 64 * 1024  # multipart tests use small parts; moto and the local store agree
+os.environ["S3_UPLOAD_PART_MIN_SIZE"] = str(MIN_PART_SIZE)
+
+import socket  # noqa: E402
+import threading  # noqa: E402
+import time  # noqa: E402
+from collections.abc import Iterator  # noqa: E402
+from pathlib import Path  # noqa: E402
+from typing import Any  # noqa: E402
+
+import httpx  # noqa: E402
+import pytest  # noqa: E402
+
+from rdrive_app.settings import Backend, Settings  # noqa: E402
+from rdrive_app.storage import (  # noqa: E402
+    Storage,
+    build_storage,
+    ensure_aws_resources,
+    local_signing_key,
+)
+from rdrive_app.storage.local_blobs import LocalBlobStore  # noqa: E402
+from rdrive_app.storage.sqlite_catalog import SQLiteCatalog  # noqa: E402
+
+TEST_JWT_SECRET = "test-secret-" + "x" * 40
+
+
+class SignedFilesServer:
+    """uvicorn on a free loopback port, serving the signed file routes of the current store.
+
+    One server per session; each test points it at its own store with ``serve``.
+    """
+
+    def __init__(self) -> None:
+        import uvicorn
+
+        self._app: Any = None
+        self._sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self._sock.bind(("127.0.0.1", 0))
+        host, port = self._sock.getsockname()
+        self.url = f"http://{host}:{port}"
+        config = uvicorn.Config(
+            self._dispatch, log_level="warning", lifespan="off", interface="asgi3"
+        )
+        self._server = uvicorn.Server(config)
+        self._thread = threading.Thread(
+            target=self._server.run, kwargs={"sockets": [self._sock]}, daemon=True
+        )
+
+    async def _dispatch(self, scope: Any, receive: Any, send: Any) -> None:
+        await self._app(scope, receive, send)
+
+    def serve(self, store: LocalBlobStore, *, max_bytes: int | None = None) -> None:
+        from fastapi import FastAPI
+
+        from rdrive_app.api.signed_files import signed_files_router
+
+        app = FastAPI()
+        app.include_router(signed_files_router(store, max_bytes=max_bytes))
+        self._app = app
+
+    def start(self) -> None:
+        self._thread.start()
+        deadline = time.monotonic() + 10
+        while not self._server.started:
+            if time.monotonic() > deadline:
+                raise RuntimeError("the signed files server did not start")
+            time.sleep(0.01)
+
+    def stop(self) -> None:
+        self._server.should_exit = True
+        self._thread.join(timeout=5)
+
+
+@pytest.fixture(scope="session")
+def signed_files_server() -> Iterator[SignedFilesServer]:
+    server = SignedFilesServer()
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def moto_endpoint() -> Iterator[str]:
+    """One moto server for the session (xdist: one per worker); AWS_ENDPOINT_URL points at it."""
+    import logging
+
+    from moto.server import ThreadedMotoServer
+
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)  # one line per request otherwise
+
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    endpoint = f"http://{host}:{port}"
+    os.environ["AWS_ENDPOINT_URL"] = endpoint
+    yield endpoint
+    server.stop()
+
+
+@pytest.fixture
+def min_part_size() -> int:
+    """The smallest non-final multipart part both backends accept in tests."""
+    return MIN_PART_SIZE
+
+
+@pytest.fixture(params=[Backend.LOCAL.value, Backend.AWS.value])
+def storage_settings(request: pytest.FixtureRequest, tmp_path: Path) -> Settings:
+    """Settings for a fresh, empty deployment on each backend."""
+    if request.param == Backend.LOCAL.value:
+        server: SignedFilesServer = request.getfixturevalue("signed_files_server")
+        return Settings(
+            backend=Backend.LOCAL,
+            data_dir=tmp_path / "data",
+            api_url=server.url,
+            jwt_secret=TEST_JWT_SECRET,
+        )
+    endpoint = request.getfixturevalue("moto_endpoint")
+    # Same names every test: the reset empties moto, and the storage fixture recreates them
+    # (model classes and clients are cached per name, which saves ~0.5 s a test).
+    httpx.post(f"{endpoint}/moto-api/reset").raise_for_status()
+    return Settings(
+        backend=Backend.AWS,
+        bucket="rdrive-test-media",
+        items_table="rdrive-test-items",
+        users_table="rdrive-test-users",
+        aws_region="us-east-1",
+        jwt_secret=TEST_JWT_SECRET,
+    )
+
+
+@pytest.fixture
+def storage(request: pytest.FixtureRequest, storage_settings: Settings) -> Iterator[Storage]:
+    """Empty blob store + catalog on the parametrised backend."""
+    settings = storage_settings
+    if settings.backend is Backend.AWS:
+        ensure_aws_resources(settings)
+        yield build_storage(settings)
+        return
+    server: SignedFilesServer = request.getfixturevalue("signed_files_server")
+    blobs = LocalBlobStore(
+        settings.data_dir / "blobs",
+        settings.api_url,
+        local_signing_key(settings),
+        min_part_size=MIN_PART_SIZE,
+    )
+    catalog = SQLiteCatalog(settings.data_dir / "catalog.sqlite3")
+    server.serve(blobs)
+    yield Storage(blobs=blobs, catalog=catalog)
+    catalog.close()
