@@ -1,0 +1,209 @@
+"""Photos: decode within limits, orient, convert to sRGB, scale and encode WebP.
+
+Speed comes from decoding no more pixels than needed: JPEGs are decoded at 1/2, 1/4 or 1/8
+scale by libjpeg itself (``draft``), and every later step (colour transform, rotation) runs on
+the already small image. Both sizes come from one decode: the thumb is scaled from the preview.
+"""
+
+from __future__ import annotations
+
+import io
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import BinaryIO
+
+import pillow_heif
+from PIL import Image, ImageCms, UnidentifiedImageError
+
+from rdrive_app.domain import Kind
+from rdrive_app.media.exif import ORIENTATION, read_exif
+from rdrive_app.media.types import (
+    PREVIEW,
+    SIZES,
+    THUMB,
+    Analysis,
+    MediaError,
+    MediaInfo,
+    fit_size,
+)
+
+pillow_heif.register_heif_opener(thumbnails=False)
+
+# Sniffed content type → the only Pillow decoders allowed to read it (less parser surface).
+_FORMATS: dict[str, list[str]] = {
+    "image/jpeg": ["JPEG", "MPO"],
+    "image/png": ["PNG"],
+    "image/gif": ["GIF"],
+    "image/webp": ["WEBP"],
+    "image/tiff": ["TIFF"],
+    "image/heic": ["HEIF"],
+    "image/heif": ["HEIF"],
+    "image/avif": ["AVIF"],
+}
+# EXIF orientation → the transpose that makes the image upright.
+_TRANSPOSE = {
+    2: Image.Transpose.FLIP_LEFT_RIGHT,
+    3: Image.Transpose.ROTATE_180,
+    4: Image.Transpose.FLIP_TOP_BOTTOM,
+    5: Image.Transpose.TRANSPOSE,
+    6: Image.Transpose.ROTATE_270,
+    7: Image.Transpose.TRANSVERSE,
+    8: Image.Transpose.ROTATE_90,
+}
+_SRGB = ImageCms.createProfile("sRGB")
+# A profile's colour space → the image modes it can describe.
+_PROFILE_MODES = {"RGB ": ("RGB", "RGBA"), "CMYK": ("CMYK",), "GRAY": ("L",)}
+_UNBOUNDED = 1 << 30
+
+
+def analyse_image(fp: BinaryIO, content_type: str, *, max_pixels: int) -> Analysis:
+    """Metadata plus the thumb and preview WebPs of one photo; MediaError says why not."""
+    with _decoding(max_pixels):
+        im = _open(fp, content_type)
+        exif = read_exif(im)
+        orientation = exif.pop(ORIENTATION, 1)
+        width, height = _display_size(im.size, orientation)
+        preview = _decode_fitting(im, SIZES[PREVIEW], orientation)
+        thumb = fit_image(preview, SIZES[THUMB])
+        info = MediaInfo(kind=Kind.IMAGE, width=width, height=height, **exif)
+        return Analysis(info, {PREVIEW: encode_webp(preview), THUMB: encode_webp(thumb)})
+
+
+def render_image(
+    fp: BinaryIO, content_type: str, *, max_pixels: int, box: tuple[int, int]
+) -> bytes:
+    """One WebP of the photo fitted into ``box`` (never enlarged); for thumbs and renditions."""
+    with _decoding(max_pixels):
+        im = _open(fp, content_type)
+        orientation = read_exif(im).get(ORIENTATION, 1)
+        return encode_webp(_decode_fitting(im, box, orientation))
+
+
+def width_box(width: int) -> tuple[int, int]:
+    """A box that only bounds the width (renditions are asked for by width)."""
+    return (width, _UNBOUNDED)
+
+
+def fit_image(im: Image.Image, box: tuple[int, int]) -> Image.Image:
+    """A copy of ``im`` scaled down to fit ``box``."""
+    target = fit_size(im.size, box)
+    if target == im.size:
+        return im
+    return im.resize(target, Image.Resampling.LANCZOS, reducing_gap=3.0)
+
+
+def encode_webp(im: Image.Image, quality: int = 80) -> bytes:
+    """WebP bytes; large images get a faster encoder effort so previews stay quick."""
+    method = 4 if im.width * im.height <= 640 * 640 else 2
+    out = io.BytesIO()
+    im.save(out, "WEBP", quality=quality, method=method)
+    return out.getvalue()
+
+
+def to_srgb(im: Image.Image, icc: bytes | None) -> Image.Image:
+    """RGB(A) pixels converted from their embedded profile to sRGB.
+
+    Photos from phones are often Display P3; shown untagged they look dull or wrong. A profile
+    that cannot be used (broken, or for another colour space) is ignored rather than failing.
+    """
+    profile = _profile(icc)
+    if profile is not None and im.mode in _PROFILE_MODES.get(profile.profile.xcolor_space, ()):
+        try:
+            out_mode = "RGBA" if im.mode == "RGBA" else "RGB"
+            return ImageCms.profileToProfile(im, profile, _SRGB, outputMode=out_mode) or im
+        except (ImageCms.PyCMSError, OSError, ValueError, TypeError):
+            pass
+    if im.mode not in ("RGB", "RGBA"):
+        im = im.convert("RGBA" if _has_alpha(im) else "RGB")
+    return im
+
+
+def _profile(icc: bytes | None) -> ImageCms.ImageCmsProfile | None:
+    if not icc:
+        return None
+    try:
+        return ImageCms.ImageCmsProfile(io.BytesIO(icc))
+    except (ImageCms.PyCMSError, OSError, ValueError, TypeError):
+        return None
+
+
+@contextmanager
+def _decoding(max_pixels: int) -> Iterator[None]:
+    """Pillow's own bomb check set to our limit; every decoder failure becomes a MediaError."""
+    previous = Image.MAX_IMAGE_PIXELS
+    Image.MAX_IMAGE_PIXELS = max_pixels
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            yield
+    except MediaError:
+        raise
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise MediaError(f"the image is larger than the limit of {_mp(max_pixels)}") from None
+    except UnidentifiedImageError:
+        raise MediaError("the image cannot be read: its data is not a valid image") from None
+    except MemoryError:
+        raise MediaError("the image needs more memory than allowed") from None
+    except (OSError, ValueError, SyntaxError, EOFError, IndexError, KeyError, TypeError) as exc:
+        raise MediaError(f"the image is damaged ({_short(exc)})") from None
+    finally:
+        Image.MAX_IMAGE_PIXELS = previous
+
+
+def _open(fp: BinaryIO, content_type: str) -> Image.Image:
+    formats = _FORMATS.get(content_type)
+    if formats is None:
+        raise MediaError("not a photo or video")
+    im = Image.open(fp, formats=formats)
+    w, h = im.size
+    if w < 1 or h < 1:
+        raise MediaError("the image has no pixels")
+    if w * h > Image.MAX_IMAGE_PIXELS:  # also checked by Pillow, but not for every format
+        raise MediaError(f"the image is larger than the limit of {_mp(Image.MAX_IMAGE_PIXELS)}")
+    return im
+
+
+def _display_size(size: tuple[int, int], orientation: int) -> tuple[int, int]:
+    return (size[1], size[0]) if orientation in (5, 6, 7, 8) else size
+
+
+def _decode_fitting(im: Image.Image, box: tuple[int, int], orientation: int) -> Image.Image:
+    """Decode ``im`` (lazily opened) to fit ``box`` upright, in sRGB, as RGB or RGBA."""
+    icc = im.info.get("icc_profile")
+    stored_box = _display_size(box, orientation)  # the box in the file's own orientation
+    target = fit_size(im.size, stored_box)
+    if im.format in ("JPEG", "MPO") and target != im.size:
+        im.draft(None, target)  # libjpeg scales while decoding: at least ``target``
+    im.load()
+    im = _normalise_mode(im)
+    im = fit_image(im, stored_box)
+    im = to_srgb(im, icc if isinstance(icc, bytes) else None)
+    transpose = _TRANSPOSE.get(orientation)
+    return im.transpose(transpose) if transpose is not None else im
+
+
+def _normalise_mode(im: Image.Image) -> Image.Image:
+    """Bring any decoded mode to one that scales smoothly (before resizing, not after)."""
+    if im.mode in ("RGB", "RGBA", "L", "LA", "CMYK"):
+        return im
+    if im.mode.startswith("I;16"):  # 16-bit greyscale (PNG, TIFF)
+        return im.convert("I").point(lambda v: v / 257).convert("L")
+    if im.mode in ("I", "F"):  # 32-bit: no fixed range, so stretch what is there
+        low, high = im.getextrema()
+        span = (high - low) or 1
+        return im.point(lambda v: (v - low) * 255 / span).convert("L")
+    return im.convert("RGBA" if _has_alpha(im) else "RGB")
+
+
+def _has_alpha(im: Image.Image) -> bool:
+    return im.mode in ("RGBA", "LA", "PA", "La", "RGBa") or "transparency" in im.info
+
+
+def _mp(pixels: int) -> str:
+    return f"{pixels / 1_000_000:g} megapixels"
+
+
+def _short(exc: BaseException) -> str:
+    text = str(exc).strip() or type(exc).__name__
+    return text[:200]

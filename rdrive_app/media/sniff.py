@@ -1,0 +1,117 @@
+"""Know a file's type from its first bytes, never from its name or the browser's claim.
+
+A small table of our own rather than a library: the allowlist is short, each entry is a few
+bytes to compare, and the ISO-BMFF brands (HEIC vs AVIF vs MP4 vs MOV) need rules that generic
+sniffers blur. Anything not matched is refused, so HTML, SVG, ZIP or text never get in.
+"""
+
+from __future__ import annotations
+
+from rdrive_app.domain import Kind
+from rdrive_app.media.types import Sniffed
+
+SNIFF_BYTES = 4096  # enough for any ftyp box and an EBML header
+
+_MOV = "mov"  # FFmpeg demuxer names
+_MKV = "matroska"
+
+JPEG = Sniffed(Kind.IMAGE, "image/jpeg")
+PNG = Sniffed(Kind.IMAGE, "image/png")
+GIF = Sniffed(Kind.IMAGE, "image/gif")
+WEBP = Sniffed(Kind.IMAGE, "image/webp")
+TIFF = Sniffed(Kind.IMAGE, "image/tiff")
+HEIC = Sniffed(Kind.IMAGE, "image/heic")
+HEIF = Sniffed(Kind.IMAGE, "image/heif")
+AVIF = Sniffed(Kind.IMAGE, "image/avif")
+MP4 = Sniffed(Kind.VIDEO, "video/mp4", _MOV)
+MOV = Sniffed(Kind.VIDEO, "video/quicktime", _MOV)
+M4V = Sniffed(Kind.VIDEO, "video/x-m4v", _MOV)
+MKV = Sniffed(Kind.VIDEO, "video/x-matroska", _MKV)
+WEBM = Sniffed(Kind.VIDEO, "video/webm", _MKV)
+
+ALLOWED_CONTENT_TYPES = frozenset(
+    s.content_type for s in (JPEG, PNG, GIF, WEBP, TIFF, HEIC, HEIF, AVIF, MP4, MOV, M4V, MKV, WEBM)
+)
+
+_PREFIXES: tuple[tuple[bytes, Sniffed], ...] = (
+    (b"\xff\xd8\xff", JPEG),
+    (b"\x89PNG\r\n\x1a\n", PNG),
+    (b"GIF87a", GIF),
+    (b"GIF89a", GIF),
+    (b"II*\x00", TIFF),
+    (b"MM\x00*", TIFF),
+    (b"II+\x00", TIFF),  # BigTIFF
+    (b"MM\x00+", TIFF),
+)
+
+
+def _fourccs(*names: str) -> frozenset[bytes]:
+    """Four-character codes; shorter names are padded with spaces as in the files ('qt  ')."""
+    return frozenset(name.ljust(4).encode("ascii") for name in names)
+
+
+# ISO base media file brands (major or compatible) → type; checked in this order.
+_BRANDS: tuple[tuple[frozenset[bytes], Sniffed], ...] = (
+    (_fourccs("avif", "avis"), AVIF),
+    (_fourccs("heic", "heix", "heim", "heis", "hevc", "hevx"), HEIC),
+    (_fourccs("mif1", "msf1", "heif"), HEIF),
+    (_fourccs("qt"), MOV),
+    (_fourccs("M4V", "M4VH", "M4VP"), M4V),
+    (_fourccs("isom", "iso2", "iso4", "iso5", "iso6", "mp41", "mp42", "avc1", "dash", "mmp4"), MP4),
+)
+# Refused even with a generic compatible brand: audio-only, or formats browsers cannot play.
+_REFUSED_MAJOR = _fourccs("M4A", "M4B", "M4P", "F4V", "F4A", "3gp4", "3gp5", "3g2a")
+# Old QuickTime files start with an atom instead of ftyp.
+_QT_ATOMS = frozenset({b"moov", b"mdat", b"wide", b"pnot"})
+
+
+def sniff(head: bytes) -> Sniffed | None:
+    """The allowed type of a file that starts with ``head``, or None to refuse it."""
+    for prefix, found in _PREFIXES:
+        if head.startswith(prefix):
+            return found
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return WEBP
+    if head[4:8] == b"ftyp":
+        return _sniff_ftyp(head)
+    if head[4:8] in _QT_ATOMS and int.from_bytes(head[:4], "big") >= 8:
+        return MOV
+    if head.startswith(b"\x1a\x45\xdf\xa3"):
+        return _sniff_ebml(head)
+    return None
+
+
+def sniff_type(head: bytes) -> tuple[Kind, str] | None:
+    """(kind, content type) of an allowed file, or None: the uploads service's Sniffer."""
+    found = sniff(head)
+    return (found.kind, found.content_type) if found else None
+
+
+def _sniff_ftyp(head: bytes) -> Sniffed | None:
+    size = int.from_bytes(head[:4], "big")
+    if size < 16 or size % 4:
+        return None
+    box = head[8 : min(size, len(head))]
+    major = box[:4]
+    if major in _REFUSED_MAJOR:
+        return None
+    compatible = {box[i : i + 4] for i in range(8, len(box) - 3, 4)}
+    for brands, found in _BRANDS:  # the major brand decides first
+        if major in brands:
+            return found
+    for brands, found in _BRANDS:
+        if brands & compatible:
+            return found
+    return None
+
+
+def _sniff_ebml(head: bytes) -> Sniffed | None:
+    # The DocType element (ID 0x4282) names the flavour; it sits in the first few dozen bytes.
+    header = head[:64]
+    if b"\x42\x82" not in header:
+        return None
+    if b"webm" in header:
+        return WEBM
+    if b"matroska" in header:
+        return MKV
+    return None

@@ -1,0 +1,17 @@
+"""Fixtures for the media tests: the shared real-world samples, never copied into the repo."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+MEDIA = (Path(__file__).resolve().parents[3] / "../shared/testdata/media").resolve()
+
+
+@pytest.fixture(scope="session")
+def media_dir() -> Path:
+    """The sample photos and videos (see shared/testdata/media/SOURCES.md)."""
+    if not MEDIA.is_dir():
+        pytest.fail(f"sample media missing: {MEDIA}")
+    return MEDIA
