@@ -14,5 +14,6 @@ config = rx.Config(
     deploy_url=_site_url,
     cors_allowed_origins=[_site_url],
     show_built_with_reflex=False,
+    plugins=[rx.plugins.RadixThemesPlugin(theme=rx.theme(accent_color="indigo", radius="medium"))],
     disable_plugins=[SitemapPlugin],
 )

@@ -7,24 +7,22 @@ import reflex as rx
 from rdrive_app.api import create_api
 from rdrive_app.pages.library import library_page
 from rdrive_app.pages.signin import signin_page
-from rdrive_app.state.library import LibraryState
-from rdrive_app.state.session import SIGN_IN_ROUTE, SessionState
+from rdrive_app.pages.trash import trash_page
+from rdrive_app.state.organize import OrganizeState
+from rdrive_app.state.session import SIGN_IN_ROUTE
 from rdrive_app.state.signin import SignInState
+from rdrive_app.state.trash import TrashState
 
 app = rx.App(
-    theme=rx.theme(accent_color="indigo", radius="medium"),
+    head_components=[rx.script(src="/rdrive_upload.js")],
     api_transformer=create_api(),
 )
 app.add_page(signin_page, route=SIGN_IN_ROUTE, title="Sign in · rDrive", on_load=SignInState.enter)
-app.add_page(
-    library_page,
-    route="/",
-    title="Library · rDrive",
-    on_load=[SessionState.require_session, LibraryState.load_folder],
-)
-app.add_page(
-    library_page,
-    route="/folder/[...splat]",
-    title="Library · rDrive",
-    on_load=[SessionState.require_session, LibraryState.load_folder],
-)
+for route in ("/", "/folder/[[...splat]]"):
+    app.add_page(
+        library_page,
+        route=route,
+        title="Library · rDrive",
+        on_load=[OrganizeState.load_folder, OrganizeState.open_from_url],
+    )
+app.add_page(trash_page, route="/trash", title="Trash · rDrive", on_load=TrashState.load_trash)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from rdrive_app.api.errors import install_error_handlers
-from rdrive_app.api.routes import auth, folders
+from rdrive_app.api.routes import auth, folders, media, trash, uploads
 from rdrive_app.services.container import Services, get_services
 
 
@@ -27,6 +27,9 @@ def create_api(services: Services | None = None) -> FastAPI:
     install_error_handlers(app)
     app.include_router(auth.router)
     app.include_router(folders.router)
+    app.include_router(media.router)
+    app.include_router(uploads.router)
+    app.include_router(trash.router)
     blobs = services.storage.blobs
     if _is_local(blobs):
         from rdrive_app.api.signed_files import signed_files_router

@@ -24,7 +24,7 @@ class LoginIn(BaseModel):
 
 class TokenOut(BaseModel):
     access_token: str
-    token_type: str = "bearer"
+    token_type: str = "bearer"  # noqa: S105 (the OAuth2 token type, not a secret)
     expires_in: int
 
 
@@ -56,3 +56,87 @@ class FolderOut(BaseModel):
 class FolderListOut(BaseModel):
     path: str
     folders: list[FolderOut]
+
+
+class GPSOut(BaseModel):
+    lat: float
+    lon: float
+
+
+class ItemOut(BaseModel):
+    """One photo or video; URLs are signed and short-lived, null while missing."""
+
+    id: str
+    folder: str
+    name: str
+    kind: str
+    content_type: str
+    size: int
+    sha256: str | None
+    status: str
+    status_reason: str | None
+    uploaded_by: str
+    uploaded_at: datetime
+    taken_at: datetime | None
+    width: int | None
+    height: int | None
+    duration: float | None
+    camera: str | None
+    lens: str | None = None
+    gps: GPSOut | None
+    deleted_at: datetime | None = None
+    url: str | None
+    thumbnail_url: str | None
+    preview_url: str | None
+
+
+class ItemPageOut(BaseModel):
+    items: list[ItemOut]
+    next_cursor: str | None
+
+
+class RejectedOut(BaseModel):
+    name: str
+    detail: str
+
+
+class UploadResultOut(BaseModel):
+    items: list[ItemOut]
+    rejected: list[RejectedOut]
+
+
+class UploadIn(BaseModel):
+    """Start a direct upload: the bytes then go straight to storage."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    folder: str = Field("/", max_length=4096)
+    name: str = Field(max_length=1024)
+    size: int = Field(ge=1, le=2**63 - 1)
+    content_type: str = Field("", max_length=255)
+
+
+class UploadTicketOut(BaseModel):
+    item: ItemOut
+    method: str = "PUT"
+    upload_url: str
+    headers: dict[str, str]
+    expires_in: int
+
+
+class ItemPatchIn(BaseModel):
+    """Rename and/or move an item."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str | None = Field(None, max_length=1024)
+    folder: str | None = Field(None, max_length=4096)
+
+
+class FolderPatchIn(BaseModel):
+    """Rename or move a folder with everything in it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    path: str = Field(max_length=4096)
+    new_path: str = Field(max_length=4096)

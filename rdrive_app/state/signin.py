@@ -12,9 +12,14 @@ from rdrive_app.state.session import SessionState, services
 
 def _safe_next(target: object) -> str:
     """Only same-site paths are followed after sign-in (no open redirect)."""
-    if isinstance(target, str) and target.startswith("/") and not target.startswith("//"):
-        if "\\" not in target and "://" not in target:
-            return target
+    if (
+        isinstance(target, str)
+        and target.startswith("/")
+        and not target.startswith("//")
+        and "\\" not in target
+        and "://" not in target
+    ):
+        return target
     return "/"
 
 

@@ -89,7 +89,8 @@ def test_login_body_is_validated(client):
     r = client.post("/api/auth/login", json={"username": "alice"})
     assert r.status_code == 400
     assert "password" in r.json()["detail"]
-    r = client.post("/api/auth/login", content=b"{not json", headers={"Content-Type": "application/json"})
+    r = client.post("/api/auth/login", content=b"{not json",
+                    headers={"Content-Type": "application/json"})
     assert r.status_code == 400
 
 

@@ -88,6 +88,8 @@ def app_server(tmp_path_factory) -> Iterator[RunningApp]:
         "RDRIVE_SITE_URL": site,
         "REFLEX_TELEMETRY_ENABLED": "false",
         "REFLEX_USE_SYSTEM_BUN": "1",
+        # No hot reload while a test runs: an edited file must not restart the backend.
+        "REFLEX_HOT_RELOAD_OVERRIDE_PATHS": str(tmp_path_factory.mktemp("no-reload")),
         "PATH": f"{ROOT / '.tools/node_modules/.bin'}:{Path(sys.executable).parent}:"
         + os.environ.get("PATH", ""),
     }

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from anyio import to_thread
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
+from fastapi.responses import StreamingResponse
 
 from rdrive_app.api.deps import CurrentUser, ServicesDep
-from rdrive_app.api.schemas import ErrorOut, FolderIn, FolderListOut, FolderOut
+from rdrive_app.api.routes.media import zip_response
+from rdrive_app.api.schemas import ErrorOut, FolderIn, FolderListOut, FolderOut, FolderPatchIn
 from rdrive_app.domain import normalize_folder
 
 router = APIRouter(prefix="/api", tags=["folders"])
@@ -33,3 +35,27 @@ async def create_folder(body: FolderIn, user: CurrentUser, services: ServicesDep
     """Create a folder inside an existing one (empty folders persist)."""
     folder = await to_thread.run_sync(services.library.create_folder, body.path)
     return FolderOut.of(folder)
+
+
+@router.patch("/folders", response_model=FolderOut, responses={**_errors, 409: {"model": ErrorOut}})
+async def move_folder(body: FolderPatchIn, user: CurrentUser, services: ServicesDep) -> FolderOut:
+    """Rename or move a folder with everything in it (metadata only); 409 on a clash."""
+    folder = await to_thread.run_sync(services.library.move_folder, body.path, body.new_path)
+    return FolderOut.of(folder)
+
+
+@router.delete("/folders", status_code=204, responses={**_errors, 409: {"model": ErrorOut}})
+async def delete_folder(
+    user: CurrentUser, services: ServicesDep, path: str = Query(max_length=4096)
+) -> Response:
+    """Remove an empty folder (409 while it still holds anything)."""
+    await to_thread.run_sync(services.library.delete_folder, path)
+    return Response(status_code=204)
+
+
+@router.get("/folders/download", responses=_errors)
+async def download_folder(
+    user: CurrentUser, services: ServicesDep, path: str = Query("/", max_length=4096)
+) -> StreamingResponse:
+    """A streamed ZIP of a folder and its subfolders."""
+    return zip_response(await to_thread.run_sync(services.downloads.zip_folder, path))
