@@ -323,13 +323,19 @@ class DynamoCatalog:
         if item.deleted_at is not None:
             raise InvalidInput("a new item cannot be in the trash")
         item = item.with_changes(folder=folder, name=name)
+        clash = Conflict(f"'{name}' already exists in {folder}")
+        model = self._model(R.item_record(item))
+        if folder == ROOT:  # nothing to check but the name: a plain conditional put
+            try:
+                model.save(condition=self.Item.folder.does_not_exist())
+            except PutError as exc:
+                if exc.cause_response_code == _CHECK_FAILED:
+                    raise clash from None
+                raise
+            return item
         tx = self._tx()
         self._check_folder(tx, folder)
-        tx.put(
-            Conflict(f"'{name}' already exists in {folder}"),
-            self._model(R.item_record(item)),
-            self.Item.folder.does_not_exist(),
-        )
+        tx.put(clash, model, self.Item.folder.does_not_exist())
         tx.commit()
         return item
 

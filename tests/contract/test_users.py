@@ -1,0 +1,55 @@
+"""Accounts in the catalog."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from rdrive_app.domain import User
+from rdrive_app.errors import Conflict, NotFound
+from rdrive_app.storage import Storage
+
+CREATED = datetime(2024, 1, 2, 3, 4, 5, 678901, tzinfo=UTC)
+
+
+def test_add_get_list(storage: Storage) -> None:
+    c = storage.catalog
+    assert c.list_users() == []
+    assert c.get_user("ann") is None
+    ann = c.add_user(User(name="ann", password_hash="$2b$hash-a", created_at=CREATED))
+    bob = c.add_user(User(name="bob", password_hash="$2b$hash-b", token_version=3))
+    assert c.get_user("ann") == ann
+    assert c.list_users() == [ann, bob]
+    assert c.get_user("Ann") is None  # names are exact
+
+
+def test_duplicate_user_conflicts(storage: Storage) -> None:
+    storage.catalog.add_user(User(name="ann", password_hash="h1"))
+    with pytest.raises(Conflict):
+        storage.catalog.add_user(User(name="ann", password_hash="h2"))
+    user = storage.catalog.get_user("ann")
+    assert user is not None and user.password_hash == "h1"
+
+
+def test_set_password_bumps_token_version(storage: Storage) -> None:
+    c = storage.catalog
+    c.add_user(User(name="ann", password_hash="old", created_at=CREATED))
+    changed = c.set_password("ann", "new")
+    assert (changed.password_hash, changed.token_version) == ("new", 2)
+    assert changed.created_at == CREATED
+    assert c.get_user("ann") == changed
+    assert c.set_password("ann", "newer").token_version == 3
+    with pytest.raises(NotFound):
+        c.set_password("nobody", "x")
+    assert c.get_user("nobody") is None
+
+
+def test_remove_user(storage: Storage) -> None:
+    c = storage.catalog
+    c.add_user(User(name="ann", password_hash="h"))
+    c.remove_user("ann")
+    assert c.get_user("ann") is None
+    assert c.list_users() == []
+    with pytest.raises(NotFound):
+        c.remove_user("ann")
