@@ -1,0 +1,109 @@
+"""AWS Lambda entry point: S3 "object created" events, directly or through SQS.
+
+The same ``process_item`` as the local worker pool runs here. Events are at-least-once and
+sometimes doubled (a completed multipart upload can notify twice), keys arrive
+``quote_plus``-encoded, and S3 sends an ``s3:TestEvent`` when notifications are set up: all
+of that is absorbed here. Only ``originals/<id>`` keys start processing.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from collections.abc import Iterator
+from functools import lru_cache
+from typing import Any
+from urllib.parse import unquote_plus
+
+from rdrive_app.errors import NotFound
+from rdrive_app.services.processing import mark_failed, process_item
+from rdrive_app.settings import Settings, load_settings
+from rdrive_app.storage import Storage, build_storage
+
+log = logging.getLogger(__name__)
+
+_ORIGINAL = re.compile(r"originals/([A-Za-z0-9_-]{1,128})")
+MAX_ATTEMPTS = 3  # SQS deliveries before the item is marked failed (then the message is dropped)
+
+
+@lru_cache(maxsize=1)
+def runtime() -> tuple[Settings, Storage]:
+    """Settings and storage, built once per Lambda container and reused while it is warm."""
+    settings = load_settings()
+    return settings, build_storage(settings)
+
+
+def handler(event: dict[str, Any], context: Any = None) -> dict[str, Any]:
+    """Process every original named in ``event``.
+
+    SQS batches answer with ``batchItemFailures`` (enable ReportBatchItemFailures), so only
+    the messages whose item hit a storage error are redelivered; after MAX_ATTEMPTS the item
+    is marked failed instead. A direct S3 invocation never raises: a bad item ends failed.
+    """
+    settings, storage = runtime()
+    failures: list[dict[str, str]] = []
+    seen: set[str] = set()
+    for record in event.get("Records") or []:
+        if record.get("eventSource") == "aws:sqs":
+            attempts = int(record.get("attributes", {}).get("ApproximateReceiveCount", "1"))
+            ok = _process_all(storage, settings, _s3_records(_body(record)), seen, attempts)
+            if not ok:
+                failures.append({"itemIdentifier": record.get("messageId", "")})
+        else:
+            _process_all(storage, settings, [record], seen, MAX_ATTEMPTS)
+    return {"batchItemFailures": failures}
+
+
+def item_ids(records: Any) -> Iterator[str]:
+    """Item ids of the ``originals/<id>`` objects created in S3 event records."""
+    for record in records or []:
+        if not str(record.get("eventName", "ObjectCreated")).startswith("ObjectCreated"):
+            continue
+        key = unquote_plus(str(record.get("s3", {}).get("object", {}).get("key", "")))
+        match = _ORIGINAL.fullmatch(key)
+        if match:
+            yield match.group(1)
+        else:
+            log.debug("ignoring S3 key %r", key)
+
+
+def _process_all(
+    storage: Storage, settings: Settings, records: Any, seen: set[str], attempts: int
+) -> bool:
+    """Process the items of ``records``; False when one should be retried later."""
+    ok = True
+    for item_id in item_ids(records):
+        if item_id in seen:
+            continue  # the same object twice in one batch
+        seen.add(item_id)
+        try:
+            item = process_item(storage, settings, item_id)
+            log.info("item %s: %s", item_id, item.status)
+        except NotFound:
+            log.info("item %s no longer exists; skipped", item_id)
+        except Exception as exc:
+            log.exception("processing %s failed (attempt %d)", item_id, attempts)
+            if attempts >= MAX_ATTEMPTS:
+                mark_failed(storage, item_id, f"processing failed: {exc}"[:300])
+            else:
+                ok = False
+    return ok
+
+
+def _body(record: dict[str, Any]) -> Any:
+    """The S3 event inside an SQS message (raw, or wrapped by SNS); [] for test events."""
+    try:
+        body = json.loads(record.get("body") or "{}")
+    except json.JSONDecodeError:
+        log.warning("ignoring an SQS message that is not JSON")
+        return {}
+    if isinstance(body, dict) and body.get("Type") == "Notification" and "Message" in body:
+        body = json.loads(body["Message"])  # S3 → SNS → SQS
+    return body if isinstance(body, dict) else {}
+
+
+def _s3_records(body: dict[str, Any]) -> list[dict[str, Any]]:
+    if body.get("Event") == "s3:TestEvent":
+        return []
+    return [r for r in body.get("Records") or [] if isinstance(r, dict)]

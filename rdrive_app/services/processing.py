@@ -1,0 +1,290 @@
+"""Processing: from an uploaded original to a ready item with thumbnails and metadata.
+
+``process_item`` is the one use-case; it runs in the app's ``ProcessingPool`` locally and in the
+Lambda handler on AWS. It is idempotent (duplicate S3 events are normal): a ready or failed
+item is left alone, and re-running writes the same thumbnails under the same keys.
+
+Decoding happens in sandboxed child processes with a time limit (see ``sandbox``); this module
+only moves bytes between storage and the sandbox and records the outcome.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import threading
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import Any
+
+from rdrive_app.domain import Kind, MediaItem, Status, original_key, thumbnail_key
+from rdrive_app.errors import Conflict, InvalidInput, NotFound, UnsupportedMedia
+from rdrive_app.media.sniff import SNIFF_BYTES, sniff
+from rdrive_app.media.types import (
+    PREVIEW,
+    SIZES,
+    Analysis,
+    MediaError,
+    MediaInfo,
+    Sniffed,
+    fit_size,
+)
+from rdrive_app.services.sandbox import SandboxPool, shared_pool
+from rdrive_app.settings import Settings
+from rdrive_app.storage import Storage
+
+log = logging.getLogger(__name__)
+
+NOT_MEDIA = "not a photo or video"
+RENDITION_WIDTHS = (200, 400, 800, 1600, 2560)
+WEBP = "image/webp"
+HASH_CHUNK = 4 * 1024 * 1024
+
+
+def sniff_upload(storage: Storage, item_id: str) -> Sniffed:
+    """At upload completion: the real type from the first bytes, recorded on the item.
+
+    Anything outside the allowlist has its bytes deleted and its record purged, and raises
+    UnsupportedMedia (415) "not a photo or video".
+    """
+    key = original_key(item_id)
+    found = sniff(storage.blobs.read_range(key, 0, SNIFF_BYTES))
+    if found is None:
+        storage.blobs.delete(key)
+        storage.catalog.purge_item(item_id)
+        raise UnsupportedMedia(NOT_MEDIA)
+    storage.catalog.update_item(item_id, kind=found.kind, content_type=found.content_type)
+    return found
+
+
+def process_item(
+    storage: Storage,
+    settings: Settings,
+    item_id: str,
+    *,
+    force: bool = False,
+    sandboxes: SandboxPool | None = None,
+) -> MediaItem:
+    """Make thumbnails and read metadata; the item ends ``ready`` or ``failed`` with a reason.
+
+    A bad file (not media, damaged, too large, too slow to decode) is a ``failed`` item, not
+    an exception. Storage errors propagate with the item still ``processing``, so a retry
+    (SQS redelivery, ``ProcessingPool.recover``) can finish it.
+    """
+    catalog, blobs = storage.catalog, storage.blobs
+    item = catalog.get_item(item_id)
+    if item.status in (Status.READY, Status.FAILED) and not force:
+        return item
+    if item.status != Status.PROCESSING:
+        item = catalog.update_item(item_id, status=Status.PROCESSING, status_reason=None)
+    key = original_key(item_id)
+    size = blobs.size(key)
+    if size is None:
+        return _fail(storage, item_id, "the uploaded file is missing")
+    found = sniff(blobs.read_range(key, 0, SNIFF_BYTES))
+    if found is None:
+        blobs.delete(key)
+        return _fail(storage, item_id, NOT_MEDIA)
+    pool = sandboxes or shared_pool("processing", settings.processing_workers)
+    try:
+        analysis = _analyse(pool, settings, storage, key, size, found)
+    except MediaError as exc:
+        log.info("item %s failed: %s", item_id, exc.reason)
+        return _fail(storage, item_id, exc.reason)
+    thumbnails = {}
+    for name, data in analysis.images.items():
+        thumbnails[name] = thumbnail_key(item_id, name)
+        blobs.put(thumbnails[name], data, WEBP)
+    return catalog.update_item(
+        item_id,
+        status=Status.READY,
+        status_reason=None,
+        kind=found.kind,
+        content_type=found.content_type,
+        sha256=sha256_blob(storage, key),
+        thumbnails=thumbnails,
+        **item_fields(analysis.info),
+    )
+
+
+def mark_failed(storage: Storage, item_id: str, reason: str) -> MediaItem | None:
+    """Record that processing gave up (used when retries are exhausted); None if gone."""
+    try:
+        return _fail(storage, item_id, reason)
+    except NotFound:
+        return None
+
+
+def item_fields(info: MediaInfo) -> dict[str, Any]:
+    """The MediaItem fields a MediaInfo fills (all of them, so a re-run clears stale ones)."""
+    return {
+        "width": info.width,
+        "height": info.height,
+        "taken_at": info.taken_at,
+        "duration": info.duration,
+        "camera": info.camera,
+        "lens": info.lens,
+        "gps": info.gps,
+        "rotation": info.rotation,
+        "codec": info.codec,
+    }
+
+
+def sha256_blob(storage: Storage, key: str) -> str:
+    """Hex sha256 of a blob, streamed in chunks (a 4 GB video is never held in memory)."""
+    digest = hashlib.sha256()
+    for chunk in storage.blobs.iter_chunks(key, HASH_CHUNK):
+        digest.update(chunk)
+    return digest.hexdigest()
+
+
+def rendition_key(item_id: str, width: int) -> str:
+    """Immutable key of the WebP rendition ``width`` pixels wide."""
+    return thumbnail_key(item_id, f"w{width}")
+
+
+def rendition_url(storage: Storage, settings: Settings, item_id: str, width: object) -> str:
+    """A signed URL of the item as a WebP ``width`` wide, made and stored on first request.
+
+    InvalidInput (400) for a width outside RENDITION_WIDTHS, NotFound for an unknown item or
+    one that failed, Conflict while it is still being processed.
+    """
+    width = _rendition_width(width)
+    item = storage.catalog.get_item(item_id)
+    if item.status == Status.FAILED:
+        raise NotFound(f"no image of an item that failed: {item.status_reason}")
+    if item.status != Status.READY:
+        raise Conflict("the item is still being processed")
+    key = rendition_key(item.id, width)
+    if storage.blobs.size(key) is None:
+        storage.blobs.put(key, _render(storage, settings, item, width), WEBP)
+    return storage.blobs.signed_get_url(
+        key, expires_in=settings.signed_url_lifetime_s, content_type=WEBP
+    )
+
+
+def _rendition_width(width: object) -> int:
+    if isinstance(width, str) and width.isdigit():
+        width = int(width)
+    if isinstance(width, bool) or width not in RENDITION_WIDTHS:
+        allowed = ", ".join(str(w) for w in RENDITION_WIDTHS)
+        raise InvalidInput(f"width must be one of {allowed}")
+    assert isinstance(width, int)
+    return width
+
+
+def _render(storage: Storage, settings: Settings, item: MediaItem, width: int) -> bytes:
+    """Scale the stored preview when it is wide enough; otherwise decode the original."""
+    pool = shared_pool("renditions", settings.processing_workers)
+    key, op, kwargs = _rendition_source(storage, item, width)
+    size = storage.blobs.size(key)
+    if size is None:
+        raise NotFound("the item's original is missing")
+    try:
+        return pool.run(
+            op,
+            size,
+            _fetcher(storage, key),
+            settings.processing_timeout_s,
+            max_pixels=settings.max_pixels,
+            **kwargs,
+        )
+    except MediaError as exc:
+        raise UnsupportedMedia(f"cannot make that size: {exc.reason}") from None
+
+
+def _rendition_source(
+    storage: Storage, item: MediaItem, width: int
+) -> tuple[str, str, dict[str, Any]]:
+    preview = item.thumbnails.get(PREVIEW)
+    if preview and item.width and item.height:
+        preview_width = fit_size((item.width, item.height), SIZES[PREVIEW])[0]
+        if preview_width >= width and storage.blobs.size(preview) is not None:
+            return preview, "render_image", {"content_type": WEBP, "box": (width, 1 << 30)}
+    key = original_key(item.id)
+    if item.kind == Kind.VIDEO:
+        found = sniff(storage.blobs.read_range(key, 0, SNIFF_BYTES))
+        return key, "render_poster", {"width": width, "demuxer": found.demuxer if found else None}
+    return key, "render_image", {"content_type": item.content_type, "box": (width, 1 << 30)}
+
+
+def _analyse(
+    pool: SandboxPool, settings: Settings, storage: Storage, key: str, size: int, found: Sniffed
+) -> Analysis:
+    if found.kind == Kind.VIDEO:
+        op, kwargs = "analyse_video", {"demuxer": found.demuxer}
+    else:
+        op, kwargs = "analyse_image", {"content_type": found.content_type}
+    return pool.run(
+        op,
+        size,
+        _fetcher(storage, key),
+        settings.processing_timeout_s,
+        max_pixels=settings.max_pixels,
+        **kwargs,
+    )
+
+
+def _fetcher(storage: Storage, key: str) -> Any:
+    return lambda start, length: storage.blobs.read_range(key, start, length)
+
+
+def _fail(storage: Storage, item_id: str, reason: str) -> MediaItem:
+    return storage.catalog.update_item(item_id, status=Status.FAILED, status_reason=reason)
+
+
+class ProcessingPool:
+    """The app's bounded worker pool: ``submit`` returns at once (safe on the event loop).
+
+    Threads only wait on storage and on the sandboxes, where the decoding (and its time
+    limit) happens, so threads are enough here and nothing blocks the event loop.
+    """
+
+    def __init__(self, storage: Storage, settings: Settings) -> None:
+        self._storage = storage
+        self._settings = settings
+        workers = settings.processing_workers
+        self._executor = ThreadPoolExecutor(workers, thread_name_prefix="rdrive-processing")
+        self._sandboxes = SandboxPool(workers)
+        self._pending: set[str] = set()
+        self._lock = threading.Lock()
+
+    def submit(self, item_id: str) -> Future[MediaItem | None] | None:
+        """Queue an item; None when it is already queued or running."""
+        with self._lock:
+            if item_id in self._pending:
+                return None
+            self._pending.add(item_id)
+        return self._executor.submit(self._run, item_id)
+
+    def recover(self) -> int:
+        """Queue the items a crash left in ``processing`` (call on start); returns how many."""
+        stuck = self._storage.catalog.items_with_status(Status.PROCESSING)
+        queued = sum(1 for item in stuck if self.submit(item.id) is not None)
+        if queued:
+            log.info("re-queued %d items left in processing", queued)
+        return queued
+
+    def shutdown(self, wait: bool = True) -> None:
+        """Stop taking work; ``wait`` finishes what is queued, otherwise it is dropped
+        (and picked up again by ``recover`` on the next start)."""
+        self._executor.shutdown(wait=wait, cancel_futures=not wait)
+        self._sandboxes.close()
+
+    def _run(self, item_id: str) -> MediaItem | None:
+        try:
+            return process_item(self._storage, self._settings, item_id, sandboxes=self._sandboxes)
+        except NotFound:
+            return None  # deleted while queued
+        except Exception as exc:
+            log.exception("processing %s failed", item_id)
+            return mark_failed(self._storage, item_id, f"processing failed: {exc}"[:300])
+        finally:
+            with self._lock:
+                self._pending.discard(item_id)
+
+
+class EventQueue:
+    """The queue on AWS: processing starts from the S3 event (SQS → Lambda), so nothing to do."""
+
+    def submit(self, item_id: str) -> None:
+        log.debug("item %s will be processed from its S3 event", item_id)
