@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import os
 
-# Before boto3, pynamodb or moto is imported anywhere: fake credentials, and an endpoint that
-# goes nowhere until the moto server replaces it, so no test can ever reach real AWS.
-for _var in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN"):
+# Before boto3, pynamodb or moto is imported anywhere: fake credentials (no test can act on a
+# real account) and moto's own settings. AWS_ENDPOINT_URL is set per test by the aws fixtures
+# only, so tests that use moto's in-process mock_aws are not sent to the server.
+for _var in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN", "AWS_ENDPOINT_URL"):
     os.environ.pop(_var, None)
 os.environ["AWS_ACCESS_KEY_ID"] = "testing"
 os.environ["AWS_SECRET_ACCESS_KEY"] = "testing"
 os.environ["AWS_DEFAULT_REGION"] = "us-east-1"
-os.environ["AWS_ENDPOINT_URL"] = "http://127.0.0.1:9"
 MIN_PART_SIZE = 64 * 1024  # multipart tests use small parts; moto and the local store agree
 os.environ["S3_UPLOAD_PART_MIN_SIZE"] = str(MIN_PART_SIZE)
 
@@ -100,7 +100,7 @@ def signed_files_server() -> Iterator[SignedFilesServer]:
 
 @pytest.fixture(scope="session")
 def moto_endpoint() -> Iterator[str]:
-    """One moto server for the session (xdist: one per worker); AWS_ENDPOINT_URL points at it."""
+    """The URL of one moto server for the session (xdist: one per worker)."""
     import logging
 
     from moto.server import ThreadedMotoServer
@@ -110,9 +110,7 @@ def moto_endpoint() -> Iterator[str]:
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()
     host, port = server.get_host_and_port()
-    endpoint = f"http://{host}:{port}"
-    os.environ["AWS_ENDPOINT_URL"] = endpoint
-    yield endpoint
+    yield f"http://{host}:{port}"
     server.stop()
 
 
@@ -122,9 +120,18 @@ def min_part_size() -> int:
     return MIN_PART_SIZE
 
 
+@pytest.fixture
+def aws_endpoint(moto_endpoint: str, monkeypatch: pytest.MonkeyPatch) -> str:
+    """moto, emptied, with AWS_ENDPOINT_URL pointing at it for this test (boto3 and pynamodb
+    read it when they make a client)."""
+    httpx.post(f"{moto_endpoint}/moto-api/reset").raise_for_status()
+    monkeypatch.setenv("AWS_ENDPOINT_URL", moto_endpoint)
+    return moto_endpoint
+
+
 @pytest.fixture(params=[Backend.LOCAL.value, Backend.AWS.value])
 def storage_settings(request: pytest.FixtureRequest, tmp_path: Path) -> Settings:
-    """Settings for a fresh, empty deployment on each backend."""
+    """Settings for a fresh, empty deployment on each backend (aws: resources not created)."""
     if request.param == Backend.LOCAL.value:
         server: SignedFilesServer = request.getfixturevalue("signed_files_server")
         return Settings(
@@ -133,10 +140,9 @@ def storage_settings(request: pytest.FixtureRequest, tmp_path: Path) -> Settings
             api_url=server.url,
             jwt_secret=TEST_JWT_SECRET,
         )
-    endpoint = request.getfixturevalue("moto_endpoint")
+    request.getfixturevalue("aws_endpoint")
     # Same names every test: the reset empties moto, and the storage fixture recreates them
-    # (model classes and clients are cached per name, which saves ~0.5 s a test).
-    httpx.post(f"{endpoint}/moto-api/reset").raise_for_status()
+    # (model classes and clients are cached per name and endpoint, saving ~0.5 s a test).
     return Settings(
         backend=Backend.AWS,
         bucket="rdrive-test-media",

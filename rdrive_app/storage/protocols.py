@@ -45,13 +45,20 @@ class BlobStore(Protocol):
     """Bytes by immutable key (``originals/<id>``, ``thumbs/<id>/<size>.webp``)."""
 
     def put(self, key: str, data: bytes | BinaryIO, content_type: str) -> None:
-        """Store bytes (derived files, small uploads); atomic: readers never see half a file."""
+        """Store bytes (derived files, small uploads); atomic: readers never see half a file.
+
+        S3 keeps ``content_type``; the local store does not (its signed URLs carry the type).
+        """
 
     def read_range(self, key: str, start: int, length: int) -> bytes:
         """Up to ``length`` bytes from ``start`` (fewer at the end). Raises NotFound."""
 
     def iter_chunks(self, key: str, chunk_size: int = 1024 * 1024) -> Iterator[bytes]:
-        """Stream the whole blob without holding it in memory. Raises NotFound."""
+        """Stream the whole blob without holding it in memory.
+
+        Raises NotFound when called (not on the first ``next``), so a caller can answer 404
+        before it starts a streaming response.
+        """
 
     def size(self, key: str) -> int | None:
         """The blob's size, or None when it does not exist."""
@@ -63,7 +70,7 @@ class BlobStore(Protocol):
         """Remove every blob whose key starts with ``prefix`` (an item's thumbnails)."""
 
     def list_keys(self, prefix: str) -> Iterator[str]:
-        """Every key under ``prefix`` (for the reconciler)."""
+        """Every key under ``prefix``, in byte order (for the reconciler)."""
 
     def signed_get_url(
         self,
@@ -75,11 +82,13 @@ class BlobStore(Protocol):
     ) -> str:
         """A URL anyone holding it can GET until it expires; Range works.
 
-        ``download_name`` makes it an attachment with that (UTF-8) file name.
+        ``download_name`` makes it an attachment with that (UTF-8) file name. Only image/* and
+        video/* types (never SVG) are served as given; anything else, or no type, is served as
+        an ``application/octet-stream`` attachment so a browser never runs it.
         """
 
     def signed_put_url(self, key: str, *, expires_in: int, content_type: str) -> str:
-        """A URL the browser PUTs the whole file to."""
+        """A URL the browser PUTs the whole file to, with exactly this Content-Type header."""
 
     def create_multipart(self, key: str, content_type: str) -> str:
         """Start a multipart upload; returns its upload id."""
@@ -87,14 +96,24 @@ class BlobStore(Protocol):
     def signed_part_url(
         self, key: str, upload_id: str, part_number: int, *, expires_in: int
     ) -> str:
-        """A URL the browser PUTs one part to; the response's ETag header names the part."""
+        """A URL the browser PUTs one part to; the response's ETag header names the part.
+
+        Part numbers go from 1 to 10 000. Every part but the last must be at least 5 MiB.
+        """
 
     def list_parts(self, key: str, upload_id: str) -> list[UploadedPart]:
-        """The parts storage already holds (to resume). Raises NotFound for an unknown upload."""
+        """The parts storage already holds, by number, with quoted ETags (to resume).
+
+        Raises NotFound for an unknown upload.
+        """
 
     def complete_multipart(self, key: str, upload_id: str, parts: list[tuple[int, str]]) -> None:
-        """Join the parts (number, etag) in order into the blob. Raises InvalidInput on a
-        missing or wrong part, NotFound for an unknown upload."""
+        """Join the parts (number, etag) in order into the blob; ETags with or without quotes.
+
+        Raises InvalidInput on a missing, wrong, repeated or out-of-order part or a too-small
+        part before the last, NotFound for an unknown upload. Nothing is lost on a refusal: the
+        upload can still be completed with the right list.
+        """
 
     def abort_multipart(self, key: str, upload_id: str) -> None:
         """Drop an unfinished upload and its parts; unknown uploads are ignored."""
@@ -113,7 +132,7 @@ class Catalog(Protocol):
         """Create one folder. Conflict if the name is taken; NotFound if the parent is missing."""
 
     def get_folder(self, path: str) -> Folder:
-        """The folder at ``path`` ('/' always exists). Raises NotFound."""
+        """The folder at ``path`` ('/' always exists, created at the epoch). Raises NotFound."""
 
     def list_folders(self, parent: str) -> list[Folder]:
         """Direct subfolders of ``parent``, by name. Raises NotFound for a missing parent."""
@@ -121,7 +140,9 @@ class Catalog(Protocol):
     def move_folder(self, path: str, new_path: str) -> Folder:
         """Rename or move a folder with everything in it (metadata only).
 
-        Conflict if ``new_path`` is taken; InvalidInput when moving into itself or the root.
+        Conflict if ``new_path`` is taken; InvalidInput when moving into itself or the root;
+        NotFound if the folder or the new parent is missing; the same path is a no-op.
+        Trashed items that came from inside it will be restored into its new place.
         """
 
     def delete_folder(self, path: str) -> None:
@@ -129,17 +150,21 @@ class Catalog(Protocol):
 
     # items
     def add_item(self, item: MediaItem) -> MediaItem:
-        """Insert a new item. Conflict if its name is taken in its folder."""
+        """Insert a new item. Conflict if its name is taken in its folder; NotFound if the
+        folder is missing; InvalidInput if it has ``deleted_at`` set."""
 
     def get_item(self, item_id: str) -> MediaItem:
         """One item by id, trashed ones included. Raises NotFound."""
 
     def update_item(self, item_id: str, **fields: object) -> MediaItem:
-        """Change fields other than id, folder and name (status, metadata). Raises NotFound."""
+        """Change fields other than id, folder, name and deleted_at (status, metadata).
+
+        Raises NotFound; InvalidInput for a field that cannot change or a bad kind/status.
+        """
 
     def rename_item(self, item_id: str, folder: str, name: str) -> MediaItem:
         """Move and/or rename in one conditional write. Conflict on a clash, NotFound for a
-        missing item or target folder."""
+        missing or trashed item or a missing target folder."""
 
     def list_items(
         self,
@@ -150,36 +175,51 @@ class Catalog(Protocol):
         limit: int = 100,
         cursor: str | None = None,
     ) -> Page:
-        """A page of a folder's (untrashed) items. A bad cursor raises InvalidInput."""
+        """A page of a folder's (untrashed) items; folders are not items.
+
+        Name order is A → Z by code point (case-sensitive); the date orders are newest first
+        with the name (Z → A) breaking ties. ``limit`` is 1–1000. A bad cursor, or one from
+        another folder or order, raises InvalidInput; a missing folder raises NotFound.
+        ``next_cursor`` is None on the last page (never an empty extra page).
+        """
 
     def name_taken(self, folder: str, name: str) -> bool:
         """Whether a file or folder called ``name`` exists in ``folder``."""
 
     def trash_item(self, item_id: str) -> MediaItem:
-        """Move an item to the trash (frees its name). Raises NotFound."""
+        """Move an item to the trash (frees its name); trashing it again returns it as is.
+
+        The returned item keeps its folder and name (where a restore puts it back) and has
+        ``deleted_at`` set. Raises NotFound.
+        """
 
     def restore_item(self, item_id: str, name: str | None = None) -> MediaItem:
         """Put a trashed item back in its folder, under ``name`` if given.
 
-        Conflict if the name is taken; NotFound if the item or its folder is gone.
+        Conflict if the name is taken; NotFound if the item or its folder is gone;
+        InvalidInput if the item is not in the trash.
         """
 
     def list_trash(self, *, limit: int = 100, cursor: str | None = None) -> Page:
         """Trashed items, most recently deleted first."""
 
     def purge_item(self, item_id: str) -> None:
-        """Forget an item's record for good (the service deletes its blobs)."""
+        """Forget an item's record for good, trashed or not (the service deletes its blobs).
+
+        A missing item is not an error, so overlapping sweeps are harmless.
+        """
 
     def items_with_status(
         self, status: str, *, older_than: datetime | None = None
     ) -> list[MediaItem]:
-        """Items in a status (recovery, sweeping); ``older_than`` compares their uploaded_at."""
+        """Items in a status, trashed ones included, oldest upload first (recovery, sweeping);
+        ``older_than`` keeps those uploaded before it."""
 
     def find_by_sha256(self, sha256: str) -> list[MediaItem]:
         """Untrashed items whose original has this sha256 (duplicate detection)."""
 
     def count(self) -> tuple[int, int]:
-        """(items, folders), for `rdrive info`."""
+        """(untrashed items, folders), for `rdrive info`; may scan everything."""
 
     # users
     def add_user(self, user: User) -> User:

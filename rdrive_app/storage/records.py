@@ -47,7 +47,12 @@ def iso(dt: datetime) -> str:
     """Fixed-width UTC text ('2024-05-01T10:00:00.000000Z'); naive times are taken as UTC."""
     if dt.tzinfo is None:
         dt = dt.replace(tzinfo=UTC)
-    return dt.astimezone(UTC).strftime(_ISO_FORMAT)
+    dt = dt.astimezone(UTC)
+    # not strftime: glibc writes year 999 as '999', which would break the fixed width
+    return (
+        f"{dt.year:04d}-{dt.month:02d}-{dt.day:02d}T{dt.hour:02d}:{dt.minute:02d}:"
+        f"{dt.second:02d}.{dt.microsecond:06d}Z"
+    )
 
 
 def parse_iso(text: str) -> datetime:

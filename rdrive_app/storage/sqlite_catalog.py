@@ -88,7 +88,6 @@ class SQLiteCatalog:
             db.row_factory = sqlite3.Row
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA synchronous=NORMAL")
-            db.execute("PRAGMA foreign_keys=ON")
             self._local.db = db
             with self._lock:
                 self._all.append(db)

@@ -159,7 +159,7 @@ def test_move_folder_many_items(storage: Storage, make_item: MakeItem) -> None:
     c = storage.catalog
     c.create_folder("/big")
     c.create_folder("/big/sub")
-    ids = {c.add_item(make_item(f"img{i:03d}.jpg", "/big")).id for i in range(120)}
+    ids = {c.add_item(make_item(f"img{i:03d}.jpg", "/big")).id for i in range(60)}
     c.move_folder("/big", "/moved")
     page = c.list_items("/moved", limit=1000)
     assert {i.id for i in page.items} == ids

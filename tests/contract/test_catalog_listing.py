@@ -76,10 +76,10 @@ def test_kind_filter_in_every_order(storage: Storage, library: list[MediaItem]) 
     for kind in Kind:
         wanted = [i for i in library if i.kind is kind]
         for sort in SortOrder:
-            sizes, ids = all_pages(storage.catalog, "/", 40, sort=sort, kind=kind)
+            sizes, ids = all_pages(storage.catalog, "/", 70, sort=sort, kind=kind)
             assert ids == expected_order(wanted, sort), (kind, sort)
             assert sum(sizes) == len(wanted)
-            assert all(size == 40 for size in sizes[:-1])
+            assert all(size == 70 for size in sizes[:-1])
 
 
 def test_exact_multiple_has_no_empty_last_page(storage: Storage, make_item: MakeItem) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from types import SimpleNamespace
 from typing import Any
 from urllib.parse import parse_qs, quote, urlparse
 
@@ -10,7 +11,7 @@ import httpx
 import pytest
 
 from rdrive_app.settings import Settings
-from rdrive_app.storage import Storage
+from rdrive_app.storage import Storage, signing
 
 DATA = bytes(range(256)) * 8  # 2 048 bytes
 KEY = "originals/abc123"
@@ -128,10 +129,10 @@ def _with_param(url: str, name: str, value: str) -> str:
 
 def test_local_expired_url_refused(local: Storage, monkeypatch: pytest.MonkeyPatch) -> None:
     url = local.blobs.signed_get_url(KEY, expires_in=60)
-    real_time = time.time
-    monkeypatch.setattr(time, "time", lambda: real_time() - 3600)
-    stale = local.blobs.signed_get_url(KEY, expires_in=60)
-    monkeypatch.setattr(time, "time", real_time)
+    an_hour_ago = SimpleNamespace(time=lambda: time.time() - 3600)
+    with monkeypatch.context() as mp:
+        mp.setattr(signing, "time", an_hour_ago)  # the signer's clock only
+        stale = local.blobs.signed_get_url(KEY, expires_in=60)
     assert fetch(url).status_code == 200
     resp = fetch(stale)
     assert resp.status_code == 403
