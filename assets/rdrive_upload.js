@@ -232,7 +232,7 @@
     { rootMargin: "600px" }
   );
   setInterval(() => {
-    const button = document.getElementById("rdrive-load-more");
+    const button = document.querySelector("[data-rdrive-load-more]");
     if (button && !observed.has(button)) {
       observed.add(button);
       observer.observe(button);
@@ -241,11 +241,12 @@
 
   // The viewer: ← and → press its Previous / Next buttons (Esc is the dialog's own).
   document.addEventListener("keydown", (event) => {
-    if (!document.querySelector("[data-rdrive-viewer]")) return;
+    const viewer = document.querySelector("[data-rdrive-viewer]");
+    if (!viewer) return;
     const target = event.target;
     if (target && (target.tagName === "INPUT" || target.tagName === "TEXTAREA")) return;
-    const id = { ArrowRight: "rdrive-next", ArrowLeft: "rdrive-prev" }[event.key];
-    const button = id && document.getElementById(id);
+    const label = { ArrowRight: "Next", ArrowLeft: "Previous" }[event.key];
+    const button = label && viewer.querySelector(`button[aria-label="${label}"]`);
     if (button) {
       event.preventDefault();
       button.click();

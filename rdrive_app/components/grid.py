@@ -78,7 +78,7 @@ def grid() -> rx.Component:
             LibraryState.has_more,
             rx.button(
                 "Load more",
-                id="rdrive-load-more",
+                custom_attrs={"data-rdrive-load-more": "1"},
                 variant="soft",
                 loading=LibraryState.loading_more,
                 on_click=LibraryState.load_more,

@@ -106,7 +106,7 @@ def upload_panel() -> rx.Component:
             right="16px",
             width="min(360px, calc(100vw - 32px))",
             z_index="20",
-            aria_label="Uploads",
+            aria_label="File transfers",
             role="region",
         ),
     )

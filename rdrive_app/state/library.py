@@ -14,7 +14,7 @@ import reflex as rx
 from rdrive_app.domain import ROOT, Folder, MediaItem, Status
 from rdrive_app.errors import RDriveError
 from rdrive_app.services.presenter import item_urls
-from rdrive_app.state.session import SessionState, authenticated, services
+from rdrive_app.state.session import SessionState, authenticated, browser_download, services
 
 FOLDER_ROUTE_PREFIX = "/folder"
 PAGE_SIZE = 60
@@ -283,4 +283,4 @@ class LibraryState(SessionState):
         if not self.selected:
             return None
         url = await asyncio.to_thread(services().zip_tickets.issue, list(self.selected))
-        return rx.download(url=url, filename="rDrive.zip")
+        return browser_download(url)

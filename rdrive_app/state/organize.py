@@ -13,7 +13,7 @@ import reflex as rx
 from rdrive_app.domain import ROOT, join_path, split_path
 from rdrive_app.errors import RDriveError
 from rdrive_app.state.library import folder_href, folder_row
-from rdrive_app.state.session import authenticated, services
+from rdrive_app.state.session import authenticated, browser_download, services
 from rdrive_app.state.viewer import ViewerState
 
 
@@ -227,4 +227,4 @@ class OrganizeState(ViewerState):
     async def download_folder(self):
         """A ZIP of the open folder and its subfolders, by a short-lived link."""
         url = await asyncio.to_thread(services().zip_tickets.issue_folder, self.folder)
-        return rx.download(url=url, filename=f"{split_path(self.folder)[1] or 'rDrive'}.zip")
+        return browser_download(url)

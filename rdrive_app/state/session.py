@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import inspect
+import json
 from collections.abc import Callable
 from typing import Any
 
@@ -26,6 +27,18 @@ SIGN_IN_ROUTE = "/signin"
 def services() -> Services:
     """The process-wide services (a function so tests can swap the environment first)."""
     return get_services()
+
+
+def browser_download(url: str) -> rx.event.EventSpec:
+    """Make the browser fetch ``url`` as a download (the response says ``attachment``).
+
+    ``rx.download`` only takes same-origin paths; signed URLs point at storage or the API.
+    """
+    return rx.call_script(
+        "(() => { const a = document.createElement('a'); "
+        f"a.href = {json.dumps(url)}; a.rel = 'noopener'; a.hidden = true; "
+        "document.body.appendChild(a); a.click(); a.remove(); })()"
+    )
 
 
 def authenticated(handler: Callable[..., Any]) -> Callable[..., Any]:

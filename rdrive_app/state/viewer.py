@@ -14,7 +14,7 @@ from rdrive_app.domain import MediaItem, Status
 from rdrive_app.errors import RDriveError
 from rdrive_app.services.presenter import download_url, item_urls
 from rdrive_app.state.library import LibraryState, duration_label, status_label
-from rdrive_app.state.session import authenticated, services
+from rdrive_app.state.session import authenticated, browser_download, services
 
 
 def _size_label(size: int) -> str:
@@ -105,7 +105,7 @@ class ViewerState(LibraryState):
             return None
         lifetime = services().settings.signed_url_lifetime_s
         url = download_url(item, services().storage.blobs, lifetime)
-        return rx.download(url=url, filename=item.name)
+        return browser_download(url)
 
     def _url_script(self, item_id: str) -> rx.event.EventSpec:
         query = f"?item={item_id}" if item_id else ""
@@ -138,6 +138,7 @@ class ViewerState(LibraryState):
     @authenticated
     async def close(self):
         self.open_id = ""
+        self.open_kind = ""
         self.video_src = ""
         return self._url_script("")
 
@@ -146,6 +147,7 @@ class ViewerState(LibraryState):
     async def set_open(self, is_open: bool):
         if not is_open:
             self.open_id = ""
+            self.open_kind = ""
             self.video_src = ""
             return self._url_script("")
         return None

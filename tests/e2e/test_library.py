@@ -1,0 +1,160 @@
+"""The library in Chromium, with real camera and phone files: upload, view, play, download,
+organise, trash. Clicks go to accessible names, as a person (or a screen reader) would find them.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from pathlib import Path
+
+from playwright.sync_api import Page, expect
+
+from tests.e2e.conftest import shot
+
+MEDIA = Path(__file__).resolve().parents[2].parent / "shared" / "testdata" / "media"
+PHOTOS = [MEDIA / "photos" / "Canon_40D.jpg", MEDIA / "photos" / "gps" / "DSCN0010.jpg",
+          MEDIA / "photos" / "orientation" / "portrait_6.jpg"]
+VIDEO = MEDIA / "videos" / "sample_640x360.mp4"
+
+
+def sign_in(page: Page, app) -> None:
+    page.goto("/signin")
+    page.get_by_label("Username").fill(app.username)
+    page.get_by_label("Password").fill(app.password)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("button", name="New folder")).to_be_visible()
+
+
+def new_folder(page: Page, name: str) -> None:
+    page.get_by_role("button", name="New folder").click()
+    page.get_by_label("Folder name").fill(name)
+    page.get_by_role("button", name="Create").click()
+    expect(page.get_by_role("link", name=name)).to_be_visible()
+
+
+def test_upload_view_play_download_organise(page: Page, app_server, tmp_path):
+    sign_in(page, app_server)
+    new_folder(page, "Holiday")
+    new_folder(page, "Archive")
+    page.get_by_role("link", name="Holiday").click()
+    expect(page).to_have_url(re.compile(r"/folder/Holiday$"))
+
+    page.get_by_label("Upload").set_input_files([*map(str, PHOTOS), str(VIDEO)])
+    for path in [*PHOTOS, VIDEO]:
+        expect(page.get_by_role("button", name=path.name, exact=True)).to_be_visible()
+    expect(page.get_by_text("4 of 4 uploaded")).to_be_visible(timeout=60_000)
+    # Tiles switch to their thumbnails by themselves once processing is done.
+    for path in PHOTOS:
+        expect(page.get_by_role("img", name=path.name)).to_be_visible(timeout=60_000)
+    shot(page, "10-grid-after-upload")
+
+    # A text file named .jpg is refused with its reason; nothing is kept.
+    fake = tmp_path / "notes.jpg"
+    fake.write_text("not a photo at all\n" * 50)
+    page.get_by_label("Upload").set_input_files(str(fake))
+    expect(page.get_by_text("“notes.jpg” is not a photo or video")).to_be_visible(timeout=30_000)
+    expect(page.get_by_role("button", name="notes.jpg", exact=True)).to_have_count(0)
+
+    # Viewer: open, next with →, close with Esc; the URL names the open item.
+    page.get_by_role("button", name="Canon_40D.jpg", exact=True).click()
+    dialog = page.get_by_role("dialog")
+    expect(dialog.get_by_role("img", name="Canon_40D.jpg")).to_be_visible()
+    expect(page).to_have_url(re.compile(r"\?item=[0-9a-f]+"))
+    expect(dialog.get_by_text("Canon EOS 40D")).to_be_visible()
+    shot(page, "11-viewer")
+    page.keyboard.press("ArrowRight")
+    expect(dialog.get_by_role("img", name="DSCN0010.jpg")).to_be_visible()
+    expect(dialog.get_by_role("link", name="Show on map")).to_be_visible()
+    page.reload()
+    expect(page.get_by_role("dialog").get_by_role("img", name="DSCN0010.jpg")).to_be_visible()
+    page.keyboard.press("Escape")
+    expect(page.get_by_role("dialog")).to_have_count(0)
+    expect(page).not_to_have_url(re.compile(r"item="))
+
+    # Download one file: its original name and bytes.
+    page.get_by_role("button", name="Canon_40D.jpg", exact=True).click()
+    with page.expect_download() as info:
+        page.get_by_role("dialog").get_by_role("button", name="Download").click()
+    download = info.value
+    assert download.suggested_filename == "Canon_40D.jpg"
+    assert Path(download.path()).read_bytes() == PHOTOS[0].read_bytes()
+    page.keyboard.press("Escape")
+
+    # Video: play and seek to 5 s; the picture changes.
+    page.get_by_role("button", name=VIDEO.name, exact=True).click()
+    video = page.locator("#rdrive-video")
+    expect(video).to_be_visible()
+    page.wait_for_function("document.querySelector('#rdrive-video').readyState >= 2",
+                           timeout=30_000)
+    first = video.screenshot()
+    page.evaluate("""() => new Promise((resolve) => {
+        const v = document.querySelector('#rdrive-video');
+        v.muted = true;
+        v.addEventListener('seeked', () => resolve(), {once: true});
+        v.currentTime = 5;
+    })""")
+    assert page.evaluate("document.querySelector('#rdrive-video').currentTime") >= 5
+    page.wait_for_timeout(300)
+    assert video.screenshot() != first
+    shot(page, "12-video-seeked")
+    page.keyboard.press("Escape")
+
+    # ZIP of three: names and bytes.
+    for path in PHOTOS:
+        page.get_by_role("checkbox", name=f"Select {path.name}").click()
+    expect(page.get_by_text("3 selected")).to_be_visible()
+    with page.expect_download() as info:
+        page.get_by_role("button", name="Download ZIP").click()
+    with zipfile.ZipFile(io.BytesIO(Path(info.value.path()).read_bytes())) as archive:
+        assert sorted(archive.namelist()) == sorted(p.name for p in PHOTOS)
+        for path in PHOTOS:
+            assert archive.read(path.name) == path.read_bytes()
+    page.get_by_role("button", name="Clear selection").click()
+
+    # Rename.
+    page.get_by_role("checkbox", name="Select portrait_6.jpg").click()
+    page.get_by_role("button", name="Rename").click()
+    page.get_by_label("New name").fill("Canon_40D.jpg")
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_role("alert").filter(has_text="already exists")).to_be_visible()
+    page.get_by_label("New name").fill("Beach.jpg")
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_role("button", name="Beach.jpg", exact=True)).to_be_visible()
+
+    # Move to another folder (Beach.jpg is still the one selected).
+    expect(page.get_by_role("checkbox", name="Select Beach.jpg")).to_be_checked()
+    page.get_by_role("button", name="Move", exact=True).click()
+    page.get_by_role("button", name="Up one folder").click()
+    page.get_by_role("button", name="Open folder Archive").click()
+    page.get_by_role("button", name="Move here").click()
+    expect(page.get_by_role("button", name="Beach.jpg", exact=True)).to_have_count(0)
+
+    # Delete (to the trash), restore from the Trash page.
+    page.get_by_role("checkbox", name="Select DSCN0010.jpg").click()
+    page.get_by_role("button", name="Delete").click()
+    expect(page.get_by_text("Moved 1 item to the trash.")).to_be_visible()
+    expect(page.get_by_role("button", name="DSCN0010.jpg", exact=True)).to_have_count(0)
+    page.get_by_role("link", name="Trash").click()
+    expect(page.get_by_text("DSCN0010.jpg")).to_be_visible()
+    shot(page, "13-trash")
+    page.get_by_role("button", name="Restore DSCN0010.jpg").click()
+    expect(page.get_by_text("The trash is empty.")).to_be_visible()
+    page.goto("/folder/Holiday")
+    expect(page.get_by_role("button", name="DSCN0010.jpg", exact=True)).to_be_visible()
+    page.goto("/folder/Archive")
+    expect(page.get_by_role("button", name="Beach.jpg", exact=True)).to_be_visible()
+    shot(page, "14-archive")
+
+
+def test_grid_reflows_at_phone_width(browser, app_server):
+    context = browser.new_context(base_url=app_server.site, viewport={"width": 375, "height": 800})
+    page = context.new_page()
+    sign_in(page, app_server)
+    page.goto("/folder/Holiday")
+    expect(page.get_by_role("button", name="Canon_40D.jpg", exact=True)).to_be_visible()
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 375
+    shot(page, "15-phone-width")
+    context.close()

@@ -1,0 +1,174 @@
+"""Every event handler of every state checks the session on the server.
+
+The browser can call any handler with any arguments, so each one is called here directly, with
+arguments that would change or reveal something, under every kind of bad token: nothing is
+returned but a redirect to sign-in, no library data reaches the state, and the catalog and blob
+store are exactly as before. The list of handlers comes from the app itself, so a new handler is
+covered without anyone remembering to add it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import json
+import time
+from pathlib import Path
+
+import jwt
+import pytest
+import reflex as rx
+
+import rdrive_app.state.organize
+import rdrive_app.state.signin
+import rdrive_app.state.trash
+import rdrive_app.state.uploads  # noqa: F401  (every state class, for the list of handlers)
+from rdrive_app.services import container
+from rdrive_app.settings import get_settings
+from rdrive_app.state.session import SessionState
+
+MEDIA = Path(__file__).resolve().parents[2].parent / "shared" / "testdata" / "media"
+PUBLIC_HANDLERS = {"sign_in", "enter", "sign_out"}  # sign-in itself, and forgetting a session
+REFLEX_BUILTINS = {"hydrate", "hydrate_and_load", "set_is_hydrated", "setvar"}
+
+
+@pytest.fixture(scope="module")
+def app_env(tmp_path_factory):
+    data = tmp_path_factory.mktemp("state-data")
+    mp = pytest.MonkeyPatch()
+    mp.setenv("RDRIVE_DATA_DIR", str(data))
+    mp.setenv("RDRIVE_BCRYPT_ROUNDS", "4")
+    mp.setenv("RDRIVE_JWT_SECRET", "s" * 48)
+    get_settings.cache_clear()
+    container.get_services.cache_clear()
+    import rdrive_app.rdrive_app  # noqa: F401  (registers every page and state)
+
+    services = container.get_services()
+    services.accounts.add_user("alice", "alice password")
+    services.accounts.add_user("bob", "bob password 1")
+    services.library.create_folder("/trip")
+    photo = MEDIA / "photos" / "Canon_40D.jpg"
+    with photo.open("rb") as f:
+        item = services.uploads.upload_stream("alice", "/trip", "a.jpg", f, photo.stat().st_size,
+                                              "image/jpeg")
+    deadline = time.time() + 60
+    while services.storage.catalog.get_item(item.id).status.value == "processing":
+        assert time.time() < deadline, "processing never finished"
+        time.sleep(0.1)
+    yield services, item
+    services.processing.shutdown()
+    mp.undo()
+    get_settings.cache_clear()
+    container.get_services.cache_clear()
+
+
+def _states() -> list[type[rx.State]]:
+    found, todo = [], [SessionState]
+    while todo:
+        cls = todo.pop()
+        found.append(cls)
+        todo.extend(cls.__subclasses__())
+    return found
+
+
+def _bad_tokens(services) -> dict[str, str]:
+    secret = services.settings.resolved_jwt_secret()
+    now = int(time.time())
+    alice = services.storage.catalog.get_user("alice")
+    claims = {"sub": "alice", "ver": alice.token_version, "iat": now, "exp": now + 600}
+    return {
+        "none": "",
+        "garbage": "not.a.token",
+        "expired": jwt.encode({**claims, "iat": now - 700, "exp": now - 100}, secret),
+        "other key": jwt.encode(claims, "k" * 48),
+        "alg none": jwt.encode(claims, None, algorithm="none"),
+        "removed user": jwt.encode({**claims, "sub": "ghost"}, secret),
+        "before password change": jwt.encode({**claims, "ver": alice.token_version - 1}, secret),
+    }
+
+
+def _args_for(fn, item_id: str) -> list[object]:
+    args = []
+    for name, param in list(inspect.signature(fn).parameters.items())[1:]:
+        annotation = str(param.annotation)
+        if "dict" in annotation:
+            args.append({"name": "hacked", "username": "alice", "password": "x"})
+        elif "bool" in annotation:
+            args.append(True)
+        elif name == "raw":
+            args.append(json.dumps({"type": "chosen", "files": [
+                {"cid": "c1", "name": "evil.jpg", "size": 10, "type": "image/jpeg"}]}))
+        elif "path" in name:
+            args.append("/trip")
+        elif "kind" in name or "sort" in name:
+            args.append("video" if "kind" in name else "taken")
+        else:
+            args.append(item_id)
+    return args
+
+
+def _snapshot(services) -> tuple:
+    catalog, blobs = services.storage.catalog, services.storage.blobs
+    items = catalog.list_items("/trip").items
+    trash = catalog.list_trash().items
+    return (
+        [(i.id, i.folder, i.name, i.status) for i in items],
+        [(i.id, i.name) for i in trash],
+        [f.path for f in catalog.list_folders("/")] + [f.path for f in catalog.list_folders("/trip")],
+        sorted(blobs.list_keys("")),
+        [(u.name, u.token_version) for u in catalog.list_users()],
+    )
+
+
+LIBRARY_VARS = ("items", "subfolders", "trashed", "info", "uploads", "picker_folders",
+                "image_src", "video_src", "open_name", "selected", "username")
+
+
+def _cases():
+    for cls in _states():
+        for name in sorted(cls.event_handlers):
+            if name in PUBLIC_HANDLERS | REFLEX_BUILTINS:
+                continue
+            if name in cls.__mro__[1].event_handlers and cls.__mro__[1] in _states():
+                continue  # inherited: tested on the class that defines it
+            yield pytest.param(cls, name, id=f"{cls.__name__}.{name}")
+
+
+def test_the_app_has_protected_handlers():
+    assert len(list(_cases())) >= 30
+
+
+@pytest.mark.parametrize(("state_cls", "handler_name"), list(_cases()))
+def test_handler_refuses_every_bad_session(app_env, state_cls, handler_name):
+    services, item = app_env
+    handler = state_cls.event_handlers[handler_name]
+    before = _snapshot(services)
+    for label, token in _bad_tokens(services).items():
+        root = rx.State(_reflex_internal_init=True)
+        state = root.get_substate(state_cls.get_full_name().split(".")[1:])
+        state._token = token
+        result = _call(handler.fn, state, _args_for(handler.fn, item.id))
+        for value in result:
+            assert value is None or _is_sign_in_redirect(value), (label, value)
+        for var in LIBRARY_VARS:
+            if hasattr(state, var):
+                assert not getattr(state, var), (label, var, getattr(state, var))
+        assert state._token == "", label
+        assert _snapshot(services) == before, label
+
+
+def _call(fn, state, args) -> list[object]:
+    async def run():
+        out = fn(state, *args)
+        if inspect.isasyncgen(out):
+            return [value async for value in out]
+        if inspect.isawaitable(out):
+            return [await out]
+        return [out]
+
+    return asyncio.run(run())
+
+
+def _is_sign_in_redirect(value) -> bool:
+    text = repr(value)
+    return "_redirect" in text and "/signin" in text
