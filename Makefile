@@ -62,3 +62,12 @@ bench: dev-deps
 
 clean:
 	rm -rf .web .states tests/screenshots
+
+# AWS deployment (infra/; README "Deploying"). `make export` needs REFLEX_API_URL (the site's
+# https:// origin); `make deploy DRY_RUN=1` prints every step and runs none.
+.PHONY: export deploy
+export: deps
+	$(BIN)/python -m infra.export
+
+deploy: dev-deps
+	$(BIN)/python -m infra.deploy $(if $(DRY_RUN),--dry-run)

@@ -1,0 +1,221 @@
+"""Media processing on AWS: S3 object-created events under originals/ → SQS → Lambda.
+
+The queue sits between S3 and Lambda so that a failed or slow item is retried with backoff and,
+after ``MAX_RECEIVES`` tries, parked in a dead-letter queue instead of being lost. The Lambda runs
+``rdrive_app.services.lambda_handler.handler``, the same pipeline the local backend runs in-process.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from aws_cdk import Aws, Duration, IgnoreMode, RemovalPolicy
+from aws_cdk import aws_dynamodb as dynamodb
+from aws_cdk import aws_ecr_assets as ecr_assets
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_lambda_event_sources as sources
+from aws_cdk import aws_logs as logs
+from aws_cdk import aws_s3 as s3
+from aws_cdk import aws_sqs as sqs
+from constructs import Construct
+
+from infra.components.backend import table_and_index_arns
+from infra.components.media import list_media_statement, media_objects_arn
+from infra.config import ORIGINALS_PREFIX, THUMBS_PREFIX, DeployConfig
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+# A 4 GB video's poster frame: PyAV reads the container index and one keyframe through ranged
+# GETs, so memory is for decoding one frame (a 4K frame decodes into ~50 MB) plus thumbnails;
+# 2 GB also buys ~1.2 vCPU. Five minutes covers a slow moov-at-the-end file, and the app's own
+# limit (PROCESSING_TIMEOUT_S) fires first so the item is marked failed with a reason.
+MEMORY_MB = 2048
+TIMEOUT = Duration.minutes(5)
+PROCESSING_TIMEOUT_S = 240
+# Deliveries before a message goes to the dead-letter queue; equal to the handler's
+# MAX_ATTEMPTS, whose last attempt marks the item failed instead of asking for a retry.
+MAX_RECEIVES = 3
+# The item-level actions the pipeline needs: find the item by id (by_id index query), mark it
+# processing / ready / failed (conditional updates). DescribeTable: pynamodb reads the schema.
+PROCESSING_CATALOG_ACTIONS = [
+    "dynamodb:DescribeTable",
+    "dynamodb:GetItem",
+    "dynamodb:Query",
+    "dynamodb:UpdateItem",
+]
+# Lambda's guidance: visibility at least six times the function timeout.
+VISIBILITY = Duration.minutes(30)
+
+# What the Lambda image build may see (dockerignore syntax, relative to the repository root).
+IMAGE_CONTEXT_EXCLUDES = [
+    "*",
+    "!rdrive_app",
+    "!requirements.txt",
+    "!infra/lambda",
+    "**/__pycache__",
+    "**/*.pyc",
+]
+
+
+class Processing(Construct):
+    """Queue + dead-letter queue + the processing function + the bucket's event wiring."""
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        config: DeployConfig,
+        bucket: s3.Bucket,
+        bucket_name: str,
+        items: dynamodb.Table,
+        users: dynamodb.Table,
+    ) -> None:
+        super().__init__(scope, construct_id)
+        self.dead_letters = sqs.Queue(
+            self,
+            "DeadLetters",
+            retention_period=Duration.days(14),
+            encryption=sqs.QueueEncryption.SQS_MANAGED,
+            enforce_ssl=True,
+        )
+        self.queue = sqs.Queue(
+            self,
+            "Queue",
+            visibility_timeout=VISIBILITY,
+            retention_period=Duration.days(4),
+            encryption=sqs.QueueEncryption.SQS_MANAGED,
+            enforce_ssl=True,
+            dead_letter_queue=sqs.DeadLetterQueue(
+                queue=self.dead_letters, max_receive_count=MAX_RECEIVES
+            ),
+        )
+        self._wire_bucket(bucket, bucket_name)
+
+        self.log_group = logs.LogGroup(
+            self,
+            "Logs",
+            retention=logs.RetentionDays.ONE_MONTH,
+            removal_policy=RemovalPolicy.DESTROY,
+        )
+        self.role = iam.Role(
+            self,
+            "Role",
+            assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"),
+            description="rDrive media processing: read originals, write thumbnails, update items",
+        )
+        self.function = lambda_.DockerImageFunction(
+            self,
+            "Function",
+            description="rDrive: thumbnails, poster frames and metadata for new uploads",
+            code=lambda_.DockerImageCode.from_image_asset(
+                str(REPO_ROOT),
+                file="infra/lambda/Dockerfile",
+                platform=ecr_assets.Platform.LINUX_ARM64,
+                exclude=IMAGE_CONTEXT_EXCLUDES,
+                ignore_mode=IgnoreMode.DOCKER,
+            ),
+            architecture=lambda_.Architecture.ARM_64,
+            memory_size=MEMORY_MB,
+            timeout=TIMEOUT,
+            role=self.role,
+            log_group=self.log_group,
+            environment={
+                "RDRIVE_BACKEND": "aws",
+                "RDRIVE_BUCKET": bucket_name,
+                "RDRIVE_ITEMS_TABLE": items.table_name,
+                "RDRIVE_USERS_TABLE": users.table_name,
+                "RDRIVE_AWS_REGION": Aws.REGION,
+                # /tmp is the only writable path in Lambda; the pipeline keeps no files there.
+                "RDRIVE_DATA_DIR": "/tmp/rdrive",  # noqa: S108
+                "RDRIVE_PROCESSING_TIMEOUT_S": str(PROCESSING_TIMEOUT_S),
+            },
+        )
+        self._grant(bucket_name=bucket_name, items=items)
+        self.function.add_event_source(
+            # One upload per invocation (a video can use the whole timeout); at most two at a
+            # time, which keeps DynamoDB and S3 bursts small without reserving concurrency.
+            sources.SqsEventSource(
+                self.queue,
+                batch_size=1,
+                max_concurrency=2,
+                report_batch_item_failures=True,
+            )
+        )
+
+    def _wire_bucket(self, bucket: s3.Bucket, bucket_name: str) -> None:
+        """S3 → SQS for keys under originals/, written on the bucket itself.
+
+        CDK's ``add_event_notification`` would add a custom-resource Lambda; the bucket's
+        predictable name lets the queue policy name it without a reference, which breaks the
+        bucket → queue policy → bucket cycle, and the bucket waits for the policy.
+        """
+        bucket_arn = f"arn:{Aws.PARTITION}:s3:::{bucket_name}"
+        self.queue.add_to_resource_policy(
+            iam.PolicyStatement(
+                sid="MediaBucketEvents",
+                principals=[iam.ServicePrincipal("s3.amazonaws.com")],
+                actions=["sqs:SendMessage"],
+                resources=[self.queue.queue_arn],
+                conditions={
+                    "ArnEquals": {"aws:SourceArn": bucket_arn},
+                    "StringEquals": {"aws:SourceAccount": Aws.ACCOUNT_ID},
+                },
+            )
+        )
+        cfn_bucket = bucket.node.default_child
+        assert isinstance(cfn_bucket, s3.CfnBucket)
+        cfn_bucket.notification_configuration = s3.CfnBucket.NotificationConfigurationProperty(
+            queue_configurations=[
+                s3.CfnBucket.QueueConfigurationProperty(
+                    event="s3:ObjectCreated:*",
+                    queue=self.queue.queue_arn,
+                    filter=s3.CfnBucket.NotificationFilterProperty(
+                        s3_key=s3.CfnBucket.S3KeyFilterProperty(
+                            rules=[
+                                s3.CfnBucket.FilterRuleProperty(
+                                    name="prefix", value=ORIGINALS_PREFIX
+                                )
+                            ]
+                        )
+                    ),
+                )
+            ]
+        )
+        policy = self.queue.node.try_find_child("Policy")
+        assert policy is not None
+        # S3 checks that it may send to the queue when the notification is configured.
+        cfn_bucket.node.add_dependency(policy)
+
+    def _grant(self, *, bucket_name: str, items: dynamodb.Table) -> None:
+        """Read originals (ranged GETs, hashing), write thumbnails and posters, update the item."""
+        self.role.add_to_policy(
+            iam.PolicyStatement(
+                sid="ReadOriginals",
+                actions=["s3:GetObject"],
+                resources=[media_objects_arn(bucket_name, ORIGINALS_PREFIX)],
+            )
+        )
+        self.role.add_to_policy(
+            iam.PolicyStatement(
+                sid="WriteThumbnails",
+                actions=["s3:GetObject", "s3:PutObject"],
+                resources=[media_objects_arn(bucket_name, THUMBS_PREFIX)],
+            )
+        )
+        self.role.add_to_policy(list_media_statement(bucket_name))
+        self.role.add_to_policy(
+            iam.PolicyStatement(
+                sid="Catalog",
+                actions=PROCESSING_CATALOG_ACTIONS,
+                resources=table_and_index_arns([items]),
+            )
+        )
+        self.role.add_to_policy(
+            iam.PolicyStatement(
+                sid="Logs",
+                actions=["logs:CreateLogStream", "logs:PutLogEvents"],
+                resources=[f"{self.log_group.log_group_arn}"],
+            )
+        )

@@ -1,0 +1,85 @@
+"""The stack is synthesized once per session (about 10 s); every infra test reads that template.
+
+All tests here share the xdist group "infra", so one worker synthesizes and runs them.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+# jsii's node runtime prints a banner for node 20 on every start; the tests do not need it.
+os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    here = Path(__file__).parent
+    for item in items:
+        if here in Path(str(item.fspath)).parents:
+            item.add_marker(pytest.mark.xdist_group("infra"))
+
+
+@dataclass(frozen=True)
+class Synthesized:
+    """One synthesis: the template, where it was written, and cdk-nag's findings."""
+
+    template: dict[str, Any]
+    template_path: Path
+    nag_findings: list[str]
+    stack: Any
+
+    def resources(self, kind: str) -> dict[str, dict[str, Any]]:
+        """Logical id → resource, for every resource of CloudFormation type ``kind``."""
+        return {k: v for k, v in self.template["Resources"].items() if v["Type"] == kind}
+
+    def one(self, kind: str) -> dict[str, Any]:
+        found = list(self.resources(kind).values())
+        assert len(found) == 1, f"expected one {kind}, found {len(found)}"
+        return found[0]["Properties"]
+
+
+@pytest.fixture(scope="session")
+def synth(tmp_path_factory: pytest.TempPathFactory) -> Synthesized:
+    from infra.config import DeployConfig
+    from infra.synth import build_app
+
+    outdir = tmp_path_factory.mktemp("cdk.out")
+    app, stack = build_app(DeployConfig(), outdir)
+    assembly = app.synth()
+    artifact = assembly.get_stack_by_name(stack.stack_name)
+    findings = [
+        f"{m.level.name} {m.id}: {m.entry.data}"
+        for m in artifact.messages
+        if "AwsSolutions" in str(m.entry.data)
+    ]
+    path = outdir / artifact.template_file
+    return Synthesized(json.loads(path.read_text()), path, findings, stack)
+
+
+def docker_context_paths() -> list[str]:
+    """What .dockerignore lets into the backend image (its `!path` lines)."""
+    lines = (REPO_ROOT / ".dockerignore").read_text().splitlines()
+    return [line[1:] for line in lines if line.startswith("!")]
+
+
+@pytest.fixture
+def app_copy(tmp_path: Path) -> Path:
+    """The backend image's files, copied: the app runs from here, never touching the repo's .web."""
+    import shutil
+
+    dst = tmp_path / "app"
+    dst.mkdir()
+    for rel in docker_context_paths():
+        src = REPO_ROOT / rel
+        if src.is_dir():
+            shutil.copytree(src, dst / rel, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy2(src, dst / rel)
+    return dst

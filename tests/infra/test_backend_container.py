@@ -1,0 +1,112 @@
+"""The backend image: its Dockerfile, and its exact command started against moto's server."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from rdrive_app.settings import Backend, Settings
+from rdrive_app.storage import ensure_aws_resources
+from tests.infra.conftest import REPO_ROOT
+
+DOCKERFILE = (REPO_ROOT / "Dockerfile").read_text()
+
+
+def _instructions(name: str) -> list[str]:
+    """Each ``name`` instruction's arguments, continuation lines joined."""
+    joined = re.sub(r"\\\n\s*", " ", DOCKERFILE)
+    return [m.group(1).strip() for m in re.finditer(rf"^{name}\s+(.*)$", joined, re.M)]
+
+
+def test_dockerfile_is_multi_stage_non_root_healthchecked_and_secret_free() -> None:
+    assert len(_instructions("FROM")) >= 2
+    [user] = _instructions("USER")
+    assert user not in ("root", "0")
+    [health] = _instructions("HEALTHCHECK")
+    assert "/ping" in health
+    env = dict(re.findall(r"(\w+)=(\S+)", " ".join(_instructions("ENV"))))
+    assert env["RDRIVE_BACKEND"] == "aws"
+    assert env["RDRIVE_PROCESSING"] == "events"
+    baked = [*env, *_instructions("ARG")]
+    assert not [k for k in baked if re.search(r"SECRET|PASSWORD|TOKEN|ACCESS_KEY", k)]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def test_backend_starts_from_the_dockerfile_command_against_moto(
+    app_copy: Path, tmp_path: Path, moto_endpoint: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("AWS_ENDPOINT_URL", moto_endpoint)  # the bucket and tables go to moto
+    settings = Settings(
+        backend=Backend.AWS,
+        bucket="rdrive-container-test",
+        items_table="rdrive-container-items",
+        users_table="rdrive-container-users",
+        aws_region="us-east-1",
+        site_url="https://d1example.cloudfront.net",
+    )
+    ensure_aws_resources(settings)
+    [cmd] = _instructions("CMD")
+    argv = json.loads(cmd)
+    port = _free_port()
+    argv[argv.index("--backend-port") + 1] = str(port)
+    argv[argv.index("--backend-host") + 1] = "127.0.0.1"
+    env_from_image = dict(re.findall(r"(\w+)=(\S+)", " ".join(_instructions("ENV"))))
+    env = {
+        **env_from_image,
+        "PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin",  # no bun: backend only
+        "HOME": str(tmp_path),
+        "RDRIVE_DATA_DIR": str(tmp_path / "data"),
+        "AWS_ENDPOINT_URL": moto_endpoint,
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "RDRIVE_BUCKET": settings.bucket,
+        "RDRIVE_ITEMS_TABLE": settings.items_table,
+        "RDRIVE_USERS_TABLE": settings.users_table,
+        "RDRIVE_JWT_SECRET": "container-test-" + "k" * 40,
+        "RDRIVE_SITE_URL": settings.site_url,
+        "RDRIVE_API_URL": settings.site_url,
+    }
+    log = tmp_path / "backend.log"
+    with log.open("w") as out:
+        proc = subprocess.Popen(
+            argv, cwd=app_copy, env=env, stdout=out, stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            assert proc.poll() is None, log.read_text()[-3000:]
+            assert time.monotonic() < deadline, log.read_text()[-3000:]
+            try:
+                if httpx.get(f"{base}/ping", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.3)
+        openapi = httpx.get(f"{base}/api/openapi.json", timeout=10)
+        assert openapi.status_code == 200
+        assert "/api/auth/login" in openapi.json()["paths"]
+        assert httpx.get(f"{base}/_health", timeout=10).status_code == 200
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=5)
