@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -69,13 +70,10 @@ def docker_context_paths() -> list[str]:
     return [line[1:] for line in lines if line.startswith("!")]
 
 
-@pytest.fixture
-def app_copy(tmp_path: Path) -> Path:
-    """The backend image's files, copied: the app runs from here, never touching the repo's .web."""
-    import shutil
-
-    dst = tmp_path / "app"
-    dst.mkdir()
+def copy_app(dst: Path) -> Path:
+    """The backend image's files, copied to ``dst``: the app runs (and exports) from there, never
+    touching the working tree's .web, which the browser tests' dev server is using."""
+    dst.mkdir(parents=True)
     for rel in docker_context_paths():
         src = REPO_ROOT / rel
         if src.is_dir():
@@ -83,3 +81,8 @@ def app_copy(tmp_path: Path) -> Path:
         else:
             shutil.copy2(src, dst / rel)
     return dst
+
+
+@pytest.fixture
+def app_copy(tmp_path: Path) -> Path:
+    return copy_app(tmp_path / "app")

@@ -1,32 +1,126 @@
-"""`make export`'s code path: the static site, exported from a copy of the app, in CI's time."""
+"""`make export`'s code path, from a copy of the app, in CI's time; and the site's CSP in Chromium.
+
+The exported site is served the way CloudFront serves it (extensionless paths to ``.html``,
+``404.html`` for anything missing) with the stack's own Content-Security-Policy, and a real
+browser must load it without a single CSP violation.
+"""
 
 from __future__ import annotations
 
+import functools
 import os
+import shutil
+import socket
+import threading
 import time
+from collections.abc import Iterator
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+import pytest
+
+from infra.components.site import content_security_policy
 from infra.export import export_site
-from tests.infra.conftest import REPO_ROOT
+from tests.infra.conftest import REPO_ROOT, copy_app
 
-SITE = "https://d1example.cloudfront.net"
+MEDIA_HOSTS = ["https://rdrive-media-123-us-east-1.s3.amazonaws.com"]
 
 
-def test_export_produces_the_static_site_with_the_api_url(app_copy: Path, tmp_path: Path) -> None:
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def exported(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str, float]:
+    """One export for this module: (site directory, the API URL baked in, seconds taken)."""
+    root = tmp_path_factory.mktemp("export")
+    api_url = f"http://127.0.0.1:{_free_port()}"  # the same origin the browser test serves on
     env = {
         **os.environ,
         "PATH": f"{REPO_ROOT / '.tools/node_modules/.bin'}:{os.environ['PATH']}",
         "REFLEX_USE_SYSTEM_BUN": "1",
         "REFLEX_TELEMETRY_ENABLED": "false",
-        "REFLEX_API_URL": SITE,
-        "RDRIVE_DATA_DIR": str(tmp_path / "data"),
+        "REFLEX_API_URL": api_url,
+        "RDRIVE_DATA_DIR": str(root / "data"),
     }
     started = time.monotonic()
-    site = export_site(app_copy, env)
-    elapsed = time.monotonic() - started
-    assert elapsed < 240, f"export took {elapsed:.0f} s"
+    site = export_site(copy_app(root / "app"), env)
+    return site, api_url, time.monotonic() - started
+
+
+def test_export_produces_the_static_site_with_the_api_url(
+    exported: tuple[Path, str, float],
+) -> None:
+    site, api_url, seconds = exported
+    assert seconds < 240, f"export took {seconds:.0f} s"
     assert (site / "index.html").is_file()
     assert (site / "404.html").is_file()  # CloudFront's error page for unknown paths
     assert (site / "signin.html").is_file()  # what the URI rewrite maps /signin to
-    baked = [p for p in (site / "assets").glob("*.js") if f"{SITE[8:]}/_event" in p.read_text()]
-    assert baked, "REFLEX_API_URL is not in the exported bundle"
+    host = api_url.split("://", 1)[1]
+    assert any(f"{host}/_event" in p.read_text() for p in (site / "assets").glob("*.js"))
+
+
+class _CloudFrontLike(SimpleHTTPRequestHandler):
+    """Static files as the distribution serves them, with the stack's security headers."""
+
+    csp = content_security_policy(MEDIA_HOSTS)
+
+    def send_head(self):  # type: ignore[no-untyped-def]
+        path = self.path.split("?", 1)[0].rstrip("/") or "/"
+        if path != "/" and "." not in path.rsplit("/", 1)[-1]:
+            path += ".html"
+        if not Path(self.translate_path(path)).exists():
+            path = "/404.html"
+        self.path = path
+        return super().send_head()
+
+    def end_headers(self) -> None:
+        self.send_header("Content-Security-Policy", self.csp)
+        self.send_header("X-Content-Type-Options", "nosniff")
+        super().end_headers()
+
+    def log_message(self, *args: object) -> None:
+        return
+
+
+@pytest.fixture
+def served(exported: tuple[Path, str, float]) -> Iterator[str]:
+    site, api_url, _ = exported
+    port = int(api_url.rsplit(":", 1)[1])
+    handler = functools.partial(_CloudFrontLike, directory=str(site))
+    server = ThreadingHTTPServer(("127.0.0.1", port), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield api_url
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.mark.skipif(not shutil.which("chromium"), reason="Chromium comes with `make test`")
+def test_exported_app_runs_under_the_stacks_csp(served: str) -> None:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(
+            executable_path=shutil.which("chromium"),
+            args=["--no-sandbox", "--disable-gpu", "--no-first-run"],
+        )
+        page = browser.new_page()
+        page.add_init_script(
+            "window.__csp = [];"
+            "document.addEventListener('securitypolicyviolation', e =>"
+            " window.__csp.push(e.violatedDirective + ' ' + e.blockedURI));"
+        )
+        console: list[str] = []
+        page.on("console", lambda m: console.append(m.text))
+        page.goto(f"{served}/signin", wait_until="networkidle")
+        page.wait_for_selector("input[type=password]", timeout=15_000)
+        page.wait_for_timeout(1_000)  # let hydration and the socket attempt run
+        violations = page.evaluate("window.__csp")
+        themed = page.evaluate("document.documentElement.classList.length > 0")
+        browser.close()
+    assert violations == [], violations
+    assert not [c for c in console if "Content Security Policy" in c], console
+    assert themed  # the export's inline theme script ran
