@@ -7,6 +7,8 @@ packets around the poster time are read: a 4 GB video is never copied to make a 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any, BinaryIO
 
@@ -43,7 +45,7 @@ def analyse_video(fp: BinaryIO, *, max_pixels: int, demuxer: str | None = None) 
         stream = _video_stream(container)
         frame, rotation = _poster(container, stream, max_pixels)
         poster = _upright(frame, rotation, SIZES[PREVIEW], stream.sample_aspect_ratio)
-        width, height = _display_size(stream, rotation)
+        width, height = _display_size(frame, rotation, stream.sample_aspect_ratio)
         meta = _metadata(container)
         info = MediaInfo(
             kind=Kind.VIDEO,
@@ -113,26 +115,19 @@ def _iso_degrees(text: str, degree_digits: int) -> float:
     return sign * (int(whole) + frac)
 
 
-class _opened:
-    """av.open as a context manager whose FFmpeg errors become MediaErrors."""
-
-    def __init__(self, fp: BinaryIO, demuxer: str | None) -> None:
-        self._fp, self._demuxer = fp, demuxer
-        self._container: Any = None
-
-    def __enter__(self) -> Any:
-        try:
-            self._container = av.open(self._fp, mode="r", format=self._demuxer)
-        except (av.error.FFmpegError, OSError, ValueError) as exc:
-            raise MediaError(f"the video cannot be read ({_short(exc)})") from None
-        return self._container
-
-    def __exit__(
-        self, kind: type[BaseException] | None, exc: BaseException | None, _tb: Any
-    ) -> None:
-        self._container.close()
-        if isinstance(exc, av.error.FFmpegError | OSError | ValueError | MemoryError):
-            raise MediaError(f"the video is damaged ({_short(exc)})") from None
+@contextmanager
+def _opened(fp: BinaryIO, demuxer: str | None) -> Iterator[Any]:
+    """av.open whose FFmpeg errors (at open or later) become MediaErrors."""
+    try:
+        container = av.open(fp, mode="r", format=demuxer)
+    except (av.error.FFmpegError, OSError, ValueError) as exc:
+        raise MediaError(f"the video cannot be read ({_short(exc)})") from None
+    try:
+        yield container
+    except (av.error.FFmpegError, OSError, ValueError, MemoryError, ZeroDivisionError) as exc:
+        raise MediaError(f"the video is damaged ({_short(exc)})") from None
+    finally:
+        container.close()
 
 
 def _video_stream(container: Any) -> Any:
@@ -181,19 +176,18 @@ def _rotation(frame: Any, stream: Any) -> int:
 
 def _upright(frame: Any, rotation: int, box: tuple[int, int], sar: Any) -> Image.Image:
     """The frame as an upright RGB PIL image scaled (by swscale) to fit ``box``."""
-    display_w = round(frame.width * float(sar)) if sar else frame.width
     stored_box = (box[1], box[0]) if rotation in (90, 270) else box
-    width, height = fit_size((display_w, frame.height), stored_box)
+    width, height = fit_size(_display_size(frame, 0, sar), stored_box)
     image = frame.to_image(width=width, height=height, interpolation="AREA")
     transpose = _ROTATE.get(rotation)
     return image.transpose(transpose) if transpose is not None else image
 
 
-def _display_size(stream: Any, rotation: int) -> tuple[int, int]:
-    w, h = stream.codec_context.width, stream.codec_context.height
-    sar = stream.sample_aspect_ratio
+def _display_size(frame: Any, rotation: int, sar: Any) -> tuple[int, int]:
+    """Width and height as a player shows them: pixel aspect and rotation applied."""
+    w, h = frame.width, frame.height
     if sar and sar != 1:
-        w = round(w * sar)
+        w = round(w * float(sar))
     return (h, w) if rotation in (90, 270) else (w, h)
 
 
