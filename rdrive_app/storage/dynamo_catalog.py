@@ -2,37 +2,18 @@
 
 Every change that could clash is one conditional write or one transaction: a rename deletes the
 old key (only if it still holds the same id) and puts the new one (only if it is free) together,
-so two people renaming at once never overwrite each other; one of them gets Conflict.
-
-Moving a folder re-keys everything below it, which DynamoDB cannot do in one transaction:
-
-1. claim the target: put its marker (only if the name is free) noting ``moving_from``;
-2. move each partition below the source in transactions of at most 100 writes (a delete and a
-   put per record, each conditional), walking the target tree so a re-run finds everything;
-3. delete the source marker and clear ``moving_from`` together.
-
-A crash in step 2 leaves both folders holding part of the content. Nothing is lost or
-overwritten, and running the same move again resumes it (step 1 accepts a target whose
-``moving_from`` is this source).
+so two people renaming at once never overwrite each other; one of them gets Conflict. Folder
+moves re-key whole subtrees and are resumable instead (dynamo_moves).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import islice
 from typing import Any
 
-from pynamodb.connection import Connection
-from pynamodb.exceptions import (
-    DeleteError,
-    DoesNotExist,
-    PutError,
-    TransactWriteError,
-    UpdateError,
-)
-from pynamodb.transactions import TransactWrite
+from pynamodb.exceptions import DeleteError, DoesNotExist, PutError, UpdateError
 
 from rdrive_app.domain import (
     ROOT,
@@ -41,7 +22,6 @@ from rdrive_app.domain import (
     MediaItem,
     User,
     is_same_or_inside,
-    join_path,
     normalize_folder,
     split_path,
     utcnow,
@@ -50,59 +30,9 @@ from rdrive_app.domain import (
 from rdrive_app.errors import Conflict, InvalidInput, NotFound, RDriveError
 from rdrive_app.storage import records as R
 from rdrive_app.storage.dynamo_models import Models
+from rdrive_app.storage.dynamo_moves import FolderMove
+from rdrive_app.storage.dynamo_tx import CHECK_FAILED, Transaction
 from rdrive_app.storage.protocols import Page, SortOrder
-
-MOVE_BATCH = 50  # records per transaction: a delete and a put each, 100 writes
-_CHECK_FAILED = "ConditionalCheckFailedException"
-
-
-class _Retry(RDriveError):
-    """A record changed under a folder move; the batch is read again."""
-
-
-@dataclass
-class _Tx:
-    """A TransactWrite that turns a cancelled step into that step's own error."""
-
-    connection: Connection
-    steps: list[tuple[str, RDriveError, tuple[Any, ...]]] = field(default_factory=list)
-
-    def check(self, error: RDriveError, model_cls: Any, hash_key: str, range_key: str, cond: Any):
-        self.steps.append(("check", error, (model_cls, hash_key, range_key, cond)))
-
-    def delete(self, error: RDriveError, model: Any, cond: Any) -> None:
-        self.steps.append(("delete", error, (model, cond)))
-
-    def put(self, error: RDriveError, model: Any, cond: Any) -> None:
-        self.steps.append(("put", error, (model, cond)))
-
-    def update(self, error: RDriveError, model: Any, actions: list[Any], cond: Any) -> None:
-        self.steps.append(("update", error, (model, actions, cond)))
-
-    def commit(self) -> None:
-        # pynamodb sends checks, deletes, puts, updates in that order; the cancellation
-        # reasons come back in the same order.
-        order = ("check", "delete", "put", "update")
-        steps = sorted(self.steps, key=lambda s: order.index(s[0]))
-        try:
-            with TransactWrite(connection=self.connection) as tw:
-                for kind, _, args in steps:
-                    if kind == "check":
-                        tw.condition_check(args[0], args[1], args[2], condition=args[3])
-                    elif kind == "delete":
-                        tw.delete(args[0], condition=args[1])
-                    elif kind == "put":
-                        tw.save(args[0], condition=args[1])
-                    else:
-                        tw.update(args[0], actions=args[1], condition=args[2])
-        except TransactWriteError as exc:
-            codes = [r.code if r else None for r in exc.cancellation_reasons]
-            for (_, error, _), code in zip(steps, codes, strict=False):
-                if code == "ConditionalCheckFailed":
-                    raise error from None
-            if "TransactionConflict" in codes:
-                raise Conflict("someone else changed this at the same time; try again") from None
-            raise
 
 
 class DynamoCatalog:
@@ -114,15 +44,15 @@ class DynamoCatalog:
         self.User = models.users
         self._connection = models.connection
 
-    # helpers
+    # helpers (record_model, get_record, require_folder... are also used by dynamo_moves)
 
-    def _tx(self) -> _Tx:
-        return _Tx(self._connection)
+    def transaction(self) -> Transaction:
+        return Transaction(self._connection)
 
-    def _model(self, rec: dict[str, Any]) -> Any:
+    def record_model(self, rec: dict[str, Any]) -> Any:
         return self.Item(**{k: v for k, v in rec.items() if v is not None})
 
-    def _get(self, folder: str, name: str) -> Any | None:
+    def get_record(self, folder: str, name: str) -> Any | None:
         try:
             return self.Item.get(folder, name, consistent_read=True)
         except DoesNotExist:
@@ -131,10 +61,10 @@ class DynamoCatalog:
     def _folder_exists(self, path: str) -> bool:
         if path == ROOT:
             return True
-        marker = self._get(*split_path(path))
+        marker = self.get_record(*split_path(path))
         return marker is not None and marker.kind == R.FOLDER_KIND
 
-    def _check_folder(self, tx: _Tx, path: str, error: RDriveError | None = None) -> None:
+    def require_folder(self, tx: Transaction, path: str, error: RDriveError | None = None) -> None:
         """Make the transaction depend on ``path`` existing (the root always does)."""
         if path != ROOT:
             parent, name = split_path(path)
@@ -144,18 +74,10 @@ class DynamoCatalog:
     def _locate(self, item_id: str) -> Any:
         """The item's record, read consistently (the id index itself lags a little)."""
         for hit in self.Item.by_id.query(item_id):
-            model = self._get(hit.folder, hit.name)
+            model = self.get_record(hit.folder, hit.name)
             if model is not None and model.id == item_id:
                 return model
         raise NotFound("no such item")
-
-    def _move_record(
-        self, model: Any, new_rec: dict[str, Any], clash: RDriveError, changed: RDriveError
-    ) -> None:
-        tx = self._tx()
-        tx.delete(changed, model, self.Item.id == model.id)
-        tx.put(clash, self._model(new_rec), self.Item.folder.does_not_exist())
-        tx.commit()
 
     @staticmethod
     def _changed() -> Conflict:
@@ -168,11 +90,11 @@ class DynamoCatalog:
         if path == ROOT:
             raise Conflict("the root folder always exists")
         folder = Folder(path=path)
-        tx = self._tx()
-        self._check_folder(tx, folder.parent)
+        tx = self.transaction()
+        self.require_folder(tx, folder.parent)
         tx.put(
             Conflict(f"'{folder.name}' already exists in {folder.parent}"),
-            self._model(R.folder_record(folder)),
+            self.record_model(R.folder_record(folder)),
             self.Item.folder.does_not_exist(),
         )
         tx.commit()
@@ -182,12 +104,17 @@ class DynamoCatalog:
         path = normalize_folder(path)
         if path == ROOT:
             return Folder(path=ROOT, created_at=R.EPOCH)
-        marker = self._get(*split_path(path))
+        marker = self.get_record(*split_path(path))
         if marker is None or marker.kind != R.FOLDER_KIND:
             raise NotFound(f"folder {path} does not exist")
         return R.record_folder(marker.attribute_values)
 
-    def _subfolder_models(self, parent: str) -> list[Any]:
+    def first_records(self, folder: str, n: int) -> list[Any]:
+        """The first ``n`` records (items and folder markers) of a partition, by name."""
+        return list(islice(self.Item.query(folder, consistent_read=True, page_size=n), n))
+
+    def subfolder_records(self, parent: str) -> list[Any]:
+        """The folder markers in ``parent``, by name."""
         return list(
             self.Item.by_kind.query(
                 parent,
@@ -198,12 +125,13 @@ class DynamoCatalog:
 
     def list_folders(self, parent: str) -> list[Folder]:
         parent = normalize_folder(parent)
-        found = self._subfolder_models(parent)
+        found = self.subfolder_records(parent)
         if not found and not self._folder_exists(parent):
             raise NotFound(f"folder {parent} does not exist")
         return [R.record_folder(m.attribute_values) for m in found]
 
     def move_folder(self, path: str, new_path: str) -> Folder:
+        """See dynamo_moves: a move is resumable, not atomic."""
         src, dst = normalize_folder(path), normalize_folder(new_path)
         if ROOT in (src, dst):
             raise InvalidInput("the root folder cannot be moved or replaced")
@@ -212,107 +140,21 @@ class DynamoCatalog:
         if is_same_or_inside(dst, src):
             raise InvalidInput("a folder cannot be moved into itself")
         created = self.get_folder(src).created_at
-        self._claim_target(src, dst, created)
-        self._move_tree(src, dst)
-        while self._first_records(src, 1):  # something arrived meanwhile
-            self._move_tree(src, dst)
-        self._update_trash_origins(src, dst)
-        self._finish_move(src, dst)
+        FolderMove(self, src, dst).run(created)
         return Folder(path=dst, created_at=created)
-
-    def _claim_target(self, src: str, dst: str, created: datetime) -> None:
-        parent, name = split_path(dst)
-        tx = self._tx()
-        self._check_folder(tx, parent)
-        tx.put(
-            Conflict(f"'{name}' already exists in {parent}"),
-            self._model(R.folder_record(Folder(dst, created), moving_from=src)),
-            self.Item.folder.does_not_exist(),
-        )
-        try:
-            tx.commit()
-        except Conflict:
-            existing = self._get(parent, name)
-            if existing is None or existing.moving_from != src:
-                raise
-            # the same move was interrupted: resume it
-
-    def _first_records(self, folder: str, n: int) -> list[Any]:
-        return list(islice(self.Item.query(folder, consistent_read=True, page_size=n), n))
-
-    def _move_tree(self, src: str, dst: str) -> None:
-        stack = [(src, dst)]
-        while stack:
-            s, d = stack.pop()
-            self._move_partition(s, d)
-            stack.extend(
-                (join_path(s, m.name), join_path(d, m.name)) for m in self._subfolder_models(d)
-            )
-
-    def _move_partition(self, src: str, dst: str) -> None:
-        Item = self.Item
-        retries = 0
-        while batch := self._first_records(src, MOVE_BATCH):
-            tx = self._tx()
-            for model in batch:
-                still_there = Item.id == model.id if model.id else Item.kind == R.FOLDER_KIND
-                tx.delete(_Retry("changed"), model, still_there)
-                tx.put(
-                    Conflict(
-                        f"'{model.name}' already exists in {dst}: the move stopped part-way "
-                        "(nothing was lost; both folders hold part of the content)"
-                    ),
-                    self._model({**model.attribute_values, "folder": dst}),
-                    Item.folder.does_not_exist(),
-                )
-            try:
-                tx.commit()
-            except _Retry:
-                retries += 1
-                if retries > 5:
-                    raise Conflict("the folder kept changing while moving; move it again") from None
-
-    def _update_trash_origins(self, src: str, dst: str) -> None:
-        """Trashed items from the moved folder restore into its new place."""
-        Item = self.Item
-        moved = (Item.orig_folder == src) | Item.orig_folder.startswith(src + "/")
-        for model in Item.query(R.TRASH, filter_condition=moved, consistent_read=True):
-            old = model.orig_folder
-            try:
-                model.update(
-                    actions=[Item.orig_folder.set(dst + old[len(src) :])],
-                    condition=Item.orig_folder == old,
-                )
-            except UpdateError as exc:
-                if exc.cause_response_code != _CHECK_FAILED:
-                    raise
-
-    def _finish_move(self, src: str, dst: str) -> None:
-        Item = self.Item
-        tx = self._tx()
-        src_marker = self._model(R.folder_record(Folder(src)))
-        dst_marker = self._model(R.folder_record(Folder(dst)))
-        tx.delete(NotFound(f"folder {src} does not exist"), src_marker, Item.kind == R.FOLDER_KIND)
-        tx.update(
-            Conflict("the folder was moved by someone else meanwhile"),
-            dst_marker,
-            [Item.moving_from.remove()],
-            Item.moving_from == src,
-        )
-        tx.commit()
 
     def delete_folder(self, path: str) -> None:
         path = normalize_folder(path)
         if path == ROOT:
             raise InvalidInput("the root folder cannot be deleted")
         self.get_folder(path)
-        if self._first_records(path, 1):
+        if self.first_records(path, 1):
             raise Conflict(f"folder {path} is not empty")
         parent, name = split_path(path)
         try:
             self.Item(parent, name).delete(condition=self.Item.kind == R.FOLDER_KIND)
         except DeleteError as exc:
-            if exc.cause_response_code == _CHECK_FAILED:
+            if exc.cause_response_code == CHECK_FAILED:
                 raise NotFound(f"folder {path} does not exist") from None
             raise
 
@@ -324,17 +166,17 @@ class DynamoCatalog:
             raise InvalidInput("a new item cannot be in the trash")
         item = item.with_changes(folder=folder, name=name)
         clash = Conflict(f"'{name}' already exists in {folder}")
-        model = self._model(R.item_record(item))
+        model = self.record_model(R.item_record(item))
         if folder == ROOT:  # nothing to check but the name: a plain conditional put
             try:
                 model.save(condition=self.Item.folder.does_not_exist())
             except PutError as exc:
-                if exc.cause_response_code == _CHECK_FAILED:
+                if exc.cause_response_code == CHECK_FAILED:
                     raise clash from None
                 raise
             return item
-        tx = self._tx()
-        self._check_folder(tx, folder)
+        tx = self.transaction()
+        self.require_folder(tx, folder)
         tx.put(clash, model, self.Item.folder.does_not_exist())
         tx.commit()
         return item
@@ -364,7 +206,7 @@ class DynamoCatalog:
                 model.update(actions=actions, condition=Item.id == item_id)
                 return item
             except UpdateError as exc:
-                if exc.cause_response_code != _CHECK_FAILED:
+                if exc.cause_response_code != CHECK_FAILED:
                     raise  # else it moved meanwhile: look it up again
         raise Conflict("the item kept changing; try again")
 
@@ -377,12 +219,12 @@ class DynamoCatalog:
         if (item.folder, item.name) == (folder, name):
             return item
         item = item.with_changes(folder=folder, name=name)
-        tx = self._tx()
-        self._check_folder(tx, folder)
+        tx = self.transaction()
+        self.require_folder(tx, folder)
         tx.delete(self._changed(), model, self.Item.id == item_id)
         tx.put(
             Conflict(f"'{name}' already exists in {folder}"),
-            self._model(R.item_record(item)),
+            self.record_model(R.item_record(item)),
             self.Item.folder.does_not_exist(),
         )
         tx.commit()
@@ -435,7 +277,7 @@ class DynamoCatalog:
         return Page(items=[R.record_item(r) for r in recs], next_cursor=next_cursor)
 
     def name_taken(self, folder: str, name: str) -> bool:
-        return self._get(normalize_folder(folder), name) is not None
+        return self.get_record(normalize_folder(folder), name) is not None
 
     def trash_item(self, item_id: str) -> MediaItem:
         model = self._locate(item_id)
@@ -443,7 +285,14 @@ class DynamoCatalog:
         if item.deleted_at is not None:
             return item
         item = item.with_changes(deleted_at=utcnow())
-        self._move_record(model, R.item_record(item), self._changed(), self._changed())
+        tx = self.transaction()
+        tx.delete(self._changed(), model, self.Item.id == item_id)
+        tx.put(
+            self._changed(),  # the trash key is the id: taken only if someone trashed it first
+            self.record_model(R.item_record(item)),
+            self.Item.folder.does_not_exist(),
+        )
+        tx.commit()
         return item
 
     def restore_item(self, item_id: str, name: str | None = None) -> MediaItem:
@@ -453,12 +302,12 @@ class DynamoCatalog:
             raise InvalidInput("the item is not in the trash")
         target = validate_name(name) if name is not None else item.name
         item = item.with_changes(name=target, deleted_at=None)
-        tx = self._tx()
-        self._check_folder(tx, item.folder, NotFound(f"folder {item.folder} no longer exists"))
+        tx = self.transaction()
+        self.require_folder(tx, item.folder, NotFound(f"folder {item.folder} no longer exists"))
         tx.delete(self._changed(), model, self.Item.id == item_id)
         tx.put(
             Conflict(f"'{target}' already exists in {item.folder}"),
-            self._model(R.item_record(item)),
+            self.record_model(R.item_record(item)),
             self.Item.folder.does_not_exist(),
         )
         tx.commit()
@@ -484,7 +333,7 @@ class DynamoCatalog:
         except NotFound:
             return
         except DeleteError as exc:
-            if exc.cause_response_code != _CHECK_FAILED:
+            if exc.cause_response_code != CHECK_FAILED:
                 raise
 
     def items_with_status(
@@ -498,7 +347,7 @@ class DynamoCatalog:
         keys = sorted(
             (m.folder, m.name) for m in self.Item.by_sha256.query(sha256) if m.folder != R.TRASH
         )
-        found = (self._get(folder, name) for folder, name in keys)
+        found = (self.get_record(folder, name) for folder, name in keys)
         return [R.record_item(m.attribute_values) for m in found if m is not None]
 
     def count(self) -> tuple[int, int]:
@@ -530,7 +379,7 @@ class DynamoCatalog:
         try:
             model.save(condition=self.User.name.does_not_exist())
         except PutError as exc:
-            if exc.cause_response_code == _CHECK_FAILED:
+            if exc.cause_response_code == CHECK_FAILED:
                 raise Conflict(f"user {user.name} already exists") from None
             raise
         return user
@@ -555,7 +404,7 @@ class DynamoCatalog:
                 condition=self.User.name.exists(),
             )
         except UpdateError as exc:
-            if exc.cause_response_code == _CHECK_FAILED:
+            if exc.cause_response_code == CHECK_FAILED:
                 raise NotFound(f"no user {name}") from None
             raise
         return self._user(model)
@@ -564,6 +413,6 @@ class DynamoCatalog:
         try:
             self.User(name).delete(condition=self.User.name.exists())
         except DeleteError as exc:
-            if exc.cause_response_code == _CHECK_FAILED:
+            if exc.cause_response_code == CHECK_FAILED:
                 raise NotFound(f"no user {name}") from None
             raise

@@ -13,7 +13,7 @@ import pytest
 from rdrive_app.domain import MediaItem
 from rdrive_app.errors import Conflict, NotFound
 from rdrive_app.settings import Backend, Settings
-from rdrive_app.storage import Storage, dynamo_catalog
+from rdrive_app.storage import Storage, dynamo_tx
 from rdrive_app.storage.protocols import Catalog
 
 MakeItem = Callable[..., MediaItem]
@@ -29,17 +29,17 @@ def aws(storage_settings: Settings, request: pytest.FixtureRequest) -> Storage:
 @contextmanager
 def crash_on_commit(n: int) -> Iterator[None]:
     """Make the n-th transaction from now on fail as if the process died before sending it."""
-    real = dynamo_catalog._Tx.commit
+    real = dynamo_tx.Transaction.commit
     calls = {"n": 0}
 
-    def commit(self: dynamo_catalog._Tx) -> None:
+    def commit(self: dynamo_tx.Transaction) -> None:
         calls["n"] += 1
         if calls["n"] == n:
             raise RuntimeError("crash")
         real(self)
 
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(dynamo_catalog._Tx, "commit", commit)
+        mp.setattr(dynamo_tx.Transaction, "commit", commit)
         yield
 
 
