@@ -130,6 +130,8 @@ class Processing(Construct):
                 # /tmp is the only writable path in Lambda; the pipeline keeps no files there.
                 "RDRIVE_DATA_DIR": "/tmp/rdrive",  # noqa: S108
                 "RDRIVE_PROCESSING_TIMEOUT_S": str(PROCESSING_TIMEOUT_S),
+                # One item per invocation, so one decoding sandbox (a child process) is enough.
+                "RDRIVE_PROCESSING_WORKERS": "1",
             },
         )
         self._grant(bucket_name=bucket_name, items=items)
