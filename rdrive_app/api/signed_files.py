@@ -153,6 +153,8 @@ def signed_files_router(store: LocalBlobStore, *, max_bytes: int | None = None) 
             raise HTTPException(status_code=413, detail=exc.detail) from None
         except NotFound as exc:
             raise HTTPException(status_code=404, detail=exc.detail) from None
+        except FileNotFoundError:  # the upload was aborted while this part was arriving
+            raise HTTPException(status_code=404, detail="no such upload") from None
         except InvalidInput as exc:
             raise HTTPException(status_code=400, detail=exc.detail) from None
         return Response(
