@@ -62,7 +62,7 @@ def analyse_image(fp: BinaryIO, content_type: str, *, max_pixels: int) -> Analys
     with _decoding(max_pixels):
         im = _open(fp, content_type)
         exif = read_exif(im)
-        orientation = exif.pop(ORIENTATION, 1)
+        orientation = _orientation(im, exif.pop(ORIENTATION, 1))
         width, height = _display_size(im.size, orientation)
         preview = _decode_fitting(im, SIZES[PREVIEW], orientation)
         thumb = fit_image(preview, SIZES[THUMB])
@@ -76,7 +76,7 @@ def render_image(
     """One WebP of the photo fitted into ``box`` (never enlarged); for thumbs and renditions."""
     with _decoding(max_pixels):
         im = _open(fp, content_type)
-        orientation = read_exif(im).get(ORIENTATION, 1)
+        orientation = _orientation(im, read_exif(im).get(ORIENTATION, 1))
         return encode_webp(_decode_fitting(im, box, orientation))
 
 
@@ -161,6 +161,12 @@ def _open(fp: BinaryIO, content_type: str) -> Image.Image:
     if w * h > Image.MAX_IMAGE_PIXELS:  # also checked by Pillow, but not for every format
         raise MediaError(f"the image is larger than the limit of {_mp(Image.MAX_IMAGE_PIXELS)}")
     return im
+
+
+def _orientation(im: Image.Image, tagged: int) -> int:
+    """The orientation still to apply: Pillow's TIFF reader turns the image upright itself
+    (and reports the upright size); libheif does the same for HEIF, leaving no tag."""
+    return 1 if im.format == "TIFF" else tagged
 
 
 def _display_size(size: tuple[int, int], orientation: int) -> tuple[int, int]:

@@ -62,6 +62,23 @@ def test_every_orientation_comes_out_upright(
 
 
 @pytest.mark.parametrize(
+    ("fmt", "content_type"),
+    [("TIFF", "image/tiff"), ("WEBP", "image/webp"), ("PNG", "image/png"), ("AVIF", "image/avif")],
+)
+def test_orientation_in_other_formats(
+    media_dir: Path, upright_thumbs: dict[str, Image.Image], fmt: str, content_type: str
+) -> None:
+    with Image.open(media_dir / "photos/orientation/portrait_6.jpg") as source:
+        lossless = {"WEBP": {"lossless": True}, "AVIF": {"quality": 95}}.get(fmt, {})
+        icc = source.info["icc_profile"]  # "Generic RGB": without it the colours would differ
+        data = encoded(source, fmt, exif=source.getexif(), icc_profile=icc, **lossless)
+    result = analyse_image(data, content_type, max_pixels=LIMIT)
+    assert (result.info.width, result.info.height) == (450, 600)
+    small = decoded(result.images[THUMB]).convert("L").resize((24, 24))
+    assert ImageStat.Stat(ImageChops.difference(small, upright_thumbs["portrait"])).mean[0] < 8
+
+
+@pytest.mark.parametrize(
     ("name", "lat", "lon"),
     [("DSCN0010.jpg", 43.467448, 11.885127), ("DSCN0021.jpg", 43.467082, 11.884538)],
 )
