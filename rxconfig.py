@@ -10,7 +10,9 @@ _site_url = os.environ.get("RDRIVE_SITE_URL", "http://localhost:3000").rstrip("/
 config = rx.Config(
     app_name="rdrive_app",
     telemetry_enabled=False,
-    api_url=os.environ.get("REFLEX_API_URL", os.environ.get("RDRIVE_API_URL", "http://localhost:8000")),
+    api_url=os.environ.get(
+        "REFLEX_API_URL", os.environ.get("RDRIVE_API_URL", "http://localhost:8000")
+    ),
     deploy_url=_site_url,
     cors_allowed_origins=[_site_url],
     show_built_with_reflex=False,

@@ -100,8 +100,10 @@ def users_ensure_first(
         return
     user, password = created
     bar = "=" * 64
-    typer.echo(f"{bar}\n  rDrive's first account (shown once, write it down):\n"
-               f"    username: {user}\n    password: {password}\n{bar}")
+    typer.echo(
+        f"{bar}\n  rDrive's first account (shown once, write it down):\n"
+        f"    username: {user}\n    password: {password}\n{bar}"
+    )
 
 
 @app.command("info")

@@ -8,6 +8,8 @@ from rdrive_app.api import create_api
 from rdrive_app.pages.library import library_page
 from rdrive_app.pages.signin import signin_page
 from rdrive_app.pages.trash import trash_page
+from rdrive_app.services.container import get_services
+from rdrive_app.services.maintenance import housekeeping
 from rdrive_app.state.organize import OrganizeState
 from rdrive_app.state.session import SIGN_IN_ROUTE
 from rdrive_app.state.signin import SignInState
@@ -17,6 +19,14 @@ app = rx.App(
     head_components=[rx.script(src="/rdrive_upload.js")],
     api_transformer=create_api(),
 )
+
+
+async def _housekeeping() -> None:
+    """Resume processing a crash interrupted, then sweep stale uploads and old trash hourly."""
+    await housekeeping(get_services())
+
+
+app.register_lifespan_task(_housekeeping)
 app.add_page(signin_page, route=SIGN_IN_ROUTE, title="Sign in · rDrive", on_load=SignInState.enter)
 for route in ("/", "/folder/[[...splat]]"):
     app.add_page(

@@ -22,6 +22,13 @@ class Backend(StrEnum):
     AWS = "aws"
 
 
+class ProcessingMode(StrEnum):
+    """Who makes thumbnails: the app's own worker pool, or S3 events (SQS → Lambda on AWS)."""
+
+    APP = "app"
+    EVENTS = "events"
+
+
 class SettingsError(ValueError):
     """A setting has a value the app cannot start with."""
 
@@ -47,6 +54,7 @@ class Settings(BaseSettings):
     max_upload_bytes: int = Field(default=50 * 1024**3, ge=1)
     multipart_threshold_bytes: int = Field(default=64 * 1024**2, ge=5 * 1024**2)
     max_pixels: int = Field(default=100_000_000, ge=1_000_000)
+    processing: ProcessingMode = ProcessingMode.APP
     processing_timeout_s: float = Field(default=120.0, gt=0)
     processing_workers: int = Field(default=2, ge=1, le=16)
     trash_retention_days: int = Field(default=30, ge=1)

@@ -1,6 +1,6 @@
 """The HTTP API: ``create_api()`` builds it; Reflex mounts it, uvicorn can run it alone.
 
-    uvicorn --factory rdrive_app.api:create_api
+uvicorn --factory rdrive_app.api:create_api
 """
 
 from __future__ import annotations
@@ -34,9 +34,7 @@ def create_api(services: Services | None = None) -> FastAPI:
     if _is_local(blobs):
         from rdrive_app.api.signed_files import signed_files_router
 
-        app.include_router(
-            signed_files_router(blobs, max_bytes=services.settings.max_upload_bytes)
-        )
+        app.include_router(signed_files_router(blobs, max_bytes=services.settings.max_upload_bytes))
     return app
 
 

@@ -14,15 +14,24 @@ def rename_dialog() -> rx.Component:
             rx.form(
                 rx.vstack(
                     rx.el.label("New name", html_for="rename-input"),
-                    rx.input(id="rename-input", name="name", width="100%", required=True,
-                             default_value=OrganizeState.rename_value,
-                             key=OrganizeState.rename_target),
-                    rx.cond(OrganizeState.rename_error != "",
-                            rx.text(OrganizeState.rename_error, color_scheme="red", size="2",
-                                    role="alert")),
+                    rx.input(
+                        id="rename-input",
+                        name="name",
+                        width="100%",
+                        required=True,
+                        default_value=OrganizeState.rename_value,
+                        key=OrganizeState.rename_target,
+                    ),
+                    rx.cond(
+                        OrganizeState.rename_error != "",
+                        rx.text(
+                            OrganizeState.rename_error, color_scheme="red", size="2", role="alert"
+                        ),
+                    ),
                     rx.hstack(
-                        rx.dialog.close(rx.button("Cancel", type="button", variant="soft",
-                                                  color_scheme="gray")),
+                        rx.dialog.close(
+                            rx.button("Cancel", type="button", variant="soft", color_scheme="gray")
+                        ),
                         rx.button("Save", type="submit"),
                         justify="end",
                         width="100%",
@@ -57,26 +66,34 @@ def move_dialog() -> rx.Component:
             rx.dialog.title("Move to…"),
             rx.vstack(
                 rx.hstack(
-                    rx.icon_button(rx.icon("arrow-up", size=16), variant="soft", size="1",
-                                   aria_label="Up one folder", on_click=OrganizeState.picker_up,
-                                   disabled=OrganizeState.picker_path == "/"),
+                    rx.icon_button(
+                        rx.icon("arrow-up", size=16),
+                        variant="soft",
+                        size="1",
+                        aria_label="Up one folder",
+                        on_click=OrganizeState.picker_up,
+                        disabled=OrganizeState.picker_path == "/",
+                    ),
                     rx.code(OrganizeState.picker_path),
                     align="center",
                 ),
                 rx.scroll_area(
                     rx.vstack(
                         rx.foreach(OrganizeState.picker_folders, _picker_row),
-                        rx.cond(OrganizeState.picker_folders.length() == 0,
-                                rx.text("No subfolders here.", size="2", color_scheme="gray")),
+                        rx.cond(
+                            OrganizeState.picker_folders.length() == 0,
+                            rx.text("No subfolders here.", size="2", color_scheme="gray"),
+                        ),
                         spacing="1",
                         width="100%",
                     ),
                     max_height="300px",
                     type="auto",
                 ),
-                rx.cond(OrganizeState.move_error != "",
-                        rx.text(OrganizeState.move_error, color_scheme="red", size="2",
-                                role="alert")),
+                rx.cond(
+                    OrganizeState.move_error != "",
+                    rx.text(OrganizeState.move_error, color_scheme="red", size="2", role="alert"),
+                ),
                 rx.hstack(
                     rx.dialog.close(rx.button("Cancel", variant="soft", color_scheme="gray")),
                     rx.button("Move here", on_click=OrganizeState.move_here),
@@ -99,8 +116,13 @@ def undo_notice() -> rx.Component:
             rx.hstack(
                 rx.callout.text(OrganizeState.undo_message),
                 rx.button("Undo", size="1", on_click=OrganizeState.undo_delete),
-                rx.icon_button(rx.icon("x", size=14), size="1", variant="ghost",
-                               aria_label="Dismiss", on_click=OrganizeState.dismiss_undo),
+                rx.icon_button(
+                    rx.icon("x", size=14),
+                    size="1",
+                    variant="ghost",
+                    aria_label="Dismiss",
+                    on_click=OrganizeState.dismiss_undo,
+                ),
                 align="center",
             ),
             role="status",

@@ -18,8 +18,14 @@ def upload_button() -> rx.Component:
             custom_attrs={"data-rdrive-upload": "1"},
             aria_label="Upload",
             tab_index=-1,
-            style={"position": "absolute", "width": "1px", "height": "1px", "opacity": "0",
-                   "overflow": "hidden", "pointer_events": "none"},
+            style={
+                "position": "absolute",
+                "width": "1px",
+                "height": "1px",
+                "opacity": "0",
+                "overflow": "hidden",
+                "pointer_events": "none",
+            },
         ),
         rx.button(
             rx.icon("upload", size=16),
@@ -54,8 +60,12 @@ def _upload_row(row: rx.Var) -> rx.Component:
                     rx.cond(
                         row.state == "checking",
                         rx.text("Checking…", size="1", color_scheme="gray"),
-                        rx.progress(value=row.percent, max=100, size="1",
-                                    aria_label="Progress of " + row.name),
+                        rx.progress(
+                            value=row.percent,
+                            max=100,
+                            size="1",
+                            aria_label="Progress of " + row.name,
+                        ),
                     ),
                 ),
             ),
@@ -65,9 +75,14 @@ def _upload_row(row: rx.Var) -> rx.Component:
         ),
         rx.cond(
             row.cancellable,
-            rx.icon_button(rx.icon("x", size=14), size="1", variant="ghost", color_scheme="gray",
-                           aria_label="Cancel " + row.name,
-                           on_click=UploadState.cancel_upload(row.cid)),
+            rx.icon_button(
+                rx.icon("x", size=14),
+                size="1",
+                variant="ghost",
+                color_scheme="gray",
+                aria_label="Cancel " + row.name,
+                on_click=UploadState.cancel_upload(row.cid),
+            ),
         ),
         width="100%",
         align="center",
@@ -84,16 +99,18 @@ def upload_panel() -> rx.Component:
                     rx.spacer(),
                     rx.cond(
                         UploadState.active_count == 0,
-                        rx.button("Clear", size="1", variant="ghost",
-                                  on_click=UploadState.clear_finished),
+                        rx.button(
+                            "Clear", size="1", variant="ghost", on_click=UploadState.clear_finished
+                        ),
                     ),
                     width="100%",
                 ),
                 rx.text(UploadState.summary, size="1", color_scheme="gray"),
                 rx.progress(value=UploadState.total_percent, max=100, aria_label="Total progress"),
                 rx.scroll_area(
-                    rx.vstack(rx.foreach(UploadState.uploads, _upload_row), spacing="2",
-                              width="100%"),
+                    rx.vstack(
+                        rx.foreach(UploadState.uploads, _upload_row), spacing="2", width="100%"
+                    ),
                     max_height="40vh",
                     type="auto",
                     scrollbars="vertical",

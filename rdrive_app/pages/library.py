@@ -43,16 +43,26 @@ def new_folder_dialog() -> rx.Component:
             rx.form(
                 rx.vstack(
                     rx.el.label("Folder name", html_for="new-folder-name"),
-                    rx.input(id="new-folder-name", name="name", auto_focus=True, width="100%",
-                             required=True),
+                    rx.input(
+                        id="new-folder-name",
+                        name="name",
+                        auto_focus=True,
+                        width="100%",
+                        required=True,
+                    ),
                     rx.cond(
                         LibraryState.new_folder_error != "",
-                        rx.text(LibraryState.new_folder_error, color_scheme="red", size="2",
-                                role="alert"),
+                        rx.text(
+                            LibraryState.new_folder_error,
+                            color_scheme="red",
+                            size="2",
+                            role="alert",
+                        ),
                     ),
                     rx.hstack(
-                        rx.dialog.close(rx.button("Cancel", variant="soft", color_scheme="gray",
-                                                  type="button")),
+                        rx.dialog.close(
+                            rx.button("Cancel", variant="soft", color_scheme="gray", type="button")
+                        ),
                         rx.button("Create", type="submit"),
                         justify="end",
                         width="100%",
@@ -95,14 +105,16 @@ def folder_menu() -> rx.Component:
         LibraryState.folder != "/",
         rx.dropdown_menu.root(
             rx.dropdown_menu.trigger(
-                rx.icon_button(rx.icon("ellipsis", size=16), variant="soft",
-                               aria_label="Folder actions"),
+                rx.icon_button(
+                    rx.icon("ellipsis", size=16), variant="soft", aria_label="Folder actions"
+                ),
             ),
             rx.dropdown_menu.content(
                 rx.dropdown_menu.item("Rename folder", on_click=OrganizeState.start_rename_folder),
                 rx.dropdown_menu.item("Move folder", on_click=OrganizeState.start_move_folder),
-                rx.dropdown_menu.item("Download folder as ZIP",
-                                      on_click=OrganizeState.download_folder),
+                rx.dropdown_menu.item(
+                    "Download folder as ZIP", on_click=OrganizeState.download_folder
+                ),
             ),
         ),
     )
@@ -130,24 +142,34 @@ def toolbar() -> rx.Component:
             value=LibraryState.sort,
             on_change=LibraryState.set_sort,
         ),
-        rx.button("Select all", variant="soft", color_scheme="gray",
-                  on_click=LibraryState.select_all),
+        rx.button(
+            "Select all", variant="soft", color_scheme="gray", on_click=LibraryState.select_all
+        ),
         rx.cond(
             LibraryState.selected_count > 0,
             rx.hstack(
                 rx.text(LibraryState.selected_count.to_string() + " selected", size="2"),
-                rx.button(rx.icon("archive", size=16), "Download ZIP",
-                          on_click=LibraryState.download_selected),
+                rx.button(
+                    rx.icon("archive", size=16),
+                    "Download ZIP",
+                    on_click=LibraryState.download_selected,
+                ),
                 rx.button("Move", variant="soft", on_click=OrganizeState.start_move_selected),
                 rx.cond(
                     LibraryState.selected_count == 1,
-                    rx.button("Rename", variant="soft",
-                              on_click=OrganizeState.start_rename_selected),
+                    rx.button(
+                        "Rename", variant="soft", on_click=OrganizeState.start_rename_selected
+                    ),
                 ),
-                rx.button("Delete", variant="soft", color_scheme="red",
-                          on_click=OrganizeState.delete_selected),
-                rx.button("Clear selection", variant="ghost",
-                          on_click=LibraryState.clear_selection),
+                rx.button(
+                    "Delete",
+                    variant="soft",
+                    color_scheme="red",
+                    on_click=OrganizeState.delete_selected,
+                ),
+                rx.button(
+                    "Clear selection", variant="ghost", on_click=LibraryState.clear_selection
+                ),
                 align="center",
                 wrap="wrap",
             ),
@@ -169,8 +191,11 @@ def library_page() -> rx.Component:
                 rx.spacer(),
                 upload_button(),
                 new_folder_dialog(),
-                rx.link(rx.hstack(rx.icon("trash-2", size=16), "Trash", align="center",
-                                  spacing="1"), href="/trash", size="2"),
+                rx.link(
+                    rx.hstack(rx.icon("trash-2", size=16), "Trash", align="center", spacing="1"),
+                    href="/trash",
+                    size="2",
+                ),
                 align="center",
                 width="100%",
                 wrap="wrap",
@@ -179,8 +204,9 @@ def library_page() -> rx.Component:
             undo_notice(),
             rx.cond(
                 LibraryState.missing,
-                rx.callout("This folder does not exist.", icon="circle-alert",
-                           color_scheme="amber"),
+                rx.callout(
+                    "This folder does not exist.", icon="circle-alert", color_scheme="amber"
+                ),
                 rx.vstack(
                     rx.cond(
                         LibraryState.subfolders.length() > 0,
@@ -198,9 +224,12 @@ def library_page() -> rx.Component:
                         rx.center(
                             rx.vstack(
                                 rx.icon("image-up", size=40, color="var(--gray-8)"),
-                                rx.text("This folder is empty. Drop photos and videos here, "
-                                        "press Upload, or create a folder.",
-                                        color_scheme="gray", align="center"),
+                                rx.text(
+                                    "This folder is empty. Drop photos and videos here, "
+                                    "press Upload, or create a folder.",
+                                    color_scheme="gray",
+                                    align="center",
+                                ),
                                 align="center",
                             ),
                             padding="3em",

@@ -21,23 +21,31 @@ def signin_page() -> rx.Component:
         rx.card(
             rx.form(
                 rx.vstack(
-                    rx.hstack(rx.icon("images", size=28), rx.heading("rDrive", size="7"),
-                              align="center"),
+                    rx.hstack(
+                        rx.icon("images", size=28), rx.heading("rDrive", size="7"), align="center"
+                    ),
                     rx.text("Your private photos and videos.", color_scheme="gray", size="2"),
                     rx.cond(
                         SignInState.notice != "",
                         rx.text(SignInState.notice, size="2", color_scheme="gray"),
                     ),
                     _field("Username", "username", auto_complete="username", auto_focus=True),
-                    _field("Password", "password", type="password",
-                           auto_complete="current-password"),
+                    _field(
+                        "Password", "password", type="password", auto_complete="current-password"
+                    ),
                     rx.cond(
                         SignInState.error != "",
-                        rx.callout(SignInState.error, icon="triangle-alert", color_scheme="red",
-                                   role="alert", width="100%"),
+                        rx.callout(
+                            SignInState.error,
+                            icon="triangle-alert",
+                            color_scheme="red",
+                            role="alert",
+                            width="100%",
+                        ),
                     ),
-                    rx.button("Sign in", type="submit", size="3", width="100%",
-                              loading=SignInState.busy),
+                    rx.button(
+                        "Sign in", type="submit", size="3", width="100%", loading=SignInState.busy
+                    ),
                     spacing="4",
                     width="100%",
                 ),

@@ -14,40 +14,68 @@ def _row(item: rx.Var) -> rx.Component:
             rx.box(
                 rx.cond(
                     item["thumb"] != "",
-                    rx.el.img(src=item["thumb"], alt=item["name"], loading="lazy",
-                              style={"width": "64px", "height": "64px", "object_fit": "cover",
-                                     "border_radius": "var(--radius-2)"}),
-                    rx.center(rx.cond(item["kind"] == "video", rx.icon("film"), rx.icon("image")),
-                              width="64px", height="64px", background="var(--gray-a3)",
-                              border_radius="var(--radius-2)"),
+                    rx.el.img(
+                        src=item["thumb"],
+                        alt=item["name"],
+                        loading="lazy",
+                        style={
+                            "width": "64px",
+                            "height": "64px",
+                            "object_fit": "cover",
+                            "border_radius": "var(--radius-2)",
+                        },
+                    ),
+                    rx.center(
+                        rx.cond(item["kind"] == "video", rx.icon("film"), rx.icon("image")),
+                        width="64px",
+                        height="64px",
+                        background="var(--gray-a3)",
+                        border_radius="var(--radius-2)",
+                    ),
                 ),
                 flex_shrink="0",
             ),
             rx.vstack(
                 rx.text(item["name"], weight="medium", truncate=True),
-                rx.text("From " + item["folder"] + " · deleted " + item["deleted"], size="1",
-                        color_scheme="gray"),
+                rx.text(
+                    "From " + item["folder"] + " · deleted " + item["deleted"],
+                    size="1",
+                    color_scheme="gray",
+                ),
                 spacing="1",
                 flex="1",
                 min_width="0",
             ),
-            rx.button("Restore", variant="soft", on_click=TrashState.restore(item["id"]),
-                      aria_label="Restore " + item["name"]),
+            rx.button(
+                "Restore",
+                variant="soft",
+                on_click=TrashState.restore(item["id"]),
+                aria_label="Restore " + item["name"],
+            ),
             rx.alert_dialog.root(
                 rx.alert_dialog.trigger(
-                    rx.button("Delete forever", color_scheme="red", variant="soft",
-                              aria_label="Delete forever " + item["name"]),
+                    rx.button(
+                        "Delete forever",
+                        color_scheme="red",
+                        variant="soft",
+                        aria_label="Delete forever " + item["name"],
+                    ),
                 ),
                 rx.alert_dialog.content(
                     rx.alert_dialog.title("Delete forever?"),
                     rx.alert_dialog.description(
-                        "“" + item["name"] + "” and its files will be gone for good."),
+                        "“" + item["name"] + "” and its files will be gone for good."
+                    ),
                     rx.hstack(
-                        rx.alert_dialog.cancel(rx.button("Cancel", variant="soft",
-                                                         color_scheme="gray")),
+                        rx.alert_dialog.cancel(
+                            rx.button("Cancel", variant="soft", color_scheme="gray")
+                        ),
                         rx.alert_dialog.action(
-                            rx.button("Delete forever", color_scheme="red",
-                                      on_click=TrashState.delete_forever(item["id"])),
+                            rx.button(
+                                "Delete forever",
+                                color_scheme="red",
+                                on_click=TrashState.delete_forever(item["id"]),
+                            ),
                         ),
                         justify="end",
                         margin_top="1em",
@@ -71,16 +99,22 @@ def trash_page() -> rx.Component:
                 rx.heading("Trash", size="5"),
                 align="center",
             ),
-            rx.text("Items here are deleted for good after ",
-                    TrashState.retention_days.to_string(), " days.", size="2",
-                    color_scheme="gray"),
+            rx.text(
+                "Items here are deleted for good after ",
+                TrashState.retention_days.to_string(),
+                " days.",
+                size="2",
+                color_scheme="gray",
+            ),
             rx.cond(
                 TrashState.trashed.length() > 0,
                 rx.vstack(rx.foreach(TrashState.trashed, _row), width="100%", spacing="2"),
                 rx.text("The trash is empty.", color_scheme="gray"),
             ),
-            rx.cond(TrashState.trash_cursor != "",
-                    rx.button("Load more", variant="soft", on_click=TrashState.load_more_trash)),
+            rx.cond(
+                TrashState.trash_cursor != "",
+                rx.button("Load more", variant="soft", on_click=TrashState.load_more_trash),
+            ),
             spacing="4",
             width="100%",
         )

@@ -13,7 +13,7 @@ from rdrive_app.services.library import LibraryService
 from rdrive_app.services.media import MediaService
 from rdrive_app.services.uploads import ProcessingQueue, UploadService
 from rdrive_app.services.zip_tickets import ZipTickets
-from rdrive_app.settings import Settings, get_settings
+from rdrive_app.settings import ProcessingMode, Settings, get_settings
 from rdrive_app.storage import Storage, build_storage
 
 
@@ -57,8 +57,10 @@ def build_services(settings: Settings, processing: ProcessingQueue | None = None
 
 
 def _processing_for(storage: Storage, settings: Settings) -> ProcessingQueue:
-    from rdrive_app.services.processing import ProcessingPool
+    from rdrive_app.services.processing import EventQueue, ProcessingPool
 
+    if settings.processing is ProcessingMode.EVENTS:
+        return EventQueue()
     return ProcessingPool(storage, settings)
 
 

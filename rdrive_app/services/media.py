@@ -6,7 +6,7 @@ is overwritten. Deleting moves an item to the trash; purging removes its blobs t
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from rdrive_app.domain import (
     Kind,
@@ -137,9 +137,9 @@ class MediaService:
         self._blobs.delete_prefix(f"thumbs/{item.id}/")
         self._catalog.purge_item(item.id)
 
-    def empty_expired_trash(self) -> int:
+    def empty_expired_trash(self, now: datetime | None = None) -> int:
         """Purge what has been in the trash longer than the retention period; returns how many."""
-        cutoff = utcnow() - self._retention
+        cutoff = (now or utcnow()) - self._retention
         purged, cursor = 0, None
         while True:
             page = self._catalog.list_trash(limit=MAX_PAGE, cursor=cursor)

@@ -132,7 +132,10 @@ class LibraryState(SessionState):
     async def _reload_items(self) -> None:
         page = await asyncio.to_thread(
             services().media.list_page,
-            self.folder, kind=self.kind, sort=self.sort, limit=PAGE_SIZE,
+            self.folder,
+            kind=self.kind,
+            sort=self.sort,
+            limit=PAGE_SIZE,
         )
         self.items = [tile_row(i) for i in page.items]
         self.next_cursor = page.next_cursor or ""
@@ -156,7 +159,10 @@ class LibraryState(SessionState):
         try:
             page = await asyncio.to_thread(
                 services().media.list_page,
-                self.folder, kind=self.kind, sort=self.sort, limit=PAGE_SIZE,
+                self.folder,
+                kind=self.kind,
+                sort=self.sort,
+                limit=PAGE_SIZE,
                 cursor=self.next_cursor,
             )
         except RDriveError:

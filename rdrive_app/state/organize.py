@@ -170,8 +170,9 @@ class OrganizeState(ViewerState):
         self._drop_moved(set(moved_ids), target)
         self.move_open = False
         count = len(moved_ids)
-        return rx.toast.success(f"Moved {count} item{'s' if count != 1 else ''} to {target}",
-                                duration=3000)
+        return rx.toast.success(
+            f"Moved {count} item{'s' if count != 1 else ''} to {target}", duration=3000
+        )
 
     def _drop_moved(self, gone: set[str], target: str) -> None:
         """Tiles that left the open folder leave the grid."""

@@ -8,8 +8,8 @@ URLs this state obtains from the upload service, and reports back through the hi
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import contextlib
+import dataclasses
 import json
 from typing import Any
 
@@ -147,10 +147,23 @@ class UploadState(LibraryState):
                 rows.append(self._derived(row, state="error", error=exc.detail))
                 dropped.append(cid)
                 continue
-            rows.append(self._derived(row, item_id=ticket.item.id, name=ticket.item.name,
-                                      size=ticket.item.size, state="sending"))
-            tickets.append({"cid": cid, "item_id": ticket.item.id, "url": ticket.url,
-                            "headers": {"Content-Type": ticket.content_type}})
+            rows.append(
+                self._derived(
+                    row,
+                    item_id=ticket.item.id,
+                    name=ticket.item.name,
+                    size=ticket.item.size,
+                    state="sending",
+                )
+            )
+            tickets.append(
+                {
+                    "cid": cid,
+                    "item_id": ticket.item.id,
+                    "url": ticket.url,
+                    "headers": {"Content-Type": ticket.content_type},
+                }
+            )
             self._upsert_tile(ticket.item)
         self.uploads = [*self.uploads, *rows]
         if made_folders:
@@ -164,7 +177,8 @@ class UploadState(LibraryState):
             return
         self.uploads = [
             self._derived(u, loaded=min(int(loaded[u.cid]), u.size))
-            if isinstance(loaded.get(u.cid), int | float) else u
+            if isinstance(loaded.get(u.cid), int | float)
+            else u
             for u in self.uploads
         ]
 

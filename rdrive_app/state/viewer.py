@@ -28,29 +28,35 @@ def _size_label(size: int) -> str:
 
 def info_rows(item: MediaItem) -> list[dict[str, str]]:
     """The info panel: label/value pairs, and a map link when GPS is known."""
-    rows = [{"label": "Name", "value": item.name, "href": ""},
-            {"label": "Size", "value": _size_label(item.size), "href": ""}]
+    rows = [
+        {"label": "Name", "value": item.name, "href": ""},
+        {"label": "Size", "value": _size_label(item.size), "href": ""},
+    ]
     if item.width and item.height:
         rows.append({"label": "Dimensions", "value": f"{item.width} × {item.height}", "href": ""})
     if item.duration is not None:
         rows.append({"label": "Duration", "value": duration_label(item.duration), "href": ""})
     if item.taken_at:
-        rows.append({"label": "Taken", "value": item.taken_at.strftime("%Y-%m-%d %H:%M"),
-                     "href": ""})
+        rows.append(
+            {"label": "Taken", "value": item.taken_at.strftime("%Y-%m-%d %H:%M"), "href": ""}
+        )
     if item.camera:
         rows.append({"label": "Camera", "value": item.camera, "href": ""})
     if item.lens:
         rows.append({"label": "Lens", "value": item.lens, "href": ""})
     if item.gps:
         lat, lon = item.gps.lat, item.gps.lon
-        rows.append({
-            "label": "Place",
-            "value": f"{lat:.5f}, {lon:.5f}",
-            "href": f"https://www.openstreetmap.org/?mlat={lat:.6f}&mlon={lon:.6f}#map=15/{lat:.6f}/{lon:.6f}",
-        })
+        rows.append(
+            {
+                "label": "Place",
+                "value": f"{lat:.5f}, {lon:.5f}",
+                "href": f"https://www.openstreetmap.org/?mlat={lat:.6f}&mlon={lon:.6f}#map=15/{lat:.6f}/{lon:.6f}",
+            }
+        )
     rows.append({"label": "Uploaded by", "value": item.uploaded_by, "href": ""})
-    rows.append({"label": "Uploaded", "value": item.uploaded_at.strftime("%Y-%m-%d %H:%M UTC"),
-                 "href": ""})
+    rows.append(
+        {"label": "Uploaded", "value": item.uploaded_at.strftime("%Y-%m-%d %H:%M UTC"), "href": ""}
+    )
     if item.status != Status.READY:
         rows.append({"label": "Status", "value": status_label(item), "href": ""})
     return rows

@@ -55,14 +55,16 @@ def test_me_without_or_with_bad_tokens_is_401(client, services):
     tokens = {
         "none": None,
         "garbage": "Bearer not-a-token",
-        "expired": "Bearer " + jwt.encode(
-            {"sub": "alice", "ver": 1, "iat": now - 100, "exp": now - 10}, secret),
-        "other key": "Bearer " + jwt.encode(
-            {"sub": "alice", "ver": 1, "iat": now, "exp": now + 600}, "x" * 48),
-        "alg none": "Bearer " + jwt.encode(
-            {"sub": "alice", "ver": 1, "iat": now, "exp": now + 600}, None, algorithm="none"),
-        "unknown user": "Bearer " + jwt.encode(
-            {"sub": "ghost", "ver": 1, "iat": now, "exp": now + 600}, secret),
+        "expired": "Bearer "
+        + jwt.encode({"sub": "alice", "ver": 1, "iat": now - 100, "exp": now - 10}, secret),
+        "other key": "Bearer "
+        + jwt.encode({"sub": "alice", "ver": 1, "iat": now, "exp": now + 600}, "x" * 48),
+        "alg none": "Bearer "
+        + jwt.encode(
+            {"sub": "alice", "ver": 1, "iat": now, "exp": now + 600}, None, algorithm="none"
+        ),
+        "unknown user": "Bearer "
+        + jwt.encode({"sub": "ghost", "ver": 1, "iat": now, "exp": now + 600}, secret),
         "basic scheme": "Basic YWxpY2U6cGFzcw==",
     }
     for label, value in tokens.items():
@@ -89,8 +91,9 @@ def test_login_body_is_validated(client):
     r = client.post("/api/auth/login", json={"username": "alice"})
     assert r.status_code == 400
     assert "password" in r.json()["detail"]
-    r = client.post("/api/auth/login", content=b"{not json",
-                    headers={"Content-Type": "application/json"})
+    r = client.post(
+        "/api/auth/login", content=b"{not json", headers={"Content-Type": "application/json"}
+    )
     assert r.status_code == 400
 
 

@@ -32,8 +32,18 @@ def test_duplicate_folder_is_409_and_missing_parent_404(client, auth):
 
 @pytest.mark.parametrize(
     "path",
-    ["", "relative", "/../etc", "/a/../b", "/a/b\x00c", "/" + "x" * 300, "/tab\tname", "/", "/.",
-     "/a\\b"],
+    [
+        "",
+        "relative",
+        "/../etc",
+        "/a/../b",
+        "/a/b\x00c",
+        "/" + "x" * 300,
+        "/tab\tname",
+        "/",
+        "/.",
+        "/a\\b",
+    ],
 )
 def test_bad_folder_paths_are_400_and_change_nothing(client, auth, services, path):
     r = client.post("/api/folders", json={"path": path}, headers=auth)

@@ -58,8 +58,7 @@ def test_same_name_gets_a_free_name_never_an_overwrite(client, auth):
     second = upload(client, auth, NIKON, name="IMG_1.jpg").json()["items"][0]
     assert first["name"] == "IMG_1.jpg"
     assert second["name"] == "IMG_1 (1).jpg"
-    original = client.get(f"/api/media/{first['id']}/download", headers=auth,
-                          follow_redirects=True)
+    original = client.get(f"/api/media/{first['id']}/download", headers=auth, follow_redirects=True)
     assert original.content == CANON.read_bytes()
 
 
@@ -79,15 +78,17 @@ def test_text_file_named_jpg_is_415_and_nothing_is_kept(client, auth, services):
 def test_svg_and_html_are_refused(client, auth):
     svg = b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
     for name, data in (("a.svg", svg), ("b.jpg", b"<html><script>alert(1)</script></html>")):
-        r = client.post("/api/media", files={"files": (name, data, "image/svg+xml")},
-                        headers=auth)
+        r = client.post("/api/media", files={"files": (name, data, "image/svg+xml")}, headers=auth)
         assert r.status_code == 415, (name, r.text)
 
 
 def test_direct_upload_put_complete(client, auth):
     data = GPS.read_bytes()
-    r = client.post("/api/uploads", json={"folder": "/", "name": "gps.jpg", "size": len(data),
-                                          "content_type": "image/jpeg"}, headers=auth)
+    r = client.post(
+        "/api/uploads",
+        json={"folder": "/", "name": "gps.jpg", "size": len(data), "content_type": "image/jpeg"},
+        headers=auth,
+    )
     assert r.status_code == 201, r.text
     ticket = r.json()
     assert ticket["item"]["status"] == "uploading"
@@ -103,8 +104,11 @@ def test_direct_upload_put_complete(client, auth):
 
 def test_completed_size_that_differs_is_refused_and_deleted(client, auth, services):
     data = CANON.read_bytes()
-    ticket = client.post("/api/uploads", json={"name": "a.jpg", "size": len(data) + 10,
-                                               "content_type": "image/jpeg"}, headers=auth).json()
+    ticket = client.post(
+        "/api/uploads",
+        json={"name": "a.jpg", "size": len(data) + 10, "content_type": "image/jpeg"},
+        headers=auth,
+    ).json()
     client.put(ticket["upload_url"], content=data, headers=ticket["headers"])
     r = client.post(f"/api/uploads/{ticket['item']['id']}/complete", headers=auth)
     assert r.status_code == 400
@@ -114,19 +118,27 @@ def test_completed_size_that_differs_is_refused_and_deleted(client, auth, servic
 
 
 def test_upload_over_the_limit_is_413(client, auth, services):
-    r = client.post("/api/uploads", json={"name": "huge.mp4",
-                                          "size": services.settings.max_upload_bytes + 1},
-                    headers=auth)
+    r = client.post(
+        "/api/uploads",
+        json={"name": "huge.mp4", "size": services.settings.max_upload_bytes + 1},
+        headers=auth,
+    )
     assert r.status_code == 413
     assert client.get("/api/media", headers=auth).json()["items"] == []
 
 
 def test_cancel_frees_the_name(client, auth):
-    ticket = client.post("/api/uploads", json={"name": "v.mp4", "size": 100,
-                                               "content_type": "video/mp4"}, headers=auth).json()
+    ticket = client.post(
+        "/api/uploads",
+        json={"name": "v.mp4", "size": 100, "content_type": "video/mp4"},
+        headers=auth,
+    ).json()
     assert client.delete(f"/api/uploads/{ticket['item']['id']}", headers=auth).status_code == 204
-    again = client.post("/api/uploads", json={"name": "v.mp4", "size": 100,
-                                              "content_type": "video/mp4"}, headers=auth).json()
+    again = client.post(
+        "/api/uploads",
+        json={"name": "v.mp4", "size": 100, "content_type": "video/mp4"},
+        headers=auth,
+    ).json()
     assert again["item"]["name"] == "v.mp4"
 
 
@@ -177,7 +189,9 @@ def test_zip_of_three_has_their_names_and_bytes(client, auth):
 
 def test_zip_refuses_unknown_and_trashed_ids(client, auth):
     item = upload(client, auth, CANON).json()["items"][0]
-    assert client.get("/api/media/download", params={"ids": "nope"}, headers=auth).status_code == 404
+    assert (
+        client.get("/api/media/download", params={"ids": "nope"}, headers=auth).status_code == 404
+    )
     client.delete(f"/api/media/{item['id']}", headers=auth)
     r = client.get("/api/media/download", params={"ids": item["id"]}, headers=auth)
     assert r.status_code == 404
@@ -219,8 +233,7 @@ def test_move_folder_with_content(client, auth):
     r = client.patch("/api/folders", json={"path": "/a", "new_path": "/b/a2"}, headers=auth)
     assert r.status_code == 200, r.text
     assert client.get(f"/api/media/{item['id']}", headers=auth).json()["folder"] == "/b/a2"
-    r = client.patch("/api/folders", json={"path": "/b", "new_path": "/b/a2/inside"},
-                     headers=auth)
+    r = client.patch("/api/folders", json={"path": "/b", "new_path": "/b/a2/inside"}, headers=auth)
     assert r.status_code == 400
 
 
@@ -243,20 +256,37 @@ def test_trash_restore_and_delete_forever(client, auth, services):
 
 
 def test_unknown_ids_are_404(client, auth):
-    for method, url in (("get", "/api/media/nope"), ("get", "/api/media/nope/download"),
-                        ("delete", "/api/media/nope"), ("post", "/api/trash/nope/restore"),
-                        ("delete", "/api/trash/nope"), ("post", "/api/uploads/nope/complete")):
+    for method, url in (
+        ("get", "/api/media/nope"),
+        ("get", "/api/media/nope/download"),
+        ("delete", "/api/media/nope"),
+        ("post", "/api/trash/nope/restore"),
+        ("delete", "/api/trash/nope"),
+        ("post", "/api/uploads/nope/complete"),
+    ):
         assert getattr(client, method)(url, headers=auth).status_code == 404, url
 
 
 @pytest.mark.parametrize(
     ("method", "url"),
-    [("get", "/api/media"), ("get", "/api/media/x"), ("post", "/api/media"),
-     ("post", "/api/uploads"), ("post", "/api/uploads/x/complete"), ("delete", "/api/uploads/x"),
-     ("get", "/api/media/x/download"), ("get", "/api/media/download?ids=x"),
-     ("get", "/api/folders/download?path=/"), ("patch", "/api/media/x"),
-     ("patch", "/api/folders"), ("delete", "/api/media/x"), ("get", "/api/trash"),
-     ("post", "/api/trash/x/restore"), ("delete", "/api/trash/x"), ("delete", "/api/folders")],
+    [
+        ("get", "/api/media"),
+        ("get", "/api/media/x"),
+        ("post", "/api/media"),
+        ("post", "/api/uploads"),
+        ("post", "/api/uploads/x/complete"),
+        ("delete", "/api/uploads/x"),
+        ("get", "/api/media/x/download"),
+        ("get", "/api/media/download?ids=x"),
+        ("get", "/api/folders/download?path=/"),
+        ("patch", "/api/media/x"),
+        ("patch", "/api/folders"),
+        ("delete", "/api/media/x"),
+        ("get", "/api/trash"),
+        ("post", "/api/trash/x/restore"),
+        ("delete", "/api/trash/x"),
+        ("delete", "/api/folders"),
+    ],
 )
 def test_every_media_route_needs_a_token(client, method, url):
     for headers in ({}, {"Authorization": "Bearer forged.token.value"}):

@@ -71,8 +71,13 @@ class RunningApp:
     def rdrive(self, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
         """Run the ``rdrive`` CLI against this app's library."""
         return subprocess.run(
-            [sys.executable, "-m", "rdrive_app", *args], input=stdin, text=True,
-            capture_output=True, env=self.env, cwd=ROOT, check=False,
+            [sys.executable, "-m", "rdrive_app", *args],
+            input=stdin,
+            text=True,
+            capture_output=True,
+            env=self.env,
+            cwd=ROOT,
+            check=False,
         )
 
 
@@ -102,10 +107,25 @@ def app_server(tmp_path_factory) -> Iterator[RunningApp]:
     log = data_dir / "reflex.log"
     with log.open("w") as out:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "reflex", "run", "--env", "dev",
-             "--frontend-port", str(frontend), "--backend-port", str(backend),
-             "--loglevel", "info"],
-            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
+            [
+                sys.executable,
+                "-m",
+                "reflex",
+                "run",
+                "--env",
+                "dev",
+                "--frontend-port",
+                str(frontend),
+                "--backend-port",
+                str(backend),
+                "--loglevel",
+                "info",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
     try:
         deadline = time.time() + START_TIMEOUT_S
@@ -127,9 +147,15 @@ def browser():
     with sync_playwright() as pw:
         browser = pw.chromium.launch(
             executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync"],
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
         )
         yield browser
         browser.close()
@@ -137,13 +163,16 @@ def browser():
 
 @pytest.fixture
 def page(browser, app_server, request):
-    context = browser.new_context(base_url=app_server.site, viewport={"width": 1280, "height": 860},
-                                  accept_downloads=True)
+    context = browser.new_context(
+        base_url=app_server.site, viewport={"width": 1280, "height": 860}, accept_downloads=True
+    )
     context.set_default_timeout(30_000)
     page = context.new_page()
     problems: list[str] = []
     page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
-    page.on("console", lambda m: problems.append(f"console: {m.text}") if m.type == "error" else None)
+    page.on(
+        "console", lambda m: problems.append(f"console: {m.text}") if m.type == "error" else None
+    )
     yield page
     if problems:
         print("\n".join(problems))

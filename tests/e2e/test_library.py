@@ -14,8 +14,11 @@ from playwright.sync_api import Page, expect
 from tests.e2e.conftest import shot
 
 MEDIA = Path(__file__).resolve().parents[2].parent / "shared" / "testdata" / "media"
-PHOTOS = [MEDIA / "photos" / "Canon_40D.jpg", MEDIA / "photos" / "gps" / "DSCN0010.jpg",
-          MEDIA / "photos" / "orientation" / "portrait_6.jpg"]
+PHOTOS = [
+    MEDIA / "photos" / "Canon_40D.jpg",
+    MEDIA / "photos" / "gps" / "DSCN0010.jpg",
+    MEDIA / "photos" / "orientation" / "portrait_6.jpg",
+]
 VIDEO = MEDIA / "videos" / "sample_640x360.mp4"
 
 
@@ -86,8 +89,9 @@ def test_upload_view_play_download_organise(page: Page, app_server, tmp_path):
     page.get_by_role("button", name=VIDEO.name, exact=True).click()
     video = page.locator("#rdrive-video")
     expect(video).to_be_visible()
-    page.wait_for_function("document.querySelector('#rdrive-video').readyState >= 2",
-                           timeout=30_000)
+    page.wait_for_function(
+        "document.querySelector('#rdrive-video').readyState >= 2", timeout=30_000
+    )
     first = video.screenshot()
     page.evaluate("""() => new Promise((resolve) => {
         const v = document.querySelector('#rdrive-video');

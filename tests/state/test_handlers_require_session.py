@@ -10,6 +10,7 @@ covered without anyone remembering to add it.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import inspect
 import json
 import time
@@ -49,8 +50,9 @@ def app_env(tmp_path_factory):
     services.library.create_folder("/trip")
     photo = MEDIA / "photos" / "Canon_40D.jpg"
     with photo.open("rb") as f:
-        item = services.uploads.upload_stream("alice", "/trip", "a.jpg", f, photo.stat().st_size,
-                                              "image/jpeg")
+        item = services.uploads.upload_stream(
+            "alice", "/trip", "a.jpg", f, photo.stat().st_size, "image/jpeg"
+        )
     deadline = time.time() + 60
     while services.storage.catalog.get_item(item.id).status.value == "processing":
         assert time.time() < deadline, "processing never finished"
@@ -96,8 +98,16 @@ def _args_for(fn, item_id: str) -> list[object]:
         elif "bool" in annotation:
             args.append(True)
         elif name == "raw":
-            args.append(json.dumps({"type": "chosen", "files": [
-                {"cid": "c1", "name": "evil.jpg", "size": 10, "type": "image/jpeg"}]}))
+            args.append(
+                json.dumps(
+                    {
+                        "type": "chosen",
+                        "files": [
+                            {"cid": "c1", "name": "evil.jpg", "size": 10, "type": "image/jpeg"}
+                        ],
+                    }
+                )
+            )
         elif "path" in name:
             args.append("/trip")
         elif "kind" in name or "sort" in name:
@@ -114,14 +124,26 @@ def _snapshot(services) -> tuple:
     return (
         [(i.id, i.folder, i.name, i.status) for i in items],
         [(i.id, i.name) for i in trash],
-        [f.path for f in catalog.list_folders("/")] + [f.path for f in catalog.list_folders("/trip")],
+        [f.path for f in catalog.list_folders("/")]
+        + [f.path for f in catalog.list_folders("/trip")],
         sorted(blobs.list_keys("")),
         [(u.name, u.token_version) for u in catalog.list_users()],
     )
 
 
-LIBRARY_VARS = ("items", "subfolders", "trashed", "info", "uploads", "picker_folders",
-                "image_src", "video_src", "open_name", "selected", "username")
+LIBRARY_VARS = (
+    "items",
+    "subfolders",
+    "trashed",
+    "info",
+    "uploads",
+    "picker_folders",
+    "image_src",
+    "video_src",
+    "open_name",
+    "selected",
+    "username",
+)
 
 
 def _cases():
@@ -166,7 +188,9 @@ def _call(fn, state, args) -> list[object]:
             return [await out]
         return [out]
 
-    return asyncio.run(run())
+    # A thread of its own: another test in this worker (Playwright) may own this thread's loop.
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, run()).result()
 
 
 def _is_sign_in_redirect(value) -> bool:

@@ -42,6 +42,10 @@ def _forge(claims: dict, key: str = SECRET, alg: str = "HS256") -> str:
     return jwt.encode(claims, key, algorithm=alg)
 
 
+BAD_TOKEN_LABELS = ["empty", "none", "garbage", "three parts", "expired", "other key", "HS512",
+                    "no iat", "no sub", "no version", "version as text", "alg none"]
+
+
 @pytest.mark.parametrize(
     "token",
     [
@@ -56,9 +60,13 @@ def _forge(claims: dict, key: str = SECRET, alg: str = "HS256") -> str:
         _forge({"ver": 1, "iat": int(time.time()), "exp": 2**33}),  # no sub
         _forge({"sub": "alice", "iat": int(time.time()), "exp": 2**33}),  # no version
         _forge({"sub": "alice", "ver": "1", "iat": int(time.time()), "exp": 2**33}),
-        jwt.encode({"sub": "alice", "ver": 1, "iat": int(time.time()), "exp": 2**33}, None,
-                   algorithm="none"),
+        jwt.encode(
+            {"sub": "alice", "ver": 1, "iat": int(time.time()), "exp": 2**33},
+            None,
+            algorithm="none",
+        ),
     ],
+    ids=BAD_TOKEN_LABELS,
 )
 def test_bad_tokens_are_refused(token):
     with pytest.raises(NotAuthenticated):

@@ -15,8 +15,13 @@ from rdrive_app.errors import InvalidInput
 
 @pytest.mark.parametrize(
     ("raw", "clean"),
-    [("/", "/"), ("/spain2024", "/spain2024"), ("/spain2024/beach/", "/spain2024/beach"),
-     ("//a///b", "/a/b"), ("/Cre\u0301mieux", "/Crémieux")],
+    [
+        ("/", "/"),
+        ("/spain2024", "/spain2024"),
+        ("/spain2024/beach/", "/spain2024/beach"),
+        ("//a///b", "/a/b"),
+        ("/Cre\u0301mieux", "/Crémieux"),
+    ],
 )
 def test_folder_paths_are_normalised(raw, clean):
     assert normalize_folder(raw) == clean
@@ -24,8 +29,19 @@ def test_folder_paths_are_normalised(raw, clean):
 
 @pytest.mark.parametrize(
     "bad",
-    ["", "spain", "../etc", "/a/../b", "/a/./b", "/a/\x00b", "/a/\nb", "/" + "x" * 300,
-     None, 42, "/a\\b"],
+    [
+        "",
+        "spain",
+        "../etc",
+        "/a/../b",
+        "/a/./b",
+        "/a/\x00b",
+        "/a/\nb",
+        "/" + "x" * 300,
+        None,
+        42,
+        "/a\\b",
+    ],
 )
 def test_bad_folder_paths_are_refused(bad):
     with pytest.raises(InvalidInput):
@@ -34,8 +50,21 @@ def test_bad_folder_paths_are_refused(bad):
 
 @pytest.mark.parametrize(
     "bad",
-    ["", " ", ".", "..", "a/b", "a\\b", "a\x00b", "tab\there", "x" * 256, "é" * 128, " lead",
-     "trail ", b"bytes"],
+    [
+        "",
+        " ",
+        ".",
+        "..",
+        "a/b",
+        "a\\b",
+        "a\x00b",
+        "tab\there",
+        "x" * 256,
+        "é" * 128,
+        " lead",
+        "trail ",
+        b"bytes",
+    ],
 )
 def test_bad_names_are_refused_with_a_reason(bad):
     with pytest.raises(InvalidInput) as err:

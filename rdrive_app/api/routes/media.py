@@ -100,7 +100,12 @@ async def upload_files(
             size = upload.size if upload.size is not None else 0
             item = await to_thread.run_sync(
                 services.uploads.upload_stream,
-                user.name, folder, name, upload.file, size, upload.content_type,
+                user.name,
+                folder,
+                name,
+                upload.file,
+                size,
+                upload.content_type,
             )
             items.append(_out(services, item))
         except RDriveError as exc:
