@@ -42,8 +42,20 @@ def _forge(claims: dict, key: str = SECRET, alg: str = "HS256") -> str:
     return jwt.encode(claims, key, algorithm=alg)
 
 
-BAD_TOKEN_LABELS = ["empty", "none", "garbage", "three parts", "expired", "other key", "HS512",
-                    "no iat", "no sub", "no version", "version as text", "alg none"]
+BAD_TOKEN_LABELS = [
+    "empty",
+    "none",
+    "garbage",
+    "three parts",
+    "expired",
+    "other key",
+    "HS512",
+    "no iat",
+    "no sub",
+    "no version",
+    "version as text",
+    "alg none",
+]
 
 
 @pytest.mark.parametrize(
