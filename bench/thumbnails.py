@@ -12,7 +12,9 @@ Run: ``python -m bench.thumbnails`` (part of ``make bench``). Options: ``--image
 "thumb" is the grid thumbnail (fits 400 × 400). "thumb+preview" is what processing makes per
 photo (1600 long side and 400): rdrive decodes once, the baselines as they would naturally.
 The images are generated (seeded): blurred shapes, fine texture and sensor-like grain, saved at
-JPEG quality 90, about 3.4 MB each, which is what a 12 MP phone photo weighs.
+JPEG quality 90, about 3.4 MB each, which is what a 12 MP phone photo weighs. Decoding cost
+follows the compressed size (the entropy decoding cannot be scaled down), so ``--grain`` shows
+how the ratios move with it.
 """
 
 from __future__ import annotations
@@ -41,8 +43,8 @@ THUMB_BOX = SIZES[THUMB]
 Contender = Callable[[Path], int]
 
 
-def generate(folder: Path, count: int) -> list[Path]:
-    """``count`` distinct photo-like 12 MP JPEGs in ``folder``."""
+def generate(folder: Path, count: int, grain: float = 0.10) -> list[Path]:
+    """``count`` distinct photo-like 12 MP JPEGs in ``folder``; ``grain`` is the noise share."""
     paths = []
     for seed in range(count):
         rng = random.Random(seed)
@@ -63,7 +65,7 @@ def generate(folder: Path, count: int) -> list[Path]:
         im = Image.blend(
             im, Image.effect_mandelbrot((WIDTH, HEIGHT), extent, 40).convert("RGB"), 0.12
         )
-        im = Image.blend(im, Image.effect_noise((WIDTH, HEIGHT), 64).convert("RGB"), 0.10)
+        im = Image.blend(im, Image.effect_noise((WIDTH, HEIGHT), 64).convert("RGB"), grain)
         path = folder / f"photo_{seed:02d}.jpg"
         im.save(path, "JPEG", quality=90)
         paths.append(path)
@@ -139,10 +141,13 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--images", type=int, default=20)
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument(
+        "--grain", type=float, default=0.10, help="sensor-like noise share (more = bigger files)"
+    )
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
         print(f"generating {args.images} {WIDTH}x{HEIGHT} JPEGs ...", flush=True)
-        paths = generate(Path(tmp), args.images)
+        paths = generate(Path(tmp), args.images, args.grain)
         mean_mb = statistics.mean(p.stat().st_size for p in paths) / 1e6
         print(f"mean size {mean_mb:.1f} MB; pyvips {pyvips.version(0)}.{pyvips.version(1)}")
         results = run(paths, args.rounds)

@@ -346,3 +346,7 @@ def test_pool_marks_unexpected_errors_failed(
         Status.FAILED,
         "processing failed: disk on fire",
     )
+
+
+def test_event_queue_leaves_processing_to_the_s3_event() -> None:
+    assert processing.EventQueue().submit("anything") is None
