@@ -292,3 +292,30 @@ def test_every_media_route_needs_a_token(client, method, url):
     for headers in ({}, {"Authorization": "Bearer forged.token.value"}):
         r = getattr(client, method)(url, headers=headers)
         assert r.status_code == 401, (method, url, r.status_code)
+
+
+def test_rendition_is_made_once_then_only_signed(client, auth, services):
+    item = upload(client, auth, GPS).json()["items"][0]
+    wait_settled(client, auth, item["id"])
+    r = client.get(
+        f"/api/media/{item['id']}/rendition",
+        params={"w": 200},
+        headers=auth,
+        follow_redirects=False,
+    )
+    assert r.status_code == 302
+    image = client.get(r.headers["location"])
+    assert image.headers["content-type"] == "image/webp"
+    keys = set(services.storage.blobs.list_keys(f"thumbs/{item['id']}/"))
+    again = client.get(
+        f"/api/media/{item['id']}/rendition",
+        params={"w": 200},
+        headers=auth,
+        follow_redirects=False,
+    )
+    assert again.status_code == 302
+    assert set(services.storage.blobs.list_keys(f"thumbs/{item['id']}/")) == keys
+    bad = client.get(f"/api/media/{item['id']}/rendition", params={"w": 333}, headers=auth)
+    assert bad.status_code == 400
+    assert client.get("/api/media/nope/rendition?w=200", headers=auth).status_code == 404
+    assert client.get(f"/api/media/{item['id']}/rendition?w=200").status_code == 401

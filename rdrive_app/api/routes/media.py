@@ -21,6 +21,7 @@ from rdrive_app.errors import InvalidInput, RDriveError
 from rdrive_app.services.container import Services
 from rdrive_app.services.downloads import ZipDownload
 from rdrive_app.services.presenter import download_url, present
+from rdrive_app.services.processing import rendition_url
 from rdrive_app.storage.content_headers import content_disposition
 
 router = APIRouter(prefix="/api", tags=["media"])
@@ -134,6 +135,27 @@ async def download_one(item_id: str, user: CurrentUser, services: ServicesDep) -
     if item.status.value == "uploading":
         raise InvalidInput("that file has not finished uploading")
     url = download_url(item, services.storage.blobs, services.settings.signed_url_lifetime_s)
+    return RedirectResponse(url, status_code=302, headers={"Cache-Control": "no-store"})
+
+
+@router.get(
+    "/media/{item_id}/rendition",
+    status_code=302,
+    responses={
+        **_errors,
+        409: {"model": ErrorOut},
+        302: {"description": "to a signed URL of the WebP rendition"},
+    },
+)
+async def rendition(
+    item_id: str, user: CurrentUser, services: ServicesDep, w: int = Query(ge=1, le=100_000)
+) -> RedirectResponse:
+    """A photo (or a video's poster) ``w`` pixels wide as WebP; widths 200, 400, 800, 1600, 2560.
+
+    Made on the first request and stored under an immutable key; later requests only sign.
+    """
+    await to_thread.run_sync(services.media.get, item_id)
+    url = await to_thread.run_sync(rendition_url, services.storage, services.settings, item_id, w)
     return RedirectResponse(url, status_code=302, headers={"Cache-Control": "no-store"})
 
 
