@@ -7,8 +7,8 @@ import asyncio
 import concurrent.futures
 import inspect
 import time
-from urllib.parse import urlencode
 from pathlib import Path
+from urllib.parse import urlencode
 
 import pytest
 import reflex as rx
