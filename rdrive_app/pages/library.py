@@ -113,6 +113,9 @@ def folder_menu() -> rx.Component:
                 rx.dropdown_menu.item("Rename folder", on_click=OrganizeState.start_rename_folder),
                 rx.dropdown_menu.item("Move folder", on_click=OrganizeState.start_move_folder),
                 rx.dropdown_menu.item(
+                    "Delete folder", color_scheme="red", on_click=OrganizeState.delete_folder
+                ),
+                rx.dropdown_menu.item(
                     "Download folder as ZIP", on_click=OrganizeState.download_folder
                 ),
             ),

@@ -6,6 +6,7 @@ is overwritten. Deleting moves an item to the trash; purging removes its blobs t
 
 from __future__ import annotations
 
+import contextlib
 from datetime import datetime, timedelta
 
 from rdrive_app.domain import (
@@ -112,13 +113,24 @@ class MediaService:
         item = self._get_any(item_id)
         if item.deleted_at is None:
             raise NotFound("that item is not in the trash")
-        self._catalog.get_folder(item.folder)
+        self._recreate_folder(item.folder)
         for n in range(MAX_FREE_NAME_TRIES):
             try:
                 return self._catalog.restore_item(item.id, numbered_name(item.name, n))
             except Conflict:
                 continue
         raise Conflict(f"no free name for “{item.name}” in {item.folder}")
+
+    def _recreate_folder(self, path: str) -> None:
+        """A restored item's folder may have been deleted meanwhile: make it again."""
+        current = ""
+        for segment in [s for s in path.split("/") if s]:
+            current += "/" + segment
+            try:
+                self._catalog.get_folder(current)
+            except NotFound:
+                with contextlib.suppress(Conflict):
+                    self._catalog.create_folder(current)
 
     def list_trash(self, *, limit: int = 100, cursor: str | None = None) -> Page:
         if not isinstance(limit, int) or not 1 <= limit <= MAX_PAGE:

@@ -225,6 +225,18 @@ class OrganizeState(ViewerState):
 
     @rx.event
     @authenticated
+    async def delete_folder(self):
+        """Remove the open folder when it is empty, and go to its parent."""
+        if self.folder == ROOT:
+            return None
+        try:
+            await asyncio.to_thread(services().library.delete_folder, self.folder)
+        except RDriveError as exc:
+            return rx.toast.error(exc.detail, duration=5000)
+        return rx.redirect(folder_href(split_path(self.folder)[0]), replace=True)
+
+    @rx.event
+    @authenticated
     async def download_folder(self):
         """A ZIP of the open folder and its subfolders, by a short-lived link."""
         url = await asyncio.to_thread(services().zip_tickets.issue_folder, self.folder)

@@ -319,3 +319,17 @@ def test_rendition_is_made_once_then_only_signed(client, auth, services):
     assert bad.status_code == 400
     assert client.get("/api/media/nope/rendition?w=200", headers=auth).status_code == 404
     assert client.get(f"/api/media/{item['id']}/rendition?w=200").status_code == 401
+
+
+def test_restore_recreates_a_deleted_folder(client, auth):
+    client.post("/api/folders", json={"path": "/gone"}, headers=auth)
+    item = upload(client, auth, CANON, folder="/gone").json()["items"][0]
+    client.delete(f"/api/media/{item['id']}", headers=auth)
+    assert client.delete("/api/folders", params={"path": "/gone"}, headers=auth).status_code == 204
+    r = client.post(f"/api/trash/{item['id']}/restore", headers=auth)
+    assert r.status_code == 200 and r.json()["folder"] == "/gone"
+    assert [f["name"] for f in client.get("/api/folders", headers=auth).json()["folders"]] == [
+        "gone"
+    ]
+    r = client.delete("/api/folders", params={"path": "/gone"}, headers=auth)
+    assert r.status_code == 409 and "not empty" in r.json()["detail"]
