@@ -160,6 +160,10 @@ class MediaItem:
     codec: str | None = None
     thumbnails: dict[str, str] = field(default_factory=dict)
     deleted_at: datetime | None = None
+    # While uploading: the multipart upload id (None for a single PUT), and the client's opaque
+    # "name|size|lastModified" string that lets a re-added file resume this upload.
+    upload_id: str | None = None
+    fingerprint: str | None = None
 
     @property
     def original_key(self) -> str:

@@ -34,7 +34,13 @@ def create_api(services: Services | None = None) -> FastAPI:
     if _is_local(blobs):
         from rdrive_app.api.signed_files import signed_files_router
 
-        app.include_router(signed_files_router(blobs, max_bytes=services.settings.max_upload_bytes))
+        app.include_router(
+            signed_files_router(
+                blobs,
+                max_bytes=services.settings.max_upload_bytes,
+                put_limit=services.uploads.put_limit,
+            )
+        )
     return app
 
 

@@ -114,14 +114,57 @@ class UploadIn(BaseModel):
     name: str = Field(max_length=1024)
     size: int = Field(ge=1, le=2**63 - 1)
     content_type: str = Field("", max_length=255)
+    fingerprint: str | None = Field(
+        None,
+        max_length=1024,
+        description="the client's identity of the file, e.g. 'name|size|lastModified': an "
+        "unfinished upload of the same file in the same folder is resumed",
+    )
 
 
 class UploadTicketOut(BaseModel):
+    """Single PUT: send the file to ``upload_url`` with ``headers``. Multipart (``multipart``
+    true, ``upload_url`` empty): PUT parts 1..``part_count`` of ``part_size`` bytes (the last
+    shorter) to URLs from POST /api/uploads/{id}/parts, skip ``done_parts``, then complete."""
+
     item: ItemOut
     method: str = "PUT"
     upload_url: str
     headers: dict[str, str]
     expires_in: int
+    multipart: bool = False
+    upload_id: str | None = None
+    part_size: int
+    part_count: int = 1
+    done_parts: list[int] = []
+
+
+class PartsIn(BaseModel):
+    """Which parts of a multipart upload to sign URLs for."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    numbers: list[int] = Field(min_length=1, max_length=1000)
+
+
+class PartsOut(BaseModel):
+    """Part number (as text, JSON keys are strings) → signed PUT URL; each PUT answers with
+    an ETag header."""
+
+    urls: dict[str, str]
+    expires_in: int
+
+
+class ExistsIn(BaseModel):
+    """Which of these files (by sha256, hex) the library holds already."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    sha256: list[str] = Field(max_length=1000)
+
+
+class ExistsOut(BaseModel):
+    existing: list[str]
 
 
 class ItemPatchIn(BaseModel):

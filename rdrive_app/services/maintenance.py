@@ -1,8 +1,11 @@
 """Housekeeping that runs in the app: resume interrupted processing, sweep, empty the trash.
 
 Uploads that never completed (the browser closed, the network died) leave an ``uploading``
-record and maybe some bytes; after ``stale_upload_hours`` both are removed. Items that have
-been in the trash longer than the retention period are deleted for good.
+record and maybe some bytes or multipart parts; after ``stale_upload_hours`` all are removed
+(their multipart upload is aborted by its stored id), and so are the local store's part
+directories that no record points at any more. On S3 the bucket's lifecycle rule aborts
+incomplete multipart uploads after a day as well. Items that have been in the trash longer than
+the retention period are deleted for good.
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ import asyncio
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from rdrive_app.domain import Status, utcnow
 from rdrive_app.errors import NotFound
@@ -25,12 +28,20 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
+@runtime_checkable
+class DropsOldUploads(Protocol):
+    """A blob store that keeps multipart parts itself (the local one) and can drop old ones."""
+
+    def abort_uploads_before(self, cutoff: float) -> int: ...
+
+
 @dataclass(frozen=True)
 class SweepReport:
     """What one sweep removed."""
 
     stale_uploads: int
     trash_purged: int
+    orphan_uploads: int = 0
 
 
 def sweep(
@@ -41,16 +52,24 @@ def sweep(
     cutoff = now - timedelta(hours=settings.stale_upload_hours)
     stale = 0
     for item in storage.catalog.items_with_status(Status.UPLOADING, older_than=cutoff):
+        if item.upload_id is not None:
+            storage.blobs.abort_multipart(item.original_key, item.upload_id)
         storage.blobs.delete(item.original_key)
         try:
             storage.catalog.purge_item(item.id)
         except NotFound:
             continue
         stale += 1
+    orphans = 0
+    if isinstance(storage.blobs, DropsOldUploads):
+        orphans = storage.blobs.abort_uploads_before(cutoff.timestamp())
     purged = media.empty_expired_trash(now)
-    if stale or purged:
-        log.info("swept %d stale uploads, purged %d trashed items", stale, purged)
-    return SweepReport(stale_uploads=stale, trash_purged=purged)
+    if stale or purged or orphans:
+        log.info(
+            "swept %d stale uploads and %d orphan part sets, purged %d trashed items",
+            stale, orphans, purged,
+        )  # fmt: skip
+    return SweepReport(stale_uploads=stale, trash_purged=purged, orphan_uploads=orphans)
 
 
 async def housekeeping(services: Services, interval_s: float = 3600.0) -> None:

@@ -109,6 +109,8 @@ def make_models(items_table: str, users_table: str, region: str) -> Models:
         kind_taken_key = UnicodeAttribute(null=True)
         kind_uploaded_key = UnicodeAttribute(null=True)
         deleted_key = UnicodeAttribute(null=True)
+        upload_id = UnicodeAttribute(null=True)  # while a multipart upload is under way
+        fingerprint = UnicodeAttribute(null=True)  # the client's file identity, for resuming
 
         by_kind = _lsi("by_kind", "kind_name")
         by_taken = _lsi("by_taken", "taken_key")

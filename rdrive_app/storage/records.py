@@ -37,7 +37,8 @@ ITEM_COLUMNS = (
     "uploaded_by", "uploaded_at", "status", "status_reason", "sha256", "taken_at", "width",
     "height", "duration", "camera", "lens", "gps_lat", "gps_lon", "rotation", "codec",
     "thumbnails", "deleted_at", "orig_folder", "orig_name", "kind_name", "taken_key",
-    "uploaded_key", "kind_taken_key", "kind_uploaded_key", "deleted_key",
+    "uploaded_key", "kind_taken_key", "kind_uploaded_key", "deleted_key", "upload_id",
+    "fingerprint",
 )  # fmt: skip
 # Fields update_item may change: everything but identity, place and trash state.
 UPDATABLE = frozenset(f.name for f in fields(MediaItem)) - {"id", "folder", "name", "deleted_at"}
@@ -109,6 +110,8 @@ def item_record(item: MediaItem) -> dict[str, Any]:
         "rotation": item.rotation,
         "codec": item.codec,
         "thumbnails": json.dumps(item.thumbnails, sort_keys=True) if item.thumbnails else None,
+        "upload_id": item.upload_id,
+        "fingerprint": item.fingerprint,
         **sort_keys(item),
     }
     if item.deleted_at is not None:
@@ -152,6 +155,8 @@ def record_item(rec: Mapping[str, Any]) -> MediaItem:
         codec=rec.get("codec"),
         thumbnails=json.loads(thumbs) if thumbs else {},
         deleted_at=_opt_dt(rec.get("deleted_at")),
+        upload_id=rec.get("upload_id"),
+        fingerprint=rec.get("fingerprint"),
     )
 
 

@@ -75,6 +75,7 @@ class SQLiteCatalog:
         self._all: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
         self._db().executescript(_SCHEMA)
+        self._add_missing_columns()
 
     # connections and transactions
 
@@ -104,6 +105,15 @@ class SQLiteCatalog:
             db.execute("ROLLBACK")
             raise
         db.execute("COMMIT")
+
+    def _add_missing_columns(self) -> None:
+        """Bring a database made by an older version up to ITEM_COLUMNS (new columns are
+        nullable, so old rows read as before)."""
+        db = self._db()
+        have = {row["name"] for row in db.execute("PRAGMA table_info(entries)")}
+        for col in R.ITEM_COLUMNS:
+            if col not in have:
+                db.execute(f"ALTER TABLE entries ADD COLUMN {col} {_TYPES.get(col, 'TEXT')}")
 
     def close(self) -> None:
         """Close every thread's connection (tests, shutdown)."""
