@@ -10,9 +10,11 @@
   "use strict";
   if (window.rdriveUpload) return;
 
-  const files = new Map(); // cid -> {file, xhr, loaded}
-  const queue = []; // tickets waiting for a free slot
-  const MAX_PARALLEL = 3;
+  const files = new Map(); // cid -> upload record (see startTicket)
+  const tasks = []; // {cid, part} waiting for a free slot; part 0 = a single PUT
+  const MAX_SLOTS = 4; // transfers in flight: whole small files or parts of a big one
+  const MAX_TRIES = 8;
+  const URL_BATCH = 16;
   const PROGRESS_EVERY_MS = 400;
   let active = 0;
   let seq = 0;
@@ -38,7 +40,7 @@
     const metas = [];
     for (const { file, dir } of entries) {
       const cid = newCid();
-      files.set(cid, { file, xhr: null, loaded: 0 });
+      files.set(cid, { file, xhrs: new Set(), loaded: 0, ticket: null, cancelled: false });
       metas.push({
         cid,
         name: file.name,
@@ -51,13 +53,20 @@
     if (metas.length) send({ type: "chosen", files: metas });
   }
 
+  function loadedOf(entry) {
+    if (!entry.ticket || !entry.ticket.multipart) return entry.loaded;
+    let total = 0;
+    for (const bytes of entry.partLoaded.values()) total += bytes;
+    return total;
+  }
+
   function flushProgress() {
     progressTimer = null;
     if (!dirty.size) return;
     const loaded = {};
     for (const cid of dirty) {
       const entry = files.get(cid);
-      if (entry) loaded[cid] = entry.loaded;
+      if (entry) loaded[cid] = loadedOf(entry);
     }
     dirty.clear();
     send({ type: "progress", loaded });
@@ -68,79 +77,224 @@
     if (!progressTimer) progressTimer = setTimeout(flushProgress, PROGRESS_EVERY_MS);
   }
 
-  function pump() {
-    while (active < MAX_PARALLEL && queue.length) {
-      const ticket = queue.shift();
-      const entry = files.get(ticket.cid);
-      if (!entry) continue;
-      active += 1;
-      put(ticket, entry);
-    }
+  function sleep(ms) {
+    return new Promise((resolve) => setTimeout(resolve, ms));
   }
 
-  function finish(cid, message) {
-    active -= 1;
-    const entry = files.get(cid);
-    if (entry) entry.xhr = null;
-    files.delete(cid);
-    flushProgress();
-    send(message);
-    pump();
+  function waitOnline() {
+    if (navigator.onLine) return Promise.resolve();
+    return new Promise((resolve) => window.addEventListener("online", resolve, { once: true }));
   }
 
-  function put(ticket, entry) {
-    const xhr = new XMLHttpRequest();
-    entry.xhr = xhr;
-    xhr.open("PUT", ticket.url, true);
-    for (const [name, value] of Object.entries(ticket.headers || {})) {
-      xhr.setRequestHeader(name, value);
-    }
-    xhr.upload.onprogress = (event) => {
-      entry.loaded = event.loaded;
-      markProgress(ticket.cid);
-    };
-    xhr.onload = () => {
-      if (xhr.status >= 200 && xhr.status < 300) {
-        entry.loaded = entry.file.size;
-        finish(ticket.cid, { type: "sent", cid: ticket.cid, item_id: ticket.item_id });
-      } else {
+  // One PUT with upload progress; resolves to the response ETag, rejects with {retry, reason}.
+  function putOnce(entry, url, headers, body, onProgress) {
+    return new Promise((resolve, reject) => {
+      const xhr = new XMLHttpRequest();
+      entry.xhrs.add(xhr);
+      xhr.open("PUT", url, true);
+      for (const [name, value] of Object.entries(headers || {})) xhr.setRequestHeader(name, value);
+      xhr.upload.onprogress = (event) => onProgress(event.loaded);
+      xhr.onload = () => {
+        entry.xhrs.delete(xhr);
+        if (xhr.status >= 200 && xhr.status < 300) {
+          resolve(xhr.getResponseHeader("ETag") || "");
+          return;
+        }
         let reason = "upload failed (HTTP " + xhr.status + ")";
         try {
           const body = JSON.parse(xhr.responseText);
           if (body && body.detail) reason = body.detail;
         } catch (e) {
-          /* not JSON: keep the status line */
+          /* not JSON (S3 answers XML): keep the status line */
         }
-        finish(ticket.cid, { type: "failed", cid: ticket.cid, item_id: ticket.item_id, reason });
-      }
-    };
-    xhr.onerror = () =>
-      finish(ticket.cid, {
-        type: "failed",
-        cid: ticket.cid,
-        item_id: ticket.item_id,
-        reason: "the connection was lost",
-      });
-    xhr.onabort = () => {
-      active -= 1;
-      files.delete(ticket.cid);
-      pump();
-    };
-    xhr.send(entry.file);
+        // 5xx and 429 are worth another try; 4xx means the request itself is wrong.
+        reject({ retry: xhr.status >= 500 || xhr.status === 429, reason, status: xhr.status });
+      };
+      xhr.onerror = () => {
+        entry.xhrs.delete(xhr);
+        reject({ retry: true, reason: "the connection was lost" });
+      };
+      xhr.onabort = () => {
+        entry.xhrs.delete(xhr);
+        reject({ retry: false, reason: "cancelled", aborted: true });
+      };
+      xhr.send(body);
+    });
   }
 
-  // Called by the state (rx.call_script) with the signed URLs for the accepted files.
+  // Retries with exponential backoff; waits for the network to come back when offline.
+  async function putWithRetries(entry, getUrl, headers, body, onProgress) {
+    let lastError = null;
+    for (let attempt = 0; attempt < MAX_TRIES; attempt++) {
+      if (entry.cancelled) throw { retry: false, reason: "cancelled", aborted: true };
+      await waitOnline();
+      const url = await getUrl(attempt > 0 && lastError && lastError.status === 403);
+      try {
+        return await putOnce(entry, url, headers, body, onProgress);
+      } catch (error) {
+        lastError = error;
+        onProgress(0);
+        if (!error.retry || entry.cancelled) throw error;
+        await sleep(Math.min(30000, 500 * 2 ** attempt) * (0.75 + Math.random() / 2));
+      }
+    }
+    throw lastError || { reason: "upload failed" };
+  }
+
+  function fail(cid, entry, reason) {
+    if (entry.failed) return;
+    entry.failed = true;
+    entry.cancelled = true;
+    for (const xhr of entry.xhrs) xhr.abort();
+    files.delete(cid);
+    flushProgress();
+    send({ type: "failed", cid, item_id: entry.ticket.item_id, reason });
+  }
+
+  function succeed(cid, entry) {
+    files.delete(cid);
+    flushProgress();
+    send({ type: "sent", cid, item_id: entry.ticket.item_id });
+  }
+
+  // Part URLs are signed by the server in small batches, so none expires while waiting.
+  function partUrl(cid, entry, part, refresh) {
+    if (!refresh && entry.urls.has(part)) return Promise.resolve(entry.urls.get(part));
+    if (refresh) entry.urls.delete(part);
+    return new Promise((resolve) => {
+      const waiters = entry.urlWaiters.get(part) || [];
+      waiters.push(resolve);
+      entry.urlWaiters.set(part, waiters);
+      if (!entry.asked.has(part)) {
+        const numbers = [];
+        for (const n of entry.missing) {
+          if (n >= part && !entry.asked.has(n) && (!entry.urls.has(n) || n === part)) {
+            numbers.push(n);
+          }
+          if (numbers.length >= URL_BATCH) break;
+        }
+        if (!numbers.includes(part)) numbers.unshift(part);
+        numbers.forEach((n) => entry.asked.add(n));
+        send({ type: "parts", cid, item_id: entry.ticket.item_id, numbers });
+      }
+    });
+  }
+
+  function addUrls(cid, urls) {
+    const entry = files.get(cid);
+    if (!entry) return;
+    for (const [key, url] of Object.entries(urls)) {
+      const part = Number(key);
+      entry.asked.delete(part);
+      entry.urls.set(part, url);
+      const waiters = entry.urlWaiters.get(part) || [];
+      entry.urlWaiters.delete(part);
+      waiters.forEach((resolve) => resolve(url));
+    }
+  }
+
+  async function runTask(task) {
+    const entry = files.get(task.cid);
+    if (!entry || entry.cancelled) return;
+    const ticket = entry.ticket;
+    if (!ticket.multipart) {
+      try {
+        await putWithRetries(
+          entry,
+          () => Promise.resolve(ticket.url),
+          ticket.headers,
+          entry.file,
+          (loaded) => {
+            entry.loaded = loaded;
+            markProgress(task.cid);
+          }
+        );
+        entry.loaded = entry.file.size;
+        succeed(task.cid, entry);
+      } catch (error) {
+        if (!error.aborted) fail(task.cid, entry, error.reason);
+      }
+      return;
+    }
+    const part = task.part;
+    const start = (part - 1) * ticket.part_size;
+    const blob = entry.file.slice(start, Math.min(start + ticket.part_size, entry.file.size));
+    try {
+      await putWithRetries(
+        entry,
+        (refresh) => partUrl(task.cid, entry, part, refresh),
+        {},
+        blob,
+        (loaded) => {
+          entry.partLoaded.set(part, loaded);
+          markProgress(task.cid);
+        }
+      );
+      entry.partLoaded.set(part, blob.size);
+      entry.missing.delete(part);
+      markProgress(task.cid);
+      if (entry.missing.size === 0 && files.has(task.cid)) succeed(task.cid, entry);
+    } catch (error) {
+      if (!error.aborted) fail(task.cid, entry, error.reason);
+    }
+  }
+
+  function pump() {
+    while (active < MAX_SLOTS && tasks.length) {
+      const task = tasks.shift();
+      active += 1;
+      runTask(task).finally(() => {
+        active -= 1;
+        pump();
+      });
+    }
+  }
+
+  function startTicket(ticket) {
+    const entry = files.get(ticket.cid);
+    if (!entry) return;
+    entry.ticket = ticket;
+    if (!ticket.multipart) {
+      tasks.push({ cid: ticket.cid, part: 0 });
+      return;
+    }
+    const done = new Set(ticket.done_parts || []);
+    entry.missing = new Set();
+    entry.partLoaded = new Map();
+    entry.urls = new Map();
+    entry.urlWaiters = new Map();
+    entry.asked = new Set();
+    for (let part = 1; part <= ticket.part_count; part++) {
+      if (done.has(part)) {
+        const start = (part - 1) * ticket.part_size;
+        entry.partLoaded.set(part, Math.min(ticket.part_size, entry.file.size - start));
+      } else {
+        entry.missing.add(part);
+      }
+    }
+    addUrls(ticket.cid, ticket.urls || {});
+    markProgress(ticket.cid);
+    if (entry.missing.size === 0) {
+      succeed(ticket.cid, entry);
+      return;
+    }
+    for (const part of entry.missing) tasks.push({ cid: ticket.cid, part });
+  }
+
+  // Called by the state (rx.call_script) with the tickets for the accepted files.
   function start(tickets, dropped) {
     for (const cid of dropped || []) files.delete(cid);
-    for (const ticket of tickets) queue.push(ticket);
+    for (const ticket of tickets) startTicket(ticket);
     pump();
   }
 
   function cancel(cid) {
-    const index = queue.findIndex((t) => t.cid === cid);
-    if (index >= 0) queue.splice(index, 1);
+    for (let i = tasks.length - 1; i >= 0; i--) if (tasks[i].cid === cid) tasks.splice(i, 1);
     const entry = files.get(cid);
-    if (entry && entry.xhr) entry.xhr.abort();
+    if (entry) {
+      entry.cancelled = true;
+      for (const xhr of entry.xhrs) xhr.abort();
+    }
     files.delete(cid);
   }
 
@@ -253,5 +407,5 @@
     }
   });
 
-  window.rdriveUpload = { start, cancel, choose, pending: () => files.size + queue.length };
+  window.rdriveUpload = { start, cancel, choose, addUrls, pending: () => files.size };
 })();

@@ -60,11 +60,21 @@ def _upload_row(row: rx.Var) -> rx.Component:
                     rx.cond(
                         row.state == "checking",
                         rx.text("Checking…", size="1", color_scheme="gray"),
-                        rx.progress(
-                            value=row.percent,
-                            max=100,
-                            size="1",
-                            aria_label="Progress of " + row.name,
+                        rx.vstack(
+                            rx.progress(
+                                value=row.percent,
+                                max=100,
+                                size="1",
+                                aria_label="Progress of " + row.name,
+                            ),
+                            rx.text(
+                                row.percent.to_string() + " %",
+                                rx.cond(row.rate != "", " · " + row.rate, ""),
+                                size="1",
+                                color_scheme="gray",
+                            ),
+                            spacing="1",
+                            width="100%",
                         ),
                     ),
                 ),

@@ -10,7 +10,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
+import functools
 import json
+import time
 from typing import Any
 
 import reflex as rx
@@ -21,6 +23,24 @@ from rdrive_app.state.session import authenticated, services
 
 MAX_FILES_PER_DROP = 2000
 MAX_MESSAGE_CHARS = 2_000_000
+PART_URL_BATCH = 32
+
+
+def _rate_label(row: UploadRow, now: float) -> str:
+    """Speed and time left, once there is enough to measure."""
+    elapsed = now - row.started
+    moved = row.loaded - row.start_loaded
+    if row.state != "sending" or elapsed < 1 or moved <= 0:
+        return ""
+    speed = moved / elapsed
+    left = (row.size - row.loaded) / speed
+    if left >= 3600:
+        eta = f"{left / 3600:.1f} h left"
+    elif left >= 60:
+        eta = f"{round(left / 60)} min left"
+    else:
+        eta = f"{max(1, round(left))} s left"
+    return f"{_human_size(int(speed))}/s · {eta}"
 
 
 def _human_size(size: int) -> str:
@@ -45,6 +65,9 @@ class UploadRow:
     error: str = ""
     percent: int = 0
     cancellable: bool = True
+    rate: str = ""  # "4.2 MB/s · 1 min left"
+    started: float = 0.0  # when the first byte moved (monotonic seconds)
+    start_loaded: int = 0  # bytes already there when it started (a resumed upload)
 
 
 class UploadState(LibraryState):
@@ -83,8 +106,12 @@ class UploadState(LibraryState):
     def _derived(row: UploadRow, **changes: Any) -> UploadRow:
         """A changed copy, with the fields the page shows computed here."""
         row = dataclasses.replace(row, **changes)
+        now = time.monotonic()
+        if row.state == "sending" and not row.started:
+            row.started, row.start_loaded = now, row.loaded
         row.percent = min(100, int(100 * row.loaded / (row.size or 1)))
         row.cancellable = row.state in ("queued", "sending")
+        row.rate = _rate_label(row, now)
         return row
 
     def _row(self, cid: str) -> UploadRow | None:
@@ -108,6 +135,8 @@ class UploadState(LibraryState):
         kind = message.get("type")
         if kind == "chosen":
             return await self._chosen(message.get("files"))
+        if kind == "parts":
+            return await self._parts(message.get("cid"), message.get("numbers"))
         if kind == "progress":
             self._progress(message.get("loaded"))
         elif kind == "sent":
@@ -140,8 +169,17 @@ class UploadState(LibraryState):
                         services().library.ensure_folders, self.folder, str(subdir)
                     )
                     made_folders = True
+                fingerprint = f"{name}|{size}|{meta.get('lastModified', 0)}"[:600]
                 ticket = await asyncio.to_thread(
-                    services().uploads.start, user.name, folder, name, size, meta.get("type")
+                    functools.partial(
+                        services().uploads.start,
+                        user.name,
+                        folder,
+                        name,
+                        size,
+                        meta.get("type"),
+                        fingerprint=fingerprint,
+                    )
                 )
             except RDriveError as exc:
                 rows.append(self._derived(row, state="error", error=exc.detail))
@@ -154,16 +192,10 @@ class UploadState(LibraryState):
                     name=ticket.item.name,
                     size=ticket.item.size,
                     state="sending",
+                    loaded=len(ticket.done_parts) * ticket.part_size if ticket.multipart else 0,
                 )
             )
-            tickets.append(
-                {
-                    "cid": cid,
-                    "item_id": ticket.item.id,
-                    "url": ticket.url,
-                    "headers": {"Content-Type": ticket.content_type},
-                }
-            )
+            tickets.append(await self._ticket_for_browser(cid, ticket))
             self._upsert_tile(ticket.item)
         self.uploads = [*self.uploads, *rows]
         if made_folders:
@@ -171,6 +203,45 @@ class UploadState(LibraryState):
             self.subfolders = [folder_row(f) for f in folders]
         script = f"window.rdriveUpload.start({json.dumps(tickets)}, {json.dumps(dropped)})"
         return rx.call_script(script)
+
+    @staticmethod
+    async def _ticket_for_browser(cid: str, ticket: Any) -> dict[str, Any]:
+        """What the upload script needs: one URL, or the part layout and a first batch of
+        part URLs (the rest are signed on request, so none expires while waiting)."""
+        out: dict[str, Any] = {
+            "cid": cid,
+            "item_id": ticket.item.id,
+            "multipart": ticket.multipart,
+            "url": ticket.url,
+            "headers": {"Content-Type": ticket.content_type},
+        }
+        if ticket.multipart:
+            done = set(ticket.done_parts)
+            first = [n for n in range(1, ticket.part_count + 1) if n not in done][:PART_URL_BATCH]
+            urls = await asyncio.to_thread(services().uploads.sign_parts, ticket.item.id, first)
+            out.update(
+                part_size=ticket.part_size,
+                part_count=ticket.part_count,
+                done_parts=sorted(done),
+                urls={str(n): url for n, url in urls.items()},
+            )
+        return out
+
+    async def _parts(self, cid: object, numbers: object):
+        """The upload script needs more part URLs (or fresh ones for expired URLs)."""
+        row = self._row(cid) if isinstance(cid, str) else None
+        if row is None or row.state != "sending" or not isinstance(numbers, list):
+            return None
+        wanted = [n for n in numbers if isinstance(n, int) and not isinstance(n, bool)]
+        try:
+            urls = await asyncio.to_thread(
+                services().uploads.sign_parts, row.item_id, wanted[:PART_URL_BATCH]
+            )
+        except RDriveError as exc:
+            self._set(row.cid, state="error", error=exc.detail, loaded=0)
+            return rx.call_script(f"window.rdriveUpload.cancel({json.dumps(row.cid)})")
+        payload = json.dumps({str(n): url for n, url in urls.items()})
+        return rx.call_script(f"window.rdriveUpload.addUrls({json.dumps(row.cid)}, {payload})")
 
     def _progress(self, loaded: object) -> None:
         if not isinstance(loaded, dict):
@@ -181,6 +252,15 @@ class UploadState(LibraryState):
             else u
             for u in self.uploads
         ]
+        # The tiles of files being uploaded show their percentage too.
+        percent = {u.item_id: u.percent for u in self.uploads if u.cid in loaded and u.item_id}
+        if percent:
+            self.items = [
+                {**r, "status_label": f"Uploading {percent[r['id']]} %"}
+                if r["id"] in percent and r["status"] == "uploading"
+                else r
+                for r in self.items
+            ]
 
     async def _sent(self, cid: object):
         row = self._row(cid) if isinstance(cid, str) else None

@@ -1,0 +1,89 @@
+"""A 300 MB video over a connection that drops half-way: the upload resumes and arrives whole."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+
+from playwright.sync_api import Page, expect
+
+from rdrive_app.settings import Settings
+from rdrive_app.storage import build_storage
+from tests.e2e.conftest import shot
+from tests.e2e.test_library import new_folder, sign_in
+
+SIZE = 300 * 1024 * 1024
+
+
+def _fake_video(path) -> str:
+    """An MP4 header (so it is accepted as a video) followed by 300 MB of random bytes."""
+    digest = hashlib.sha256()
+    with path.open("wb") as out:
+        header = b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom"
+        out.write(header)
+        digest.update(header)
+        left = SIZE - len(header)
+        while left:
+            block = os.urandom(min(left, 8 * 1024 * 1024))
+            out.write(block)
+            digest.update(block)
+            left -= len(block)
+    return digest.hexdigest()
+
+
+def _percent(page: Page) -> int:
+    text = page.get_by_text(re.compile(r"^\d+ %")).first.inner_text()
+    return int(text.split()[0])
+
+
+def test_300_mb_upload_resumes_after_the_network_drops(page: Page, app_server, tmp_path):
+    video = tmp_path / "holiday.mp4"
+    expected = _fake_video(video)
+    sign_in(page, app_server)
+    new_folder(page, "Big")
+    page.get_by_role("link", name="Big").click()
+    expect(page).to_have_url(re.compile(r"/folder/Big$"))
+
+    # Slow the browser's uploads down so that "half-way" lasts long enough to cut it there.
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    cdp.send(
+        "Network.emulateNetworkConditions",
+        {
+            "offline": False,
+            "latency": 0,
+            "downloadThroughput": -1,
+            "uploadThroughput": 12 * 1024 * 1024,
+        },
+    )
+    page.get_by_label("Upload").set_input_files(str(video))
+    expect(page.get_by_text(re.compile(r"^\d+ %")).first).to_be_visible(timeout=30_000)
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('p,span')].some(e => /^(3\\d|4\\d|5\\d) %/.test("
+        "e.textContent || ''))",
+        timeout=120_000,
+    )
+    shot(page, "20-big-upload-half-way")
+    page.context.set_offline(True)
+    page.wait_for_timeout(3000)
+    page.context.set_offline(False)
+    cdp.send(
+        "Network.emulateNetworkConditions",
+        {
+            "offline": False,
+            "latency": 0,
+            "downloadThroughput": -1,
+            "uploadThroughput": -1,
+        },
+    )
+    expect(page.get_by_text("1 of 1 uploaded")).to_be_visible(timeout=240_000)
+    shot(page, "21-big-upload-done")
+
+    storage = build_storage(Settings(data_dir=app_server.data_dir))
+    (item,) = storage.catalog.list_items("/Big").items
+    assert item.size == SIZE
+    digest = hashlib.sha256()
+    for chunk in storage.blobs.iter_chunks(item.original_key):
+        digest.update(chunk)
+    assert digest.hexdigest() == expected
