@@ -1,17 +1,21 @@
-"""The ``rdrive`` command: accounts and library information, for the people who run it.
+"""The ``rdrive`` command: accounts, library information and imports, for the people who run it.
 
-Errors print one line and exit non-zero; nothing here needs the web app to be running.
+Errors print one line and exit non-zero; nothing here needs the web app to be running, except
+`rdrive import --url`, which talks to one.
 """
 
 from __future__ import annotations
 
+import os
 import sys
+from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from rdrive_app.errors import RDriveError
 from rdrive_app.services.container import Services, build_services
+from rdrive_app.services.importer import ImportTarget
 from rdrive_app.settings import SettingsError, load_settings
 
 app = typer.Typer(help="rDrive: a private photo and video drive.", no_args_is_help=True)
@@ -121,6 +125,79 @@ def info() -> None:
     typer.echo(f"accounts: {len(services.accounts.list_users())} of {settings.max_users}")
     typer.echo(f"items:    {items}")
     typer.echo(f"folders:  {folders}")
+
+
+@app.command("import")
+def import_dir(
+    directory: Annotated[
+        Path,
+        typer.Argument(metavar="DIR", help="The folder on disk to bring in, with its sub-folders."),
+    ],
+    folder: Annotated[str, typer.Option(help="Where in rDrive to put it.")] = "/",
+    url: Annotated[
+        str | None,
+        typer.Option(
+            help="A running rDrive (e.g. http://localhost:8000) to import into over "
+            "HTTP; token from RDRIVE_TOKEN, else asks for name and password."
+        ),
+    ] = None,
+    as_user: Annotated[
+        str | None, typer.Option("--as", help="The account to import as (default: the first).")
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Say what would be uploaded; change nothing.")
+    ] = False,
+) -> None:
+    """Import every photo and video under DIR, keeping its sub-folders.
+
+    Files already in the library (same sha256) are skipped and listed, and so are files that are not photos or videos. Run it again to finish an interrupted import: nothing is uploaded twice.
+    """  # noqa: E501 (one line per paragraph: the help text is re-wrapped)
+    from rich.console import Console
+
+    from rdrive_app.import_progress import RichProgress, print_summary
+    from rdrive_app.services.importer import Importer
+
+    console = Console(stderr=True)
+    target = _http_target(url, as_user) if url else _local_target(as_user)
+    try:
+        report = Importer(target, RichProgress(console)).run(directory, folder, dry_run=dry_run)
+    except RDriveError as exc:
+        raise _fail(exc.detail) from None
+    except KeyboardInterrupt:
+        raise _fail("interrupted; run the same command again to finish the import") from None
+    print_summary(report, Console())
+    if not report.ok:
+        raise typer.Exit(code=1)
+
+
+def _local_target(as_user: str | None) -> ImportTarget:
+    from rdrive_app.services.import_inprocess import InProcessTarget
+
+    services = _services()
+    users = services.accounts.list_users()
+    if not users:
+        raise _fail("there is no account yet: create one with `rdrive users add NAME`")
+    if as_user is None:
+        name = min(users, key=lambda u: u.created_at).name
+    elif as_user in {u.name for u in users}:
+        name = as_user
+    else:
+        raise _fail(f"no account {as_user}")
+    return InProcessTarget(services, name)
+
+
+def _http_target(url: str, as_user: str | None) -> ImportTarget:
+    from rdrive_app.http_client import HttpTarget, RDriveClient
+
+    token = os.environ.get("RDRIVE_TOKEN")
+    if not token:
+        name = as_user or typer.prompt("Name")
+        password = typer.prompt("Password", hide_input=True)
+        try:
+            token = RDriveClient.login(url, name, password)
+        except RDriveError as exc:
+            raise _fail(f"cannot sign in: {exc.detail}") from None
+    return HttpTarget(RDriveClient(url, token))
 
 
 def main() -> None:
