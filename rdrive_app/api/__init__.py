@@ -7,8 +7,10 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
+from rdrive_app.api.body_limit import BodyLimitMiddleware
 from rdrive_app.api.errors import install_error_handlers
 from rdrive_app.api.routes import auth, folders, media, trash, uploads
+from rdrive_app.api.security_headers import SecurityHeadersMiddleware
 from rdrive_app.services.container import Services, get_services
 
 
@@ -25,6 +27,11 @@ def create_api(services: Services | None = None) -> FastAPI:
     )
     app.state.services = services
     install_error_handlers(app)
+    # Reflex mounts its own routes inside this app, so these cover the whole backend.
+    app.add_middleware(BodyLimitMiddleware)
+    app.add_middleware(
+        SecurityHeadersMiddleware, https_only=services.settings.api_url.startswith("https://")
+    )
     app.include_router(auth.router)
     app.include_router(folders.router)
     app.include_router(media.router)

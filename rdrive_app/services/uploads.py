@@ -26,7 +26,15 @@ from rdrive_app.domain import (
     utcnow,
     validate_name,
 )
-from rdrive_app.errors import Conflict, InvalidInput, NotFound, TooLarge, UnsupportedMedia
+from rdrive_app.errors import (
+    Conflict,
+    InvalidInput,
+    NotFound,
+    RDriveError,
+    TooLarge,
+    UnsupportedMedia,
+)
+from rdrive_app.media.screening import screen_upload
 from rdrive_app.settings import Settings
 from rdrive_app.storage import Storage
 from rdrive_app.storage.protocols import UploadedPart
@@ -380,6 +388,17 @@ class UploadService:
             self.discard(item)
             raise UnsupportedMedia(f"“{item.name}” is {NOT_MEDIA}")
         kind, content_type = sniffed
+        try:  # polyglots, pixel bombs and cut-short videos are refused here too
+            screen_upload(
+                content_type,
+                head,
+                actual,
+                lambda start, length: self._blobs.read_range(item.original_key, start, length),
+                self._settings.max_pixels,
+            )
+        except RDriveError:
+            self.discard(item)
+            raise
         item = self._catalog.update_item(
             item.id, status=Status.PROCESSING, kind=kind, content_type=content_type, upload_id=None
         )

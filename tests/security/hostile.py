@@ -1,0 +1,138 @@
+"""The hostile inputs, kept in one place: names, files, sizes, bodies and ZIP requests.
+
+Every entry says what it is and the answer it must get. The tests in test_hostile_inputs.py run
+each one through every entry point it applies to (the API's own upload, the direct upload path
+of start → PUT → complete, folder and rename routes) on both backends.
+"""
+
+from __future__ import annotations
+
+import struct
+import zlib
+from dataclasses import dataclass
+
+from tests.security.support import PHOTO, VIDEO
+
+REFUSED = frozenset({400, 404, 409, 413, 415})  # a clear "no", never 401/403 or a 5xx
+
+
+@dataclass(frozen=True)
+class HostileName:
+    """A file or folder name; ``as_segment`` when it must be refused inside any path too
+    (an empty name or one with a slash just names another, ordinary, path)."""
+
+    label: str
+    value: str
+    as_segment: bool = True
+
+
+NAMES = [
+    HostileName("dot-dot traversal", "../../etc/passwd.jpg"),
+    HostileName("dot-dot", ".."),
+    HostileName("dot", "."),
+    HostileName("absolute path", "/etc/passwd.jpg", as_segment=False),
+    HostileName("slash", "a/b.jpg", as_segment=False),
+    HostileName("backslash traversal", "..\\..\\boot.ini.jpg"),
+    HostileName("NUL", "evil\x00.jpg"),
+    HostileName("bell", "bell\x07.jpg"),
+    HostileName("newline", "line\nbreak.jpg"),
+    HostileName("carriage return", "cr\r.jpg"),
+    HostileName("DEL", "del\x7f.jpg"),
+    HostileName("C1 control", "c1\x85.jpg"),
+    HostileName("300 ASCII bytes", "a" * 296 + ".jpg"),
+    HostileName("300 bytes of two-byte letters", "é" * 148 + ".jpg"),
+    HostileName("empty", "", as_segment=False),
+    HostileName("spaces only", "   "),
+    HostileName("leading space", " a.jpg"),
+]
+
+# Names that differ as code points but are equal after NFC normalisation.
+NFC_NAME = "caf\u00e9.jpg"
+NFD_NAME = "cafe\u0301.jpg"
+
+
+@dataclass(frozen=True)
+class HostileFile:
+    """File contents sent as a photo; ``status`` is the refusal it must get."""
+
+    label: str
+    name: str
+    data: bytes
+    status: int
+    content_type: str = "image/jpeg"
+
+
+def _jpeg_with_comment(comment: bytes) -> bytes:
+    """The test photo with a COM segment right after SOI: still a valid JPEG."""
+    photo = PHOTO.read_bytes()
+    return photo[:2] + b"\xff\xfe" + struct.pack(">H", len(comment) + 2) + comment + photo[2:]
+
+
+def png_bomb(width: int = 30_000, height: int = 30_000) -> bytes:
+    """A few hundred bytes of PNG whose header claims ``width`` × ``height`` pixels."""
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        crc = zlib.crc32(kind + body) & 0xFFFFFFFF
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", crc)
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    idat = zlib.compress(b"\x00" * 4096)
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", idat) + chunk(b"IEND", b"")
+    )
+
+
+SCRIPT_SVG = (
+    b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)">'
+    b"<script>alert(document.domain)</script></svg>"
+)
+HTML = b"<!DOCTYPE html><html><body><script>alert(document.cookie)</script></body></html>"
+
+
+def files() -> list[HostileFile]:
+    """Built on demand: some read the test media."""
+    video = VIDEO.read_bytes()
+    return [
+        HostileFile("text named .jpg", "notes.jpg", b"just some text, not a photo\n" * 50, 415),
+        HostileFile("HTML named .jpg", "page.jpg", HTML, 415),
+        HostileFile("SVG with a script", "logo.svg", SCRIPT_SVG, 415, "image/svg+xml"),
+        HostileFile("SVG with a script named .jpg", "logo.jpg", SCRIPT_SVG, 415),
+        HostileFile("polyglot JPEG + HTML", "poly.jpg", _jpeg_with_comment(HTML), 415),
+        HostileFile("PNG claiming 30 000 × 30 000", "bomb.png", png_bomb(), 413, "image/png"),
+        HostileFile("truncated MP4", "cut.mp4", video[: len(video) // 2], 400, "video/mp4"),
+        HostileFile("ZIP named .jpg", "archive.jpg", b"PK\x03\x04" + b"\x00" * 200, 415),
+        HostileFile("empty file", "empty.jpg", b"", 400),
+    ]
+
+
+def jpeg_then_html() -> bytes:
+    """A valid JPEG with HTML after its end marker, past the sniffing window: it is a photo,
+    and must only ever be served as one."""
+    return PHOTO.read_bytes() + HTML * 8
+
+
+@dataclass(frozen=True)
+class HostileSize:
+    """A declared size for a direct upload, and what arrives (None: nothing is sent)."""
+
+    label: str
+    declared: object
+    sent: int | None
+    status: int
+
+
+def sizes(photo_size: int, max_upload: int) -> list[HostileSize]:
+    return [
+        HostileSize("negative", -1, None, 400),
+        HostileSize("zero", 0, None, 400),
+        HostileSize("not a number", "ten", None, 400),
+        HostileSize("past 2**63", 2**70, None, 400),
+        HostileSize("over the upload limit", max_upload + 1, None, 413),
+        HostileSize("declares more than arrives", photo_size + 100, photo_size, 400),
+        HostileSize("declares less than arrives", 100, photo_size, 400),
+    ]
+
+
+HUGE_JSON_BYTES = 8 * 1024 * 1024
+DEEP_JSON = b"[" * 200_000 + b"]" * 200_000
+ZIP_IDS = 1000
