@@ -375,6 +375,17 @@
     input.value = "";
   });
 
+  // After a page load, tell the state which uploads this page is still sending (none, on a
+  // fresh load), so rows of uploads the reload cut off can say how to resume them.
+  let greeted = null;
+  setInterval(() => {
+    const bridge = document.getElementById("rdrive-bridge");
+    if (bridge && bridge !== greeted) {
+      greeted = bridge;
+      send({ type: "hello", active: Array.from(files.keys()) });
+    }
+  }, 300);
+
   // Infinite scroll: when the "Load more" button comes into view, press it.
   const observed = new WeakSet();
   const observer = new IntersectionObserver(

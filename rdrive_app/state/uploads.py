@@ -24,6 +24,7 @@ from rdrive_app.state.session import authenticated, services
 MAX_FILES_PER_DROP = 2000
 MAX_MESSAGE_CHARS = 2_000_000
 PART_URL_BATCH = 32
+INTERRUPTED = "interrupted by a page reload: add the same file again to continue"
 
 
 def _rate_label(row: UploadRow, now: float) -> str:
@@ -135,6 +136,9 @@ class UploadState(LibraryState):
         kind = message.get("type")
         if kind == "chosen":
             return await self._chosen(message.get("files"))
+        if kind == "hello":
+            self._hello(message.get("active"))
+            return None
         if kind == "parts":
             return await self._parts(message.get("cid"), message.get("numbers"))
         if kind == "progress":
@@ -197,7 +201,10 @@ class UploadState(LibraryState):
             )
             tickets.append(await self._ticket_for_browser(cid, ticket))
             self._upsert_tile(ticket.item)
-        self.uploads = [*self.uploads, *rows]
+        # A file added again (to resume) replaces its old row.
+        resumed = {r.item_id for r in rows if r.item_id}
+        kept = [u for u in self.uploads if not (u.item_id in resumed and u.state == "error")]
+        self.uploads = [*kept, *rows]
         if made_folders:
             folders = await asyncio.to_thread(services().library.list_folders, self.folder)
             self.subfolders = [folder_row(f) for f in folders]
@@ -242,6 +249,18 @@ class UploadState(LibraryState):
             return rx.call_script(f"window.rdriveUpload.cancel({json.dumps(row.cid)})")
         payload = json.dumps({str(n): url for n, url in urls.items()})
         return rx.call_script(f"window.rdriveUpload.addUrls({json.dumps(row.cid)}, {payload})")
+
+    def _hello(self, active: object) -> None:
+        """The page (re)loaded: uploads its script no longer sends were cut off by the reload."""
+        alive = (
+            {cid for cid in active if isinstance(cid, str)} if isinstance(active, list) else set()
+        )
+        self.uploads = [
+            self._derived(u, state="error", error=INTERRUPTED)
+            if u.state in ("queued", "sending") and u.cid not in alive
+            else u
+            for u in self.uploads
+        ]
 
     def _progress(self, loaded: object) -> None:
         if not isinstance(loaded, dict):
