@@ -1,9 +1,16 @@
-"""An API client over real services on the local backend (bcrypt rounds lowered for speed)."""
+"""An API client over real services (bcrypt rounds lowered for speed).
+
+``services`` is the local backend; a test module can override it with ``services_on_both`` to
+run against S3 + DynamoDB on the moto server too. The client sends requests for the app to the
+app in-process and requests for storage (presigned S3 URLs, after a redirect too) over real HTTP.
+"""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 
+import httpx
 import pytest
 from fastapi.testclient import TestClient
 
@@ -22,9 +29,45 @@ def services(tmp_path) -> Services:
     return services
 
 
+_HTTPX_ARGS = {"content", "data", "files", "json", "params", "headers"}
+
+
+class StorageAwareClient(TestClient):
+    """A TestClient that fetches URLs on another origin (moto's S3) over the network."""
+
+    external: tuple[str, ...] = ()
+
+    def request(self, method: str, url: str, **kwargs):  # type: ignore[override]
+        follow = kwargs.pop("follow_redirects", None)
+        if str(url).startswith(self.external):
+            passed = {k: v for k, v in kwargs.items() if k in _HTTPX_ARGS and v is not None}
+            return httpx.request(method, url, **passed)
+        response = super().request(method, url, follow_redirects=False, **kwargs)
+        if follow and response.is_redirect:
+            return self.request("GET", response.headers["location"], follow_redirects=True)
+        return response
+
+
+def settings_for(base: Settings) -> Settings:
+    """The test deployment's settings, with quick bcrypt."""
+    return base.model_copy(update={"bcrypt_rounds": 4, "jwt_secret": "k" * 48})
+
+
+@pytest.fixture
+def services_on_both(storage_settings, storage) -> Services:
+    """Services on the parametrised backend (local, aws on moto), with alice signed up."""
+    services = build_services(settings_for(storage_settings))
+    services.accounts.add_user("alice", PASSWORD)
+    yield services
+    services.processing.shutdown(wait=False)
+
+
 @pytest.fixture
 def client(services) -> Iterator[TestClient]:
-    with TestClient(create_api(services)) as client:
+    with StorageAwareClient(create_api(services)) as client:
+        endpoint = os.environ.get("AWS_ENDPOINT_URL", "")
+        if services.settings.backend.value == "aws" and endpoint:
+            client.external = (endpoint,)
         yield client
 
 
