@@ -64,6 +64,16 @@ class AccountService:
             name, hash_password(password, self._settings.bcrypt_rounds)
         )
 
+    def sign_out_everywhere(self, name: str) -> None:
+        """Revoke every token of ``name`` issued so far (its token version goes up).
+
+        Tokens are stateless, so one cannot be revoked alone without a server-side list of
+        them; the version every token carries is that list's one-line equivalent. The web
+        page's sign-out needs none of this: its token never leaves the server's state.
+        """
+        user = self._require_user(name)
+        self._catalog.set_password(name, user.password_hash)
+
     def remove_user(self, name: str) -> None:
         self._require_user(name)
         self._catalog.remove_user(name)

@@ -109,10 +109,15 @@ class SessionState(rx.State):
 
     @rx.event
     async def sign_out(self):
-        """Forget the session on the server and go to sign-in."""
-        self._token = ""
-        self.username = ""
-        self.notice = "You are signed out."
+        """Forget the session and everything the pages loaded with it, then go to sign-in.
+
+        Resetting the session state resets every page's state below it, so no folder or item
+        stays in the browser's state for the next person at this tab.
+        """
+        session = await self.get_state(SessionState)
+        session.reset()
+        session._token = ""
+        session.notice = "You are signed out."
         return rx.redirect(SIGN_IN_ROUTE, replace=True)
 
     def _show_error(self, exc: RDriveError) -> rx.event.EventSpec:

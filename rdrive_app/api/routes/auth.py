@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from anyio import to_thread
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Response
 
 from rdrive_app.api.deps import CurrentUser, ServicesDep, client_address
 from rdrive_app.api.schemas import ErrorOut, LoginIn, MeOut, TokenOut
@@ -26,6 +26,13 @@ async def login(
         services.accounts.sign_in, body.username, body.password, client
     )
     return TokenOut(access_token=session.token, expires_in=session.expires_in)
+
+
+@router.post("/auth/logout", status_code=204, responses={401: {"model": ErrorOut}})
+async def logout(user: CurrentUser, services: ServicesDep) -> Response:
+    """Sign out: this token and every other one of this account stop working."""
+    await to_thread.run_sync(services.accounts.sign_out_everywhere, user.name)
+    return Response(status_code=204)
 
 
 @router.get("/me", response_model=MeOut, responses={401: {"model": ErrorOut}})
