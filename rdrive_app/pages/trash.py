@@ -9,6 +9,7 @@ from rdrive_app.state.trash import TrashState
 
 
 def _row(item: rx.Var) -> rx.Component:
+    """One trashed item: its buttons are named by their action and described by the file."""
     return rx.card(
         rx.hstack(
             rx.box(
@@ -36,7 +37,7 @@ def _row(item: rx.Var) -> rx.Component:
                 flex_shrink="0",
             ),
             rx.vstack(
-                rx.text(item["name"], weight="medium", truncate=True),
+                rx.text(item["name"], weight="medium", truncate=True, id="trash-" + item["id"]),
                 rx.text(
                     "From " + item["folder"] + " · deleted " + item["deleted"],
                     size="1",
@@ -50,7 +51,7 @@ def _row(item: rx.Var) -> rx.Component:
                 "Restore",
                 variant="soft",
                 on_click=TrashState.restore(item["id"]),
-                aria_label="Restore " + item["name"],
+                custom_attrs={"aria-describedby": "trash-" + item["id"]},
             ),
             rx.alert_dialog.root(
                 rx.alert_dialog.trigger(
@@ -58,7 +59,7 @@ def _row(item: rx.Var) -> rx.Component:
                         "Delete forever",
                         color_scheme="red",
                         variant="soft",
-                        aria_label="Delete forever " + item["name"],
+                        custom_attrs={"aria-describedby": "trash-" + item["id"]},
                     ),
                 ),
                 rx.alert_dialog.content(
@@ -87,6 +88,8 @@ def _row(item: rx.Var) -> rx.Component:
             wrap="wrap",
         ),
         width="100%",
+        role="listitem",
+        aria_label=item["name"],
     )
 
 
@@ -108,7 +111,13 @@ def trash_page() -> rx.Component:
             ),
             rx.cond(
                 TrashState.trashed.length() > 0,
-                rx.vstack(rx.foreach(TrashState.trashed, _row), width="100%", spacing="2"),
+                rx.vstack(
+                    rx.foreach(TrashState.trashed, _row),
+                    width="100%",
+                    spacing="2",
+                    role="list",
+                    aria_label="Trash",
+                ),
                 rx.text("The trash is empty.", color_scheme="gray"),
             ),
             rx.cond(
