@@ -154,6 +154,8 @@ def viewer() -> rx.Component:
                 "border_radius": "0",
                 "padding": "16px",
                 "overflow": "auto",
+                "background": "var(--color-background)",
+                "animation": "none",
             },
         ),
         open=OrganizeState.is_open,
