@@ -9,6 +9,7 @@ from fastapi import FastAPI
 
 from rdrive_app.api.body_limit import BodyLimitMiddleware
 from rdrive_app.api.errors import install_error_handlers
+from rdrive_app.api.openapi import install_openapi
 from rdrive_app.api.routes import auth, folders, media, trash, uploads
 from rdrive_app.api.security_headers import SecurityHeadersMiddleware
 from rdrive_app.services.container import Services, get_services
@@ -27,6 +28,7 @@ def create_api(services: Services | None = None) -> FastAPI:
     )
     app.state.services = services
     install_error_handlers(app)
+    install_openapi(app)
     # Reflex mounts its own routes inside this app, so these cover the whole backend.
     app.add_middleware(BodyLimitMiddleware)
     app.add_middleware(

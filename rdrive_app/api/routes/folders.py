@@ -7,7 +7,7 @@ from fastapi import APIRouter, Query, Response
 from fastapi.responses import StreamingResponse
 
 from rdrive_app.api.deps import CurrentUser, ServicesDep
-from rdrive_app.api.routes.media import zip_response
+from rdrive_app.api.routes.media import ZipResponse, zip_response
 from rdrive_app.api.schemas import ErrorOut, FolderIn, FolderListOut, FolderOut, FolderPatchIn
 from rdrive_app.domain import normalize_folder
 
@@ -53,7 +53,7 @@ async def delete_folder(
     return Response(status_code=204)
 
 
-@router.get("/folders/download", responses=_errors)
+@router.get("/folders/download", responses=_errors, response_class=ZipResponse)
 async def download_folder(
     user: CurrentUser, services: ServicesDep, path: str = Query("/", max_length=4096)
 ) -> StreamingResponse:

@@ -33,9 +33,15 @@ def _out(services: Services, item) -> ItemOut:
     return ItemOut(**present(item, services.storage.blobs, services.settings.signed_url_lifetime_s))
 
 
+class ZipResponse(StreamingResponse):
+    """A streamed ZIP (the class names the type, so /api/openapi.json documents it)."""
+
+    media_type = "application/zip"
+
+
 def zip_response(download: ZipDownload) -> StreamingResponse:
     """Stream a ZIP as it is read from storage; the length is known up front."""
-    return StreamingResponse(
+    return ZipResponse(
         download.chunks,
         media_type="application/zip",
         headers={
@@ -67,7 +73,7 @@ async def list_media(
     return ItemPageOut(items=[_out(services, i) for i in page.items], next_cursor=page.next_cursor)
 
 
-@router.get("/media/download", responses=_errors)
+@router.get("/media/download", responses=_errors, response_class=ZipResponse)
 async def download_many(
     user: CurrentUser, services: ServicesDep, ids: str = Query(max_length=40_000)
 ) -> StreamingResponse:
@@ -180,7 +186,11 @@ async def delete_media(item_id: str, user: CurrentUser, services: ServicesDep) -
     return _out(services, await to_thread.run_sync(services.media.trash, item_id))
 
 
-@router.get("/zip/{ticket}", responses={404: {"model": ErrorOut}, 400: {"model": ErrorOut}})
+@router.get(
+    "/zip/{ticket}",
+    responses={404: {"model": ErrorOut}, 400: {"model": ErrorOut}},
+    response_class=ZipResponse,
+)
 async def download_ticket(ticket: str, services: ServicesDep) -> StreamingResponse:
     """A streamed ZIP named by a short-lived ticket from the web page (no bearer token)."""
     request = services.zip_tickets.redeem(ticket)
