@@ -11,13 +11,17 @@ from __future__ import annotations
 import json
 import logging
 import re
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from functools import lru_cache
 from typing import Any
 from urllib.parse import unquote_plus
 
-from rdrive_app.errors import NotFound
+from rdrive_app.domain import Status
+from rdrive_app.errors import NotFound, RDriveError
+from rdrive_app.media.sniff import sniff_type
 from rdrive_app.services.processing import mark_failed, process_item
+from rdrive_app.services.uploads import UploadService
 from rdrive_app.settings import Settings, load_settings
 from rdrive_app.storage import Storage, build_storage
 
@@ -25,6 +29,8 @@ log = logging.getLogger(__name__)
 
 _ORIGINAL = re.compile(r"originals/([A-Za-z0-9_-]{1,128})")
 MAX_ATTEMPTS = 3  # SQS deliveries before the item is marked failed (then the message is dropped)
+COMPLETE_GRACE_S = 20.0  # how long an event for an unfinished upload waits for the browser
+COMPLETE_POLL_S = 0.5
 
 
 @lru_cache(maxsize=1)
@@ -78,6 +84,7 @@ def _process_all(
             continue  # the same object twice in one batch
         seen.add(item_id)
         try:
+            settle_upload(storage, settings, item_id)
             item = process_item(storage, settings, item_id)
             log.info("item %s: %s", item_id, item.status)
         except NotFound:
@@ -89,6 +96,41 @@ def _process_all(
             else:
                 ok = False
     return ok
+
+
+class _Inline:
+    """Completion's queue inside the Lambda: the caller processes the item right after."""
+
+    def submit(self, item_id: str) -> None:
+        log.debug("item %s completed by its S3 event", item_id)
+
+
+def settle_upload(
+    storage: Storage,
+    settings: Settings,
+    item_id: str,
+    *,
+    grace_s: float = COMPLETE_GRACE_S,
+    sleep: Callable[[float], None] = time.sleep,
+) -> None:
+    """Make sure an item's upload was completed, and so checked, before it is processed.
+
+    S3 announces an object as soon as its PUT ends, often before the browser has asked the
+    app to complete the upload; processing it then would skip completion's checks (declared
+    size, real type, screening), letting a file of any size in. So wait up to ``grace_s``
+    for the browser's completion, then run the same completion here (a browser that closed
+    after its PUT leaves it to this). A refused upload is discarded as completion always does.
+    """
+    deadline = time.monotonic() + grace_s
+    while storage.catalog.get_item(item_id).status == Status.UPLOADING:
+        if time.monotonic() >= deadline:
+            uploads = UploadService(storage, settings, sniff_type, _Inline())
+            try:
+                uploads.complete(item_id)
+            except RDriveError as exc:
+                log.info("upload %s refused at its S3 event: %s", item_id, exc.detail)
+            return
+        sleep(COMPLETE_POLL_S)
 
 
 def _body(record: dict[str, Any]) -> Any:

@@ -2,7 +2,9 @@
 
 ``process_item`` is the one use-case; it runs in the app's ``ProcessingPool`` locally and in the
 Lambda handler on AWS. It is idempotent (duplicate S3 events are normal): a ready or failed
-item is left alone, and re-running writes the same thumbnails under the same keys.
+item is left alone, and re-running writes the same thumbnails under the same keys. An item still
+``uploading`` is never processed: its bytes have not passed completion's checks (size, type,
+screening) yet.
 
 Decoding happens in sandboxed child processes with a time limit (see ``sandbox``); this module
 only moves bytes between storage and the sandbox and records the outcome.
@@ -73,6 +75,9 @@ def process_item(
     catalog, blobs = storage.catalog, storage.blobs
     item = catalog.get_item(item_id)
     if item.status in (Status.READY, Status.FAILED) and not force:
+        return item
+    if item.status == Status.UPLOADING:  # unchecked bytes: completion checks them first
+        log.info("item %s is not complete yet; not processed", item_id)
         return item
     if item.status != Status.PROCESSING:
         item = catalog.update_item(item_id, status=Status.PROCESSING, status_reason=None)

@@ -80,7 +80,7 @@ def test_photo_becomes_ready_with_thumbnails_and_metadata(
     storage: Storage, settings: Settings, media_dir: Path
 ) -> None:
     data = (media_dir / "photos/gps/DSCN0010.jpg").read_bytes()
-    item = add(storage, data, "DSCN0010.jpg", status=Status.UPLOADING)
+    item = add(storage, data, "DSCN0010.jpg", status=Status.PROCESSING)  # as completion leaves it
     done = process_item(storage, settings, item.id)
     assert done.status == Status.READY and done.status_reason is None
     assert storage.catalog.get_item(item.id) == done
