@@ -260,7 +260,7 @@ def git_revision() -> str:
     return result.stdout.strip() or "dev"
 
 
-def placeholders() -> dict[str, str]:
+def dry_run_outputs() -> dict[str, str]:
     """What the dry run shows for values only the deployed stack knows."""
     names = ["SiteUrl", "SiteBucket", "DistributionId", "RepositoryUri"]
     return {name: f"<{name}>" for name in names}
@@ -278,7 +278,7 @@ def main(argv: list[str] | None = None) -> None:
         config,
         api_url=api_url,
         image_tag=git_revision(),
-        outputs=placeholders if args.dry_run else lambda: stack_outputs(config),
+        outputs=dry_run_outputs if args.dry_run else lambda: stack_outputs(config),
     )
     print(
         f"rDrive deploy: stack {config.stack_name} in {config.region}"

@@ -28,7 +28,7 @@ _PROJECTIONS = {
 
 
 def storage_schemas() -> dict[str, dict[str, Any]]:
-    """The storage layer's table descriptions (placeholder names: CloudFormation names them)."""
+    """The storage layer's table descriptions (the names are CloudFormation's to choose)."""
     return table_schemas(make_models("items", "users", "us-east-1"))
 
 

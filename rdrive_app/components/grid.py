@@ -10,7 +10,7 @@ from rdrive_app.state.organize import OrganizeState
 TILE_MIN = "150px"
 
 
-def _placeholder(item: rx.Var) -> rx.Component:
+def _type_icon(item: rx.Var) -> rx.Component:
     return rx.vstack(
         rx.cond(item["kind"] == "video", rx.icon("film", size=36), rx.icon("image", size=36)),
         rx.text(
@@ -47,7 +47,7 @@ def tile(item: rx.Var) -> rx.Component:
                         "display": "block",
                     },
                 ),
-                _placeholder(item),
+                _type_icon(item),
             ),
             rx.cond(
                 item["kind"] == "video",
