@@ -8,7 +8,7 @@ import subprocess
 from pathlib import Path
 
 from infra.config import DeployConfig
-from infra.deploy import Step, placeholders, plan
+from infra.deploy import Step, dry_run_outputs, plan
 from tests.infra.conftest import REPO_ROOT
 
 TOOLS_THAT_MUST_NOT_RUN = ("aws", "docker", "npm", "npx", "cdk")
@@ -52,7 +52,7 @@ def test_make_deploy_dry_run_prints_the_steps_in_order_and_runs_none(tmp_path: P
 
 
 def test_first_deploy_deploys_the_stack_before_the_export() -> None:
-    entries = plan(DeployConfig(), api_url=None, image_tag="abc", outputs=placeholders)
+    entries = plan(DeployConfig(), api_url=None, image_tag="abc", outputs=dry_run_outputs)
     steps: list[Step] = []
     for entry in entries:
         steps += entry() if callable(entry) else [entry]
