@@ -54,7 +54,7 @@ def at_most(name: str, value: float, goal: float, detail: str = "") -> Figure:
 def print_figures(figures: list[Figure]) -> None:
     for f in figures:
         mark = "ok" if f.ok else "MISSED"
-        print(f"  {f.name:<48} {f.value:>9.2f}  goal {f.goal:<8} {mark:<6} {f.detail}")
+        print(f"  {f.name:<52} {f.value:>9.2f}  goal {f.goal:<8} {mark:<6} {f.detail}")
 
 
 @contextmanager

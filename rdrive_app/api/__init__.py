@@ -47,7 +47,7 @@ def create_api(services: Services | None = None) -> FastAPI:
             signed_files_router(
                 blobs,
                 max_bytes=services.settings.max_upload_bytes,
-                put_limit=services.uploads.put_limit,
+                put_rule=services.uploads.put_rule,
             )
         )
     return app

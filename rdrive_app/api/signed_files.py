@@ -24,15 +24,17 @@ from starlette.concurrency import run_in_threadpool
 
 from rdrive_app.errors import InvalidInput, NotFound, TooLarge
 from rdrive_app.storage.content_headers import serving_headers
-from rdrive_app.storage.local_blobs import CHUNK, AtomicWriter, LocalBlobStore
+from rdrive_app.storage.local_blobs import CHUNK, AtomicWriter, LocalBlobStore, PlacedPartWriter
 from rdrive_app.storage.signing import InvalidSignature, Operation, SignedRequest
 
 _RANGE_RE = re.compile(r"bytes=(\d*)-(\d*)", re.ASCII | re.IGNORECASE)
 MAX_CACHE_SECONDS = 3600
 
-# (key, upload id, part number) -> the most bytes that PUT may carry, or None for no own limit;
-# raises NotFound for an upload that is finished, cancelled or not the URL's.
-PutLimit = Callable[[str, str | None, int | None], int | None]
+# (key, upload id, part number) -> (the most bytes that PUT may carry, where the part starts in
+# the whole file), None when not known; raises NotFound for an upload that is finished,
+# cancelled or not the URL's.
+BlobWriter = AtomicWriter | PlacedPartWriter
+PutRule = Callable[[str, str | None, int | None], tuple[int | None, int | None]]
 
 
 class RangeNotSatisfiable(Exception):
@@ -92,10 +94,11 @@ def _tightest(*limits: int | None) -> int | None:
 
 
 def signed_files_router(
-    store: LocalBlobStore, *, max_bytes: int | None = None, put_limit: PutLimit | None = None
+    store: LocalBlobStore, *, max_bytes: int | None = None, put_rule: PutRule | None = None
 ) -> APIRouter:
     """Routes GET/HEAD/PUT /api/files/{key} for ``store``; PUT bodies over ``max_bytes`` or
-    over what ``put_limit`` allows for that upload or part → 413.
+    over what ``put_rule`` allows for that upload or part → 413. A part whose offset
+    ``put_rule`` knows is written in place (the upload then completes without a copy).
 
     Cross-origin PUTs need the app's CORS middleware (preflight); these responses list ETag in
     Access-Control-Expose-Headers so the browser can read a part's ETag.
@@ -155,17 +158,17 @@ def signed_files_router(
                 detail="the Content-Type header must be the one this URL was signed for",
             )
         try:
-            own = None
-            if put_limit is not None:
-                own = await run_in_threadpool(
-                    put_limit, signed.key, signed.upload_id, signed.part_number
+            own, offset = None, None
+            if put_rule is not None:
+                own, offset = await run_in_threadpool(
+                    put_rule, signed.key, signed.upload_id, signed.part_number
                 )
             limit = _tightest(max_bytes, own)
             declared = request.headers.get("content-length", "")
             if limit is not None and declared.isdigit() and int(declared) > limit:
                 what = f"part {signed.part_number}" if signed.op == "part" else "this file"
                 raise TooLarge(f"{what} may be at most {limit} bytes; {declared} were sent")
-            writer = await run_in_threadpool(_open_writer, store, signed, limit)
+            writer = await run_in_threadpool(_open_writer, store, signed, limit, offset)
             with writer:
                 await _receive(request, writer)
                 await run_in_threadpool(writer.commit)
@@ -185,7 +188,7 @@ def signed_files_router(
     return router
 
 
-async def _receive(request: Request, writer: AtomicWriter) -> None:
+async def _receive(request: Request, writer: BlobWriter) -> None:
     """Copy the body into ``writer`` in 1 MiB batches: one thread hop per MiB rather than per
     network read (~64 KiB), while memory stays at one batch per request."""
     batch = bytearray()
@@ -199,9 +202,11 @@ async def _receive(request: Request, writer: AtomicWriter) -> None:
 
 
 def _open_writer(
-    store: LocalBlobStore, signed: SignedRequest, max_bytes: int | None
-) -> AtomicWriter:
+    store: LocalBlobStore, signed: SignedRequest, max_bytes: int | None, offset: int | None
+) -> BlobWriter:
     if signed.op == "part":
         assert signed.upload_id is not None and signed.part_number is not None
-        return store.part_writer(signed.key, signed.upload_id, signed.part_number, limit=max_bytes)
+        return store.part_writer(
+            signed.key, signed.upload_id, signed.part_number, limit=max_bytes, offset=offset
+        )
     return store.object_writer(signed.key, limit=max_bytes)

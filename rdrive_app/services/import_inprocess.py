@@ -16,7 +16,7 @@ from rdrive_app.errors import NotFound, RDriveError
 from rdrive_app.services.container import Services
 from rdrive_app.services.importer import LibraryEntry, LocalFile
 from rdrive_app.services.part_sender import ByteSink, HttpSink, Progress, SendPlan, read_span
-from rdrive_app.storage.local_blobs import AtomicWriter, LocalBlobStore
+from rdrive_app.storage.local_blobs import AtomicWriter, LocalBlobStore, PlacedPartWriter
 from rdrive_app.storage.signing import InvalidSignature
 
 LIST_PAGE = 1000
@@ -24,7 +24,8 @@ POLL_S = 0.2
 
 
 class LocalSink:
-    """Writes a signed PUT into the local store directly, checking the URL's signature."""
+    """Writes a signed PUT into the local store directly, checking the URL's signature; parts
+    go in place at their offset, as the app's file route writes them."""
 
     def __init__(self, store: LocalBlobStore) -> None:
         self._store = store
@@ -44,10 +45,12 @@ class LocalSink:
             signed = self._store.verify(key, dict(parse_qsl(parts.query)), ("put", "part"))
         except InvalidSignature as exc:
             raise RDriveError(f"refused: {exc}") from None
-        writer: AtomicWriter
+        writer: AtomicWriter | PlacedPartWriter
         if signed.op == "part":
             assert signed.upload_id is not None and signed.part_number is not None
-            writer = self._store.part_writer(signed.key, signed.upload_id, signed.part_number)
+            writer = self._store.part_writer(
+                signed.key, signed.upload_id, signed.part_number, offset=offset
+            )
         else:
             writer = self._store.object_writer(signed.key)
         with writer:

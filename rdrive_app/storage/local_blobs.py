@@ -8,6 +8,9 @@ Layout under ``root``::
                                         etag appear together in one rename; it is a random
                                         token per written part, not an MD5: hashing every
                                         part cost more than receiving it)
+    multipart/<upload_id>/data          parts written in place when their offset is known
+    multipart/<upload_id>/<nnnnn>.<etag>.<offset>-<size>   ...and their empty markers; such an
+                                        upload completes by renaming ``data``, copying nothing
 
 Every write goes to a hidden temp file in the target's directory and is renamed into place, so a
 reader sees the old bytes or the new ones, never half a file. Keys are checked against a strict
@@ -24,7 +27,7 @@ import shutil
 import tempfile
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, NamedTuple
 
 from rdrive_app.errors import InvalidInput, NotFound, TooLarge
 from rdrive_app.storage import signing
@@ -35,7 +38,8 @@ MIN_PART_SIZE = 5 * 1024 * 1024  # what S3 demands of every part but the last
 MAX_KEY_LENGTH = 1024
 _KEY_RE = re.compile(r"[A-Za-z0-9/_.-]+")
 _UPLOAD_ID_RE = re.compile(r"[0-9a-f]{32}")
-_PART_RE = re.compile(r"(\d{5})\.([0-9a-f]{32})")
+_PART_RE = re.compile(r"(\d{5})\.([0-9a-f]{32})(?:\.(\d+)-(\d+))?")
+_DATA = "data"
 _TMP_PREFIX = ".tmp-"
 
 
@@ -109,30 +113,31 @@ class AtomicWriter:
         while chunk := stream.read(CHUNK):
             self.write(chunk)
 
-    def append_file(self, path: Path) -> None:
-        """Append a whole file, copied inside the kernel (copy_file_range) when the writer
-        keeps no digest: joining a 5 GB upload never passes its bytes through Python."""
-        if self._md5 is not None or not hasattr(os, "copy_file_range"):
-            with path.open("rb") as f:
-                self.copy_from(f)
-            return
+    def append_file(self, path: Path, offset: int = 0, length: int | None = None) -> None:
+        """Append ``length`` bytes of a file from ``offset`` (default: all of it), copied
+        inside the kernel (copy_file_range) when the writer keeps no digest: joining a 5 GB
+        upload never passes its bytes through Python."""
         with path.open("rb") as f:
-            src, dst = f.fileno(), self._file.fileno()
-            self._file.flush()
-            left = os.fstat(src).st_size
+            src = f.fileno()
+            left = os.fstat(src).st_size - offset if length is None else length
             if self._limit is not None and self.size + left > self._limit:
                 raise TooLarge(f"the upload is larger than {self._limit} bytes")
-            try:
-                while left > 0:
-                    n = os.copy_file_range(src, dst, min(left, 1 << 30))
-                    if n == 0:
-                        break
-                    left -= n
-                    self.size += n
-            except OSError:  # a file system without it: copy what is left the plain way
-                f.seek(os.fstat(src).st_size - left)
-                self._file.seek(0, os.SEEK_END)
-                self.copy_from(f)
+            self._file.flush()
+            if self._md5 is None and hasattr(os, "copy_file_range"):
+                try:
+                    while left > 0:
+                        n = os.copy_file_range(
+                            src, self._file.fileno(), min(left, 1 << 30), offset_src=offset
+                        )
+                        if n == 0:
+                            break
+                        offset, left, self.size = offset + n, left - n, self.size + n
+                except OSError:  # a file system without it: the plain way for the rest
+                    self._file.seek(0, os.SEEK_END)
+            f.seek(offset)
+            while left > 0 and (chunk := f.read(min(CHUNK, left))):
+                self.write(chunk)
+                left -= len(chunk)
 
     def commit(self, target: Path | None = None) -> Path:
         """Flush to disk and rename over ``target`` (default: the one given at creation)."""
@@ -155,6 +160,26 @@ class AtomicWriter:
 
     def __exit__(self, *exc: object) -> None:
         self.abort()
+
+
+class HeldPart(NamedTuple):
+    """A part the store holds: its own file, or a range of the upload's data file."""
+
+    number: int
+    etag: str
+    size: int
+    path: Path
+    offset: int | None  # None: the part is the file at ``path``
+
+
+def _contiguous(parts: list[HeldPart]) -> bool:
+    """Whether the parts were all written in place, back to back from the start."""
+    at = 0
+    for p in parts:
+        if p.offset != at:
+            return False
+        at += p.size
+    return True
 
 
 class LocalBlobStore:
@@ -183,11 +208,24 @@ class LocalBlobStore:
         return AtomicWriter(self.path_for(key), limit=limit)
 
     def part_writer(
-        self, key: str, upload_id: str, part_number: int, *, limit: int | None = None
-    ) -> PartWriter:
-        """A writer for one part of an upload; NotFound unless the upload is for ``key``."""
+        self,
+        key: str,
+        upload_id: str,
+        part_number: int,
+        *,
+        limit: int | None = None,
+        offset: int | None = None,
+    ) -> PartWriter | PlacedPartWriter:
+        """A writer for one part of an upload; NotFound unless the upload is for ``key``.
+
+        With ``offset`` (where the part starts in the whole file, when the uploader's part
+        layout is known) the part is written in place into the upload's ``data`` file.
+        """
         upload_dir = self._upload_dir(key, upload_id)
-        return PartWriter(upload_dir, _check_part_number(part_number), limit=limit)
+        number = _check_part_number(part_number)
+        if offset is not None:
+            return PlacedPartWriter(upload_dir, number, offset, limit=limit)
+        return PartWriter(upload_dir, number, limit=limit)
 
     def open_blob(self, key: str) -> BinaryIO:
         """An open binary file for ``key``; raises NotFound."""
@@ -314,17 +352,29 @@ class LocalBlobStore:
     def list_parts(self, key: str, upload_id: str) -> list[UploadedPart]:
         upload_dir = self._upload_dir(key, upload_id)
         return [
-            UploadedPart(number=n, etag=f'"{etag}"', size=path.stat().st_size)
-            for n, etag, path in self._parts(upload_dir)
+            UploadedPart(number=p.number, etag=f'"{p.etag}"', size=p.size)
+            for p in self._parts(upload_dir)
         ]
 
     def complete_multipart(self, key: str, upload_id: str, parts: list[tuple[int, str]]) -> None:
         upload_dir = self._upload_dir(key, upload_id)
         chosen = self._check_parts(upload_dir, parts)
-        with AtomicWriter(self.path_for(key), digest=False) as writer:
-            for path in chosen:
-                writer.append_file(path)
-            writer.commit()
+        target = self.path_for(key)
+        data = upload_dir / _DATA
+        if _contiguous(chosen):  # written in place: the data file is the object already
+            with data.open("r+b") as f:
+                f.truncate(sum(p.size for p in chosen))
+                os.fsync(f.fileno())
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(data, target)
+        else:
+            with AtomicWriter(target, digest=False) as writer:
+                for p in chosen:
+                    if p.offset is None:
+                        writer.append_file(p.path)
+                    else:
+                        writer.append_file(data, p.offset, p.size)
+                writer.commit()
         shutil.rmtree(upload_dir, ignore_errors=True)
 
     def abort_multipart(self, key: str, upload_id: str) -> None:
@@ -368,20 +418,24 @@ class LocalBlobStore:
         return upload_dir
 
     @staticmethod
-    def _parts(upload_dir: Path) -> list[tuple[int, str, Path]]:
+    def _parts(upload_dir: Path) -> list[HeldPart]:
         found = []
         for path in upload_dir.iterdir():
             if m := _PART_RE.fullmatch(path.name):
-                found.append((int(m.group(1)), m.group(2), path))
-        return sorted(found)
+                number, etag, offset, size = m.groups()
+                if offset is None:
+                    found.append(HeldPart(int(number), etag, path.stat().st_size, path, None))
+                else:
+                    found.append(HeldPart(int(number), etag, int(size), path, int(offset)))
+        return sorted(found, key=lambda p: p.number)
 
-    def _check_parts(self, upload_dir: Path, parts: Iterable[tuple[int, str]]) -> list[Path]:
-        """The files to join, in order; InvalidInput saying what is wrong with ``parts``."""
+    def _check_parts(self, upload_dir: Path, parts: Iterable[tuple[int, str]]) -> list[HeldPart]:
+        """The parts to join, in order; InvalidInput saying what is wrong with ``parts``."""
         parts = list(parts)
         if not parts:
             raise InvalidInput("a multipart upload needs at least one part")
-        held = {n: (etag, path) for n, etag, path in self._parts(upload_dir)}
-        chosen: list[Path] = []
+        held = {p.number: p for p in self._parts(upload_dir)}
+        chosen: list[HeldPart] = []
         previous = 0
         for i, (number, etag) in enumerate(parts):
             if number <= previous:
@@ -389,16 +443,16 @@ class LocalBlobStore:
             previous = number
             if number not in held:
                 raise InvalidInput(f"part {number} was never uploaded")
-            held_etag, path = held[number]
-            if strip_etag(etag) != held_etag:
+            part = held[number]
+            if strip_etag(etag) != part.etag:
                 raise InvalidInput(f"part {number} does not match its etag")
             is_last = i == len(parts) - 1
-            if not is_last and path.stat().st_size < self._min_part_size:
+            if not is_last and part.size < self._min_part_size:
                 raise InvalidInput(
                     f"part {number} is smaller than {self._min_part_size} bytes "
                     "(only the last part may be)"
                 )
-            chosen.append(path)
+            chosen.append(part)
         return chosen
 
     def _prune_empty_dirs(self, directory: Path) -> None:
@@ -425,3 +479,59 @@ class PartWriter(AtomicWriter):
             if path != final:
                 path.unlink(missing_ok=True)
         return final
+
+
+class PlacedPartWriter:
+    """Writes one part in place into the upload's data file at its offset; on commit an empty
+    marker names its number, etag, offset and size. Any earlier marker of the same number goes
+    first, so a half-rewritten range is never listed as held."""
+
+    def __init__(
+        self, upload_dir: Path, part_number: int, offset: int, *, limit: int | None = None
+    ) -> None:
+        if offset < 0:
+            raise InvalidInput("a part cannot start before the file")
+        self._upload_dir = upload_dir
+        self._number = part_number
+        self._offset = offset
+        self._limit = limit
+        self.size = 0
+        self.etag = secrets.token_hex(16)
+        self._drop_markers()
+        self._fd: int | None = os.open(upload_dir / _DATA, os.O_WRONLY | os.O_CREAT, 0o600)
+
+    def _drop_markers(self, keep: Path | None = None) -> None:
+        for path in self._upload_dir.glob(f"{self._number:05d}.*"):
+            if path != keep:
+                path.unlink(missing_ok=True)
+
+    def write(self, chunk: bytes) -> None:
+        if self._limit is not None and self.size + len(chunk) > self._limit:
+            raise TooLarge(f"the upload is larger than {self._limit} bytes")
+        assert self._fd is not None
+        view = memoryview(chunk)
+        while view:
+            n = os.pwrite(self._fd, view, self._offset + self.size)
+            self.size += n
+            view = view[n:]
+
+    def commit(self) -> Path:
+        assert self._fd is not None
+        os.fdatasync(self._fd)
+        os.close(self._fd)
+        self._fd = None
+        marker = self._upload_dir / f"{self._number:05d}.{self.etag}.{self._offset}-{self.size}"
+        marker.touch(exist_ok=False)
+        self._drop_markers(keep=marker)
+        return marker
+
+    def abort(self) -> None:
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
+
+    def __enter__(self) -> PlacedPartWriter:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.abort()

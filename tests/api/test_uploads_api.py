@@ -198,3 +198,19 @@ def test_exists_lists_the_sha256_already_in_the_library(client, auth):
         client.post("/api/media/exists", json={"sha256": ["zz"]}, headers=auth).status_code == 400
     )
     assert client.post("/api/media/exists", json={"sha256": [known]}).status_code == 401
+
+
+def test_parts_are_written_in_place_and_completion_copies_nothing(client, auth, photo, services):
+    ticket = start(client, auth, photo)
+    send(client, auth, ticket, photo, [3, 1, 2])
+    upload_dir = services.settings.data_dir / "blobs" / "multipart" / ticket["upload_id"]
+    data = upload_dir / "data"
+    assert data.stat().st_size == len(photo)
+    inode = data.stat().st_ino
+    markers = sorted(p.name for p in upload_dir.iterdir() if p.name[:5].isdigit())
+    assert [m.split(".")[2] for m in markers] == [f"0-{PART}", f"{PART}-{PART}", f"{2 * PART}-4321"]
+    r = client.post(f"/api/uploads/{ticket['item']['id']}/complete", headers=auth)
+    assert r.status_code == 200, r.text
+    blob = services.settings.data_dir / "blobs" / "objects" / "originals" / ticket["item"]["id"]
+    assert blob.stat().st_ino == inode and blob.read_bytes() == photo
+    assert not upload_dir.exists()

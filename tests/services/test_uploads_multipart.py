@@ -241,3 +241,24 @@ def test_existing_sha256(uploads, storage, photo) -> None:
     for bad in (["xyz"], "ab" * 32, ["0" * 64] * 1001):
         with pytest.raises(InvalidInput):
             uploads.existing_sha256(bad)
+
+
+def test_local_parts_in_place_and_as_files_join_alike(storage, storage_settings, photo):
+    if storage_settings.backend is Backend.AWS:
+        pytest.skip("writing parts in place is the local store's")
+    blobs, key = storage.blobs, "originals/mixed"
+    chunks = [photo[:PART], photo[PART : 2 * PART], photo[2 * PART :]]
+    for layout in (["placed", "file", "placed"], ["placed", "placed", "placed"]):
+        upload_id = blobs.create_multipart(key, "image/jpeg")
+        etags = []
+        for n, how in enumerate(layout, start=1):
+            offset = (n - 1) * PART if how == "placed" else None
+            with blobs.part_writer(key, upload_id, n, offset=offset) as writer:
+                writer.write(b"\0" * 10)  # a first try that never commits
+            with blobs.part_writer(key, upload_id, n, offset=offset) as writer:
+                writer.write(chunks[n - 1])
+                etags.append((n, writer.etag))
+                writer.commit()
+        assert [p.size for p in blobs.list_parts(key, upload_id)] == [len(c) for c in chunks]
+        blobs.complete_multipart(key, upload_id, etags)
+        assert b"".join(blobs.iter_chunks(key)) == photo, layout
