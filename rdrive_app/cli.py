@@ -200,6 +200,11 @@ def _http_target(url: str, as_user: str | None) -> ImportTarget:
     return HttpTarget(RDriveClient(url, token))
 
 
+from rdrive_app.cli_fsck import register as _register_fsck  # noqa: E402
+
+_register_fsck(app)
+
+
 def main() -> None:
     """Entry point of the ``rdrive`` script."""
     try:

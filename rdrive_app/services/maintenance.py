@@ -1,4 +1,5 @@
-"""Housekeeping that runs in the app: resume interrupted processing, sweep, empty the trash.
+"""Housekeeping that runs in the app: resume interrupted processing, sweep, empty the trash,
+and reconcile the catalog with the blob store (services/fsck.py).
 
 Uploads that never completed (the browser closed, the network died) leave an ``uploading``
 record and maybe some bytes or multipart parts; after ``stale_upload_hours`` all are removed
@@ -82,4 +83,18 @@ async def housekeeping(services: Services, interval_s: float = 3600.0) -> None:
             await asyncio.to_thread(sweep, services.storage, services.media, services.settings)
         except Exception:
             log.exception("housekeeping sweep failed; trying again later")
+        try:
+            await asyncio.to_thread(reconcile, services)
+        except Exception:
+            log.exception("reconciling catalog and blobs failed; trying again later")
         await asyncio.sleep(interval_s)
+
+
+def reconcile(services: Services) -> None:
+    """The reconciler with repair (services/fsck.py); thumbnails are made again in the app's
+    pool, or left to be reported when processing runs elsewhere (the Lambda on AWS)."""
+    from rdrive_app.services.fsck import fsck
+    from rdrive_app.settings import ProcessingMode
+
+    in_app = services.settings.processing is ProcessingMode.APP
+    fsck(services.storage, repair=True, reprocess=services.processing.submit if in_app else None)

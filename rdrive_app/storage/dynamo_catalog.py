@@ -123,6 +123,18 @@ class DynamoCatalog:
             )
         )
 
+    def interrupted_moves(self) -> list[tuple[str, str]]:
+        """(source, target) of every folder move that stopped half-way, for the reconciler
+        (services/fsck.py) to finish: their target's marker still notes ``moving_from``."""
+        found, todo = [], [ROOT]
+        while todo:
+            for marker in self.subfolder_records(todo.pop()):
+                path = R.record_folder(marker.attribute_values).path
+                if marker.moving_from:
+                    found.append((marker.moving_from, path))
+                todo.append(path)
+        return found
+
     def list_folders(self, parent: str) -> list[Folder]:
         parent = normalize_folder(parent)
         found = self.subfolder_records(parent)
