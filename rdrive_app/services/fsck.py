@@ -9,7 +9,9 @@ hourly sweep (services/maintenance.py). What it finds and does:
 - a ready item whose thumbnails are gone: made again (``reprocess``);
 - a blob that no item owns (an upload cancelled while its bytes were still arriving, a crash
   between deleting a record and its blobs): deleted;
-- a folder move that stopped half-way (DynamoDB moves are resumable, not atomic): finished.
+- a folder move that stopped half-way (DynamoDB moves are resumable, not atomic): finished;
+- the local store's hidden temp files that a killed write left behind (older than
+  ``temp_age_s``, so a write in progress is never touched): deleted.
 
 Records are listed before and after the blobs, so nothing created or deleted meanwhile is
 mistaken for damage: an upload's record always exists before its bytes, and deleting removes
@@ -19,8 +21,10 @@ the bytes before the record.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from rdrive_app.domain import MediaItem, Status
 from rdrive_app.errors import NotFound, RDriveError
@@ -30,6 +34,8 @@ log = logging.getLogger(__name__)
 
 ORIGINALS, THUMBS = "originals/", "thumbs/"
 MISSING_ORIGINAL = "the original file is missing from storage"
+TMP_PREFIX = ".tmp-"  # the local store's in-progress writes (storage/local_blobs.py)
+TEMP_AGE_S = 6 * 3600.0
 
 
 @dataclass
@@ -42,6 +48,7 @@ class FsckReport:
     missing_thumbnails: list[str] = field(default_factory=list)
     blobs_without_rows: list[str] = field(default_factory=list)
     interrupted_moves: list[tuple[str, str]] = field(default_factory=list)
+    stale_temp_files: list[str] = field(default_factory=list)
     repaired: bool = False
 
     @property
@@ -51,6 +58,7 @@ class FsckReport:
             or self.missing_thumbnails
             or self.blobs_without_rows
             or self.interrupted_moves
+            or self.stale_temp_files
         )
 
     def lines(self) -> list[str]:
@@ -67,6 +75,7 @@ class FsckReport:
         out += [
             f"{verb}: move {a} → {b} was interrupted (finished)" for a, b in self.interrupted_moves
         ]
+        out += [f"{verb}: unfinished write {p} (deleted)" for p in self.stale_temp_files]
         if self.clean:
             out.append("catalog and blob store agree")
         return out
@@ -88,12 +97,29 @@ def _owner(key: str) -> str | None:
     return None
 
 
+def _stale_temp_files(blobs: object, older_than_s: float) -> list[Path]:
+    """Hidden temp files under the local store's root not written to for ``older_than_s``."""
+    root = getattr(blobs, "root", None)
+    if not isinstance(root, Path) or not root.is_dir():
+        return []
+    cutoff = time.time() - older_than_s
+    return sorted(
+        p for p in root.rglob(f"{TMP_PREFIX}*") if p.is_file() and p.stat().st_mtime < cutoff
+    )
+
+
 def fsck(
-    storage: Storage, *, repair: bool = False, reprocess: Callable[[str], None] | None = None
+    storage: Storage,
+    *,
+    repair: bool = False,
+    reprocess: Callable[[str], None] | None = None,
+    temp_age_s: float = TEMP_AGE_S,
 ) -> FsckReport:
     """Compare catalog and blobs; with ``repair``, fix what is found (see the module doc)."""
     catalog, blobs = storage.catalog, storage.blobs
     report = FsckReport(repaired=repair)
+    temp_files = _stale_temp_files(blobs, temp_age_s)
+    report.stale_temp_files = [str(p) for p in temp_files]
     moves = getattr(catalog, "interrupted_moves", None)
     report.interrupted_moves = list(moves()) if moves else []
     if repair:
@@ -114,6 +140,8 @@ def fsck(
     report.blobs_without_rows = sorted(k for k in keys if _owner(k) not in owned)
     if repair:
         _repair(storage, report, reprocess)
+        for path in temp_files:
+            path.unlink(missing_ok=True)
     for line in report.lines() if not report.clean else ():
         log.warning("fsck: %s", line)
     return report
