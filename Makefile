@@ -16,13 +16,14 @@ export REFLEX_TELEMETRY_ENABLED := false
 export RDRIVE_DATA_DIR ?= $(CURDIR)/data
 PYTEST_WORKERS ?= 2
 
-.PHONY: run test lint bench deps dev-deps bun chromium clean help
+.PHONY: run test lint bench audit deps dev-deps bun chromium clean help
 
 help:
 	@echo "make run    - set up and start rDrive on http://localhost:3000 (local disk + SQLite)"
 	@echo "make test   - set up and run every test (unit, contract, API, browser)"
 	@echo "make lint   - ruff"
 	@echo "make bench  - benchmarks (ratios against a baseline in the same run)"
+	@echo "make audit  - known vulnerabilities in the installed Python packages (pip-audit)"
 
 $(VENV)/.installed: requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -59,6 +60,11 @@ lint: dev-deps
 
 bench: dev-deps
 	$(BIN)/python -m bench
+
+# Audits the venv as installed (runtime + test deps) against PyPI's advisory database; the only
+# JavaScript is bun (a tool) and Reflex's generated frontend, which has no lock file npm audits.
+audit: dev-deps
+	$(BIN)/pip-audit --local --progress-spinner off
 
 clean:
 	rm -rf .web .states tests/screenshots
