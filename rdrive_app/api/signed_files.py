@@ -2,9 +2,10 @@
 
 GET serves a blob with HTTP Range (so videos seek), streaming 1 MiB at a time from wherever the
 range starts (a seek, never a read from the start); Starlette's FileResponse sends 64 KiB chunks,
-which measured ~5x slower here. PUT receives a whole file or one multipart part straight from the
-browser, written in 1 MiB batches off the event loop, and refuses more bytes than the upload
-announced (``put_limit``). Only a valid signature lets a request through, and it allows exactly
+several times slower (bench/range.py measures the route). PUT receives a whole file or one
+multipart part straight from the browser, written in 1 MiB batches off the event loop, refuses
+more bytes than the upload announced and writes a part in place at its offset (``put_rule``).
+Only a valid signature lets a request through, and it allows exactly
 the operation and key it was made for. Nothing a browser could run (HTML, SVG, anything not a
 plain image or video) is ever served inline.
 """

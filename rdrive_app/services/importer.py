@@ -15,7 +15,7 @@ import os
 import threading
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor, wait
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Protocol
 
@@ -214,9 +214,7 @@ class Importer:
         hashed = []
         for f in files:
             try:
-                hashed.append(
-                    LocalFile(**{**f.__dict__, "sha256": sha256_file(f.path, self._progress)})
-                )
+                hashed.append(replace(f, sha256=sha256_file(f.path, self._progress)))
             except OSError as exc:
                 report.failed.append((f.rel, exc.strerror or str(exc)))
             self._progress.file_done()
