@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from rdrive_app.errors import RDriveError, TooManyAttempts
@@ -18,6 +18,43 @@ def _validation_detail(exc: RequestValidationError) -> str:
     return "invalid request: " + "; ".join(parts)
 
 
+STORAGE_DOWN = "storage is not answering right now; nothing was changed by this request, try again"
+
+
+OUTAGE_CODES = frozenset(
+    {
+        "InternalError",
+        "InternalFailure",
+        "InternalServerError",
+        "ServiceUnavailable",
+        "SlowDown",
+        "RequestLimitExceeded",
+        "ProvisionedThroughputExceededException",
+        "ThrottlingException",
+        "Throttling",
+    }
+)
+
+
+def is_storage_outage(exc: BaseException) -> bool:
+    """Whether ``exc`` is S3 or DynamoDB failing after its client's own retries (throttling,
+    5xx, timeouts, dropped connections), as opposed to a bug."""
+    from botocore.exceptions import BotoCoreError, ClientError
+    from pynamodb.exceptions import PynamoDBException
+
+    if isinstance(exc, ClientError):
+        status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0)
+        return status >= 500 or str(exc.response.get("Error", {}).get("Code")) in OUTAGE_CODES
+    if isinstance(exc, BotoCoreError):  # timeouts, refused or dropped connections
+        return True
+    if isinstance(exc, PynamoDBException):
+        cause = getattr(exc, "cause", None)
+        if exc.cause_response_code in OUTAGE_CODES:
+            return True
+        return isinstance(cause, BaseException) and is_storage_outage(cause)
+    return False
+
+
 def install_error_handlers(app: FastAPI) -> None:
     """Map domain errors and FastAPI's own errors to JSON ``detail`` responses."""
 
@@ -29,6 +66,13 @@ def install_error_handlers(app: FastAPI) -> None:
         if exc.status_code == 401:
             headers["WWW-Authenticate"] = "Bearer"
         return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=headers)
+
+    @app.exception_handler(Exception)
+    async def _storage_down(_: Request, exc: Exception) -> Response:
+        """503 with a sentence for a storage outage; anything else stays a bare 500 (logged)."""
+        if not is_storage_outage(exc):
+            return PlainTextResponse("Internal Server Error", status_code=500)
+        return JSONResponse({"detail": STORAGE_DOWN}, status_code=503, headers={"Retry-After": "5"})
 
     @app.exception_handler(RequestValidationError)
     async def _bad_request(_: Request, exc: RequestValidationError) -> JSONResponse:
