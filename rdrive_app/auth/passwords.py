@@ -6,6 +6,8 @@ rather than silently truncated, so two different long passwords can never both w
 
 from __future__ import annotations
 
+import os
+import threading
 from functools import lru_cache
 
 import bcrypt
@@ -14,6 +16,14 @@ from rdrive_app.errors import InvalidInput
 
 MAX_PASSWORD_BYTES = 72
 MIN_PASSWORD_CHARS = 8
+
+# bcrypt releases the GIL, so a hash never blocks the event loop outright; but at 12 rounds each
+# is ~0.3 s of pure CPU, and 20 sign-ins at once on a 2-vCPU host left the event loop ~1/20 of a
+# core: /api/me p95 went from 6 ms to 450 ms (bench.load). So at most (cores - 1) hashes run at
+# once, one core stays free for serving, and further sign-ins wait their turn here. Sign-in
+# throughput is bound by the CPU either way.
+BCRYPT_SLOTS = max(1, (os.cpu_count() or 1) - 1)
+_bcrypt_slots = threading.BoundedSemaphore(BCRYPT_SLOTS)
 
 
 def check_password_length(password: str) -> bytes:
@@ -39,7 +49,8 @@ def check_new_password(password: str) -> bytes:
 def hash_password(password: str, rounds: int) -> str:
     """A bcrypt hash of a new password (slow on purpose: call it off the event loop)."""
     encoded = check_new_password(password)
-    return bcrypt.hashpw(encoded, bcrypt.gensalt(rounds=rounds)).decode("ascii")
+    with _bcrypt_slots:
+        return bcrypt.hashpw(encoded, bcrypt.gensalt(rounds=rounds)).decode("ascii")
 
 
 def verify_password(password: str, password_hash: str) -> bool:
@@ -49,7 +60,8 @@ def verify_password(password: str, password_hash: str) -> bool:
     except InvalidInput:
         return False
     try:
-        return bcrypt.checkpw(encoded, password_hash.encode("ascii"))
+        with _bcrypt_slots:
+            return bcrypt.checkpw(encoded, password_hash.encode("ascii"))
     except ValueError:
         return False
 
@@ -57,4 +69,7 @@ def verify_password(password: str, password_hash: str) -> bool:
 @lru_cache(maxsize=4)
 def dummy_hash(rounds: int) -> str:
     """A hash to check unknown names against, so they cost as long as a wrong password."""
-    return bcrypt.hashpw(b"no such user, no such password", bcrypt.gensalt(rounds=rounds)).decode()
+    with _bcrypt_slots:
+        return bcrypt.hashpw(
+            b"no such user, no such password", bcrypt.gensalt(rounds=rounds)
+        ).decode()

@@ -4,13 +4,18 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from anyio import to_thread
+from anyio import CapacityLimiter, to_thread
 from fastapi import APIRouter, Depends, Response
 
 from rdrive_app.api.deps import CurrentUser, ServicesDep, client_address
 from rdrive_app.api.schemas import ErrorOut, LoginIn, MeOut, TokenOut
+from rdrive_app.auth.passwords import BCRYPT_SLOTS
 
 router = APIRouter(prefix="/api", tags=["auth"])
+
+# Sign-ins beyond the bcrypt slots wait here, on the event loop, rather than each holding one of
+# the shared worker threads (40) that every other request needs for its own thread hop.
+_sign_in_limiter = CapacityLimiter(BCRYPT_SLOTS)
 
 
 @router.post(
@@ -23,7 +28,7 @@ async def login(
 ) -> TokenOut:
     """Exchange a name and password for a bearer token."""
     session = await to_thread.run_sync(
-        services.accounts.sign_in, body.username, body.password, client
+        services.accounts.sign_in, body.username, body.password, client, limiter=_sign_in_limiter
     )
     return TokenOut(access_token=session.token, expires_in=session.expires_in)
 
