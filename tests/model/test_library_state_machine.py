@@ -1,0 +1,418 @@
+"""Stateful model test of the library: folders, uploads, renames, moves, trash, restore, purge.
+
+A Hypothesis state machine drives the real services on each backend (local disk + SQLite, and
+S3 + DynamoDB on the moto server) and, after every step, compares the catalog and the blob
+store with a deliberately simple in-memory model. Unit tests check one operation at a time;
+this finds the sequences nobody thought to write down (a folder moved while one of its items
+sits in the trash, a restore into a name a rename took meanwhile, ...), where an item could be
+lost, a name duplicated in a folder, or a blob orphaned.
+
+Processing is out of scope: services get a queue that only records submissions, so items stay
+``processing`` and the model never depends on status or thumbnails (which keeps the moto run
+fast and deterministic).
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import (
+    RuleBasedStateMachine,
+    invariant,
+    precondition,
+    rule,
+    run_state_machine_as_test,
+)
+from PIL import Image
+
+from rdrive_app.domain import ROOT, is_same_or_inside, join_path, numbered_name, original_key
+from rdrive_app.errors import Conflict, InvalidInput
+from rdrive_app.services.container import Services, build_services
+from rdrive_app.settings import Backend, Settings
+from rdrive_app.storage import ensure_aws_resources
+
+pytestmark = pytest.mark.xdist_group("model")
+
+USER = "alice"
+PAGE = 3  # small pages, so listing a folder crosses page boundaries
+
+
+def _jpeg(width: int, height: int, colour: tuple[int, int, int]) -> bytes:
+    """A real, tiny JPEG: it passes type sniffing and screening like a camera photo would."""
+    out = io.BytesIO()
+    Image.new("RGB", (width, height), colour).save(out, format="JPEG", quality=80)
+    return out.getvalue()
+
+
+# Different sizes, so a blob check would notice two items' bytes being swapped.
+PHOTOS: tuple[bytes, ...] = (
+    _jpeg(8, 8, (200, 10, 10)),
+    _jpeg(24, 16, (10, 200, 10)),
+    _jpeg(40, 40, (10, 10, 200)),
+)
+assert len({len(p) for p in PHOTOS}) == len(PHOTOS)
+
+# Small pools, so clashes are common. "é" is also sent decomposed (NFD): the app must store
+# and compare names in NFC.
+FOLDER_NAMES = st.sampled_from(["a", "b", "é", "e\u0301", "a.jpg"])
+FILE_NAMES = st.sampled_from(["a.jpg", "b.jpg", "é.jpg", "e\u0301.jpg", "a (1).jpg"])
+RENAME_NAMES = st.sampled_from(["a.jpg", "b.jpg", "é.jpg", "a (1).jpg", "a", "é"])
+
+
+def nfc(name: str) -> str:
+    """The stored form of a name."""
+    return unicodedata.normalize("NFC", name)
+
+
+@dataclass(frozen=True)
+class ModelItem:
+    """What the model knows about one item: where it is (or returns to) and its byte size."""
+
+    folder: str
+    name: str
+    size: int
+    trashed: bool = False
+
+
+class RecordingQueue:
+    """A processing queue that only records what was submitted (processing is not modelled)."""
+
+    def __init__(self) -> None:
+        self.submitted: list[str] = []
+
+    def submit(self, item_id: str) -> None:
+        self.submitted.append(item_id)
+
+    def shutdown(self, wait: bool = True) -> None:
+        """Nothing runs in the background, so nothing to stop."""
+
+
+def fresh_services(base: Settings, data_dir: Path) -> Services:
+    """Services on an empty deployment: a new data dir (local) or an emptied moto (aws)."""
+    config = base.model_copy(
+        update={"bcrypt_rounds": 4, "jwt_secret": "k" * 48, "data_dir": data_dir}
+    )
+    if config.backend is Backend.AWS:
+        httpx.post(f"{os.environ['AWS_ENDPOINT_URL']}/moto-api/reset").raise_for_status()
+        ensure_aws_resources(config)
+    return build_services(config, processing=RecordingQueue())
+
+
+class LibraryMachine(RuleBasedStateMachine):
+    """Real services and a model of them; every rule does one user action on both.
+
+    Class attributes ``base_settings``, ``data_root`` and ``steps`` are set per test run by
+    ``machine_for`` (a state machine is built by Hypothesis without arguments).
+    """
+
+    base_settings: Settings
+    data_root: Path
+    steps: Counter[str]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.steps["examples"] += 1
+        data_dir = self.data_root / f"example-{self.steps['examples']}"
+        self.services = fresh_services(self.base_settings, data_dir)
+        self.folders: set[str] = {ROOT}
+        self.items: dict[str, ModelItem] = {}
+        self.purged: set[str] = set()
+
+    def teardown(self) -> None:
+        close = getattr(self.services.storage.catalog, "close", None)
+        if close is not None:
+            close()
+
+    # --- the model's view -------------------------------------------------------------------
+
+    def live_names(self, folder: str) -> set[str]:
+        """Names taken in ``folder``: its live items and its subfolders (trash frees a name)."""
+        names = {i.name for i in self.items.values() if i.folder == folder and not i.trashed}
+        return names | {self.folder_name(f) for f in self.subfolders(folder)}
+
+    def subfolders(self, folder: str) -> set[str]:
+        return {f for f in self.folders if f != ROOT and self.parent(f) == folder}
+
+    @staticmethod
+    def parent(path: str) -> str:
+        return path.rpartition("/")[0] or ROOT
+
+    @staticmethod
+    def folder_name(path: str) -> str:
+        return path.rpartition("/")[2]
+
+    def free_name(self, folder: str, name: str) -> str:
+        """The name the app must pick on a clash: 'x.jpg', 'x (1).jpg', 'x (2).jpg', ..."""
+        taken = self.live_names(folder)
+        n = 0
+        while numbered_name(name, n) in taken:
+            n += 1
+        return numbered_name(name, n)
+
+    def ids(self, *, trashed: bool) -> list[str]:
+        return sorted(i for i, item in self.items.items() if item.trashed is trashed)
+
+    def step(self, name: str) -> None:
+        """Count a rule run ("steps" totals them; outcome counters such as "restore_renamed"
+        are not steps but show that the interesting branches were reached)."""
+        self.steps[name] += 1
+        if not name.endswith(("_renamed", "_into_itself")):
+            self.steps["steps"] += 1
+
+    # --- rules ------------------------------------------------------------------------------
+
+    @rule(data=st.data(), name=FOLDER_NAMES)
+    def create_folder(self, data: st.DataObject, name: str) -> None:
+        parent = data.draw(st.sampled_from(sorted(self.folders)), label="parent")
+        self.step("create_folder")
+        clean = nfc(name)
+        if clean in self.live_names(parent):
+            with pytest.raises(Conflict):
+                self.services.library.create_folder(join_path(parent, name))
+            return
+        created = self.services.library.create_folder(join_path(parent, name))
+        assert created.path == join_path(parent, clean)
+        self.folders.add(created.path)
+
+    @rule(data=st.data(), name=FILE_NAMES, photo=st.sampled_from(PHOTOS))
+    def upload(self, data: st.DataObject, name: str, photo: bytes) -> None:
+        folder = data.draw(st.sampled_from(sorted(self.folders)), label="folder")
+        self.step("upload")
+        expected = self.free_name(folder, nfc(name))
+        item = self.services.uploads.upload_stream(
+            USER, folder, name, io.BytesIO(photo), len(photo), "image/jpeg"
+        )
+        assert (item.folder, item.name, item.size) == (folder, expected, len(photo))
+        assert item.id not in self.items and item.id not in self.purged
+        if expected != nfc(name):
+            self.step("upload_renamed")
+        self.items[item.id] = ModelItem(folder, expected, len(photo))
+
+    @precondition(lambda self: self.ids(trashed=False))
+    @rule(data=st.data(), name=RENAME_NAMES)
+    def rename_item(self, data: st.DataObject, name: str) -> None:
+        item_id = data.draw(st.sampled_from(self.ids(trashed=False)), label="item")
+        self.step("rename_item")
+        item, clean = self.items[item_id], nfc(name)
+        if clean != item.name and clean in self.live_names(item.folder):
+            with pytest.raises(Conflict):
+                self.services.media.rename_or_move(item_id, name=name)
+            return  # "nothing changed" is what the invariants check next
+        renamed = self.services.media.rename_or_move(item_id, name=name)
+        assert (renamed.folder, renamed.name) == (item.folder, clean)
+        self.items[item_id] = replace(item, name=clean)
+
+    @precondition(lambda self: self.ids(trashed=False))
+    @rule(data=st.data())
+    def move_item(self, data: st.DataObject) -> None:
+        item_id = data.draw(st.sampled_from(self.ids(trashed=False)), label="item")
+        target = data.draw(st.sampled_from(sorted(self.folders)), label="target")
+        self.step("move_item")
+        item = self.items[item_id]
+        if target != item.folder and item.name in self.live_names(target):
+            with pytest.raises(Conflict):
+                self.services.media.rename_or_move(item_id, folder=target)
+            return
+        moved = self.services.media.rename_or_move(item_id, folder=target)
+        assert (moved.folder, moved.name) == (target, item.name)
+        self.items[item_id] = replace(item, folder=target)
+
+    @precondition(lambda self: len(self.folders) > 1)
+    @rule(data=st.data(), name=FOLDER_NAMES, keep_name=st.booleans())
+    def move_folder(self, data: st.DataObject, name: str, keep_name: bool) -> None:
+        source = data.draw(st.sampled_from(sorted(self.folders - {ROOT})), label="source")
+        parent = data.draw(st.sampled_from(sorted(self.folders)), label="new parent")
+        self.step("move_folder")
+        raw = self.folder_name(source) if keep_name else name
+        clean = nfc(raw)
+        target = join_path(parent, clean)
+        move = self.services.library.move_folder
+        if target == source:
+            assert move(source, target).path == source
+            return
+        into_itself = is_same_or_inside(parent, source)
+        taken = clean in self.live_names(parent)
+        if into_itself:
+            # Both rules broken at once (e.g. /a → /a/b with /a/b existing): either answer is
+            # a refusal that changes nothing, which is all that matters.
+            allowed: tuple[type[Exception], ...] = (
+                (InvalidInput, Conflict) if taken else (InvalidInput,)
+            )
+            with pytest.raises(allowed):
+                move(source, join_path(parent, raw))
+            self.step("move_folder_into_itself")  # an outcome, counted apart
+            return
+        if taken:
+            with pytest.raises(Conflict):
+                move(source, join_path(parent, raw))
+            return
+        moved = move(source, join_path(parent, raw))
+        assert moved.path == target
+
+        def remap(path: str) -> str:
+            return target + path[len(source) :] if is_same_or_inside(path, source) else path
+
+        self.folders = {remap(f) for f in self.folders}
+        # Trashed items that came from inside it return to its new place.
+        self.items = {i: replace(item, folder=remap(item.folder)) for i, item in self.items.items()}
+
+    @precondition(lambda self: self.ids(trashed=False))
+    @rule(data=st.data())
+    def delete(self, data: st.DataObject) -> None:
+        item_id = data.draw(st.sampled_from(self.ids(trashed=False)), label="item")
+        self.step("delete")
+        trashed = self.services.media.trash(item_id)
+        item = self.items[item_id]
+        assert (trashed.folder, trashed.name) == (item.folder, item.name)
+        assert trashed.deleted_at is not None
+        self.items[item_id] = replace(item, trashed=True)
+
+    @precondition(lambda self: self.ids(trashed=True))
+    @rule(data=st.data())
+    def restore(self, data: st.DataObject) -> None:
+        item_id = data.draw(st.sampled_from(self.ids(trashed=True)), label="item")
+        self.step("restore")
+        item = self.items[item_id]
+        expected = self.free_name(item.folder, item.name)
+        restored = self.services.media.restore(item_id)
+        assert (restored.folder, restored.name) == (item.folder, expected)
+        assert restored.deleted_at is None
+        if expected != item.name:
+            self.step("restore_renamed")
+        self.items[item_id] = replace(item, name=expected, trashed=False)
+
+    @precondition(lambda self: self.ids(trashed=True))
+    @rule(data=st.data())
+    def purge(self, data: st.DataObject) -> None:
+        item_id = data.draw(st.sampled_from(self.ids(trashed=True)), label="item")
+        self.step("purge")
+        self.services.media.purge(item_id)
+        del self.items[item_id]
+        self.purged.add(item_id)
+
+    @precondition(lambda self: self.ids(trashed=False))
+    @rule(data=st.data())
+    def purge_live_refused(self, data: st.DataObject) -> None:
+        """Deleting for good skips the trash only by mistake: a live item is refused."""
+        item_id = data.draw(st.sampled_from(self.ids(trashed=False)), label="item")
+        self.step("purge_live_refused")
+        with pytest.raises(Conflict):
+            self.services.media.purge(item_id)
+
+    # --- invariants -------------------------------------------------------------------------
+
+    def listed_items(self, folder: str) -> dict[str, str]:
+        """{id: name} of a folder's items, every page."""
+        found: dict[str, str] = {}
+        cursor: str | None = None
+        while True:
+            page = self.services.media.list_page(folder, limit=PAGE, cursor=cursor)
+            for item in page.items:
+                assert item.id not in found, f"{item.id} listed twice in {folder}"
+                assert item.folder == folder and item.deleted_at is None
+                found[item.id] = item.name
+            if page.next_cursor is None:
+                return found
+            cursor = page.next_cursor
+
+    def listed_trash(self) -> dict[str, tuple[str, str]]:
+        """{id: (folder, name)} of the trash, every page."""
+        found: dict[str, tuple[str, str]] = {}
+        cursor: str | None = None
+        while True:
+            page = self.services.media.list_trash(limit=PAGE, cursor=cursor)
+            for item in page.items:
+                assert item.id not in found, f"{item.id} listed twice in the trash"
+                found[item.id] = (item.folder, item.name)
+            if page.next_cursor is None:
+                return found
+            cursor = page.next_cursor
+
+    @invariant()
+    def catalog_matches_model(self) -> None:
+        """(a) every folder lists what the model has there; (b) no name twice in a folder."""
+        for folder in sorted(self.folders):
+            items = self.listed_items(folder)
+            expected = {
+                i: m.name for i, m in self.items.items() if m.folder == folder and not m.trashed
+            }
+            assert items == expected, f"items of {folder}"
+            subfolders = [f.path for f in self.services.library.list_folders(folder)]
+            assert sorted(subfolders) == sorted(self.subfolders(folder)), f"folders of {folder}"
+            names = list(items.values()) + [self.folder_name(f) for f in subfolders]
+            duplicated = [n for n, c in Counter(names).items() if c > 1]
+            assert not duplicated, f"{duplicated} twice in {folder}"
+
+    @invariant()
+    def trash_matches_model(self) -> None:
+        """(e) the trash holds exactly the model's trashed items, with where they return to."""
+        expected = {i: (m.folder, m.name) for i, m in self.items.items() if m.trashed}
+        assert self.listed_trash() == expected
+
+    @invariant()
+    def blobs_match_catalog(self) -> None:
+        """(c) every kept item has its original at the right size, purged ones have no blobs;
+        (d) no original exists without an item."""
+        blobs = self.services.storage.blobs
+        for item_id, item in self.items.items():
+            assert blobs.size(original_key(item_id)) == item.size, f"original of {item_id}"
+        for item_id in self.purged:
+            assert blobs.size(original_key(item_id)) is None, f"purged {item_id} kept its original"
+            assert not list(blobs.list_keys(f"thumbs/{item_id}/")), f"purged {item_id} thumbs"
+        stored = set(blobs.list_keys("originals/"))
+        assert stored == {original_key(i) for i in self.items}, "originals without an item"
+
+
+def machine_for(base: Settings, data_root: Path, steps: Counter[str]) -> type[LibraryMachine]:
+    """A LibraryMachine bound to one backend's settings and this test's step counter."""
+    return type(
+        "LibraryMachineRun",
+        (LibraryMachine,),
+        {"base_settings": base, "data_root": data_root, "steps": steps},
+    )
+
+
+# moto answers each request in milliseconds, not microseconds: fewer, shorter runs on aws.
+BUDGET = {
+    Backend.LOCAL: {"max_examples": 100, "stateful_step_count": 40},
+    Backend.AWS: {"max_examples": 10, "stateful_step_count": 20},
+}
+
+
+def test_library_state_machine(
+    storage_settings: Settings,
+    tmp_path: Path,
+    record_property: Any,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """The services and the model agree after every step, on each backend."""
+    steps: Counter[str] = Counter()
+    machine = machine_for(storage_settings, tmp_path, steps)
+    run_state_machine_as_test(
+        machine,
+        settings=settings(
+            **BUDGET[storage_settings.backend],
+            deadline=None,
+            database=None,
+            suppress_health_check=[
+                HealthCheck.too_slow,
+                HealthCheck.filter_too_much,
+                HealthCheck.data_too_large,
+            ],
+        ),
+    )
+    summary = ", ".join(f"{k}={v}" for k, v in sorted(steps.items()))
+    record_property("model_steps", dict(steps))
+    with capsys.disabled():
+        print(f"\n[model {storage_settings.backend.value}] {summary}")
+    assert steps["steps"] > 0
