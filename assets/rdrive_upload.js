@@ -31,6 +31,32 @@
     return true;
   }
 
+  // Messages that must arrive ("chosen", "sent") are sent again until the state answers:
+  // an event can be lost while the page reconnects or navigates; the state ignores repeats.
+  const unacked = new Map(); // key -> {message, tries}
+  const RESEND_MS = 4000;
+  const MAX_RESENDS = 10;
+
+  function sendUntilAcked(key, message) {
+    unacked.set(key, { message, tries: 0 });
+    send(message);
+  }
+
+  function ack(key) {
+    unacked.delete(key);
+  }
+
+  setInterval(() => {
+    for (const [key, pending] of unacked) {
+      if (pending.tries >= MAX_RESENDS) {
+        unacked.delete(key);
+        continue;
+      }
+      pending.tries += 1;
+      send(pending.message);
+    }
+  }, RESEND_MS);
+
   function newCid() {
     return "c" + Date.now().toString(36) + Math.random().toString(36).slice(2, 8);
   }
@@ -50,7 +76,7 @@
         dir: dir || "",
       });
     }
-    if (metas.length) send({ type: "chosen", files: metas });
+    if (metas.length) sendUntilAcked("chosen:" + metas[0].cid, { type: "chosen", files: metas });
   }
 
   function loadedOf(entry) {
@@ -154,7 +180,7 @@
   function succeed(cid, entry) {
     files.delete(cid);
     flushProgress();
-    send({ type: "sent", cid, item_id: entry.ticket.item_id });
+    sendUntilAcked("sent:" + cid, { type: "sent", cid, item_id: entry.ticket.item_id });
   }
 
   // Part URLs are signed by the server in small batches, so none expires while waiting.
@@ -255,6 +281,12 @@
     if (!entry) return;
     entry.ticket = ticket;
     if (!ticket.multipart) {
+      if ((ticket.done_parts || []).includes(1)) {
+        // A resumed file whose bytes had all arrived: only the completion is left.
+        entry.loaded = entry.file.size;
+        succeed(ticket.cid, entry);
+        return;
+      }
       tasks.push({ cid: ticket.cid, part: 0 });
       return;
     }
@@ -282,9 +314,14 @@
   }
 
   // Called by the state (rx.call_script) with the tickets for the accepted files.
-  function start(tickets, dropped) {
+  function start(tickets, dropped, batch) {
+    if (batch) ack(batch);
     for (const cid of dropped || []) files.delete(cid);
-    for (const ticket of tickets) startTicket(ticket);
+    for (const ticket of tickets) {
+      const entry = files.get(ticket.cid);
+      if (entry && entry.ticket) continue; // a repeated answer to a repeated "chosen"
+      startTicket(ticket);
+    }
     pump();
   }
 
@@ -332,8 +369,10 @@
     });
   }
 
+  const onFolderPage = () => document.querySelector("[data-rdrive-folder-page]") !== null;
+
   async function onDrop(event) {
-    if (!document.getElementById("rdrive-bridge")) return;
+    if (!onFolderPage()) return;
     event.preventDefault();
     document.body.classList.remove("rdrive-dragging");
     const items = event.dataTransfer && event.dataTransfer.items;
@@ -352,7 +391,7 @@
   }
 
   document.addEventListener("dragover", (event) => {
-    if (!document.getElementById("rdrive-bridge")) return;
+    if (!onFolderPage()) return;
     if (event.dataTransfer && Array.from(event.dataTransfer.types || []).includes("Files")) {
       event.preventDefault();
       document.body.classList.add("rdrive-dragging");
@@ -418,5 +457,5 @@
     }
   });
 
-  window.rdriveUpload = { start, cancel, choose, addUrls, pending: () => files.size };
+  window.rdriveUpload = { start, cancel, choose, addUrls, ack, pending: () => files.size };
 })();

@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from rdrive_app.api import create_api
+from rdrive_app.components.uploads import bridge
 from rdrive_app.pages.library import library_page
 from rdrive_app.pages.signin import signin_page
 from rdrive_app.pages.trash import trash_page
@@ -18,6 +19,11 @@ from rdrive_app.state.trash import TrashState
 app = rx.App(
     head_components=[rx.script(src="/rdrive_upload.js")],
     api_transformer=create_api(),
+    # The upload script's bridge sits in the app's root, not in a page, so it is never
+    # remounted while uploads run and the user moves between folders.
+    extra_app_wraps={
+        (3, "UploadBridge"): lambda stateful: rx.fragment(bridge()) if stateful else None
+    },
 )
 
 

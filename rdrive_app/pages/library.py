@@ -7,7 +7,7 @@ import reflex as rx
 from rdrive_app.components.dialogs import move_dialog, rename_dialog, undo_notice
 from rdrive_app.components.grid import grid
 from rdrive_app.components.layout import page_frame
-from rdrive_app.components.uploads import bridge, upload_button, upload_panel
+from rdrive_app.components.uploads import upload_button, upload_panel
 from rdrive_app.components.viewer import viewer
 from rdrive_app.state.library import LibraryState
 from rdrive_app.state.organize import OrganizeState
@@ -186,7 +186,7 @@ def toolbar() -> rx.Component:
 
 def library_page() -> rx.Component:
     return page_frame(
-        bridge(),
+        rx.el.span(custom_attrs={"data-rdrive-folder-page": "1"}, hidden=True),
         rx.vstack(
             rx.hstack(
                 breadcrumb(),

@@ -158,10 +158,21 @@ class UploadState(LibraryState):
             return None
         tickets, dropped, rows = [], [], []
         made_folders = False
+        batch = ""
         for meta in files:
             if not isinstance(meta, dict) or not isinstance(meta.get("cid"), str):
                 continue
             cid = meta["cid"][:64]
+            batch = batch or f"chosen:{cid}"
+            known = self._row(cid)
+            if known is not None:  # the script sent this batch again: answer, change nothing
+                if known.state == "sending" and known.item_id:
+                    again = await self._ticket_again(user.name, known, meta)
+                    if again is not None:
+                        tickets.append(again)
+                        continue
+                dropped.append(cid)
+                continue
             name = meta.get("name")
             size = meta.get("size")
             row = UploadRow(cid=cid, name=str(name)[:255])
@@ -208,8 +219,34 @@ class UploadState(LibraryState):
         if made_folders:
             folders = await asyncio.to_thread(services().library.list_folders, self.folder)
             self.subfolders = [folder_row(f) for f in folders]
-        script = f"window.rdriveUpload.start({json.dumps(tickets)}, {json.dumps(dropped)})"
+        script = (
+            f"window.rdriveUpload.start({json.dumps(tickets)}, {json.dumps(dropped)}, "
+            f"{json.dumps(batch)})"
+        )
         return rx.call_script(script)
+
+    async def _ticket_again(self, username: str, row: UploadRow, meta: dict) -> dict | None:
+        """The ticket of an upload already started (its fingerprint finds the same item)."""
+        try:
+            item = await asyncio.to_thread(services().storage.catalog.get_item, row.item_id)
+            ticket = await asyncio.to_thread(
+                functools.partial(
+                    services().uploads.start,
+                    username,
+                    item.folder,
+                    meta.get("name"),
+                    meta.get("size"),
+                    meta.get("type"),
+                    fingerprint=f"{meta.get('name')}|{meta.get('size')}|"
+                    f"{meta.get('lastModified', 0)}"[:600],
+                )
+            )
+        except RDriveError:
+            return None
+        if ticket.item.id != row.item_id:
+            await asyncio.to_thread(services().uploads.cancel, ticket.item.id)
+            return None
+        return await self._ticket_for_browser(row.cid, ticket)
 
     @staticmethod
     async def _ticket_for_browser(cid: str, ticket: Any) -> dict[str, Any]:
@@ -221,6 +258,7 @@ class UploadState(LibraryState):
             "multipart": ticket.multipart,
             "url": ticket.url,
             "headers": {"Content-Type": ticket.content_type},
+            "done_parts": sorted(ticket.done_parts),
         }
         if ticket.multipart:
             done = set(ticket.done_parts)
@@ -283,18 +321,21 @@ class UploadState(LibraryState):
 
     async def _sent(self, cid: object):
         row = self._row(cid) if isinstance(cid, str) else None
-        if row is None or row.state != "sending":
+        if row is None:
             return None
+        ack = rx.call_script(f"window.rdriveUpload.ack({json.dumps('sent:' + row.cid)})")
+        if row.state != "sending":
+            return ack  # a repeated message: already handled
         self._set(row.cid, state="checking", loaded=row.size)
         try:
             item = await asyncio.to_thread(services().uploads.complete, row.item_id)
         except RDriveError as exc:
             self._set(row.cid, state="error", error=exc.detail, loaded=0)
             self.items = [r for r in self.items if r["id"] != row.item_id]
-            return None
+            return ack
         self._set(row.cid, state="done")
         self._upsert_tile(item)
-        return LibraryState.poll_pending
+        return [ack, LibraryState.poll_pending]
 
     async def _failed(self, cid: object, reason: object) -> None:
         row = self._row(cid) if isinstance(cid, str) else None

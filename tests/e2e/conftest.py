@@ -185,3 +185,24 @@ def shot(page, name: str) -> None:
     """Keep a screenshot to look at (tests/screenshots/, git-ignored)."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def warm_app(request):
+    """Open every page once before the tests: the dev server compiles each route's modules on
+    first request, which on a busy machine can take longer than a test's own waits."""
+    if not any("tests/e2e/" in str(i.fspath).replace(os.sep, "/") for i in request.session.items):
+        return
+    app = request.getfixturevalue("app_server")
+    browser = request.getfixturevalue("browser")
+    context = browser.new_context(base_url=app.site)
+    page = context.new_page()
+    page.goto("/signin")
+    page.get_by_label("Username").fill(app.username)
+    page.get_by_label("Password").fill(app.password)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("button", name="New folder").wait_for(timeout=180_000)
+    for path in ("/trash", "/folder/warm-up"):
+        page.goto(path)
+        page.get_by_role("button", name="Sign out").wait_for(timeout=180_000)
+    context.close()

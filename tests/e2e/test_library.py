@@ -37,12 +37,18 @@ def new_folder(page: Page, name: str) -> None:
     expect(page.get_by_role("link", name=name)).to_be_visible()
 
 
+def open_folder(page: Page, name: str) -> None:
+    """Click a folder and wait until its page is the one shown (as a person would)."""
+    page.get_by_role("link", name=name).click()
+    expect(page).to_have_url(re.compile(rf"/folder/{re.escape(name)}$"))
+    expect(page.get_by_role("navigation", name="Breadcrumb")).to_contain_text(name)
+
+
 def test_upload_view_play_download_organise(page: Page, app_server, tmp_path):
     sign_in(page, app_server)
     new_folder(page, "Holiday")
     new_folder(page, "Archive")
-    page.get_by_role("link", name="Holiday").click()
-    expect(page).to_have_url(re.compile(r"/folder/Holiday$"))
+    open_folder(page, "Holiday")
 
     page.get_by_label("Upload").set_input_files([*map(str, PHOTOS), str(VIDEO)])
     for path in [*PHOTOS, VIDEO]:
