@@ -34,6 +34,17 @@ def _fake_video(path, size: int = SIZE) -> str:
     return digest.hexdigest()
 
 
+def throttle_uploads(page: Page, bytes_per_s: int) -> object:
+    """Slow the browser's uploads down (-1: no limit), so that "half-way" lasts long enough."""
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    cdp.send(
+        "Network.emulateNetworkConditions",
+        {"offline": False, "latency": 0, "downloadThroughput": -1, "uploadThroughput": bytes_per_s},
+    )
+    return cdp
+
+
 def _percent(page: Page) -> int:
     text = page.get_by_text(re.compile(r"^\d+ %")).first.inner_text()
     return int(text.split()[0])
@@ -47,17 +58,7 @@ def test_300_mb_upload_resumes_after_the_network_drops(page: Page, app_server, t
     open_folder(page, "Big")
 
     # Slow the browser's uploads down so that "half-way" lasts long enough to cut it there.
-    cdp = page.context.new_cdp_session(page)
-    cdp.send("Network.enable")
-    cdp.send(
-        "Network.emulateNetworkConditions",
-        {
-            "offline": False,
-            "latency": 0,
-            "downloadThroughput": -1,
-            "uploadThroughput": 12 * 1024 * 1024,
-        },
-    )
+    throttle_uploads(page, 12 * 1024 * 1024)
     page.get_by_label("Upload").set_input_files(str(video))
     expect(page.get_by_text(re.compile(r"^\d+ %")).first).to_be_visible(timeout=120_000)
     page.wait_for_function(
@@ -69,15 +70,7 @@ def test_300_mb_upload_resumes_after_the_network_drops(page: Page, app_server, t
     page.context.set_offline(True)
     page.wait_for_timeout(3000)
     page.context.set_offline(False)
-    cdp.send(
-        "Network.emulateNetworkConditions",
-        {
-            "offline": False,
-            "latency": 0,
-            "downloadThroughput": -1,
-            "uploadThroughput": -1,
-        },
-    )
+    throttle_uploads(page, -1)
     expect(page.get_by_text("1 of 1 uploaded")).to_be_visible(timeout=240_000)
     shot(page, "21-big-upload-done")
 
@@ -96,17 +89,7 @@ def test_reload_and_re_add_continues_with_the_missing_parts(page: Page, app_serv
     sign_in(page, app_server)
     new_folder(page, "Resume")
     open_folder(page, "Resume")
-    cdp = page.context.new_cdp_session(page)
-    cdp.send("Network.enable")
-    cdp.send(
-        "Network.emulateNetworkConditions",
-        {
-            "offline": False,
-            "latency": 0,
-            "downloadThroughput": -1,
-            "uploadThroughput": 12 * 1024 * 1024,
-        },
-    )
+    throttle_uploads(page, 12 * 1024 * 1024)
     page.get_by_label("Upload").set_input_files(str(video))
     page.wait_for_function(
         "() => [...document.querySelectorAll('p,span')].some(e => /^(4\\d|5\\d|6\\d) %/.test("
@@ -116,17 +99,7 @@ def test_reload_and_re_add_continues_with_the_missing_parts(page: Page, app_serv
     page.reload()  # the page forgets the upload; the server keeps its parts
     expect(page.get_by_text("interrupted by a page reload")).to_be_visible()
     shot(page, "22-interrupted-by-reload")
-    cdp = page.context.new_cdp_session(page)
-    cdp.send("Network.enable")
-    cdp.send(
-        "Network.emulateNetworkConditions",
-        {
-            "offline": False,
-            "latency": 0,
-            "downloadThroughput": -1,
-            "uploadThroughput": 12 * 1024 * 1024,
-        },
-    )
+    throttle_uploads(page, 12 * 1024 * 1024)
     page.get_by_label("Upload").set_input_files(str(video))
     expect(page.get_by_text(re.compile(r"^\d+ %")).first).to_be_visible()
     assert _percent(page) >= 25, "the re-added file started from zero"

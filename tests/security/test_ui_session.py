@@ -7,9 +7,6 @@ state, and the events the handler returns), then sign out and call a protected h
 
 from __future__ import annotations
 
-import asyncio
-import concurrent.futures
-import inspect
 import json
 
 import pytest
@@ -17,6 +14,7 @@ import reflex as rx
 
 from rdrive_app.services import container
 from rdrive_app.settings import get_settings
+from tests.handler_calls import call_handler
 
 PASSWORD = "ui password 1"
 
@@ -42,17 +40,7 @@ def ui_env(tmp_path_factory):
 
 
 def _run(fn, state, *args) -> list[object]:
-    async def go():
-        out = fn(state, *args)
-        if inspect.isasyncgen(out):
-            return [value async for value in out]
-        if inspect.isawaitable(out):
-            return [await out]
-        return [out]
-
-    # A thread of its own: another test in this worker (Playwright) may own this thread's loop.
-    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(asyncio.run, go()).result()
+    return call_handler(fn, state, *args)
 
 
 def _substate(root, cls):

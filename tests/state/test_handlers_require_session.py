@@ -9,8 +9,6 @@ covered without anyone remembering to add it.
 
 from __future__ import annotations
 
-import asyncio
-import concurrent.futures
 import inspect
 import json
 import time
@@ -27,6 +25,7 @@ import rdrive_app.state.uploads  # noqa: F401  (every state class, for the list 
 from rdrive_app.services import container
 from rdrive_app.settings import get_settings
 from rdrive_app.state.session import SessionState
+from tests.handler_calls import call_handler
 
 MEDIA = Path(__file__).resolve().parents[2].parent / "shared" / "testdata" / "media"
 PUBLIC_HANDLERS = {"sign_in", "enter", "sign_out"}  # sign-in itself, and forgetting a session
@@ -180,17 +179,7 @@ def test_handler_refuses_every_bad_session(app_env, state_cls, handler_name):
 
 
 def _call(fn, state, args) -> list[object]:
-    async def run():
-        out = fn(state, *args)
-        if inspect.isasyncgen(out):
-            return [value async for value in out]
-        if inspect.isawaitable(out):
-            return [await out]
-        return [out]
-
-    # A thread of its own: another test in this worker (Playwright) may own this thread's loop.
-    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(asyncio.run, run()).result()
+    return call_handler(fn, state, *args)
 
 
 def _is_sign_in_redirect(value) -> bool:

@@ -3,9 +3,6 @@ the same paths; these pin the state logic down without a browser)."""
 
 from __future__ import annotations
 
-import asyncio
-import concurrent.futures
-import inspect
 import time
 from pathlib import Path
 from urllib.parse import urlencode
@@ -22,6 +19,7 @@ from rdrive_app.settings import get_settings
 from rdrive_app.state.organize import OrganizeState
 from rdrive_app.state.signin import SignInState
 from rdrive_app.state.trash import TrashState
+from tests.handler_calls import call_handler
 
 MEDIA = Path(__file__).resolve().parents[2].parent / "shared" / "testdata" / "media"
 
@@ -41,19 +39,7 @@ def services(tmp_path, monkeypatch):
     container.get_services.cache_clear()
 
 
-def run(fn, state, *args):
-    """Call a handler's function as Reflex would, collecting what it returns or yields."""
-
-    async def go():
-        out = fn(state, *args)
-        if inspect.isasyncgen(out):
-            return [value async for value in out]
-        if inspect.isawaitable(out):
-            return [await out]
-        return [out]
-
-    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(asyncio.run, go()).result()
+run = call_handler
 
 
 def state_at(cls, path: str = "/", query: dict | None = None):
