@@ -93,8 +93,28 @@ def curl_upload(path: Path, folder: Path) -> float:
         (folder / "received").unlink(missing_ok=True)
 
 
-def app_upload(app: App, path: Path) -> float:
-    """Seconds from asking for the upload to the completed item, as a browser would do it."""
+class Pace:
+    """Holds the sending threads to ``mb_per_s`` in total (progress is reported per 1 MiB
+    piece, just before it is sent), as a real link would."""
+
+    def __init__(self, mb_per_s: float) -> None:
+        self._bytes_per_s = mb_per_s * 1e6
+        self._lock = threading.Lock()
+        self._sent = 0
+        self._t0: float | None = None
+
+    def __call__(self, n: int) -> None:
+        with self._lock:
+            if self._t0 is None:
+                self._t0 = time.perf_counter()
+            due = self._t0 + self._sent / self._bytes_per_s
+            self._sent += n
+        time.sleep(max(0.0, due - time.perf_counter()))
+
+
+def app_upload(app: App, path: Path, mb_per_s: float | None = None) -> float:
+    """Seconds from asking for the upload to the completed item, as a browser would do it;
+    at most ``mb_per_s`` (default: as fast as loopback goes)."""
     http = httpx.Client(timeout=httpx.Timeout(600.0))
     target = HttpTarget(RDriveClient(app.url, app.token, http), HttpSink(http))
     stat = path.stat()
@@ -110,7 +130,8 @@ def app_upload(app: App, path: Path) -> float:
     t0 = time.perf_counter()
     plan = target.start(file)
     assert plan.multipart, "expected a multipart upload"
-    send_file(plan, path, target.sink, target.sign_parts, lambda n: None)
+    progress = Pace(mb_per_s) if mb_per_s else (lambda n: None)
+    send_file(plan, path, target.sink, target.sign_parts, progress)
     target.complete(plan.item_id)
     elapsed = time.perf_counter() - t0
     http.close()

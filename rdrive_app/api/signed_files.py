@@ -190,16 +190,25 @@ def signed_files_router(
 
 
 async def _receive(request: Request, writer: BlobWriter) -> None:
-    """Copy the body into ``writer`` in 1 MiB batches: one thread hop per MiB rather than per
-    network read (~64 KiB), while memory stays at one batch per request."""
-    batch = bytearray()
+    """Copy the body into ``writer`` in ~1 MiB batches: one thread hop per MiB rather than per
+    network read (~64 KiB), while memory stays at one batch per request. The batch is a list of
+    the chunks as they came: joining them here would copy every byte on the event loop (20 % of
+    its time during a fast upload, and /api/me p95 3x while one ran)."""
+    batch: list[bytes] = []
+    size = 0
     async for chunk in request.stream():
-        batch += chunk
-        if len(batch) >= CHUNK:
-            full, batch = batch, bytearray()
-            await run_in_threadpool(writer.write, full)
+        batch.append(chunk)
+        size += len(chunk)
+        if size >= CHUNK:
+            await run_in_threadpool(_write_all, writer, batch)
+            batch, size = [], 0
     if batch:
-        await run_in_threadpool(writer.write, batch)
+        await run_in_threadpool(_write_all, writer, batch)
+
+
+def _write_all(writer: BlobWriter, chunks: list[bytes]) -> None:
+    for chunk in chunks:
+        writer.write(chunk)
 
 
 def _open_writer(
