@@ -123,9 +123,11 @@ class UploadIn(BaseModel):
 
 
 class UploadTicketOut(BaseModel):
-    """Single PUT: send the file to ``upload_url`` with ``headers``. Multipart (``multipart``
-    true, ``upload_url`` empty): PUT parts 1..``part_count`` of ``part_size`` bytes (the last
-    shorter) to URLs from POST /api/uploads/{id}/parts, skip ``done_parts``, then complete."""
+    """Single PUT: send the file to ``upload_url`` with ``headers`` (on S3 they include
+    ``If-None-Match: *``: a 412 answer means the file is stored already, so go on to complete).
+    Multipart (``multipart`` true, ``upload_url`` empty): PUT parts 1..``part_count`` of
+    ``part_size`` bytes (the last shorter) to URLs from POST /api/uploads/{id}/parts, skip
+    ``done_parts``, then complete."""
 
     item: ItemOut
     method: str = "PUT"

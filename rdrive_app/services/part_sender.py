@@ -113,6 +113,8 @@ class HttpSink:
             )
         except httpx.TransportError as exc:
             raise TransientError(f"network error: {exc}") from None
+        if resp.status_code == 412 and headers.get("If-None-Match") == "*":
+            return ""  # stored already by an earlier try whose answer was lost; never replaced
         if resp.status_code in (408, 429) or resp.status_code >= 500:
             raise TransientError(f"storage answered {resp.status_code}")
         if resp.status_code == 403 and "expired" in resp.text.lower():

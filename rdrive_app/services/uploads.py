@@ -100,8 +100,9 @@ class MultipartPolicy:
 class UploadTicket:
     """What the client needs to send the bytes.
 
-    Single PUT: ``url`` with the ``content_type`` header; ``part_count`` is 1 and
-    ``done_parts`` is [1] when a resumed upload's bytes are all there already.
+    Single PUT: ``url`` with ``headers``; ``part_count`` is 1 and ``done_parts`` is [1] when a
+    resumed upload's bytes are all there already (a PUT answered 412 means the same: storage
+    holds the file already and refuses to replace it).
     Multipart: ``url`` is ""; PUT parts 1..``part_count`` of ``part_size`` bytes (the last one
     shorter) to URLs from ``sign_parts``, skipping ``done_parts``, then complete.
     """
@@ -115,6 +116,7 @@ class UploadTicket:
     part_size: int = 0
     part_count: int = 1
     done_parts: list[int] = field(default_factory=list)
+    headers: dict[str, str] = field(default_factory=dict)
 
 
 def declared_kind(name: str, content_type: object) -> tuple[Kind, str]:
@@ -275,6 +277,7 @@ class UploadService:
                 expires_in=lifetime,
                 part_size=item.size,
                 done_parts=[1] if arrived else [],
+                headers=self._blobs.signed_put_headers(item.content_type),
             )
         plan = self._policy.plan(item.size)
         done: list[int] = []

@@ -257,7 +257,7 @@ class UploadState(LibraryState):
             "item_id": ticket.item.id,
             "multipart": ticket.multipart,
             "url": ticket.url,
-            "headers": {"Content-Type": ticket.content_type},
+            "headers": ticket.headers,
             "done_parts": sorted(ticket.done_parts),
         }
         if ticket.multipart:

@@ -88,7 +88,13 @@ class BlobStore(Protocol):
         """
 
     def signed_put_url(self, key: str, *, expires_in: int, content_type: str) -> str:
-        """A URL the browser PUTs the whole file to, with exactly this Content-Type header."""
+        """A URL the browser PUTs the whole file to, with ``signed_put_headers``."""
+
+    def signed_put_headers(self, content_type: str) -> dict[str, str]:
+        """The headers a PUT to ``signed_put_url`` must carry (they are part of what is signed).
+
+        Where storage can, they make the URL write only a key that does not exist yet, so a URL
+        still within its lifetime cannot replace a file after it was checked and completed."""
 
     def create_multipart(self, key: str, content_type: str) -> str:
         """Start a multipart upload; returns its upload id."""

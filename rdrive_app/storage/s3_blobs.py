@@ -156,8 +156,18 @@ class S3BlobStore:
         return self.client.generate_presigned_url("get_object", Params=params, ExpiresIn=expires_in)
 
     def signed_put_url(self, key: str, *, expires_in: int, content_type: str) -> str:
-        params = {"Bucket": self.bucket, "Key": key, "ContentType": content_type}
+        # If-None-Match: * is signed (S3 conditional write): the URL creates the object once and
+        # answers 412 after that, so it cannot replace bytes that completion has checked.
+        params = {
+            "Bucket": self.bucket,
+            "Key": key,
+            "ContentType": content_type,
+            "IfNoneMatch": "*",
+        }
         return self.client.generate_presigned_url("put_object", Params=params, ExpiresIn=expires_in)
+
+    def signed_put_headers(self, content_type: str) -> dict[str, str]:
+        return {"Content-Type": content_type, "If-None-Match": "*"}
 
     def create_multipart(self, key: str, content_type: str) -> str:
         resp = self.client.create_multipart_upload(

@@ -9,8 +9,11 @@ import io
 import time
 import zipfile
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
+
+from rdrive_app.services.part_sender import HttpSink
 
 MEDIA = Path(__file__).resolve().parents[2].parent / "shared" / "testdata" / "media"
 CANON = MEDIA / "photos" / "Canon_40D.jpg"
@@ -108,6 +111,48 @@ def test_direct_upload_put_complete(client, auth):
     assert done.json()["status"] in ("processing", "ready")
     item = wait_settled(client, auth, ticket["item"]["id"])
     assert item["gps"] and abs(item["gps"]["lat"]) > 1
+
+
+def _start_single(client, auth, data: bytes, name: str) -> dict:
+    body = {"folder": "/", "name": name, "size": len(data), "content_type": "image/jpeg"}
+    r = client.post("/api/uploads", json=body, headers=auth)
+    assert r.status_code == 201, r.text
+    return r.json()
+
+
+def test_a_put_url_cannot_replace_the_file_once_completed(client, auth, services):
+    data = GPS.read_bytes()
+    ticket = _start_single(client, auth, data, "checked.jpg")
+    url, headers, item_id = ticket["upload_url"], ticket["headers"], ticket["item"]["id"]
+    if services.settings.backend == "aws":  # S3 may only create the key, never replace it
+        assert headers["If-None-Match"] == "*"
+        signed = parse_qs(urlsplit(url).query)["X-Amz-SignedHeaders"][0].split(";")
+        assert "if-none-match" in signed  # a PUT without the header fails S3's signature check
+    assert client.put(url, content=data, headers=headers).status_code == 200
+    done = client.post(f"/api/uploads/{item_id}/complete", headers=auth)
+    assert done.status_code == 200, done.text
+    # The URL is still within its lifetime: it must not swap the checked photo for a page.
+    late = client.put(url, content=b"<html><script>alert(1)</script>", headers=headers)
+    assert late.status_code == (412 if "If-None-Match" in headers else 404), late.text
+    got = client.get(f"/api/media/{item_id}/download", headers=auth, follow_redirects=True)
+    assert got.content == data
+
+
+def test_a_put_whose_answer_was_lost_can_be_sent_again(client, auth, services, tmp_path):
+    """The import client's sink PUTs again after a lost answer: S3 answers 412 (stored
+    already, not replaced), the local route takes the same bytes again; both then complete."""
+    data = CANON.read_bytes()
+    source = tmp_path / "again.jpg"
+    source.write_bytes(data)
+    ticket = _start_single(client, auth, data, "again.jpg")
+    sink = HttpSink(client)  # the app in-process, S3 (moto) over real HTTP
+    for _ in range(2):
+        sink.put(ticket["upload_url"], ticket["headers"], source, 0, len(data), lambda n: None)
+    done = client.post(f"/api/uploads/{ticket['item']['id']}/complete", headers=auth)
+    assert done.status_code == 200, done.text
+    assert (
+        services.storage.blobs.read_range(f"originals/{ticket['item']['id']}", 0, 64) == (data[:64])
+    )
 
 
 def test_completed_size_that_differs_is_refused_and_deleted(client, auth, services):

@@ -35,7 +35,7 @@ async def start_upload(body: UploadIn, user: CurrentUser, services: ServicesDep)
     return UploadTicketOut(
         item=_out(services, ticket.item),
         upload_url=ticket.url,
-        headers={} if ticket.multipart else {"Content-Type": ticket.content_type},
+        headers=ticket.headers,
         expires_in=ticket.expires_in,
         multipart=ticket.multipart,
         upload_id=ticket.upload_id,
