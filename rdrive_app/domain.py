@@ -1,7 +1,8 @@
 """MediaItem, Folder and User, and the rules for names and folder paths.
 
 These rules are the only gate between a browser and the storage keys, so they are strict:
-a name can never smuggle a path separator, a NUL, a control character or a dot-segment.
+a name can never smuggle a path separator, a NUL, a control character or a dot-segment, nor
+an invisible character that makes it read as another name.
 """
 
 from __future__ import annotations
@@ -45,6 +46,26 @@ def new_id() -> str:
     return uuid.uuid4().hex
 
 
+# Format characters show nothing, or change how the rest of the name shows: with U+202E
+# (right-to-left override) "evil\u202egpj.exe" reads as "evilexe.jpg". Kept: ZWNJ and ZWJ
+# (Persian and Indic spelling, emoji sequences) and the tag characters of flag emoji.
+_KEPT_FORMAT_CHARACTERS = frozenset({"\u200c", "\u200d", *map(chr, range(0xE0020, 0xE0080))})
+
+
+def _refused_character(ch: str) -> str | None:
+    """Why ``ch`` may not be in a name, or None."""
+    category = unicodedata.category(ch)
+    if category == "Cc":
+        return "control characters"
+    if category in ("Zl", "Zp"):
+        return "line or paragraph separators"
+    if category == "Cs":
+        return "unpaired surrogates (text that is not valid Unicode)"
+    if category == "Cf" and ch not in _KEPT_FORMAT_CHARACTERS:
+        return f"invisible formatting characters such as U+{ord(ch):04X}"
+    return None
+
+
 def validate_name(name: object) -> str:
     """Return the NFC form of a file or folder name, or raise InvalidInput saying why."""
     if not isinstance(name, str):
@@ -54,8 +75,10 @@ def validate_name(name: object) -> str:
         raise InvalidInput("a name cannot be empty")
     if "/" in name or "\\" in name:
         raise InvalidInput("a name cannot contain '/' or '\\'")
-    if any(unicodedata.category(ch) == "Cc" for ch in name):
-        raise InvalidInput("a name cannot contain control characters")
+    for ch in name:
+        why = _refused_character(ch)
+        if why:
+            raise InvalidInput(f"a name cannot contain {why}")
     if name in {".", ".."}:
         raise InvalidInput("a name cannot be '.' or '..'")
     if len(name.encode("utf-8")) > MAX_NAME_BYTES:

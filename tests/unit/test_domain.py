@@ -78,6 +78,33 @@ def test_names_are_nfc_and_may_use_255_bytes():
     assert validate_name("日本の写真.jpg") == "日本の写真.jpg"
 
 
+@pytest.mark.parametrize(
+    ("bad", "why"),
+    [
+        ("evil\u202egpj.exe.jpg", "U+202E"),  # right-to-left override: reads as another name
+        ("a\u2066b.jpg", "U+2066"),  # bidi isolate
+        ("zero\u200bwidth.jpg", "U+200B"),
+        ("\ufeffbom.jpg", "U+FEFF"),
+        ("soft\xadhyphen.jpg", "U+00AD"),
+        ("line\u2028sep.jpg", "separators"),
+        ("para\u2029sep.jpg", "separators"),
+        ("half\ud800.jpg", "surrogates"),  # only JSON can carry one; never reaches storage
+    ],
+)
+def test_invisible_and_direction_characters_are_refused(bad: str, why: str) -> None:
+    with pytest.raises(InvalidInput) as err:
+        validate_name(bad)
+    assert why in err.value.detail
+
+
+def test_joiners_and_flag_tags_are_kept() -> None:
+    family = "\U0001f468\u200d\U0001f469\u200d\U0001f467.jpg"  # an emoji sequence with ZWJ
+    scotland = "\U0001f3f4" + "".join(map(chr, [0xE0067, 0xE0062, 0xE0073, 0xE0063, 0xE0074]))
+    persian = "\u0646\u0627\u0645\u0647\u200c\u0647\u0627.jpg"  # ZWNJ in a plural
+    for name in (family, scotland + "\U000e007f.jpg", persian):
+        assert validate_name(name) == name
+
+
 def test_free_name_candidates():
     assert numbered_name("IMG_1.jpg", 0) == "IMG_1.jpg"
     assert numbered_name("IMG_1.jpg", 1) == "IMG_1 (1).jpg"
