@@ -61,10 +61,16 @@ lint: dev-deps
 bench: dev-deps
 	$(BIN)/python -m bench
 
-# Audits the venv as installed (runtime + test deps) against PyPI's advisory database; the only
-# JavaScript is bun (a tool) and Reflex's generated frontend, which has no lock file npm audits.
+# Known vulnerabilities in what is installed: the venv (runtime + test deps), bun (.tools) and
+# Reflex's generated frontend (.web/node_modules). pip-audit, `npm audit` and `bun audit` are asked
+# first; whatever their advisory services can't answer for is said so and checked against local
+# OSV advisory databases, `make audit ADVISORY_DB="DIR ..."` (a checkout or git dir of
+# pypa/advisory-database or github/advisory-database, a folder of OSV records, an OSV zip).
+# tools/audit-ignore.toml lists the advisories that don't apply, with why. Exit 1: a finding;
+# 2: no finding, but some packages could not be audited.
 audit: dev-deps
-	$(BIN)/pip-audit --local --progress-spinner off
+	$(BIN)/python -m tools.audit --python $(BIN)/python --bun $(BUN) --node-root $(TOOLS) \
+	  --node-root $(CURDIR)/.web $(foreach db,$(ADVISORY_DB),--db $(db))
 
 clean:
 	rm -rf .web .states tests/screenshots
