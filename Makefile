@@ -23,11 +23,11 @@ help:
 	@echo "make test   - set up and run every test (unit, contract, API, browser)"
 	@echo "make lint   - ruff"
 	@echo "make bench  - benchmarks (ratios against a baseline in the same run)"
-	@echo "make audit  - known vulnerabilities in the installed Python packages (pip-audit)"
+	@echo "make audit  - known vulnerabilities in the installed Python and npm packages"
 
 $(VENV)/.installed: requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install -q --disable-pip-version-check --upgrade pip
+	$(BIN)/python -m pip install -q --disable-pip-version-check --upgrade pip setuptools
 	$(BIN)/python -m pip install -q --disable-pip-version-check -r requirements.txt
 	$(BIN)/python -m pip install -q --disable-pip-version-check --no-deps -e .
 	touch $@
