@@ -8,7 +8,11 @@ from rdrive_app.state.uploads import UploadState
 
 
 def upload_button() -> rx.Component:
-    """A button "Upload" that opens the (visually hidden) file input also labelled "Upload"."""
+    """A button "Upload" that opens the (visually hidden) file input also labelled "Upload".
+
+    The input is aria-hidden: a file input is a button to assistive technology, and two
+    buttons named "Upload" would leave a screen reader (or a test asking for the button by
+    role and name) with two of them. It keeps its label for tools that set files on it."""
     return rx.fragment(
         rx.el.input(
             id="rdrive-file-input",
@@ -17,6 +21,7 @@ def upload_button() -> rx.Component:
             accept="image/*,video/*,.heic,.heif,.mkv",
             custom_attrs={"data-rdrive-upload": "1"},
             aria_label="Upload",
+            aria_hidden="true",
             tab_index=-1,
             style={
                 "position": "absolute",

@@ -62,7 +62,11 @@ def test_upload_view_play_download_organise(page: Page, app_server, tmp_path):
     # A text file named .jpg is refused with its reason; nothing is kept.
     fake = tmp_path / "notes.jpg"
     fake.write_text("not a photo at all\n" * 50)
-    page.get_by_label("Upload").set_input_files(str(fake))
+    # This time as a person does it: the one button named "Upload", then the file chooser.
+    expect(page.get_by_role("button", name="Upload", exact=True)).to_have_count(1)
+    with page.expect_file_chooser() as chooser:
+        page.get_by_role("button", name="Upload", exact=True).click()
+    chooser.value.set_files(str(fake))
     expect(page.get_by_text("“notes.jpg” is not a photo or video")).to_be_visible(timeout=30_000)
     expect(page.get_by_role("button", name="notes.jpg", exact=True)).to_have_count(0)
 
