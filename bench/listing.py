@@ -3,7 +3,7 @@
 Run: ``python -m bench.listing`` (part of ``make bench``). Option: ``--items N`` (default
 10 000), ``--backends local,aws``.
 
-Both folders are filled in the same catalog; pages come from ``MediaService.list_page`` (what
+Both folders are filled in the same catalog; pages come from ``ItemService.list_page`` (what
 the API and the pages call), by name and by date taken, the first page and one from the middle
 (reached with cursors). Each time is the median of 41 (7 on moto), big and small measured
 alternately. The aws backend runs on a moto server started here; its big folder is filled with
@@ -24,9 +24,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bench.common import Figure, at_most, aws_env, median_time, moto_server, print_figures
-from rdrive_app.domain import Kind, MediaItem, Status, new_id
-from rdrive_app.services.media import MediaService
-from rdrive_app.settings import Backend, Settings
+from rdrive_app.core.domain import Kind, MediaItem, Status, new_id
+from rdrive_app.core.settings import Backend, Settings
+from rdrive_app.services.items import ItemService
 from rdrive_app.storage import Storage, build_storage, ensure_aws_resources
 from rdrive_app.storage import records as R
 
@@ -70,7 +70,7 @@ def _fill(storage: Storage, folder: str, n: int) -> None:
             catalog.add_item(item)
 
 
-def _lister(media: MediaService, folder: str, sort: str, skip: int) -> Callable[[], object]:
+def _lister(media: ItemService, folder: str, sort: str, skip: int) -> Callable[[], object]:
     cursor = None
     for _ in range(skip):
         cursor = media.list_page(folder, sort=sort, limit=PAGE, cursor=cursor).next_cursor
@@ -92,7 +92,7 @@ def _paired(
 def run_backend(storage: Storage, label: str, n: int, runs: int = RUNS) -> list[Figure]:
     _fill(storage, "/small", PAGE)
     _fill(storage, "/big", n)
-    media = MediaService(storage)
+    media = ItemService(storage)
     figures = []
     for sort in ("name", "taken"):
         small_page = _lister(media, "/small", sort, 0)

@@ -30,7 +30,7 @@ from bench.common import (
     print_figures,
     scratch,
 )
-from rdrive_app.settings import load_settings
+from rdrive_app.core.settings import load_settings
 from rdrive_app.storage import build_storage
 
 RUNS = 15

@@ -38,9 +38,9 @@ from bench.common import (
     print_figures,
     scratch,
 )
-from rdrive_app.http_client import HttpTarget, RDriveClient
-from rdrive_app.services.importer import LocalFile
-from rdrive_app.services.part_sender import HttpSink, send_file
+from rdrive_app.client.http import HttpTarget, RDriveClient
+from rdrive_app.client.importer import LocalFile
+from rdrive_app.client.part_sender import HttpSink, send_file
 
 
 class _Receive(socketserver.BaseRequestHandler):
@@ -177,7 +177,7 @@ def _aws_memory(tmp: Path, size_gb: float) -> Figure:
         env = aws_env(endpoint)
         os.environ.update(env)
         try:
-            from rdrive_app.settings import load_settings
+            from rdrive_app.core.settings import load_settings
             from rdrive_app.storage import ensure_aws_resources
 
             ensure_aws_resources(load_settings())

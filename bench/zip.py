@@ -30,14 +30,14 @@ from bench.common import (
     scratch,
 )
 from bench.range import cat_s, curl_s
-from rdrive_app.domain import Kind, MediaItem, Status, new_id
+from rdrive_app.core.domain import Kind, MediaItem, Status, new_id
 from rdrive_app.services.downloads import DownloadService
 from rdrive_app.storage import Storage
 
 
 def add_items(app: App, paths: list[Path]) -> list[str]:
     """Catalog records (ready) for blobs already in the data dir, as processing leaves them."""
-    from rdrive_app.storage.sqlite_catalog import SQLiteCatalog
+    from rdrive_app.storage.local.catalog import SQLiteCatalog
 
     catalog = SQLiteCatalog(Path(app.env["RDRIVE_DATA_DIR"]) / "catalog.sqlite3")
     ids = []

@@ -8,13 +8,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from rdrive_app.core.keys import DERIVED_PREFIX
+from rdrive_app.core.keys import ORIGINALS_PREFIX as ORIGINALS_PREFIX
+
 # The paths the backend origin serves behind CloudFront: the HTTP API, Reflex's event
 # WebSocket (socket.io under /_event/), and the two health endpoints.
 BACKEND_PATHS: tuple[str, ...] = ("/api/*", "/_event*", "/ping", "/_health")
 
-# Blob key prefixes (see rdrive_app/storage: keys are immutable ids, never folder paths).
-ORIGINALS_PREFIX = "originals/"
-THUMBS_PREFIX = "thumbs/"
+# Blob key prefixes: rdrive_app/core/keys.py (keys are immutable ids, never folder paths).
+THUMBS_PREFIX = DERIVED_PREFIX
 
 BACKEND_PORT = 8000
 

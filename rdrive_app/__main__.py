@@ -1,5 +1,5 @@
 """``python -m rdrive_app`` runs the ``rdrive`` command."""
 
-from rdrive_app.cli import main
+from rdrive_app.entrypoints.cli import main
 
 main()

@@ -5,16 +5,16 @@ from __future__ import annotations
 import reflex as rx
 
 from rdrive_app.api import create_api
-from rdrive_app.components.uploads import bridge
-from rdrive_app.pages.library import library_page
-from rdrive_app.pages.signin import signin_page
-from rdrive_app.pages.trash import trash_page
-from rdrive_app.services.container import get_services
-from rdrive_app.services.maintenance import housekeeping
-from rdrive_app.state.organize import OrganizeState
-from rdrive_app.state.session import SIGN_IN_ROUTE
-from rdrive_app.state.signin import SignInState
-from rdrive_app.state.trash import TrashState
+from rdrive_app.services.upkeep.housekeeping import housekeeping
+from rdrive_app.services.wiring import get_services
+from rdrive_app.ui.components.uploads import bridge
+from rdrive_app.ui.pages.library import library_page
+from rdrive_app.ui.pages.signin import signin_page
+from rdrive_app.ui.pages.trash import trash_page
+from rdrive_app.ui.state.organize import OrganizeState
+from rdrive_app.ui.state.session import SIGN_IN_ROUTE
+from rdrive_app.ui.state.signin import SignInState
+from rdrive_app.ui.state.trash import TrashState
 
 app = rx.App(
     head_components=[rx.script(src="/rdrive_upload.js")],

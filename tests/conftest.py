@@ -30,15 +30,15 @@ from typing import Any  # noqa: E402
 import httpx  # noqa: E402
 import pytest  # noqa: E402
 
-from rdrive_app.settings import Backend, Settings  # noqa: E402
+from rdrive_app.core.settings import Backend, Settings  # noqa: E402
 from rdrive_app.storage import (  # noqa: E402
     Storage,
     build_storage,
     ensure_aws_resources,
     local_signing_key,
 )
-from rdrive_app.storage.local_blobs import LocalBlobStore  # noqa: E402
-from rdrive_app.storage.sqlite_catalog import SQLiteCatalog  # noqa: E402
+from rdrive_app.storage.local.blobs import LocalBlobStore  # noqa: E402
+from rdrive_app.storage.local.catalog import SQLiteCatalog  # noqa: E402
 
 TEST_JWT_SECRET = "test-secret-" + "x" * 40
 

@@ -1,6 +1,6 @@
 """The DynamoDB tables, built from the storage layer's own description of them.
 
-``rdrive_app.storage.dynamo_models.table_schemas`` is the one source of truth for key schema and
+``rdrive_app.storage.aws.models.table_schemas`` is the one source of truth for key schema and
 indexes: the pynamodb models the app queries produce it, and this construct only translates it,
 so a new index in the models appears in the stack without anyone copying it here.
 """
@@ -13,7 +13,7 @@ from aws_cdk import RemovalPolicy
 from aws_cdk import aws_dynamodb as dynamodb
 from constructs import Construct
 
-from rdrive_app.storage.dynamo_models import make_models, table_schemas
+from rdrive_app.storage.aws.models import make_models, table_schemas
 
 _TYPES = {
     "S": dynamodb.AttributeType.STRING,

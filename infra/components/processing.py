@@ -1,8 +1,9 @@
 """Media processing on AWS: S3 object-created events under originals/ → SQS → Lambda.
 
 The queue sits between S3 and Lambda so that a failed or slow item is retried with backoff and,
-after ``MAX_RECEIVES`` tries, parked in a dead-letter queue instead of being lost. The Lambda runs
-``rdrive_app.services.lambda_handler.handler``, the same pipeline the local backend runs in-process.
+after ``MAX_RECEIVES`` tries, parked in a dead-letter queue instead of being lost. The Lambda
+runs ``rdrive_app.entrypoints.lambda_handler.handler``, the same pipeline the local backend runs
+in-process.
 """
 
 from __future__ import annotations

@@ -10,9 +10,9 @@ from fastapi import FastAPI
 from rdrive_app.api.body_limit import BodyLimitMiddleware
 from rdrive_app.api.errors import install_error_handlers
 from rdrive_app.api.openapi import install_openapi
-from rdrive_app.api.routes import auth, folders, media, trash, uploads
+from rdrive_app.api.routes import auth, folders, items, trash, uploads
 from rdrive_app.api.security_headers import SecurityHeadersMiddleware
-from rdrive_app.services.container import Services, get_services
+from rdrive_app.services.wiring import Services, get_services
 
 
 def create_api(services: Services | None = None) -> FastAPI:
@@ -36,7 +36,7 @@ def create_api(services: Services | None = None) -> FastAPI:
     )
     app.include_router(auth.router)
     app.include_router(folders.router)
-    app.include_router(media.router)
+    app.include_router(items.router)
     app.include_router(uploads.router)
     app.include_router(trash.router)
     blobs = services.storage.blobs
@@ -54,6 +54,6 @@ def create_api(services: Services | None = None) -> FastAPI:
 
 
 def _is_local(blobs: object) -> bool:
-    from rdrive_app.storage.local_blobs import LocalBlobStore
+    from rdrive_app.storage.local.blobs import LocalBlobStore
 
     return isinstance(blobs, LocalBlobStore)

@@ -8,9 +8,9 @@ from anyio import to_thread
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from rdrive_app.domain import User
-from rdrive_app.errors import NotAuthenticated
-from rdrive_app.services.container import Services
+from rdrive_app.core.domain import User
+from rdrive_app.core.errors import NotAuthenticated
+from rdrive_app.services.wiring import Services
 
 _bearer = HTTPBearer(auto_error=False, description="The access_token from POST /api/auth/login")
 

@@ -7,7 +7,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from rdrive_app.errors import RDriveError, TooManyAttempts
+from rdrive_app.core.errors import RDriveError, TooManyAttempts
 
 
 def _validation_detail(exc: RequestValidationError) -> str:

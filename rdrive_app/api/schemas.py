@@ -6,7 +6,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from rdrive_app.domain import Folder, User
+from rdrive_app.core.domain import Folder, User
 
 
 class ErrorOut(BaseModel):

@@ -23,10 +23,10 @@ from fastapi.responses import StreamingResponse
 from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
 
-from rdrive_app.errors import InvalidInput, NotFound, TooLarge
+from rdrive_app.core.errors import InvalidInput, NotFound, TooLarge
 from rdrive_app.storage.content_headers import serving_headers
-from rdrive_app.storage.local_blobs import CHUNK, AtomicWriter, LocalBlobStore, PlacedPartWriter
-from rdrive_app.storage.signing import InvalidSignature, Operation, SignedRequest
+from rdrive_app.storage.local.blobs import CHUNK, AtomicWriter, LocalBlobStore, PlacedPartWriter
+from rdrive_app.storage.local.signing import InvalidSignature, Operation, SignedRequest
 
 _RANGE_RE = re.compile(r"bytes=(\d*)-(\d*)", re.ASCII | re.IGNORECASE)
 MAX_CACHE_SECONDS = 3600

@@ -17,7 +17,7 @@ from typing import TypeVar
 
 import bcrypt
 
-from rdrive_app.errors import InvalidInput
+from rdrive_app.core.errors import InvalidInput
 
 MAX_PASSWORD_BYTES = 72
 MIN_PASSWORD_CHARS = 8

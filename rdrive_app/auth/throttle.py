@@ -12,7 +12,7 @@ import time
 from collections import defaultdict, deque
 from collections.abc import Callable
 
-from rdrive_app.errors import TooManyAttempts
+from rdrive_app.core.errors import TooManyAttempts
 
 
 class LoginThrottle:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import jwt
 
-from rdrive_app.errors import NotAuthenticated
+from rdrive_app.core.errors import NotAuthenticated
 
 ALGORITHM = "HS256"
 

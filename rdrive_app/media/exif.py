@@ -13,7 +13,7 @@ from typing import Any
 
 from PIL import ExifTags, Image
 
-from rdrive_app.domain import GPS
+from rdrive_app.core.domain import GPS
 
 ORIENTATION = "orientation"
 

@@ -16,7 +16,7 @@ from typing import BinaryIO
 import pillow_heif
 from PIL import Image, ImageCms, UnidentifiedImageError
 
-from rdrive_app.domain import Kind
+from rdrive_app.core.domain import Kind
 from rdrive_app.media.exif import ORIENTATION, read_exif
 from rdrive_app.media.types import (
     PREVIEW,

@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from rdrive_app.errors import InvalidInput, TooLarge, UnsupportedMedia
+from rdrive_app.core.errors import InvalidInput, TooLarge, UnsupportedMedia
 
 Reader = Callable[[int, int], bytes]  # (start, length) → up to length bytes
 

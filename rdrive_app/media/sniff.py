@@ -7,7 +7,7 @@ sniffers blur. Anything not matched is refused, so HTML, SVG, ZIP or text never 
 
 from __future__ import annotations
 
-from rdrive_app.domain import Kind
+from rdrive_app.core.domain import Kind
 from rdrive_app.media.types import Sniffed
 
 SNIFF_BYTES = 4096  # enough for any ftyp box and an EBML header

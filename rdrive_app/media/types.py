@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from rdrive_app.domain import GPS, Kind
+from rdrive_app.core.domain import GPS, Kind
 
 THUMB = "thumb"
 PREVIEW = "preview"

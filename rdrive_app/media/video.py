@@ -16,7 +16,7 @@ import av
 import av.error
 from PIL import Image
 
-from rdrive_app.domain import GPS, Kind
+from rdrive_app.core.domain import GPS, Kind
 from rdrive_app.media.images import encode_webp, fit_image, width_box
 from rdrive_app.media.types import (
     PREVIEW,

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from rdrive_app.auth.passwords import dummy_hash, hash_password, verify_password
 from rdrive_app.auth.throttle import LoginThrottle
 from rdrive_app.auth.tokens import decode_token, issue_token
-from rdrive_app.domain import User, validate_username
-from rdrive_app.errors import InvalidInput, LimitReached, NotAuthenticated, NotFound
-from rdrive_app.settings import Settings
+from rdrive_app.core.domain import User, validate_username
+from rdrive_app.core.errors import InvalidInput, LimitReached, NotAuthenticated, NotFound
+from rdrive_app.core.settings import Settings
 from rdrive_app.storage.protocols import Catalog
 
 WRONG_CREDENTIALS = "Wrong username or password"

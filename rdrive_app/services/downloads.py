@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 from zipstream import ZIP_STORED, ZipStream
 
-from rdrive_app.domain import MediaItem, Status, normalize_folder, numbered_name, split_path
-from rdrive_app.errors import InvalidInput, NotFound
+from rdrive_app.core.domain import MediaItem, Status, normalize_folder, numbered_name, split_path
+from rdrive_app.core.errors import InvalidInput, NotFound
 from rdrive_app.storage import Storage
 
 MAX_ZIP_ITEMS = 500

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from rdrive_app.domain import MediaItem, Status
+from rdrive_app.core.domain import MediaItem, Status
 from rdrive_app.storage.protocols import BlobStore
 
 

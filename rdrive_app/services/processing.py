@@ -18,8 +18,11 @@ import threading
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
-from rdrive_app.domain import Kind, MediaItem, Status, original_key, thumbnail_key
-from rdrive_app.errors import Conflict, InvalidInput, NotFound, UnsupportedMedia
+from rdrive_app.core.domain import Kind, MediaItem, Status
+from rdrive_app.core.errors import Conflict, InvalidInput, NotFound, UnsupportedMedia
+from rdrive_app.core.keys import original_key, thumbnail_key
+from rdrive_app.core.settings import Settings
+from rdrive_app.media.sandbox import SandboxPool, shared_pool
 from rdrive_app.media.sniff import SNIFF_BYTES, sniff
 from rdrive_app.media.types import (
     PREVIEW,
@@ -30,8 +33,6 @@ from rdrive_app.media.types import (
     Sniffed,
     fit_size,
 )
-from rdrive_app.services.sandbox import SandboxPool, shared_pool
-from rdrive_app.settings import Settings
 from rdrive_app.storage import Storage
 
 log = logging.getLogger(__name__)

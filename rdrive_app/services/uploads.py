@@ -15,18 +15,17 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import BinaryIO, Protocol
 
-from rdrive_app.domain import (
+from rdrive_app.core.domain import (
     Kind,
     MediaItem,
     Status,
     new_id,
     normalize_folder,
     numbered_name,
-    original_key,
     utcnow,
     validate_name,
 )
-from rdrive_app.errors import (
+from rdrive_app.core.errors import (
     Conflict,
     InvalidInput,
     NotFound,
@@ -34,8 +33,9 @@ from rdrive_app.errors import (
     TooLarge,
     UnsupportedMedia,
 )
+from rdrive_app.core.keys import item_of_original, original_key
+from rdrive_app.core.settings import Settings
 from rdrive_app.media.screening import screen_upload
-from rdrive_app.settings import Settings
 from rdrive_app.storage import Storage
 from rdrive_app.storage.protocols import UploadedPart
 
@@ -355,11 +355,11 @@ class UploadService:
         written straight into its place in the file. Raises NotFound when the upload is
         finished, cancelled, or not the one the URL was made for.
         """
-        prefix = original_key("")
-        if not key.startswith(prefix):
+        item_id = item_of_original(key)
+        if item_id is None:
             return None, None
         try:
-            item = self._catalog.get_item(key.removeprefix(prefix))
+            item = self._catalog.get_item(item_id)
         except NotFound:
             raise NotFound("no such upload") from None
         if item.status != Status.UPLOADING or item.deleted_at is not None:

@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from rdrive_app.errors import NotFound
+from rdrive_app.core.errors import NotFound
 
 TICKET_TTL_S = 300
 MAX_TICKETS = 1000

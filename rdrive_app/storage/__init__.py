@@ -10,7 +10,7 @@ import hashlib
 import hmac
 from dataclasses import dataclass
 
-from rdrive_app.settings import Backend, Settings
+from rdrive_app.core.settings import Backend, Settings
 from rdrive_app.storage.protocols import BlobStore, Catalog
 
 LOCAL_URL_KEY_LABEL = b"rdrive/local-signed-urls/v1"
@@ -35,17 +35,17 @@ def local_signing_key(settings: Settings) -> bytes:
 def build_storage(settings: Settings) -> Storage:
     """The stores for ``settings.backend`` (AWS resources must already exist)."""
     if settings.backend is Backend.LOCAL:
-        from rdrive_app.storage.local_blobs import LocalBlobStore
-        from rdrive_app.storage.sqlite_catalog import SQLiteCatalog
+        from rdrive_app.storage.local.blobs import LocalBlobStore
+        from rdrive_app.storage.local.catalog import SQLiteCatalog
 
         blobs = LocalBlobStore(
             settings.data_dir / "blobs", settings.api_url, local_signing_key(settings)
         )
         return Storage(blobs=blobs, catalog=SQLiteCatalog(settings.data_dir / "catalog.sqlite3"))
 
-    from rdrive_app.storage.dynamo_catalog import DynamoCatalog
-    from rdrive_app.storage.dynamo_models import models_for
-    from rdrive_app.storage.s3_blobs import S3BlobStore
+    from rdrive_app.storage.aws.blobs import S3BlobStore
+    from rdrive_app.storage.aws.catalog import DynamoCatalog
+    from rdrive_app.storage.aws.models import models_for
 
     models = models_for(settings.items_table, settings.users_table, settings.aws_region)
     return Storage(
@@ -63,8 +63,8 @@ def ensure_aws_resources(settings: Settings) -> None:
     """
     from botocore.exceptions import ClientError
 
-    from rdrive_app.storage.dynamo_models import models_for
-    from rdrive_app.storage.s3_blobs import s3_client
+    from rdrive_app.storage.aws.blobs import s3_client
+    from rdrive_app.storage.aws.models import models_for
 
     s3 = s3_client(settings.aws_region)
     bucket = settings.bucket

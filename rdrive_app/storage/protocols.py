@@ -12,7 +12,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import BinaryIO, Protocol, runtime_checkable
 
-from rdrive_app.domain import Folder, Kind, MediaItem, User
+from rdrive_app.core.domain import Folder, Kind, MediaItem, User
 
 
 class SortOrder(StrEnum):

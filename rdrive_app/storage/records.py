@@ -22,8 +22,8 @@ from dataclasses import dataclass, fields
 from datetime import UTC, datetime
 from typing import Any
 
-from rdrive_app.domain import GPS, Folder, Kind, MediaItem, Status
-from rdrive_app.errors import InvalidInput
+from rdrive_app.core.domain import GPS, Folder, Kind, MediaItem, Status
+from rdrive_app.core.errors import InvalidInput
 from rdrive_app.storage.protocols import SortOrder
 
 TRASH = "#trash"

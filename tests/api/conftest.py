@@ -15,8 +15,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from rdrive_app.api import create_api
-from rdrive_app.services.container import Services, build_services
-from rdrive_app.settings import Settings
+from rdrive_app.core.settings import Settings
+from rdrive_app.services.wiring import Services, build_services
 
 PASSWORD = "correct horse battery"
 

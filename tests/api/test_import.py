@@ -8,10 +8,10 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from rdrive_app.cli import app
-from rdrive_app.http_client import ApiError, HttpTarget, RDriveClient
-from rdrive_app.services.importer import Importer
-from rdrive_app.services.part_sender import HttpSink
+from rdrive_app.client.http import ApiError, HttpTarget, RDriveClient
+from rdrive_app.client.importer import Importer
+from rdrive_app.client.part_sender import HttpSink
+from rdrive_app.entrypoints.cli import app
 
 MEDIA = Path(__file__).resolve().parents[2].parent / "shared" / "testdata" / "media"
 

@@ -13,7 +13,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from rdrive_app.services.part_sender import HttpSink
+from rdrive_app.client.part_sender import HttpSink
 
 MEDIA = Path(__file__).resolve().parents[2].parent / "shared" / "testdata" / "media"
 CANON = MEDIA / "photos" / "Canon_40D.jpg"

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from rdrive_app.services.container import build_services, sniff_kind
+from rdrive_app.core.settings import Settings
 from rdrive_app.services.uploads import MIB, MultipartPolicy, UploadService
-from rdrive_app.settings import Settings
+from rdrive_app.services.wiring import build_services, sniff_kind
 from rdrive_app.storage import local_signing_key
-from rdrive_app.storage.signing import SignedRequest, sign_url
+from rdrive_app.storage.local.signing import SignedRequest, sign_url
 
 PART = 5 * MIB
 MEDIA = Path(__file__).resolve().parents[2].parent / "shared" / "testdata" / "media"

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from rdrive_app.domain import Kind, MediaItem, Status, new_id
+from rdrive_app.core.domain import Kind, MediaItem, Status, new_id
 
 BASE_TIME = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
 MakeItem = Callable[..., MediaItem]

@@ -6,7 +6,7 @@ import io
 
 import pytest
 
-from rdrive_app.errors import NotFound
+from rdrive_app.core.errors import NotFound
 from rdrive_app.storage import Storage
 
 DATA = bytes(range(256)) * 40  # 10 240 bytes, every byte value

@@ -6,13 +6,13 @@ from pathlib import Path
 
 import pytest
 
-from rdrive_app.settings import Backend, Settings
+from rdrive_app.core.settings import Backend, Settings
 from rdrive_app.storage import build_storage, ensure_aws_resources, local_signing_key
-from rdrive_app.storage.dynamo_models import make_models, table_schemas
-from rdrive_app.storage.local_blobs import LocalBlobStore
+from rdrive_app.storage.aws.blobs import s3_client
+from rdrive_app.storage.aws.models import make_models, table_schemas
+from rdrive_app.storage.local.blobs import LocalBlobStore
+from rdrive_app.storage.local.catalog import SQLiteCatalog
 from rdrive_app.storage.protocols import BlobStore, Catalog
-from rdrive_app.storage.s3_blobs import s3_client
-from rdrive_app.storage.sqlite_catalog import SQLiteCatalog
 
 
 def test_build_local(tmp_path: Path) -> None:

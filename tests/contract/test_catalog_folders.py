@@ -6,8 +6,8 @@ from collections.abc import Callable
 
 import pytest
 
-from rdrive_app.domain import MediaItem
-from rdrive_app.errors import Conflict, InvalidInput, NotFound
+from rdrive_app.core.domain import MediaItem
+from rdrive_app.core.errors import Conflict, InvalidInput, NotFound
 from rdrive_app.storage import Storage
 from rdrive_app.storage.protocols import Catalog
 

@@ -8,8 +8,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from rdrive_app.domain import GPS, Kind, MediaItem, Status
-from rdrive_app.errors import Conflict, InvalidInput, NotFound
+from rdrive_app.core.domain import GPS, Kind, MediaItem, Status
+from rdrive_app.core.errors import Conflict, InvalidInput, NotFound
 from rdrive_app.storage import Storage
 
 MakeItem = Callable[..., MediaItem]

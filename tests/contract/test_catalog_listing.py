@@ -10,8 +10,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from rdrive_app.domain import Kind, MediaItem
-from rdrive_app.errors import InvalidInput
+from rdrive_app.core.domain import Kind, MediaItem
+from rdrive_app.core.errors import InvalidInput
 from rdrive_app.storage import Storage
 from rdrive_app.storage.protocols import Catalog, SortOrder
 

@@ -10,10 +10,11 @@ from contextlib import contextmanager
 
 import pytest
 
-from rdrive_app.domain import MediaItem
-from rdrive_app.errors import Conflict, NotFound
-from rdrive_app.settings import Backend, Settings
-from rdrive_app.storage import Storage, dynamo_tx
+from rdrive_app.core.domain import MediaItem
+from rdrive_app.core.errors import Conflict, NotFound
+from rdrive_app.core.settings import Backend, Settings
+from rdrive_app.storage import Storage
+from rdrive_app.storage.aws import tx as dynamo_tx
 from rdrive_app.storage.protocols import Catalog
 
 MakeItem = Callable[..., MediaItem]

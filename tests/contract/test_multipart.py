@@ -5,8 +5,8 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from rdrive_app.errors import InvalidInput, NotFound
-from rdrive_app.settings import Backend, Settings
+from rdrive_app.core.errors import InvalidInput, NotFound
+from rdrive_app.core.settings import Backend, Settings
 from rdrive_app.storage import Storage
 
 KEY = "originals/mp1"

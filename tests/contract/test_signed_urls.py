@@ -10,8 +10,9 @@ from urllib.parse import parse_qs, quote, urlparse
 import httpx
 import pytest
 
-from rdrive_app.settings import Settings
-from rdrive_app.storage import Storage, signing
+from rdrive_app.core.settings import Settings
+from rdrive_app.storage import Storage
+from rdrive_app.storage.local import signing
 
 DATA = bytes(range(256)) * 8  # 2 048 bytes
 KEY = "originals/abc123"

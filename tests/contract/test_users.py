@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from rdrive_app.domain import User
-from rdrive_app.errors import Conflict, NotFound
+from rdrive_app.core.domain import User
+from rdrive_app.core.errors import Conflict, NotFound
 from rdrive_app.storage import Storage
 
 CREATED = datetime(2024, 1, 2, 3, 4, 5, 678901, tzinfo=UTC)

@@ -8,7 +8,7 @@ import re
 
 from playwright.sync_api import Page, expect
 
-from rdrive_app.settings import Settings
+from rdrive_app.core.settings import Settings
 from rdrive_app.storage import build_storage
 from tests.e2e.conftest import shot
 from tests.e2e.test_library import new_folder, open_folder, sign_in

@@ -17,10 +17,10 @@ from pathlib import Path
 import httpx
 import pytest
 
-from rdrive_app.domain import Kind, MediaItem, Status, new_id
-from rdrive_app.services.container import Services, build_services
-from rdrive_app.services.fsck import fsck
-from rdrive_app.settings import Settings
+from rdrive_app.core.domain import Kind, MediaItem, Status, new_id
+from rdrive_app.core.settings import Settings
+from rdrive_app.services.upkeep.fsck import fsck
+from rdrive_app.services.wiring import Services, build_services
 from tests.faults.harness import Backend
 from tests.security.support import MEDIA, PASSWORD, PHOTO, NullQueue, snapshot
 
@@ -43,7 +43,7 @@ def local(backend: Backend) -> Iterator[Services]:
     )
     services = build_services(settings, processing=NullQueue())
     services.accounts.add_user("alice", PASSWORD)
-    services.library.create_folder("/kept")
+    services.folders.create_folder("/kept")
     yield services
     services.storage.catalog.close()  # type: ignore[attr-defined]
 

@@ -6,9 +6,10 @@ from __future__ import annotations
 import pytest
 from typer.testing import CliRunner
 
-from rdrive_app.domain import Kind, MediaItem, Status, new_id, thumbnail_key
-from rdrive_app.services.fsck import MISSING_ORIGINAL, fsck
-from rdrive_app.settings import Settings
+from rdrive_app.core.domain import Kind, MediaItem, Status, new_id
+from rdrive_app.core.keys import thumbnail_key
+from rdrive_app.core.settings import Settings
+from rdrive_app.services.upkeep.fsck import MISSING_ORIGINAL, fsck
 from rdrive_app.storage import Storage
 from tests.security.support import PHOTO, snapshot
 
@@ -75,7 +76,7 @@ def test_the_cli_reports_then_repairs(
     damaged: dict[str, MediaItem],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from rdrive_app.cli import app
+    from rdrive_app.entrypoints.cli import app
 
     for name in ("backend", "data_dir", "bucket", "items_table", "users_table", "jwt_secret"):
         monkeypatch.setenv(f"RDRIVE_{name.upper()}", str(getattr(storage_settings, name)))
@@ -92,7 +93,7 @@ def test_the_cli_reports_then_repairs(
 def test_an_interrupted_dynamo_folder_move_is_finished(
     storage: Storage, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from rdrive_app.storage import dynamo_moves
+    from rdrive_app.storage.aws import moves as dynamo_moves
 
     catalog = storage.catalog
     catalog.create_folder("/big")

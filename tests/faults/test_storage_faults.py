@@ -13,8 +13,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from rdrive_app.api import create_api
-from rdrive_app.services.container import build_services
-from rdrive_app.settings import Settings
+from rdrive_app.core.settings import Settings
+from rdrive_app.services.wiring import build_services
 from rdrive_app.storage import ensure_aws_resources
 from tests.security.support import PASSWORD, PHOTO, NullQueue
 
@@ -95,7 +95,7 @@ def proxied(
         storage_settings.model_copy(update={"bcrypt_rounds": 4}), processing=NullQueue()
     )
     services.accounts.add_user("alice", PASSWORD)
-    services.library.create_folder("/trip")
+    services.folders.create_folder("/trip")
     with TestClient(create_api(services), raise_server_exceptions=False) as api:
         token = api.post("/api/auth/login", json={"username": "alice", "password": PASSWORD})
         yield proxy, api, {"Authorization": f"Bearer {token.json()['access_token']}"}

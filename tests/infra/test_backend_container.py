@@ -15,7 +15,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from rdrive_app.settings import Backend, Settings
+from rdrive_app.core.settings import Backend, Settings
 from rdrive_app.storage import ensure_aws_resources
 from tests.infra.conftest import REPO_ROOT
 

@@ -10,8 +10,8 @@ from pathlib import Path
 from typing import Any
 
 from infra.components import processing
-from rdrive_app.services import lambda_handler
-from rdrive_app.settings import Settings
+from rdrive_app.core.settings import Settings
+from rdrive_app.entrypoints import lambda_handler
 from tests.infra.conftest import REPO_ROOT, Synthesized
 
 

@@ -44,10 +44,11 @@ from hypothesis.stateful import (
 )
 from PIL import Image
 
-from rdrive_app.domain import ROOT, is_same_or_inside, join_path, numbered_name, original_key
-from rdrive_app.errors import Conflict, InvalidInput
-from rdrive_app.services.container import Services, build_services
-from rdrive_app.settings import Backend, Settings
+from rdrive_app.core.domain import ROOT, is_same_or_inside, join_path, numbered_name
+from rdrive_app.core.errors import Conflict, InvalidInput
+from rdrive_app.core.keys import original_key
+from rdrive_app.core.settings import Backend, Settings
+from rdrive_app.services.wiring import Services, build_services
 from rdrive_app.storage import ensure_aws_resources
 
 pytestmark = pytest.mark.xdist_group("model")
@@ -194,9 +195,9 @@ class LibraryMachine(RuleBasedStateMachine):
         clean = nfc(name)
         if clean in self.live_names(parent):
             with pytest.raises(Conflict):
-                self.services.library.create_folder(join_path(parent, name))
+                self.services.folders.create_folder(join_path(parent, name))
             return
-        created = self.services.library.create_folder(join_path(parent, name))
+        created = self.services.folders.create_folder(join_path(parent, name))
         assert created.path == join_path(parent, clean)
         self.folders.add(created.path)
 
@@ -222,9 +223,9 @@ class LibraryMachine(RuleBasedStateMachine):
         item, clean = self.items[item_id], nfc(name)
         if clean != item.name and clean in self.live_names(item.folder):
             with pytest.raises(Conflict):
-                self.services.media.rename_or_move(item_id, name=name)
+                self.services.items.rename_or_move(item_id, name=name)
             return  # "nothing changed" is what the invariants check next
-        renamed = self.services.media.rename_or_move(item_id, name=name)
+        renamed = self.services.items.rename_or_move(item_id, name=name)
         assert (renamed.folder, renamed.name) == (item.folder, clean)
         self.items[item_id] = replace(item, name=clean)
 
@@ -237,9 +238,9 @@ class LibraryMachine(RuleBasedStateMachine):
         item = self.items[item_id]
         if target != item.folder and item.name in self.live_names(target):
             with pytest.raises(Conflict):
-                self.services.media.rename_or_move(item_id, folder=target)
+                self.services.items.rename_or_move(item_id, folder=target)
             return
-        moved = self.services.media.rename_or_move(item_id, folder=target)
+        moved = self.services.items.rename_or_move(item_id, folder=target)
         assert (moved.folder, moved.name) == (target, item.name)
         self.items[item_id] = replace(item, folder=target)
 
@@ -252,7 +253,7 @@ class LibraryMachine(RuleBasedStateMachine):
         raw = self.folder_name(source) if keep_name else name
         clean = nfc(raw)
         target = join_path(parent, clean)
-        move = self.services.library.move_folder
+        move = self.services.folders.move_folder
         if target == source:
             assert move(source, target).path == source
             return
@@ -287,7 +288,7 @@ class LibraryMachine(RuleBasedStateMachine):
     def delete(self, data: st.DataObject) -> None:
         item_id = data.draw(st.sampled_from(self.ids(trashed=False)), label="item")
         self.step("delete")
-        trashed = self.services.media.trash(item_id)
+        trashed = self.services.items.trash(item_id)
         item = self.items[item_id]
         assert (trashed.folder, trashed.name) == (item.folder, item.name)
         assert trashed.deleted_at is not None
@@ -300,7 +301,7 @@ class LibraryMachine(RuleBasedStateMachine):
         self.step("restore")
         item = self.items[item_id]
         expected = self.free_name(item.folder, item.name)
-        restored = self.services.media.restore(item_id)
+        restored = self.services.items.restore(item_id)
         assert (restored.folder, restored.name) == (item.folder, expected)
         assert restored.deleted_at is None
         if expected != item.name:
@@ -312,7 +313,7 @@ class LibraryMachine(RuleBasedStateMachine):
     def purge(self, data: st.DataObject) -> None:
         item_id = data.draw(st.sampled_from(self.ids(trashed=True)), label="item")
         self.step("purge")
-        self.services.media.purge(item_id)
+        self.services.items.purge(item_id)
         del self.items[item_id]
         self.purged.add(item_id)
 
@@ -323,7 +324,7 @@ class LibraryMachine(RuleBasedStateMachine):
         item_id = data.draw(st.sampled_from(self.ids(trashed=False)), label="item")
         self.step("purge_live_refused")
         with pytest.raises(Conflict):
-            self.services.media.purge(item_id)
+            self.services.items.purge(item_id)
 
     # --- invariants -------------------------------------------------------------------------
 
@@ -332,7 +333,7 @@ class LibraryMachine(RuleBasedStateMachine):
         found: dict[str, str] = {}
         cursor: str | None = None
         while True:
-            page = self.services.media.list_page(folder, limit=PAGE, cursor=cursor)
+            page = self.services.items.list_page(folder, limit=PAGE, cursor=cursor)
             for item in page.items:
                 assert item.id not in found, f"{item.id} listed twice in {folder}"
                 assert item.folder == folder and item.deleted_at is None
@@ -346,7 +347,7 @@ class LibraryMachine(RuleBasedStateMachine):
         found: dict[str, tuple[str, str]] = {}
         cursor: str | None = None
         while True:
-            page = self.services.media.list_trash(limit=PAGE, cursor=cursor)
+            page = self.services.items.list_trash(limit=PAGE, cursor=cursor)
             for item in page.items:
                 assert item.id not in found, f"{item.id} listed twice in the trash"
                 found[item.id] = (item.folder, item.name)
@@ -363,7 +364,7 @@ class LibraryMachine(RuleBasedStateMachine):
                 i: m.name for i, m in self.items.items() if m.folder == folder and not m.trashed
             }
             assert items == expected, f"items of {folder}"
-            subfolders = [f.path for f in self.services.library.list_folders(folder)]
+            subfolders = [f.path for f in self.services.folders.list_folders(folder)]
             assert sorted(subfolders) == sorted(self.subfolders(folder)), f"folders of {folder}"
             names = list(items.values()) + [self.folder_name(f) for f in subfolders]
             duplicated = [n for n, c in Counter(names).items() if c > 1]

@@ -10,8 +10,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from rdrive_app.api import create_api
-from rdrive_app.services.container import Services, build_services
-from rdrive_app.settings import Backend, Settings
+from rdrive_app.core.settings import Backend, Settings
+from rdrive_app.services.wiring import Services, build_services
 from rdrive_app.storage import ensure_aws_resources
 from tests.security.support import NullQueue, Seeded, Sessions, make_sessions, seed
 

@@ -19,8 +19,8 @@ from fastapi import FastAPI
 from fastapi.routing import iter_route_contexts
 
 from rdrive_app.api import create_api
-from rdrive_app.services.container import build_services
-from rdrive_app.settings import Settings
+from rdrive_app.core.settings import Settings
+from rdrive_app.services.wiring import build_services
 from tests.security.support import PHOTO, NullQueue, Seeded
 
 # Routes anyone may call, each with the reason; everything else must refuse a bad token.

@@ -15,8 +15,9 @@ from pathlib import Path
 
 import jwt
 
-from rdrive_app.domain import Kind, MediaItem, Status, new_id, thumbnail_key
-from rdrive_app.services.container import Services
+from rdrive_app.core.domain import Kind, MediaItem, Status, new_id
+from rdrive_app.core.keys import thumbnail_key
+from rdrive_app.services.wiring import Services
 from rdrive_app.storage import Storage
 
 MEDIA = Path(__file__).resolve().parents[2].parent / "shared" / "testdata" / "media"
@@ -71,8 +72,8 @@ def seed(services: Services) -> Seeded:
     """Folders ``/trip`` and ``/empty``; in ``/trip`` a ready photo, a trashed one and an
     unfinished upload whose bytes have arrived (so completing it would succeed)."""
     storage = services.storage
-    services.library.create_folder("/trip")
-    services.library.create_folder("/empty")
+    services.folders.create_folder("/trip")
+    services.folders.create_folder("/empty")
     data = PHOTO.read_bytes()
     ready = _add(storage, "a.jpg", Status.READY, data)
     trashed = storage.catalog.trash_item(_add(storage, "t.jpg", Status.READY, data).id)

@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parents[2]
 PROBE = """
 import json, reflex as rx
 import rdrive_app.rdrive_app as module
-from rdrive_app.state.session import SessionState
+from rdrive_app.ui.state.session import SessionState
 
 def subclasses(cls):
     for sub in cls.__subclasses__():

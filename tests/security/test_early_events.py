@@ -11,11 +11,11 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from rdrive_app.domain import Status
-from rdrive_app.errors import NotFound
-from rdrive_app.services import lambda_handler
+from rdrive_app.core.domain import Status
+from rdrive_app.core.errors import NotFound
+from rdrive_app.core.settings import Settings
+from rdrive_app.entrypoints import lambda_handler
 from rdrive_app.services.processing import process_item
-from rdrive_app.settings import Settings
 from rdrive_app.storage import Storage
 from tests.security.support import PHOTO, NullQueue
 

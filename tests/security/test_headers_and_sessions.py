@@ -9,8 +9,8 @@ from urllib.parse import urlparse
 import pytest
 
 from rdrive_app.api.security_headers import API_CSP, DOCS_CSP, FILE_CSP
-from rdrive_app.services.container import Services
-from rdrive_app.settings import Backend
+from rdrive_app.core.settings import Backend
+from rdrive_app.services.wiring import Services
 from tests.security.support import PASSWORD, Seeded, Sessions
 
 COMMON = {

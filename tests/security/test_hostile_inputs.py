@@ -15,7 +15,7 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
-from rdrive_app.services.container import Services
+from rdrive_app.services.wiring import Services
 from tests.security import hostile
 from tests.security.support import PHOTO, Seeded, snapshot
 

@@ -13,8 +13,8 @@ import httpx
 import pytest
 
 from rdrive_app.api.security_headers import API_CSP, FILE_CSP
-from rdrive_app.services.container import build_services
-from rdrive_app.settings import Settings
+from rdrive_app.core.settings import Settings
+from rdrive_app.services.wiring import build_services
 from tests.faults.harness import SITE, Backend
 from tests.security.support import PASSWORD, PHOTO, VIDEO, NullQueue
 

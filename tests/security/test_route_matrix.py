@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pytest
 
-from rdrive_app.services.container import Services
+from rdrive_app.services.wiring import Services
 from tests.security.routes import DOCS, PUBLIC, ApiRoute, build_request, local_route_table
 from tests.security.support import Seeded, Sessions, snapshot
 

@@ -26,8 +26,8 @@ from schemathesis.specs.openapi.checks import (
 
 from rdrive_app.api import create_api
 from rdrive_app.auth.tokens import issue_token
-from rdrive_app.services.container import Services, build_services
-from rdrive_app.settings import Settings
+from rdrive_app.core.settings import Settings
+from rdrive_app.services.wiring import Services, build_services
 from tests.security.support import NullQueue, make_sessions, seed
 
 MAX_EXAMPLES = 30

@@ -6,7 +6,7 @@ import struct
 
 import pytest
 
-from rdrive_app.errors import InvalidInput, TooLarge, UnsupportedMedia
+from rdrive_app.core.errors import InvalidInput, TooLarge, UnsupportedMedia
 from rdrive_app.media.screening import declared_size, screen_upload
 from rdrive_app.media.sniff import SNIFF_BYTES, sniff
 from tests.security.hostile import HTML, png_bomb

@@ -15,9 +15,9 @@ from urllib.parse import parse_qs, urlparse
 import httpx
 import pytest
 
-from rdrive_app.services.container import Services
-from rdrive_app.settings import Backend
-from rdrive_app.storage import signing
+from rdrive_app.core.settings import Backend
+from rdrive_app.services.wiring import Services
+from rdrive_app.storage.local import signing
 from tests.security.support import PHOTO, Seeded, snapshot
 
 

@@ -12,8 +12,8 @@ import json
 import pytest
 import reflex as rx
 
-from rdrive_app.services import container
-from rdrive_app.settings import get_settings
+from rdrive_app.core.settings import get_settings
+from rdrive_app.services import wiring
 from tests.handler_calls import call_handler
 
 PASSWORD = "ui password 1"
@@ -26,17 +26,17 @@ def ui_env(tmp_path_factory):
     mp.setenv("RDRIVE_BCRYPT_ROUNDS", "4")
     mp.setenv("RDRIVE_JWT_SECRET", "u" * 48)
     get_settings.cache_clear()
-    container.get_services.cache_clear()
+    wiring.get_services.cache_clear()
     import rdrive_app.rdrive_app  # noqa: F401  (registers every page and state)
 
-    services = container.get_services()
+    services = wiring.get_services()
     services.accounts.add_user("alice", PASSWORD)
-    services.library.create_folder("/secret")
+    services.folders.create_folder("/secret")
     yield services
     services.processing.shutdown()
     mp.undo()
     get_settings.cache_clear()
-    container.get_services.cache_clear()
+    wiring.get_services.cache_clear()
 
 
 def _run(fn, state, *args) -> list[object]:
@@ -48,9 +48,9 @@ def _substate(root, cls):
 
 
 def test_the_token_stays_on_the_server_and_sign_out_ends_the_session(ui_env) -> None:
-    from rdrive_app.state.library import LibraryState
-    from rdrive_app.state.session import SessionState
-    from rdrive_app.state.signin import SignInState
+    from rdrive_app.ui.state.library import LibraryState
+    from rdrive_app.ui.state.session import SessionState
+    from rdrive_app.ui.state.signin import SignInState
 
     root = rx.State(_reflex_internal_init=True)
     signin = _substate(root, SignInState)

@@ -9,15 +9,16 @@ from pathlib import Path
 
 import pytest
 
-from rdrive_app.domain import Status, original_key
-from rdrive_app.errors import RDriveError
-from rdrive_app.services.container import build_services, sniff_kind
-from rdrive_app.services.import_inprocess import InProcessTarget
-from rdrive_app.services.importer import Importer, scan
-from rdrive_app.services.library import LibraryService
+from rdrive_app.client.importer import Importer, scan
+from rdrive_app.client.inprocess import InProcessTarget
+from rdrive_app.core.domain import Status
+from rdrive_app.core.errors import RDriveError
+from rdrive_app.core.keys import original_key
+from rdrive_app.core.settings import Backend
+from rdrive_app.services.folders import FolderService
 from rdrive_app.services.processing import sha256_blob
 from rdrive_app.services.uploads import MultipartPolicy, UploadService
-from rdrive_app.settings import Backend
+from rdrive_app.services.wiring import build_services, sniff_kind
 
 PART = 64 * 1024
 JPEG_HEAD = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00"
@@ -40,7 +41,7 @@ def services(storage, storage_settings):
     queue.storage = storage
     services = build_services(storage_settings, processing=queue)
     services.storage = storage
-    services.library = LibraryService(storage.catalog)
+    services.folders = FolderService(storage.catalog)
     policy = MultipartPolicy(threshold=2 * PART, floor=PART)
     services.uploads = UploadService(storage, storage_settings, sniff_kind, queue, policy=policy)
     return services

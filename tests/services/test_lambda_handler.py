@@ -11,10 +11,11 @@ from typing import Any
 import boto3
 import pytest
 
-from rdrive_app.domain import Kind, MediaItem, Status, new_id, original_key
-from rdrive_app.services import lambda_handler
-from rdrive_app.services.lambda_handler import handler, item_ids
-from rdrive_app.settings import Settings
+from rdrive_app.core.domain import Kind, MediaItem, Status, new_id
+from rdrive_app.core.keys import original_key
+from rdrive_app.core.settings import Settings
+from rdrive_app.entrypoints import lambda_handler
+from rdrive_app.entrypoints.lambda_handler import handler, item_ids
 from rdrive_app.storage import Storage
 
 aws_only = pytest.mark.parametrize("storage_settings", ["aws"], indirect=True)

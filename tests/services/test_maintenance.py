@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from rdrive_app.domain import Kind, MediaItem, Status, new_id, utcnow
-from rdrive_app.services.maintenance import sweep
-from rdrive_app.services.media import MediaService
+from rdrive_app.core.domain import Kind, MediaItem, Status, new_id, utcnow
+from rdrive_app.services.items import ItemService
+from rdrive_app.services.upkeep.housekeeping import sweep
 
 
 def _item(status: Status, age: timedelta, name: str) -> MediaItem:
@@ -25,7 +25,7 @@ def _item(status: Status, age: timedelta, name: str) -> MediaItem:
 
 def test_sweep_removes_stale_uploads_and_expired_trash_only(storage, storage_settings):
     catalog, blobs = storage.catalog, storage.blobs
-    media = MediaService(storage, trash_retention_days=10)
+    media = ItemService(storage, trash_retention_days=10)
     stale = catalog.add_item(_item(Status.UPLOADING, timedelta(days=2), "stale.jpg"))
     blobs.put(stale.original_key, b"abc", "image/jpeg")
     fresh = catalog.add_item(_item(Status.UPLOADING, timedelta(minutes=5), "fresh.jpg"))

@@ -13,8 +13,10 @@ import httpx
 import pytest
 from PIL import Image
 
-from rdrive_app.domain import Kind, MediaItem, Status, new_id, original_key, thumbnail_key
-from rdrive_app.errors import Conflict, InvalidInput, NotFound, UnsupportedMedia
+from rdrive_app.core.domain import Kind, MediaItem, Status, new_id
+from rdrive_app.core.errors import Conflict, InvalidInput, NotFound, UnsupportedMedia
+from rdrive_app.core.keys import original_key, thumbnail_key
+from rdrive_app.core.settings import Settings
 from rdrive_app.services import processing
 from rdrive_app.services.processing import (
     ProcessingPool,
@@ -23,7 +25,6 @@ from rdrive_app.services.processing import (
     rendition_url,
     sniff_upload,
 )
-from rdrive_app.settings import Settings
 from rdrive_app.storage import Storage
 
 

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from rdrive_app.media.sandbox import Sandbox, SandboxPool
 from rdrive_app.media.types import Analysis, MediaError
-from rdrive_app.services.sandbox import Sandbox, SandboxPool
 
 
 @pytest.fixture(scope="module")

@@ -9,11 +9,11 @@ from datetime import timedelta
 import httpx
 import pytest
 
-from rdrive_app.domain import Status, utcnow
-from rdrive_app.errors import Conflict, InvalidInput, NotFound
-from rdrive_app.services.container import sniff_kind
-from rdrive_app.services.maintenance import sweep
-from rdrive_app.services.media import MediaService
+from rdrive_app.core.domain import Status, utcnow
+from rdrive_app.core.errors import Conflict, InvalidInput, NotFound
+from rdrive_app.core.settings import Backend
+from rdrive_app.services.items import ItemService
+from rdrive_app.services.upkeep.housekeeping import sweep
 from rdrive_app.services.uploads import (
     MIB,
     MultipartPolicy,
@@ -21,7 +21,7 @@ from rdrive_app.services.uploads import (
     UploadTicket,
     plan_parts,
 )
-from rdrive_app.settings import Backend
+from rdrive_app.services.wiring import sniff_kind
 
 PART = 64 * 1024  # the smallest part both backends accept in tests (tests/conftest.py)
 
@@ -208,7 +208,7 @@ def test_put_limit_is_the_announced_size(uploads, photo) -> None:
 def test_sweep_aborts_stale_multipart_uploads(uploads, storage, storage_settings, photo):
     ticket = start(uploads, photo)
     send(uploads, ticket, photo, [1])
-    media = MediaService(storage)
+    media = ItemService(storage)
     assert sweep(storage, media, storage_settings).stale_uploads == 0
     later = utcnow() + timedelta(hours=storage_settings.stale_upload_hours + 1)
     report = sweep(storage, media, storage_settings, now=later)
@@ -222,7 +222,7 @@ def test_sweep_aborts_stale_multipart_uploads(uploads, storage, storage_settings
 def test_sweep_drops_old_local_parts_nobody_points_at(storage, storage_settings):
     if storage_settings.backend is Backend.AWS:
         pytest.skip("S3's lifecycle rule aborts these (ensure_aws_resources sets it)")
-    media = MediaService(storage)
+    media = ItemService(storage)
     orphan = storage.blobs.create_multipart("originals/orphan", "video/mp4")
     url = storage.blobs.signed_part_url("originals/orphan", orphan, 1, expires_in=60)
     assert httpx.put(url, content=b"x" * 10).status_code == 200

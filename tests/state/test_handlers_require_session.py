@@ -18,13 +18,13 @@ import jwt
 import pytest
 import reflex as rx
 
-import rdrive_app.state.organize
-import rdrive_app.state.signin
-import rdrive_app.state.trash
-import rdrive_app.state.uploads  # noqa: F401  (every state class, for the list of handlers)
-from rdrive_app.services import container
-from rdrive_app.settings import get_settings
-from rdrive_app.state.session import SessionState
+import rdrive_app.ui.state.organize
+import rdrive_app.ui.state.signin
+import rdrive_app.ui.state.trash
+import rdrive_app.ui.state.uploads  # noqa: F401  (every state class, for the list of handlers)
+from rdrive_app.core.settings import get_settings
+from rdrive_app.services import wiring
+from rdrive_app.ui.state.session import SessionState
 from tests.handler_calls import call_handler
 
 MEDIA = Path(__file__).resolve().parents[2].parent / "shared" / "testdata" / "media"
@@ -40,13 +40,13 @@ def app_env(tmp_path_factory):
     mp.setenv("RDRIVE_BCRYPT_ROUNDS", "4")
     mp.setenv("RDRIVE_JWT_SECRET", "s" * 48)
     get_settings.cache_clear()
-    container.get_services.cache_clear()
+    wiring.get_services.cache_clear()
     import rdrive_app.rdrive_app  # noqa: F401  (registers every page and state)
 
-    services = container.get_services()
+    services = wiring.get_services()
     services.accounts.add_user("alice", "alice password")
     services.accounts.add_user("bob", "bob password 1")
-    services.library.create_folder("/trip")
+    services.folders.create_folder("/trip")
     photo = MEDIA / "photos" / "Canon_40D.jpg"
     with photo.open("rb") as f:
         item = services.uploads.upload_stream(
@@ -60,7 +60,7 @@ def app_env(tmp_path_factory):
     services.processing.shutdown()
     mp.undo()
     get_settings.cache_clear()
-    container.get_services.cache_clear()
+    wiring.get_services.cache_clear()
 
 
 def _states() -> list[type[rx.State]]:

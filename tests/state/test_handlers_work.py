@@ -11,14 +11,14 @@ import pytest
 import reflex as rx
 from reflex.istate.data import RouterData
 
-import rdrive_app.state.organize
-import rdrive_app.state.trash
-import rdrive_app.state.uploads  # noqa: F401  (registers the states)
-from rdrive_app.services import container
-from rdrive_app.settings import get_settings
-from rdrive_app.state.organize import OrganizeState
-from rdrive_app.state.signin import SignInState
-from rdrive_app.state.trash import TrashState
+import rdrive_app.ui.state.organize
+import rdrive_app.ui.state.trash
+import rdrive_app.ui.state.uploads  # noqa: F401  (registers the states)
+from rdrive_app.core.settings import get_settings
+from rdrive_app.services import wiring
+from rdrive_app.ui.state.organize import OrganizeState
+from rdrive_app.ui.state.signin import SignInState
+from rdrive_app.ui.state.trash import TrashState
 from tests.handler_calls import call_handler
 
 MEDIA = Path(__file__).resolve().parents[2].parent / "shared" / "testdata" / "media"
@@ -30,13 +30,13 @@ def services(tmp_path, monkeypatch):
     monkeypatch.setenv("RDRIVE_BCRYPT_ROUNDS", "4")
     monkeypatch.setenv("RDRIVE_JWT_SECRET", "t" * 48)
     get_settings.cache_clear()
-    container.get_services.cache_clear()
-    services = container.get_services()
+    wiring.get_services.cache_clear()
+    services = wiring.get_services()
     services.accounts.add_user("alice", "alice password")
     yield services
     services.processing.shutdown()
     get_settings.cache_clear()
-    container.get_services.cache_clear()
+    wiring.get_services.cache_clear()
 
 
 run = call_handler
@@ -94,10 +94,10 @@ def test_sign_in_keeps_the_token_server_side(services):
 
 
 def test_folder_page_lists_creates_selects_and_pages(services, monkeypatch):
-    services.library.create_folder("/trip")
+    services.folders.create_folder("/trip")
     for n in range(5):
         add_photo(services, "/trip", f"p{n}.jpg")
-    monkeypatch.setattr("rdrive_app.state.library.PAGE_SIZE", 2)
+    monkeypatch.setattr("rdrive_app.ui.state.library.PAGE_SIZE", 2)
     state = signed_in(OrganizeState, services, "/folder/trip")
     run(OrganizeState.load_folder.fn, state)
     assert state.folder == "/trip" and [r["name"] for r in state.items] == ["p0.jpg", "p1.jpg"]
@@ -125,8 +125,8 @@ def test_folder_page_lists_creates_selects_and_pages(services, monkeypatch):
 
 
 def test_viewer_rename_move_delete_undo_and_trash(services):
-    services.library.create_folder("/trip")
-    services.library.create_folder("/other")
+    services.folders.create_folder("/trip")
+    services.folders.create_folder("/other")
     a = add_photo(services, "/trip", "a.jpg")
     b = add_photo(services, "/trip", "b.jpg", "Nikon_D70.jpg")
     state = signed_in(OrganizeState, services, "/folder/trip", {"item": a.id})
@@ -142,27 +142,27 @@ def test_viewer_rename_move_delete_undo_and_trash(services):
     run(OrganizeState.submit_rename.fn, state, {"name": "a.jpg"})
     assert "already exists" in state.rename_error
     run(OrganizeState.submit_rename.fn, state, {"name": "beach.jpg"})
-    assert services.media.get(b.id).name == "beach.jpg"
+    assert services.items.get(b.id).name == "beach.jpg"
     run(OrganizeState.close.fn, state)
     run(OrganizeState.toggle_select.fn, state, a.id, False)
     run(OrganizeState.start_move_selected.fn, state)
     run(OrganizeState.picker_up.fn, state)
     run(OrganizeState.picker_enter.fn, state, "/other")
     run(OrganizeState.move_here.fn, state)
-    assert services.media.get(a.id).folder == "/other"
+    assert services.items.get(a.id).folder == "/other"
     assert [r["id"] for r in state.items] == [b.id]
     run(OrganizeState.toggle_select.fn, state, b.id, False)
     run(OrganizeState.delete_selected.fn, state)
     assert state.items == [] and state.undo_message
     run(OrganizeState.undo_delete.fn, state)
     assert [r["id"] for r in state.items] == [b.id]
-    services.media.trash(b.id)
+    services.items.trash(b.id)
     trash = signed_in(TrashState, services, "/trash")
     run(TrashState.load_trash.fn, trash)
     assert [r["id"] for r in trash.trashed] == [b.id]
     run(TrashState.restore.fn, trash, b.id)
-    assert trash.trashed == [] and services.media.get(b.id).folder == "/trip"
-    services.media.trash(b.id)
+    assert trash.trashed == [] and services.items.get(b.id).folder == "/trip"
+    services.items.trash(b.id)
     run(TrashState.load_trash.fn, trash)
     run(TrashState.delete_forever.fn, trash, b.id)
     assert services.storage.blobs.size(b.original_key) is None

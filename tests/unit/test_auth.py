@@ -8,7 +8,7 @@ import pytest
 from rdrive_app.auth.passwords import hash_password, verify_password
 from rdrive_app.auth.throttle import LoginThrottle
 from rdrive_app.auth.tokens import decode_token, issue_token
-from rdrive_app.errors import InvalidInput, NotAuthenticated, TooManyAttempts
+from rdrive_app.core.errors import InvalidInput, NotAuthenticated, TooManyAttempts
 
 SECRET = "s" * 40
 

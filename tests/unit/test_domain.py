@@ -2,7 +2,7 @@
 
 import pytest
 
-from rdrive_app.domain import (
+from rdrive_app.core.domain import (
     is_same_or_inside,
     normalize_folder,
     numbered_name,
@@ -10,7 +10,7 @@ from rdrive_app.domain import (
     validate_name,
     validate_username,
 )
-from rdrive_app.errors import InvalidInput
+from rdrive_app.core.errors import InvalidInput
 
 
 @pytest.mark.parametrize(

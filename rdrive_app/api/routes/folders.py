@@ -7,9 +7,9 @@ from fastapi import APIRouter, Query, Response
 from fastapi.responses import StreamingResponse
 
 from rdrive_app.api.deps import CurrentUser, ServicesDep
-from rdrive_app.api.routes.media import ZipResponse, zip_response
+from rdrive_app.api.routes.items import ZipResponse, zip_response
 from rdrive_app.api.schemas import ErrorOut, FolderIn, FolderListOut, FolderOut, FolderPatchIn
-from rdrive_app.domain import normalize_folder
+from rdrive_app.core.domain import normalize_folder
 
 router = APIRouter(prefix="/api", tags=["folders"])
 _errors = {400: {"model": ErrorOut}, 401: {"model": ErrorOut}, 404: {"model": ErrorOut}}
@@ -21,7 +21,7 @@ async def list_folders(
 ) -> FolderListOut:
     """The subfolders of ``path``."""
     clean = normalize_folder(path)
-    folders = await to_thread.run_sync(services.library.list_folders, clean)
+    folders = await to_thread.run_sync(services.folders.list_folders, clean)
     return FolderListOut(path=clean, folders=[FolderOut.of(f) for f in folders])
 
 
@@ -33,14 +33,14 @@ async def list_folders(
 )
 async def create_folder(body: FolderIn, user: CurrentUser, services: ServicesDep) -> FolderOut:
     """Create a folder inside an existing one (empty folders persist)."""
-    folder = await to_thread.run_sync(services.library.create_folder, body.path)
+    folder = await to_thread.run_sync(services.folders.create_folder, body.path)
     return FolderOut.of(folder)
 
 
 @router.patch("/folders", response_model=FolderOut, responses={**_errors, 409: {"model": ErrorOut}})
 async def move_folder(body: FolderPatchIn, user: CurrentUser, services: ServicesDep) -> FolderOut:
     """Rename or move a folder with everything in it (metadata only); 409 on a clash."""
-    folder = await to_thread.run_sync(services.library.move_folder, body.path, body.new_path)
+    folder = await to_thread.run_sync(services.folders.move_folder, body.path, body.new_path)
     return FolderOut.of(folder)
 
 
@@ -49,7 +49,7 @@ async def delete_folder(
     user: CurrentUser, services: ServicesDep, path: str = Query(max_length=4096)
 ) -> Response:
     """Remove an empty folder (409 while it still holds anything)."""
-    await to_thread.run_sync(services.library.delete_folder, path)
+    await to_thread.run_sync(services.folders.delete_folder, path)
     return Response(status_code=204)
 
 

@@ -6,7 +6,7 @@ from anyio import to_thread
 from fastapi import APIRouter, Query, Response
 
 from rdrive_app.api.deps import CurrentUser, ServicesDep
-from rdrive_app.api.routes.media import _out
+from rdrive_app.api.routes.items import _out
 from rdrive_app.api.schemas import ErrorOut, ItemOut, ItemPageOut
 
 router = APIRouter(prefix="/api", tags=["trash"])
@@ -21,18 +21,18 @@ async def list_trash(
     cursor: str | None = Query(None, max_length=2048),
 ) -> ItemPageOut:
     """Trashed items, most recently deleted first."""
-    page = await to_thread.run_sync(lambda: services.media.list_trash(limit=limit, cursor=cursor))
+    page = await to_thread.run_sync(lambda: services.items.list_trash(limit=limit, cursor=cursor))
     return ItemPageOut(items=[_out(services, i) for i in page.items], next_cursor=page.next_cursor)
 
 
 @router.post("/trash/{item_id}/restore", response_model=ItemOut, responses=_errors)
 async def restore(item_id: str, user: CurrentUser, services: ServicesDep) -> ItemOut:
     """Put an item back in its folder (under a free name if its name was taken meanwhile)."""
-    return _out(services, await to_thread.run_sync(services.media.restore, item_id))
+    return _out(services, await to_thread.run_sync(services.items.restore, item_id))
 
 
 @router.delete("/trash/{item_id}", status_code=204, responses=_errors)
 async def delete_forever(item_id: str, user: CurrentUser, services: ServicesDep) -> Response:
     """Delete a trashed item and its files for good."""
-    await to_thread.run_sync(services.media.purge, item_id)
+    await to_thread.run_sync(services.items.purge, item_id)
     return Response(status_code=204)

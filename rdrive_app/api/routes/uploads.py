@@ -7,7 +7,7 @@ from anyio import to_thread
 from fastapi import APIRouter, Response
 
 from rdrive_app.api.deps import CurrentUser, ServicesDep
-from rdrive_app.api.routes.media import _out
+from rdrive_app.api.routes.items import _out
 from rdrive_app.api.schemas import (
     ErrorOut,
     ExistsIn,

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from rdrive_app.domain import Kind
+from rdrive_app.core.domain import Kind
 from rdrive_app.media.sniff import ALLOWED_CONTENT_TYPES, SNIFF_BYTES, sniff, sniff_type
 
 

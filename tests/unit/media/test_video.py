@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from rdrive_app.domain import GPS, Kind
+from rdrive_app.core.domain import GPS, Kind
 from rdrive_app.media.types import PREVIEW, THUMB, Analysis, MediaError
 from rdrive_app.media.video import analyse_video, creation_time, iso6709, render_poster
 

@@ -1,0 +1,291 @@
+"""`rdrive import`: bring a folder tree from disk into the library through the upload services.
+
+Three passes: scan (which files are photos or videos, judged by their first bytes like the
+server does; where each goes, keeping the sub-folders), hash (sha256, to skip what the library
+already holds), then upload through an ``ImportTarget``: the services in this process, or a
+running rDrive over HTTP. Uploads carry the file's fingerprint (name|size|mtime), so running the
+same import again resumes an interrupted upload instead of starting a second copy, and files
+already imported are skipped: by sha256 once processed, by name and size while still processing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import threading
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor, wait
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Protocol
+
+from rdrive_app.client.part_sender import ByteSink, SendPlan, send_file
+from rdrive_app.core.domain import join_path, normalize_folder, validate_name
+from rdrive_app.core.errors import RDriveError
+from rdrive_app.media.sniff import SNIFF_BYTES, sniff
+
+HASH_CHUNK = 4 * 1024 * 1024
+EXISTS_BATCH = 1000
+FILES_IN_FLIGHT = 4
+
+
+@dataclass(frozen=True)
+class LocalFile:
+    """A photo or video on disk and where it goes in the library."""
+
+    path: Path
+    rel: str  # relative to the imported directory, for reports
+    folder: str
+    name: str
+    size: int
+    mtime_ms: int
+    content_type: str
+    sha256: str = ""
+
+    @property
+    def fingerprint(self) -> str:
+        """The same identity a browser gives a file (name|size|lastModified)."""
+        return f"{self.name}|{self.size}|{self.mtime_ms}"
+
+
+@dataclass(frozen=True)
+class LibraryEntry:
+    """What the library says about an item already in a folder."""
+
+    name: str
+    size: int
+    status: str
+    sha256: str | None
+
+
+class ImportTarget(Protocol):
+    """Where an import goes: the same upload use-cases, in this process or over HTTP."""
+
+    sink: ByteSink
+
+    def ensure_folder(self, path: str) -> None: ...
+    def folder_entries(self, path: str) -> list[LibraryEntry]: ...
+    def existing_sha256(self, hashes: list[str]) -> set[str]: ...
+    def start(self, file: LocalFile) -> SendPlan: ...
+    def sign_parts(self, item_id: str, numbers: list[int]) -> dict[int, str]: ...
+    def complete(self, item_id: str) -> None: ...
+    def finish(self) -> None: ...
+
+
+class ImportProgress(Protocol):
+    """What a progress bar needs; ``advance`` may be negative (a retried part)."""
+
+    def begin(self, phase: str, files: int, total_bytes: int) -> None: ...
+    def advance(self, nbytes: int) -> None: ...
+    def file_done(self) -> None: ...
+    def end(self) -> None: ...
+
+
+class NoProgress:
+    def begin(self, phase: str, files: int, total_bytes: int) -> None:
+        pass
+
+    def advance(self, nbytes: int) -> None:
+        pass
+
+    def file_done(self) -> None:
+        pass
+
+    def end(self) -> None:
+        pass
+
+
+@dataclass
+class ImportReport:
+    """What an import did (or, on a dry run, would do)."""
+
+    dry_run: bool = False
+    uploaded: list[str] = field(default_factory=list)
+    uploaded_bytes: int = 0
+    duplicates: list[tuple[str, str]] = field(default_factory=list)
+    not_media: list[str] = field(default_factory=list)
+    failed: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed
+
+
+@dataclass
+class ScanResult:
+    files: list[LocalFile]
+    not_media: list[str]
+    failed: list[tuple[str, str]]
+
+
+def _walk(root: Path) -> Iterator[tuple[Path, list[str]]]:
+    """(file, its folder names relative to root), sorted; symlinked folders are not followed."""
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames.sort()
+        rel_dir = Path(dirpath).relative_to(root)
+        segments = [] if rel_dir == Path(".") else list(rel_dir.parts)
+        for name in sorted(filenames):
+            yield Path(dirpath) / name, segments
+
+
+def scan(root: Path, base: str) -> ScanResult:
+    """Every photo and video under ``root``, placed under the library folder ``base``."""
+    base = normalize_folder(base)
+    result = ScanResult(files=[], not_media=[], failed=[])
+    for path, segments in _walk(root):
+        rel = path.relative_to(root).as_posix()
+        try:
+            folder = base
+            for segment in segments:
+                folder = join_path(folder, validate_name(segment))
+            name = validate_name(path.name)
+            folder = normalize_folder(folder)
+            if not path.is_file():
+                continue
+            stat = path.stat()
+            with path.open("rb") as f:
+                found = sniff(f.read(SNIFF_BYTES)) if stat.st_size else None
+        except RDriveError as exc:
+            result.failed.append((rel, exc.detail))
+            continue
+        except OSError as exc:
+            result.failed.append((rel, exc.strerror or str(exc)))
+            continue
+        if found is None:
+            result.not_media.append(rel)
+            continue
+        result.files.append(
+            LocalFile(
+                path=path,
+                rel=rel,
+                folder=folder,
+                name=name,
+                size=stat.st_size,
+                mtime_ms=stat.st_mtime_ns // 1_000_000,
+                content_type=found.content_type,
+            )
+        )
+    return result
+
+
+def sha256_file(path: Path, progress: ImportProgress) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        while chunk := f.read(HASH_CHUNK):
+            digest.update(chunk)
+            progress.advance(len(chunk))
+    return digest.hexdigest()
+
+
+class Importer:
+    """Runs one import against a target; safe to run again on the same directory."""
+
+    def __init__(
+        self,
+        target: ImportTarget,
+        progress: ImportProgress | None = None,
+        *,
+        files_in_flight: int = FILES_IN_FLIGHT,
+    ) -> None:
+        self._target = target
+        self._progress = progress or NoProgress()
+        self._files_in_flight = files_in_flight
+        self._lock = threading.Lock()
+
+    def run(self, root: Path, base: str = "/", *, dry_run: bool = False) -> ImportReport:
+        if not root.is_dir():
+            raise RDriveError(f"{root} is not a directory")
+        found = scan(root, base)
+        report = ImportReport(dry_run=dry_run, not_media=found.not_media, failed=found.failed)
+        hashed = self._hash(found.files, report)
+        todo = self._plan(hashed, report)
+        if dry_run:
+            report.uploaded = [f.rel for f in todo]
+            report.uploaded_bytes = sum(f.size for f in todo)
+            return report
+        self._upload(todo, report)
+        self._target.finish()
+        report.uploaded.sort()
+        report.failed.sort()
+        return report
+
+    def _hash(self, files: list[LocalFile], report: ImportReport) -> list[LocalFile]:
+        self._progress.begin("hashing", len(files), sum(f.size for f in files))
+        hashed = []
+        for f in files:
+            try:
+                hashed.append(replace(f, sha256=sha256_file(f.path, self._progress)))
+            except OSError as exc:
+                report.failed.append((f.rel, exc.strerror or str(exc)))
+            self._progress.file_done()
+        self._progress.end()
+        return hashed
+
+    def _plan(self, files: list[LocalFile], report: ImportReport) -> list[LocalFile]:
+        """The files to upload; the others are listed as duplicates with the reason."""
+        hashes = list(dict.fromkeys(f.sha256 for f in files))
+        existing: set[str] = set()
+        for i in range(0, len(hashes), EXISTS_BATCH):
+            existing |= self._target.existing_sha256(hashes[i : i + EXISTS_BATCH])
+        entries: dict[str, dict[tuple[str, int], LibraryEntry]] = {}
+        first_seen: dict[str, str] = {}
+        todo = []
+        for f in files:
+            if f.folder not in entries:
+                found = self._target.folder_entries(f.folder)
+                entries[f.folder] = {(e.name, e.size): e for e in found}
+            same = entries[f.folder].get((f.name, f.size))
+            if f.sha256 in existing:
+                report.duplicates.append((f.rel, "already in the library"))
+            elif f.sha256 in first_seen:
+                report.duplicates.append((f.rel, f"same as {first_seen[f.sha256]}"))
+            elif same is not None and same.status != "uploading" and same.sha256 is None:
+                # imported before and still being processed (no sha256 yet)
+                report.duplicates.append((f.rel, f"already imported as {f.folder}"))
+            else:
+                todo.append(f)
+            first_seen.setdefault(f.sha256, f.rel)
+        return todo
+
+    def _upload(self, files: list[LocalFile], report: ImportReport) -> None:
+        ready: set[str] = set()
+        for folder in sorted({f.folder for f in files}):
+            try:
+                self._target.ensure_folder(folder)
+                ready.add(folder)
+            except RDriveError as exc:
+                report.failed += [(f.rel, exc.detail) for f in files if f.folder == folder]
+        files = [f for f in files if f.folder in ready]
+        self._progress.begin("uploading", len(files), sum(f.size for f in files))
+        pool = ThreadPoolExecutor(self._files_in_flight, thread_name_prefix="rdrive-import")
+        try:
+            futures = [pool.submit(self._one, f, report) for f in files]
+            wait(futures)
+            for future in futures:
+                future.result()
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+            self._progress.end()
+
+    def _one(self, f: LocalFile, report: ImportReport) -> None:
+        try:
+            plan = self._target.start(f)
+            if plan.size != f.size:
+                raise RDriveError("the library recorded another size for this file")
+            self._progress.advance(sum(plan.span(n)[1] for n in plan.done_parts))
+            send_file(
+                plan, f.path, self._target.sink, self._target.sign_parts, self._progress.advance
+            )
+            self._target.complete(plan.item_id)
+        except RDriveError as exc:
+            with self._lock:
+                report.failed.append((f.rel, exc.detail))
+        except OSError as exc:
+            with self._lock:
+                report.failed.append((f.rel, exc.strerror or str(exc)))
+        else:
+            with self._lock:
+                report.uploaded.append(f.rel)
+                report.uploaded_bytes += f.size
+        finally:
+            self._progress.file_done()

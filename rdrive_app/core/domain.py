@@ -1,0 +1,228 @@
+"""MediaItem, Folder and User, and the rules for names and folder paths.
+
+These rules are the only gate between a browser and the storage keys, so they are strict:
+a name can never smuggle a path separator, a NUL, a control character or a dot-segment, nor
+an invisible character that makes it read as another name.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+import uuid
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from enum import StrEnum
+
+from rdrive_app.core.errors import InvalidInput
+from rdrive_app.core.keys import original_key
+
+MAX_NAME_BYTES = 255
+MAX_PATH_DEPTH = 32
+ROOT = "/"
+
+
+class Kind(StrEnum):
+    """What an item is."""
+
+    IMAGE = "image"
+    VIDEO = "video"
+
+
+class Status(StrEnum):
+    """Where an item is in its life: uploading → processing → ready | failed."""
+
+    UPLOADING = "uploading"
+    PROCESSING = "processing"
+    READY = "ready"
+    FAILED = "failed"
+
+
+def utcnow() -> datetime:
+    """Timezone-aware now; every stored time is UTC."""
+    return datetime.now(UTC)
+
+
+def new_id() -> str:
+    """A fresh item id: also the immutable blob key, so it never contains a path."""
+    return uuid.uuid4().hex
+
+
+# Format characters show nothing, or change how the rest of the name shows: with U+202E
+# (right-to-left override) "evil\u202egpj.exe" reads as "evilexe.jpg". Kept: ZWNJ and ZWJ
+# (Persian and Indic spelling, emoji sequences) and the tag characters of flag emoji.
+_KEPT_FORMAT_CHARACTERS = frozenset({"\u200c", "\u200d", *map(chr, range(0xE0020, 0xE0080))})
+
+
+def _refused_character(ch: str) -> str | None:
+    """Why ``ch`` may not be in a name, or None."""
+    category = unicodedata.category(ch)
+    if category == "Cc":
+        return "control characters"
+    if category in ("Zl", "Zp"):
+        return "line or paragraph separators"
+    if category == "Cs":
+        return "unpaired surrogates (text that is not valid Unicode)"
+    if category == "Cf" and ch not in _KEPT_FORMAT_CHARACTERS:
+        return f"invisible formatting characters such as U+{ord(ch):04X}"
+    return None
+
+
+def validate_name(name: object) -> str:
+    """Return the NFC form of a file or folder name, or raise InvalidInput saying why."""
+    if not isinstance(name, str):
+        raise InvalidInput("a name must be text")
+    name = unicodedata.normalize("NFC", name)
+    if not name or not name.strip():
+        raise InvalidInput("a name cannot be empty")
+    if "/" in name or "\\" in name:
+        raise InvalidInput("a name cannot contain '/' or '\\'")
+    for ch in name:
+        why = _refused_character(ch)
+        if why:
+            raise InvalidInput(f"a name cannot contain {why}")
+    if name in {".", ".."}:
+        raise InvalidInput("a name cannot be '.' or '..'")
+    if len(name.encode("utf-8")) > MAX_NAME_BYTES:
+        raise InvalidInput(f"a name can be at most {MAX_NAME_BYTES} bytes")
+    if name != name.strip():
+        raise InvalidInput("a name cannot start or end with spaces")
+    return name
+
+
+def normalize_folder(path: object) -> str:
+    """Return the normalised absolute POSIX form of a folder path ('/', '/a', '/a/b').
+
+    A trailing slash and repeated slashes are tolerated; every segment must be a valid name,
+    so '..' and '.' are refused rather than resolved.
+    """
+    if not isinstance(path, str):
+        raise InvalidInput("a folder path must be text")
+    if not path.startswith("/"):
+        raise InvalidInput("a folder path must start with '/'")
+    segments = [s for s in path.split("/") if s != ""]
+    if len(segments) > MAX_PATH_DEPTH:
+        raise InvalidInput(f"folders can be at most {MAX_PATH_DEPTH} levels deep")
+    clean = [validate_name(s) for s in segments]
+    return "/" + "/".join(clean)
+
+
+def join_path(folder: str, name: str) -> str:
+    """The path of ``name`` inside ``folder``."""
+    return f"{folder.rstrip('/')}/{name}"
+
+
+def split_path(path: str) -> tuple[str, str]:
+    """(parent, name) of a normalised non-root path."""
+    if path == ROOT:
+        raise InvalidInput("the root folder has no parent")
+    parent, _, name = path.rpartition("/")
+    return (parent or ROOT, name)
+
+
+def is_same_or_inside(path: str, ancestor: str) -> bool:
+    """True when ``path`` is ``ancestor`` or lies somewhere below it."""
+    return ancestor == ROOT or path == ancestor or path.startswith(ancestor + "/")
+
+
+def numbered_name(name: str, n: int) -> str:
+    """'IMG_1.jpg' → 'IMG_1 (n).jpg': the free-name candidates for a clash."""
+    if n == 0:
+        return name
+    stem, dot, ext = name.rpartition(".")
+    if not dot or not stem:
+        return f"{name} ({n})"
+    return f"{stem} ({n}).{ext}"
+
+
+@dataclass(frozen=True, slots=True)
+class GPS:
+    """A position in decimal degrees."""
+
+    lat: float
+    lon: float
+
+
+@dataclass(frozen=True, slots=True)
+class Folder:
+    """A folder: it exists even when empty (a marker record in the catalog)."""
+
+    path: str
+    created_at: datetime = field(default_factory=utcnow)
+
+    @property
+    def name(self) -> str:
+        return split_path(self.path)[1] if self.path != ROOT else ""
+
+    @property
+    def parent(self) -> str:
+        return split_path(self.path)[0]
+
+
+@dataclass(frozen=True, slots=True)
+class MediaItem:
+    """One photo or video. The blob key derives from ``id`` only, never from folder or name."""
+
+    id: str
+    folder: str
+    name: str
+    kind: Kind
+    content_type: str
+    size: int
+    uploaded_by: str
+    uploaded_at: datetime = field(default_factory=utcnow)
+    status: Status = Status.UPLOADING
+    status_reason: str | None = None
+    sha256: str | None = None
+    taken_at: datetime | None = None
+    width: int | None = None
+    height: int | None = None
+    duration: float | None = None
+    camera: str | None = None
+    lens: str | None = None
+    gps: GPS | None = None
+    rotation: int | None = None
+    codec: str | None = None
+    thumbnails: dict[str, str] = field(default_factory=dict)
+    deleted_at: datetime | None = None
+    # While uploading: the multipart upload id (None for a single PUT), and the client's opaque
+    # "name|size|lastModified" string that lets a re-added file resume this upload.
+    upload_id: str | None = None
+    fingerprint: str | None = None
+
+    @property
+    def original_key(self) -> str:
+        return original_key(self.id)
+
+    @property
+    def path(self) -> str:
+        return join_path(self.folder, self.name)
+
+    @property
+    def sort_date(self) -> datetime:
+        """The date a photo app sorts by: when it was taken, else when it arrived."""
+        return self.taken_at or self.uploaded_at
+
+    def with_changes(self, **changes: object) -> MediaItem:
+        return replace(self, **changes)
+
+
+@dataclass(frozen=True, slots=True)
+class User:
+    """An account. ``token_version`` grows on every password change, revoking older tokens."""
+
+    name: str
+    password_hash: str
+    token_version: int = 1
+    created_at: datetime = field(default_factory=utcnow)
+
+
+def validate_username(name: object) -> str:
+    """Usernames: 1–64 characters of letters, digits, '.', '_' or '-'."""
+    if not isinstance(name, str):
+        raise InvalidInput("a username must be text")
+    name = unicodedata.normalize("NFC", name.strip())
+    if not 1 <= len(name) <= 64:
+        raise InvalidInput("a username must be 1 to 64 characters")
+    if not all(ch.isalnum() or ch in "._-" for ch in name):
+        raise InvalidInput("a username may contain only letters, digits, '.', '_' and '-'")
+    return name

@@ -1,0 +1,49 @@
+"""Every blob key rDrive writes, built and parsed in this one module.
+
+Keys are immutable ids, never folder paths (DESIGN.md): renaming or moving an item changes its
+catalog record only. The layout:
+
+    originals/<id>                 the bytes as uploaded
+    thumbs/<id>/<size>.webp        derived images (thumb, preview, poster), one prefix per item
+
+The S3 event filter of the deployment (``infra/config.py``) and the reconciler both use these
+prefixes, so a new kind of derived file goes under ``thumbs/<id>/`` or gets a prefix here.
+"""
+
+from __future__ import annotations
+
+import re
+
+ORIGINALS_PREFIX = "originals/"
+DERIVED_PREFIX = "thumbs/"
+ITEM_ID_PATTERN = r"[A-Za-z0-9_-]{1,128}"
+_ORIGINAL = re.compile(re.escape(ORIGINALS_PREFIX) + f"({ITEM_ID_PATTERN})")
+
+
+def original_key(item_id: str) -> str:
+    """Blob key of an item's original bytes."""
+    return f"{ORIGINALS_PREFIX}{item_id}"
+
+
+def derived_prefix(item_id: str) -> str:
+    """The prefix under which every derived file of one item lives (deleted together)."""
+    return f"{DERIVED_PREFIX}{item_id}/"
+
+
+def thumbnail_key(item_id: str, size: str) -> str:
+    """Blob key of a derived image (immutable: the id never changes)."""
+    return f"{derived_prefix(item_id)}{size}.webp"
+
+
+def item_of_original(key: str) -> str | None:
+    """The item id of an ``originals/<id>`` key, or None for any other key."""
+    match = _ORIGINAL.fullmatch(key)
+    return match.group(1) if match else None
+
+
+def owner_of(key: str) -> str | None:
+    """The item id a blob key belongs to (original or derived), or None for a foreign key."""
+    for prefix in (ORIGINALS_PREFIX, DERIVED_PREFIX):
+        if key.startswith(prefix):
+            return key[len(prefix) :].split("/", 1)[0] or None
+    return None

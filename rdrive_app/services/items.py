@@ -1,0 +1,165 @@
+"""Items as the user sees them: list a folder page by page, look one up, rename, move, trash.
+
+Rename and move are metadata-only (blob keys are ids); every clash raises Conflict and nothing
+is overwritten. Deleting moves an item to the trash; purging removes its blobs too.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from datetime import datetime, timedelta
+
+from rdrive_app.core.domain import (
+    Kind,
+    MediaItem,
+    normalize_folder,
+    numbered_name,
+    utcnow,
+    validate_name,
+)
+from rdrive_app.core.errors import Conflict, InvalidInput, NotFound
+from rdrive_app.core.keys import derived_prefix
+from rdrive_app.storage import Storage
+from rdrive_app.storage.protocols import Page, SortOrder
+
+MAX_PAGE = 200
+MAX_FREE_NAME_TRIES = 1000
+
+
+def parse_kind(kind: object) -> Kind | None:
+    """'' / 'all' / None → every kind; 'image'/'photos', 'video'/'videos' → that kind."""
+    if kind in (None, "", "all"):
+        return None
+    aliases = {
+        "image": Kind.IMAGE,
+        "photo": Kind.IMAGE,
+        "photos": Kind.IMAGE,
+        "video": Kind.VIDEO,
+        "videos": Kind.VIDEO,
+    }
+    if isinstance(kind, str) and kind.lower() in aliases:
+        return aliases[kind.lower()]
+    raise InvalidInput("kind must be one of: all, image, video")
+
+
+def parse_sort(sort: object) -> SortOrder:
+    """'name' (default), 'taken' or 'uploaded'."""
+    if sort in (None, ""):
+        return SortOrder.NAME
+    try:
+        return SortOrder(str(sort))
+    except ValueError:
+        raise InvalidInput("sort must be one of: name, taken, uploaded") from None
+
+
+class ItemService:
+    """Browse and organise items (both accounts share one library)."""
+
+    def __init__(self, storage: Storage, trash_retention_days: int = 30) -> None:
+        self._catalog = storage.catalog
+        self._blobs = storage.blobs
+        self._retention = timedelta(days=trash_retention_days)
+
+    def list_page(
+        self,
+        folder: object,
+        *,
+        kind: object = None,
+        sort: object = None,
+        limit: int = 100,
+        cursor: str | None = None,
+    ) -> Page:
+        """One page of a folder's items; never the whole folder."""
+        if not isinstance(limit, int) or not 1 <= limit <= MAX_PAGE:
+            raise InvalidInput(f"limit must be between 1 and {MAX_PAGE}")
+        path = normalize_folder(folder)
+        self._catalog.get_folder(path)
+        return self._catalog.list_items(
+            path, kind=parse_kind(kind), sort=parse_sort(sort), limit=limit, cursor=cursor or None
+        )
+
+    def get(self, item_id: object) -> MediaItem:
+        """An item that is not in the trash; NotFound otherwise."""
+        item = self._get_any(item_id)
+        if item.deleted_at is not None:
+            raise NotFound("no such item (it is in the trash)")
+        return item
+
+    def _get_any(self, item_id: object) -> MediaItem:
+        if not isinstance(item_id, str) or not item_id or len(item_id) > 64:
+            raise NotFound("no such item")
+        return self._catalog.get_item(item_id)
+
+    def rename_or_move(
+        self, item_id: object, *, name: object = None, folder: object = None
+    ) -> MediaItem:
+        """Give an item a new name and/or folder in one conditional write (409 on a clash)."""
+        item = self.get(item_id)
+        new_name = validate_name(name) if name is not None else item.name
+        new_folder = normalize_folder(folder) if folder is not None else item.folder
+        if (new_name, new_folder) == (item.name, item.folder):
+            return item
+        self._catalog.get_folder(new_folder)
+        if self._catalog.name_taken(new_folder, new_name):
+            where = "this folder" if new_folder == item.folder else new_folder
+            raise Conflict(f"“{new_name}” already exists in {where}")
+        return self._catalog.rename_item(item.id, new_folder, new_name)
+
+    def trash(self, item_id: object) -> MediaItem:
+        """Move an item to the trash (it can be restored)."""
+        return self._catalog.trash_item(self.get(item_id).id)
+
+    def restore(self, item_id: object) -> MediaItem:
+        """Put a trashed item back; a name taken meanwhile gets the next free one."""
+        item = self._get_any(item_id)
+        if item.deleted_at is None:
+            raise NotFound("that item is not in the trash")
+        self._recreate_folder(item.folder)
+        for n in range(MAX_FREE_NAME_TRIES):
+            try:
+                return self._catalog.restore_item(item.id, numbered_name(item.name, n))
+            except Conflict:
+                continue
+        raise Conflict(f"no free name for “{item.name}” in {item.folder}")
+
+    def _recreate_folder(self, path: str) -> None:
+        """A restored item's folder may have been deleted meanwhile: make it again."""
+        current = ""
+        for segment in [s for s in path.split("/") if s]:
+            current += "/" + segment
+            try:
+                self._catalog.get_folder(current)
+            except NotFound:
+                with contextlib.suppress(Conflict):
+                    self._catalog.create_folder(current)
+
+    def list_trash(self, *, limit: int = 100, cursor: str | None = None) -> Page:
+        if not isinstance(limit, int) or not 1 <= limit <= MAX_PAGE:
+            raise InvalidInput(f"limit must be between 1 and {MAX_PAGE}")
+        return self._catalog.list_trash(limit=limit, cursor=cursor or None)
+
+    def purge(self, item_id: object) -> None:
+        """Delete a trashed item for good: its blobs first, then its record."""
+        item = self._get_any(item_id)
+        if item.deleted_at is None:
+            raise Conflict("move the item to the trash before deleting it forever")
+        self._forget(item)
+
+    def _forget(self, item: MediaItem) -> None:
+        self._blobs.delete(item.original_key)
+        self._blobs.delete_prefix(derived_prefix(item.id))
+        self._catalog.purge_item(item.id)
+
+    def empty_expired_trash(self, now: datetime | None = None) -> int:
+        """Purge what has been in the trash longer than the retention period; returns how many."""
+        cutoff = (now or utcnow()) - self._retention
+        purged, cursor = 0, None
+        while True:
+            page = self._catalog.list_trash(limit=MAX_PAGE, cursor=cursor)
+            for item in page.items:
+                if item.deleted_at is not None and item.deleted_at < cutoff:
+                    self._forget(item)
+                    purged += 1
+            if page.next_cursor is None:
+                return purged
+            cursor = page.next_cursor

@@ -1,0 +1,158 @@
+"""The reconciler: makes the catalog and the blob store agree again after a crash or a fault.
+
+``rdrive fsck`` runs it by hand (report, or ``--repair``); the app runs it with repair after each
+hourly sweep (services/upkeep/housekeeping.py). What it finds and does:
+
+- an item that is processing or ready whose original is gone: marked failed with the reason,
+  so the person sees what was lost instead of a tile that never loads (a failed item may have
+  no original: processing deletes what is not a photo or video);
+- a ready item whose thumbnails are gone: made again (``reprocess``);
+- a blob that no item owns (an upload cancelled while its bytes were still arriving, a crash
+  between deleting a record and its blobs): deleted;
+- a folder move that stopped half-way (DynamoDB moves are resumable, not atomic): finished;
+- the local store's hidden temp files that a killed write left behind (older than
+  ``temp_age_s``, so a write in progress is never touched): deleted.
+
+Records are listed before and after the blobs, so nothing created or deleted meanwhile is
+mistaken for damage: an upload's record always exists before its bytes, and deleting removes
+the bytes before the record.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdrive_app.core.domain import MediaItem, Status
+from rdrive_app.core.errors import NotFound, RDriveError
+from rdrive_app.core.keys import DERIVED_PREFIX, ORIGINALS_PREFIX, owner_of
+from rdrive_app.storage import Storage
+
+log = logging.getLogger(__name__)
+
+MISSING_ORIGINAL = "the original file is missing from storage"
+TMP_PREFIX = ".tmp-"  # the local store's in-progress writes (storage/local/blobs.py)
+TEMP_AGE_S = 6 * 3600.0
+
+
+@dataclass
+class FsckReport:
+    """What was found (and, with repair, fixed)."""
+
+    items: int = 0
+    blobs: int = 0
+    rows_without_blobs: list[str] = field(default_factory=list)
+    missing_thumbnails: list[str] = field(default_factory=list)
+    blobs_without_rows: list[str] = field(default_factory=list)
+    interrupted_moves: list[tuple[str, str]] = field(default_factory=list)
+    stale_temp_files: list[str] = field(default_factory=list)
+    repaired: bool = False
+
+    @property
+    def clean(self) -> bool:
+        return not (
+            self.rows_without_blobs
+            or self.missing_thumbnails
+            or self.blobs_without_rows
+            or self.interrupted_moves
+            or self.stale_temp_files
+        )
+
+    def lines(self) -> list[str]:
+        """A report for people, one finding per line."""
+        verb = "repaired" if self.repaired else "found"
+        out = [f"checked {self.items} items and {self.blobs} blobs"]
+        out += [
+            f"{verb}: item {i} has no original (marked failed)" for i in self.rows_without_blobs
+        ]
+        out += [
+            f"{verb}: item {i} lost its thumbnails (made again)" for i in self.missing_thumbnails
+        ]
+        out += [f"{verb}: blob {k} belongs to no item (deleted)" for k in self.blobs_without_rows]
+        out += [
+            f"{verb}: move {a} → {b} was interrupted (finished)" for a, b in self.interrupted_moves
+        ]
+        out += [f"{verb}: unfinished write {p} (deleted)" for p in self.stale_temp_files]
+        if self.clean:
+            out.append("catalog and blob store agree")
+        return out
+
+
+def _all_items(storage: Storage) -> dict[str, MediaItem]:
+    return {
+        item.id: item
+        for status in Status
+        for item in storage.catalog.items_with_status(status.value)
+    }
+
+
+def _stale_temp_files(blobs: object, older_than_s: float) -> list[Path]:
+    """Hidden temp files under the local store's root not written to for ``older_than_s``."""
+    root = getattr(blobs, "root", None)
+    if not isinstance(root, Path) or not root.is_dir():
+        return []
+    cutoff = time.time() - older_than_s
+    return sorted(
+        p for p in root.rglob(f"{TMP_PREFIX}*") if p.is_file() and p.stat().st_mtime < cutoff
+    )
+
+
+def fsck(
+    storage: Storage,
+    *,
+    repair: bool = False,
+    reprocess: Callable[[str], None] | None = None,
+    temp_age_s: float = TEMP_AGE_S,
+) -> FsckReport:
+    """Compare catalog and blobs; with ``repair``, fix what is found (see the module doc)."""
+    catalog, blobs = storage.catalog, storage.blobs
+    report = FsckReport(repaired=repair)
+    temp_files = _stale_temp_files(blobs, temp_age_s)
+    report.stale_temp_files = [str(p) for p in temp_files]
+    moves = getattr(catalog, "interrupted_moves", None)
+    report.interrupted_moves = list(moves()) if moves else []
+    if repair:
+        for src, dst in report.interrupted_moves:
+            catalog.move_folder(src, dst)
+    before = _all_items(storage)
+    keys = set(blobs.list_keys(ORIGINALS_PREFIX)) | set(blobs.list_keys(DERIVED_PREFIX))
+    after = _all_items(storage)
+    report.items, report.blobs = len(after), len(keys)
+    for item_id, item in before.items():
+        if item_id not in after or after[item_id].status != item.status:
+            continue  # changed meanwhile: judged on the next run
+        if item.status in (Status.PROCESSING, Status.READY) and item.original_key not in keys:
+            report.rows_without_blobs.append(item_id)
+        elif item.status == Status.READY and any(k not in keys for k in item.thumbnails.values()):
+            report.missing_thumbnails.append(item_id)
+    owned = before.keys() | after.keys()
+    report.blobs_without_rows = sorted(k for k in keys if owner_of(k) not in owned)
+    if repair:
+        _repair(storage, report, reprocess)
+        for path in temp_files:
+            path.unlink(missing_ok=True)
+    for line in report.lines() if not report.clean else ():
+        log.warning("fsck: %s", line)
+    return report
+
+
+def _repair(storage: Storage, report: FsckReport, reprocess: Callable[[str], None] | None) -> None:
+    catalog, blobs = storage.catalog, storage.blobs
+    for item_id in report.rows_without_blobs:
+        try:
+            catalog.update_item(item_id, status=Status.FAILED, status_reason=MISSING_ORIGINAL)
+        except NotFound:
+            continue
+    for item_id in report.missing_thumbnails:
+        if reprocess is None:
+            continue
+        try:
+            catalog.update_item(item_id, status=Status.PROCESSING, status_reason=None)
+            reprocess(item_id)
+        except (NotFound, RDriveError) as exc:
+            log.warning("fsck: could not queue %s again: %s", item_id, exc)
+    for key in report.blobs_without_rows:
+        blobs.delete(key)

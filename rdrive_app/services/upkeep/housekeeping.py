@@ -1,0 +1,100 @@
+"""Housekeeping that runs in the app: resume interrupted processing, sweep, empty the trash,
+and reconcile the catalog with the blob store (services/upkeep/fsck.py).
+
+Uploads that never completed (the browser closed, the network died) leave an ``uploading``
+record and maybe some bytes or multipart parts; after ``stale_upload_hours`` all are removed
+(their multipart upload is aborted by its stored id), and so are the local store's part
+directories that no record points at any more. On S3 the bucket's lifecycle rule aborts
+incomplete multipart uploads after a day as well. Items that have been in the trash longer than
+the retention period are deleted for good.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
+
+from rdrive_app.core.domain import Status, utcnow
+from rdrive_app.core.errors import NotFound
+from rdrive_app.core.settings import Settings
+from rdrive_app.services.items import ItemService
+from rdrive_app.storage import Storage
+
+if TYPE_CHECKING:
+    from rdrive_app.services.wiring import Services
+
+log = logging.getLogger(__name__)
+
+
+@runtime_checkable
+class DropsOldUploads(Protocol):
+    """A blob store that keeps multipart parts itself (the local one) and can drop old ones."""
+
+    def abort_uploads_before(self, cutoff: float) -> int: ...
+
+
+@dataclass(frozen=True)
+class SweepReport:
+    """What one sweep removed."""
+
+    stale_uploads: int
+    trash_purged: int
+    orphan_uploads: int = 0
+
+
+def sweep(
+    storage: Storage, media: ItemService, settings: Settings, now: datetime | None = None
+) -> SweepReport:
+    """Remove stale unfinished uploads and trash past its retention period."""
+    now = now or utcnow()
+    cutoff = now - timedelta(hours=settings.stale_upload_hours)
+    stale = 0
+    for item in storage.catalog.items_with_status(Status.UPLOADING, older_than=cutoff):
+        if item.upload_id is not None:
+            storage.blobs.abort_multipart(item.original_key, item.upload_id)
+        storage.blobs.delete(item.original_key)
+        try:
+            storage.catalog.purge_item(item.id)
+        except NotFound:
+            continue
+        stale += 1
+    orphans = 0
+    if isinstance(storage.blobs, DropsOldUploads):
+        orphans = storage.blobs.abort_uploads_before(cutoff.timestamp())
+    purged = media.empty_expired_trash(now)
+    if stale or purged or orphans:
+        log.info(
+            "swept %d stale uploads and %d orphan part sets, purged %d trashed items",
+            stale, orphans, purged,
+        )  # fmt: skip
+    return SweepReport(stale_uploads=stale, trash_purged=purged, orphan_uploads=orphans)
+
+
+async def housekeeping(services: Services, interval_s: float = 3600.0) -> None:
+    """Run for the app's lifetime: resume interrupted processing once, then sweep hourly."""
+    recover = getattr(services.processing, "recover", None)
+    if recover is not None:
+        await asyncio.to_thread(recover)
+    while True:
+        try:
+            await asyncio.to_thread(sweep, services.storage, services.items, services.settings)
+        except Exception:
+            log.exception("housekeeping sweep failed; trying again later")
+        try:
+            await asyncio.to_thread(reconcile, services)
+        except Exception:
+            log.exception("reconciling catalog and blobs failed; trying again later")
+        await asyncio.sleep(interval_s)
+
+
+def reconcile(services: Services) -> None:
+    """The reconciler with repair (services/upkeep/fsck.py); thumbnails are made again in the app's
+    pool, or left to be reported when processing runs elsewhere (the Lambda on AWS)."""
+    from rdrive_app.core.settings import ProcessingMode
+    from rdrive_app.services.upkeep.fsck import fsck
+
+    in_app = services.settings.processing is ProcessingMode.APP
+    fsck(services.storage, repair=True, reprocess=services.processing.submit if in_app else None)

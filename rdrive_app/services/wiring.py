@@ -1,0 +1,70 @@
+"""Builds the services once per process from settings; the API and the UI state share them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from rdrive_app.core.domain import Kind
+from rdrive_app.core.settings import ProcessingMode, Settings, get_settings
+from rdrive_app.media.sniff import sniff
+from rdrive_app.services.accounts import AccountService
+from rdrive_app.services.downloads import DownloadService
+from rdrive_app.services.folders import FolderService
+from rdrive_app.services.items import ItemService
+from rdrive_app.services.uploads import ProcessingQueue, UploadService
+from rdrive_app.services.zip_tickets import ZipTickets
+from rdrive_app.storage import Storage, build_storage
+
+
+def sniff_kind(head: bytes) -> tuple[Kind, str] | None:
+    """The real (kind, content type) of a file from its first bytes, or None to refuse it."""
+    found = sniff(head)
+    return (found.kind, found.content_type) if found else None
+
+
+@dataclass
+class Services:
+    """Every use-case the app offers, wired to one storage backend."""
+
+    settings: Settings
+    storage: Storage
+    accounts: AccountService
+    folders: FolderService
+    items: ItemService
+    uploads: UploadService
+    downloads: DownloadService
+    zip_tickets: ZipTickets
+    processing: ProcessingQueue
+
+
+def build_services(settings: Settings, processing: ProcessingQueue | None = None) -> Services:
+    """Wire the services for ``settings`` (tests call this with their own settings)."""
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    storage = build_storage(settings)
+    queue = processing or _processing_for(storage, settings)
+    return Services(
+        settings=settings,
+        storage=storage,
+        accounts=AccountService(storage.catalog, settings),
+        folders=FolderService(storage.catalog),
+        items=ItemService(storage, settings.trash_retention_days),
+        uploads=UploadService(storage, settings, sniff_kind, queue),
+        downloads=DownloadService(storage),
+        zip_tickets=ZipTickets(settings.api_url),
+        processing=queue,
+    )
+
+
+def _processing_for(storage: Storage, settings: Settings) -> ProcessingQueue:
+    from rdrive_app.services.processing import EventQueue, ProcessingPool
+
+    if settings.processing is ProcessingMode.EVENTS:
+        return EventQueue()
+    return ProcessingPool(storage, settings)
+
+
+@lru_cache(maxsize=1)
+def get_services() -> Services:
+    """The process-wide services, built from the environment on first use."""
+    return build_services(get_settings())

@@ -1,0 +1,1 @@
+"""rdrive_app/storage/aws."""

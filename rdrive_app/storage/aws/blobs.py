@@ -1,0 +1,243 @@
+"""Blobs in a private S3 bucket; browsers read and write them through presigned URLs.
+
+``AWS_ENDPOINT_URL`` (read by boto3 itself) points the client at moto's server in tests. URLs
+are signed with SigV4 and path-style addressing so tests and AWS see the same shape.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Iterator
+from typing import Any, BinaryIO
+
+import boto3
+from botocore.config import Config
+from botocore.exceptions import ClientError
+
+from rdrive_app.core.errors import InvalidInput, NotFound
+from rdrive_app.storage.content_headers import serving_headers
+from rdrive_app.storage.protocols import UploadedPart
+
+S3_CONFIG = Config(
+    signature_version="s3v4",
+    s3={"addressing_style": "path"},
+    retries={"max_attempts": 5, "mode": "standard"},
+)
+_NOT_FOUND = {"NoSuchKey", "NoSuchUpload", "404", "NotFound"}
+_BAD_PARTS = {
+    "InvalidPart": "a part is missing or does not match its etag",
+    "InvalidPartOrder": "parts must be listed in ascending order without repeats",
+    "EntityTooSmall": "every part but the last must be at least 5 MiB",
+    "MalformedXML": "a multipart upload needs at least one part",
+}
+
+
+def _code(exc: ClientError) -> str:
+    return str(exc.response.get("Error", {}).get("Code", ""))
+
+
+def _quoted(etag: str) -> str:
+    return f'"{etag.strip().strip(chr(34))}"'
+
+
+_clients: dict[tuple[str, str | None], Any] = {}
+_clients_lock = threading.Lock()
+
+
+def s3_client(region: str) -> Any:
+    """A shared boto3 S3 client with the settings presigned URLs rely on.
+
+    Clients are thread-safe and slow to create (~0.1 s), so there is one per region and
+    endpoint (AWS_ENDPOINT_URL) per process.
+    """
+    key = (region, os.environ.get("AWS_ENDPOINT_URL"))
+    with _clients_lock:
+        if key not in _clients:
+            session = boto3.session.Session()
+            _clients[key] = session.client("s3", region_name=region, config=S3_CONFIG)
+        return _clients[key]
+
+
+class S3BlobStore:
+    """BlobStore on S3."""
+
+    def __init__(self, bucket: str, region: str, client: Any | None = None) -> None:
+        self.bucket = bucket
+        self.region = region
+        self.client = client or s3_client(region)
+
+    def put(self, key: str, data: bytes | BinaryIO, content_type: str) -> None:
+        if isinstance(data, bytes | bytearray | memoryview):
+            self.client.put_object(
+                Bucket=self.bucket, Key=key, Body=bytes(data), ContentType=content_type
+            )
+        else:
+            self.client.upload_fileobj(
+                data, self.bucket, key, ExtraArgs={"ContentType": content_type}
+            )
+
+    def read_range(self, key: str, start: int, length: int) -> bytes:
+        if start < 0 or length < 0:
+            raise InvalidInput("start and length must not be negative")
+        if length == 0:
+            if self.size(key) is None:
+                raise NotFound(f"no blob {key}")
+            return b""
+        try:
+            resp = self.client.get_object(
+                Bucket=self.bucket, Key=key, Range=f"bytes={start}-{start + length - 1}"
+            )
+        except ClientError as exc:
+            if _code(exc) == "InvalidRange":  # starts past the end: like reading at EOF
+                return b""
+            raise self._mapped(exc, key) from exc
+        with resp["Body"] as body:
+            return body.read()
+
+    def iter_chunks(self, key: str, chunk_size: int = 1024 * 1024) -> Iterator[bytes]:
+        """Starts the GET now (so NotFound is raised here), then yields the body's chunks."""
+        try:
+            resp = self.client.get_object(Bucket=self.bucket, Key=key)
+        except ClientError as exc:
+            raise self._mapped(exc, key) from exc
+        body = resp["Body"]
+
+        def chunks() -> Iterator[bytes]:
+            with body:
+                yield from body.iter_chunks(chunk_size)
+
+        return chunks()
+
+    def size(self, key: str) -> int | None:
+        try:
+            return int(self.client.head_object(Bucket=self.bucket, Key=key)["ContentLength"])
+        except ClientError as exc:
+            if _code(exc) in _NOT_FOUND:
+                return None
+            raise
+
+    def delete(self, key: str) -> None:
+        self.client.delete_object(Bucket=self.bucket, Key=key)
+
+    def delete_prefix(self, prefix: str) -> None:
+        batch: list[dict[str, str]] = []
+        for key in self.list_keys(prefix):
+            batch.append({"Key": key})
+            if len(batch) == 1000:  # the DeleteObjects limit
+                self._delete_batch(batch)
+                batch = []
+        if batch:
+            self._delete_batch(batch)
+
+    def list_keys(self, prefix: str) -> Iterator[str]:
+        paginator = self.client.get_paginator("list_objects_v2")
+        for page in paginator.paginate(Bucket=self.bucket, Prefix=prefix):
+            for obj in page.get("Contents", []):
+                yield obj["Key"]
+
+    def signed_get_url(
+        self,
+        key: str,
+        *,
+        expires_in: int,
+        content_type: str | None = None,
+        download_name: str | None = None,
+    ) -> str:
+        served_type, disposition = serving_headers(
+            content_type, download_name, key.rsplit("/", 1)[-1]
+        )
+        params = {
+            "Bucket": self.bucket,
+            "Key": key,
+            "ResponseContentType": served_type,
+            "ResponseContentDisposition": disposition,
+        }
+        return self.client.generate_presigned_url("get_object", Params=params, ExpiresIn=expires_in)
+
+    def signed_put_url(self, key: str, *, expires_in: int, content_type: str) -> str:
+        # If-None-Match: * is signed (S3 conditional write): the URL creates the object once and
+        # answers 412 after that, so it cannot replace bytes that completion has checked.
+        params = {
+            "Bucket": self.bucket,
+            "Key": key,
+            "ContentType": content_type,
+            "IfNoneMatch": "*",
+        }
+        return self.client.generate_presigned_url("put_object", Params=params, ExpiresIn=expires_in)
+
+    def signed_put_headers(self, content_type: str) -> dict[str, str]:
+        return {"Content-Type": content_type, "If-None-Match": "*"}
+
+    def create_multipart(self, key: str, content_type: str) -> str:
+        resp = self.client.create_multipart_upload(
+            Bucket=self.bucket, Key=key, ContentType=content_type
+        )
+        return str(resp["UploadId"])
+
+    def signed_part_url(
+        self, key: str, upload_id: str, part_number: int, *, expires_in: int
+    ) -> str:
+        if not 1 <= part_number <= 10_000:
+            raise InvalidInput("part numbers go from 1 to 10000")
+        params = {
+            "Bucket": self.bucket,
+            "Key": key,
+            "UploadId": upload_id,
+            "PartNumber": part_number,
+        }
+        return self.client.generate_presigned_url(
+            "upload_part", Params=params, ExpiresIn=expires_in
+        )
+
+    def list_parts(self, key: str, upload_id: str) -> list[UploadedPart]:
+        paginator = self.client.get_paginator("list_parts")
+        parts: list[UploadedPart] = []
+        try:
+            for page in paginator.paginate(Bucket=self.bucket, Key=key, UploadId=upload_id):
+                parts.extend(
+                    UploadedPart(
+                        number=int(p["PartNumber"]), etag=_quoted(p["ETag"]), size=int(p["Size"])
+                    )
+                    for p in page.get("Parts", [])
+                )
+        except ClientError as exc:
+            raise self._mapped(exc, key) from exc
+        return parts
+
+    def complete_multipart(self, key: str, upload_id: str, parts: list[tuple[int, str]]) -> None:
+        if not parts:
+            raise InvalidInput("a multipart upload needs at least one part")
+        numbers = [n for n, _ in parts]
+        if numbers != sorted(set(numbers)):
+            raise InvalidInput(_BAD_PARTS["InvalidPartOrder"])
+        upload = {"Parts": [{"PartNumber": n, "ETag": _quoted(etag)} for n, etag in parts]}
+        try:
+            self.client.complete_multipart_upload(
+                Bucket=self.bucket, Key=key, UploadId=upload_id, MultipartUpload=upload
+            )
+        except ClientError as exc:
+            raise self._mapped(exc, key) from exc
+
+    def abort_multipart(self, key: str, upload_id: str) -> None:
+        try:
+            self.client.abort_multipart_upload(Bucket=self.bucket, Key=key, UploadId=upload_id)
+        except ClientError as exc:
+            if _code(exc) not in _NOT_FOUND:
+                raise
+
+    # helpers
+
+    def _delete_batch(self, batch: list[dict[str, str]]) -> None:
+        self.client.delete_objects(Bucket=self.bucket, Delete={"Objects": batch, "Quiet": True})
+
+    @staticmethod
+    def _mapped(exc: ClientError, key: str) -> Exception:
+        code = _code(exc)
+        if code == "NoSuchUpload":
+            return NotFound("no such upload")
+        if code in _NOT_FOUND:
+            return NotFound(f"no blob {key}")
+        if code in _BAD_PARTS:
+            return InvalidInput(_BAD_PARTS[code])
+        return exc

@@ -1,0 +1,126 @@
+"""The grid of tiles: a thumbnail (or a type icon with the status), the name, a video badge."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from rdrive_app.ui.state.library import LibraryState
+from rdrive_app.ui.state.organize import OrganizeState
+
+TILE_MIN = "150px"
+
+
+def _type_icon(item: rx.Var) -> rx.Component:
+    return rx.vstack(
+        rx.cond(item["kind"] == "video", rx.icon("film", size=36), rx.icon("image", size=36)),
+        rx.text(
+            item["status_label"],
+            size="1",
+            color_scheme="gray",
+            align="center",
+            style={"overflow_wrap": "anywhere"},
+        ),
+        align="center",
+        justify="center",
+        height="100%",
+        width="100%",
+        padding="0.5em",
+        color="var(--gray-10)",
+    )
+
+
+def tile(item: rx.Var) -> rx.Component:
+    selected = LibraryState.selected.contains(item["id"])
+    return rx.box(
+        rx.el.button(
+            rx.cond(
+                item["thumb"] != "",
+                rx.el.img(
+                    src=item["thumb"],
+                    alt=item["name"],
+                    loading="lazy",
+                    decoding="async",
+                    style={
+                        "width": "100%",
+                        "height": "100%",
+                        "object_fit": "cover",
+                        "display": "block",
+                    },
+                ),
+                _type_icon(item),
+            ),
+            rx.cond(
+                item["kind"] == "video",
+                rx.badge(
+                    rx.icon("play", size=12),
+                    item["duration"],
+                    variant="solid",
+                    color_scheme="gray",
+                    position="absolute",
+                    bottom="6px",
+                    right="6px",
+                    high_contrast=True,
+                ),
+            ),
+            type="button",
+            aria_label=item["name"],
+            title=item["name"],
+            on_click=OrganizeState.open_item(item["id"]),
+            style={
+                "all": "unset",
+                "cursor": "pointer",
+                "display": "block",
+                "width": "100%",
+                "aspect_ratio": "1 / 1",
+                "background": "var(--gray-a3)",
+                "position": "relative",
+                "border_radius": "var(--radius-3)",
+                "overflow": "hidden",
+            },
+        ),
+        rx.el.input(
+            type="checkbox",
+            checked=selected,
+            aria_label="Select " + item["name"],
+            on_click=lambda e: LibraryState.toggle_select(item["id"], e["shift_key"]),
+            read_only=True,
+            style={
+                "position": "absolute",
+                "top": "8px",
+                "left": "8px",
+                "width": "20px",
+                "height": "20px",
+                "cursor": "pointer",
+                "accent_color": "var(--accent-9)",
+            },
+        ),
+        rx.text(item["name"], size="1", truncate=True, margin_top="4px", title=item["name"]),
+        position="relative",
+        outline=rx.cond(selected, "3px solid var(--accent-9)", "none"),
+        border_radius="var(--radius-3)",
+        min_width="0",
+    )
+
+
+def grid() -> rx.Component:
+    return rx.vstack(
+        rx.grid(
+            rx.foreach(LibraryState.items, tile),
+            columns=f"repeat(auto-fill, minmax({TILE_MIN}, 1fr))",
+            gap="0.75em",
+            width="100%",
+        ),
+        rx.cond(
+            LibraryState.has_more,
+            rx.button(
+                "Load more",
+                custom_attrs={"data-rdrive-load-more": "1"},
+                variant="soft",
+                loading=LibraryState.loading_more,
+                on_click=LibraryState.load_more,
+            ),
+        ),
+        width="100%",
+        align="center",
+        spacing="4",
+    )

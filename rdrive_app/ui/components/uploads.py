@@ -1,0 +1,144 @@
+"""The "Upload" file input, the drop target and the upload panel with per-file progress."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from rdrive_app.ui.state.uploads import UploadState
+
+
+def upload_button() -> rx.Component:
+    """A button "Upload" that opens the (visually hidden) file input also labelled "Upload".
+
+    The input is aria-hidden: a file input is a button to assistive technology, and two
+    buttons named "Upload" would leave a screen reader (or a test asking for the button by
+    role and name) with two of them. It keeps its label for tools that set files on it."""
+    return rx.fragment(
+        rx.el.input(
+            id="rdrive-file-input",
+            type="file",
+            multiple=True,
+            accept="image/*,video/*,.heic,.heif,.mkv",
+            custom_attrs={"data-rdrive-upload": "1"},
+            aria_label="Upload",
+            aria_hidden="true",
+            tab_index=-1,
+            style={
+                "position": "absolute",
+                "width": "1px",
+                "height": "1px",
+                "opacity": "0",
+                "overflow": "hidden",
+                "pointer_events": "none",
+            },
+        ),
+        rx.button(
+            rx.icon("upload", size=16),
+            "Upload",
+            on_click=rx.call_script("document.getElementById('rdrive-file-input').click()"),
+        ),
+    )
+
+
+def bridge() -> rx.Component:
+    """The hidden input through which assets/rdrive_upload.js reports to the state."""
+    return rx.el.input(
+        id="rdrive-bridge",
+        type="text",
+        aria_hidden="true",
+        tab_index=-1,
+        on_change=UploadState.bridge,
+        style={"display": "none"},
+    )
+
+
+def _upload_row(row: rx.Var) -> rx.Component:
+    return rx.hstack(
+        rx.vstack(
+            rx.text(row.name, size="2", truncate=True, weight="medium"),
+            rx.cond(
+                row.state == "error",
+                rx.text(row.error, size="1", color_scheme="red", role="alert"),
+                rx.cond(
+                    row.state == "done",
+                    rx.text("Uploaded", size="1", color_scheme="green"),
+                    rx.cond(
+                        row.state == "checking",
+                        rx.text("Checking…", size="1", color_scheme="gray"),
+                        rx.vstack(
+                            rx.progress(
+                                value=row.percent,
+                                max=100,
+                                size="1",
+                                aria_label="Progress of " + row.name,
+                            ),
+                            rx.text(
+                                row.percent.to_string() + " %",
+                                rx.cond(row.rate != "", " · " + row.rate, ""),
+                                size="1",
+                                color_scheme="gray",
+                            ),
+                            spacing="1",
+                            width="100%",
+                        ),
+                    ),
+                ),
+            ),
+            spacing="1",
+            flex="1",
+            min_width="0",
+        ),
+        rx.cond(
+            row.cancellable,
+            rx.icon_button(
+                rx.icon("x", size=14),
+                size="1",
+                variant="ghost",
+                color_scheme="gray",
+                aria_label="Cancel " + row.name,
+                on_click=UploadState.cancel_upload(row.cid),
+            ),
+        ),
+        width="100%",
+        align="center",
+    )
+
+
+def upload_panel() -> rx.Component:
+    return rx.cond(
+        UploadState.uploads.length() > 0,
+        rx.card(
+            rx.vstack(
+                rx.hstack(
+                    rx.text("Uploads", weight="bold"),
+                    rx.spacer(),
+                    rx.cond(
+                        UploadState.active_count == 0,
+                        rx.button(
+                            "Clear", size="1", variant="ghost", on_click=UploadState.clear_finished
+                        ),
+                    ),
+                    width="100%",
+                ),
+                rx.text(UploadState.summary, size="1", color_scheme="gray"),
+                rx.progress(value=UploadState.total_percent, max=100, aria_label="Total progress"),
+                rx.scroll_area(
+                    rx.vstack(
+                        rx.foreach(UploadState.uploads, _upload_row), spacing="2", width="100%"
+                    ),
+                    max_height="40vh",
+                    type="auto",
+                    scrollbars="vertical",
+                ),
+                spacing="2",
+                width="100%",
+            ),
+            position="fixed",
+            bottom="16px",
+            right="16px",
+            width="min(360px, calc(100vw - 32px))",
+            z_index="20",
+            aria_label="File transfers",
+            role="region",
+        ),
+    )

@@ -1,0 +1,124 @@
+"""The one base state that owns the session; every feature state inherits from it.
+
+The token lives in a backend-only var (``_token``), never in a var the page can read or send
+back, and every event handler re-checks it on the server: the browser can call any handler with
+any arguments, so a handler that reads or changes the library starts with ``_require_user``
+(through the ``@authenticated`` decorator).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import inspect
+import json
+from collections.abc import Callable
+from typing import Any
+
+import reflex as rx
+
+from rdrive_app.core.domain import User
+from rdrive_app.core.errors import NotAuthenticated, RDriveError
+from rdrive_app.services.wiring import Services, get_services
+
+SIGN_IN_ROUTE = "/signin"
+
+
+def services() -> Services:
+    """The process-wide services (a function so tests can swap the environment first)."""
+    return get_services()
+
+
+def browser_download(url: str) -> rx.event.EventSpec:
+    """Make the browser fetch ``url`` as a download (the response says ``attachment``).
+
+    ``rx.download`` only takes same-origin paths; signed URLs point at storage or the API.
+    """
+    return rx.call_script(
+        "(() => { const a = document.createElement('a'); "
+        f"a.href = {json.dumps(url)}; a.rel = 'noopener'; a.hidden = true; "
+        "document.body.appendChild(a); a.click(); a.remove(); })()"
+    )
+
+
+def authenticated(handler: Callable[..., Any]) -> Callable[..., Any]:
+    """Run ``handler`` only for a valid session; otherwise clear the page and go to sign-in.
+
+    The check happens before the handler sees its arguments, so an unauthenticated caller can
+    neither read nor change anything, whatever it sends.
+    """
+    if inspect.isasyncgenfunction(handler):
+
+        @functools.wraps(handler)
+        async def agen_wrapper(self: SessionState, *args: Any, **kwargs: Any) -> Any:
+            if await self._require_user() is None:
+                yield self._to_sign_in()
+                return
+            async for update in handler(self, *args, **kwargs):
+                yield update
+
+        return agen_wrapper
+
+    @functools.wraps(handler)
+    async def wrapper(self: SessionState, *args: Any, **kwargs: Any) -> Any:
+        if await self._require_user() is None:
+            return self._to_sign_in()
+        result = handler(self, *args, **kwargs)
+        if inspect.isawaitable(result):
+            result = await result
+        return result
+
+    return wrapper
+
+
+class SessionState(rx.State):
+    """Who is signed in, re-checked on the server at every event."""
+
+    _token: str = ""
+    username: str = ""
+    notice: str = ""
+
+    async def _require_user(self) -> User | None:
+        """The signed-in account, or None (and the visible name cleared) when the token is
+        missing, forged, expired, revoked, or its account removed."""
+        token = self._token
+        if not token:
+            self.username = ""
+            return None
+        try:
+            user = await asyncio.to_thread(services().accounts.user_for_token, token)
+        except NotAuthenticated as exc:
+            self._token = ""
+            self.username = ""
+            self.notice = exc.detail
+            return None
+        self.username = user.name
+        return user
+
+    def _to_sign_in(self) -> rx.event.EventSpec:
+        path = self.router.url.path if self.router.url else "/"
+        target = SIGN_IN_ROUTE
+        if path and path not in ("/", SIGN_IN_ROUTE) and path.startswith("/"):
+            target = f"{SIGN_IN_ROUTE}?next={path}"
+        return rx.redirect(target, replace=True)
+
+    @rx.event
+    @authenticated
+    async def require_session(self) -> None:
+        """on_load of every protected page: visitors without a valid session go to sign-in."""
+
+    @rx.event
+    async def sign_out(self):
+        """Forget the session and everything the pages loaded with it, then go to sign-in.
+
+        Resetting the session state resets every page's state below it, so no folder or item
+        stays in the browser's state for the next person at this tab.
+        """
+        session = await self.get_state(SessionState)
+        session.reset()
+        session._token = ""
+        session.notice = "You are signed out."
+        return rx.redirect(SIGN_IN_ROUTE, replace=True)
+
+    def _show_error(self, exc: RDriveError) -> rx.event.EventSpec:
+        return rx.toast.error(exc.detail, duration=6000)

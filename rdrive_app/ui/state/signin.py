@@ -1,0 +1,63 @@
+"""Sign-in: checks the password off the event loop and keeps the token server-side only."""
+
+from __future__ import annotations
+
+import asyncio
+
+import reflex as rx
+
+from rdrive_app.core.errors import RDriveError, TooManyAttempts
+from rdrive_app.ui.state.session import SessionState, services
+
+
+def _safe_next(target: object) -> str:
+    """Only same-site paths are followed after sign-in (no open redirect)."""
+    if (
+        isinstance(target, str)
+        and target.startswith("/")
+        and not target.startswith("//")
+        and "\\" not in target
+        and "://" not in target
+    ):
+        return target
+    return "/"
+
+
+class SignInState(SessionState):
+    """The sign-in form."""
+
+    error: str = ""
+    busy: bool = False
+
+    @rx.event
+    async def sign_in(self, form_data: dict):
+        """Check the name and password; on success go where the visitor was heading."""
+        name = form_data.get("username") if isinstance(form_data, dict) else None
+        password = form_data.get("password") if isinstance(form_data, dict) else None
+        client = self.router.session.client_ip or "unknown"
+        self.busy = True
+        self.error = ""
+        yield
+        try:
+            session = await asyncio.to_thread(services().accounts.sign_in, name, password, client)
+        except TooManyAttempts as exc:
+            minutes = max(1, round(exc.retry_after / 60))
+            self.error = f"Too many failed sign-ins. Try again in about {minutes} min."
+        except RDriveError as exc:
+            self.error = exc.detail
+        else:
+            self._token = session.token
+            self.username = session.username
+            self.notice = ""
+            target = _safe_next(self.router.url.query_parameters.get("next"))
+            yield rx.redirect(target, replace=True)
+        finally:
+            self.busy = False
+
+    @rx.event
+    async def enter(self):
+        """on_load of the sign-in page: someone already signed in goes to the library."""
+        if self._token and await self._require_user() is not None:
+            return rx.redirect("/", replace=True)
+        self.error = ""
+        return None

@@ -1,0 +1,370 @@
+"""Uploads on the folder page: rows with progress, errors and cancel.
+
+The bytes never pass through here: assets/rdrive_upload.js sends them straight to the signed
+URLs this state obtains from the upload service, and reports back through the hidden
+``#rdrive-bridge`` input (one JSON message per event).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import dataclasses
+import functools
+import json
+import time
+from typing import Any
+
+import reflex as rx
+
+from rdrive_app.core.errors import RDriveError
+from rdrive_app.ui.state.library import LibraryState, folder_row
+from rdrive_app.ui.state.session import authenticated, services
+
+MAX_FILES_PER_DROP = 2000
+MAX_MESSAGE_CHARS = 2_000_000
+PART_URL_BATCH = 32
+INTERRUPTED = "interrupted by a page reload: add the same file again to continue"
+
+
+def _rate_label(row: UploadRow, now: float) -> str:
+    """Speed and time left, once there is enough to measure."""
+    elapsed = now - row.started
+    moved = row.loaded - row.start_loaded
+    if row.state != "sending" or elapsed < 1 or moved <= 0:
+        return ""
+    speed = moved / elapsed
+    left = (row.size - row.loaded) / speed
+    if left >= 3600:
+        eta = f"{left / 3600:.1f} h left"
+    elif left >= 60:
+        eta = f"{round(left / 60)} min left"
+    else:
+        eta = f"{max(1, round(left))} s left"
+    return f"{_human_size(int(speed))}/s · {eta}"
+
+
+def _human_size(size: int) -> str:
+    value = float(size)
+    for unit in ("B", "KB", "MB", "GB"):
+        if value < 1000 or unit == "GB":
+            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
+        value /= 1000
+    return f"{value:.1f} GB"
+
+
+@dataclasses.dataclass
+class UploadRow:
+    """One file in the upload panel."""
+
+    cid: str
+    item_id: str = ""
+    name: str = ""
+    size: int = 0
+    loaded: int = 0
+    state: str = "queued"  # queued | sending | checking | done | error
+    error: str = ""
+    percent: int = 0
+    cancellable: bool = True
+    rate: str = ""  # "4.2 MB/s · 1 min left"
+    started: float = 0.0  # when the first byte moved (monotonic seconds)
+    start_loaded: int = 0  # bytes already there when it started (a resumed upload)
+
+
+class UploadState(LibraryState):
+    """The upload panel."""
+
+    uploads: list[UploadRow] = []
+
+    @rx.var
+    def total_bytes(self) -> int:
+        return sum(u.size for u in self.uploads if u.state != "error")
+
+    @rx.var
+    def sent_bytes(self) -> int:
+        return sum(u.loaded for u in self.uploads if u.state != "error")
+
+    @rx.var
+    def total_percent(self) -> int:
+        total = self.total_bytes
+        return int(100 * self.sent_bytes / total) if total else 0
+
+    @rx.var
+    def active_count(self) -> int:
+        return sum(1 for u in self.uploads if u.state in ("queued", "sending", "checking"))
+
+    @rx.var
+    def summary(self) -> str:
+        done = sum(1 for u in self.uploads if u.state == "done")
+        failed = sum(1 for u in self.uploads if u.state == "error")
+        parts = [f"{done} of {len(self.uploads)} uploaded"]
+        if failed:
+            parts.append(f"{failed} failed")
+        parts.append(f"{_human_size(self.sent_bytes)} of {_human_size(self.total_bytes)}")
+        return " · ".join(parts)
+
+    @staticmethod
+    def _derived(row: UploadRow, **changes: Any) -> UploadRow:
+        """A changed copy, with the fields the page shows computed here."""
+        row = dataclasses.replace(row, **changes)
+        now = time.monotonic()
+        if row.state == "sending" and not row.started:
+            row.started, row.start_loaded = now, row.loaded
+        row.percent = min(100, int(100 * row.loaded / (row.size or 1)))
+        row.cancellable = row.state in ("queued", "sending")
+        row.rate = _rate_label(row, now)
+        return row
+
+    def _row(self, cid: str) -> UploadRow | None:
+        return next((u for u in self.uploads if u.cid == cid), None)
+
+    def _set(self, cid: str, **changes: Any) -> None:
+        self.uploads = [self._derived(u, **changes) if u.cid == cid else u for u in self.uploads]
+
+    @rx.event
+    @authenticated
+    async def bridge(self, raw: str):
+        """One message from the upload script: files chosen, progress, sent or failed."""
+        if not isinstance(raw, str) or len(raw) > MAX_MESSAGE_CHARS:
+            return None
+        try:
+            message = json.loads(raw)
+        except ValueError:
+            return None
+        if not isinstance(message, dict):
+            return None
+        kind = message.get("type")
+        if kind == "chosen":
+            return await self._chosen(message.get("files"))
+        if kind == "hello":
+            self._hello(message.get("active"))
+            return None
+        if kind == "parts":
+            return await self._parts(message.get("cid"), message.get("numbers"))
+        if kind == "progress":
+            self._progress(message.get("loaded"))
+        elif kind == "sent":
+            return await self._sent(message.get("cid"))
+        elif kind == "failed":
+            await self._failed(message.get("cid"), message.get("reason"))
+        return None
+
+    async def _chosen(self, files: object):
+        if not isinstance(files, list) or not files:
+            return None
+        files = files[:MAX_FILES_PER_DROP]
+        user = await self._require_user()
+        if user is None:
+            return None
+        tickets, dropped, rows = [], [], []
+        made_folders = False
+        batch = ""
+        for meta in files:
+            if not isinstance(meta, dict) or not isinstance(meta.get("cid"), str):
+                continue
+            cid = meta["cid"][:64]
+            batch = batch or f"chosen:{cid}"
+            known = self._row(cid)
+            if known is not None:  # the script sent this batch again: answer, change nothing
+                if known.state == "sending" and known.item_id:
+                    again = await self._ticket_again(user.name, known, meta)
+                    if again is not None:
+                        tickets.append(again)
+                        continue
+                dropped.append(cid)
+                continue
+            name = meta.get("name")
+            size = meta.get("size")
+            row = UploadRow(cid=cid, name=str(name)[:255])
+            try:
+                folder = self.folder
+                subdir = meta.get("dir") or ""
+                if subdir:
+                    folder = await asyncio.to_thread(
+                        services().folders.ensure_folders, self.folder, str(subdir)
+                    )
+                    made_folders = True
+                fingerprint = f"{name}|{size}|{meta.get('lastModified', 0)}"[:600]
+                ticket = await asyncio.to_thread(
+                    functools.partial(
+                        services().uploads.start,
+                        user.name,
+                        folder,
+                        name,
+                        size,
+                        meta.get("type"),
+                        fingerprint=fingerprint,
+                    )
+                )
+            except RDriveError as exc:
+                rows.append(self._derived(row, state="error", error=exc.detail))
+                dropped.append(cid)
+                continue
+            rows.append(
+                self._derived(
+                    row,
+                    item_id=ticket.item.id,
+                    name=ticket.item.name,
+                    size=ticket.item.size,
+                    state="sending",
+                    loaded=len(ticket.done_parts) * ticket.part_size if ticket.multipart else 0,
+                )
+            )
+            tickets.append(await self._ticket_for_browser(cid, ticket))
+            self._upsert_tile(ticket.item)
+        # A file added again (to resume) replaces its old row.
+        resumed = {r.item_id for r in rows if r.item_id}
+        kept = [u for u in self.uploads if not (u.item_id in resumed and u.state == "error")]
+        self.uploads = [*kept, *rows]
+        if made_folders:
+            folders = await asyncio.to_thread(services().folders.list_folders, self.folder)
+            self.subfolders = [folder_row(f) for f in folders]
+        script = (
+            f"window.rdriveUpload.start({json.dumps(tickets)}, {json.dumps(dropped)}, "
+            f"{json.dumps(batch)})"
+        )
+        return rx.call_script(script)
+
+    async def _ticket_again(self, username: str, row: UploadRow, meta: dict) -> dict | None:
+        """The ticket of an upload already started (its fingerprint finds the same item)."""
+        try:
+            item = await asyncio.to_thread(services().storage.catalog.get_item, row.item_id)
+            ticket = await asyncio.to_thread(
+                functools.partial(
+                    services().uploads.start,
+                    username,
+                    item.folder,
+                    meta.get("name"),
+                    meta.get("size"),
+                    meta.get("type"),
+                    fingerprint=f"{meta.get('name')}|{meta.get('size')}|"
+                    f"{meta.get('lastModified', 0)}"[:600],
+                )
+            )
+        except RDriveError:
+            return None
+        if ticket.item.id != row.item_id:
+            await asyncio.to_thread(services().uploads.cancel, ticket.item.id)
+            return None
+        return await self._ticket_for_browser(row.cid, ticket)
+
+    @staticmethod
+    async def _ticket_for_browser(cid: str, ticket: Any) -> dict[str, Any]:
+        """What the upload script needs: one URL, or the part layout and a first batch of
+        part URLs (the rest are signed on request, so none expires while waiting)."""
+        out: dict[str, Any] = {
+            "cid": cid,
+            "item_id": ticket.item.id,
+            "multipart": ticket.multipart,
+            "url": ticket.url,
+            "headers": ticket.headers,
+            "done_parts": sorted(ticket.done_parts),
+        }
+        if ticket.multipart:
+            done = set(ticket.done_parts)
+            first = [n for n in range(1, ticket.part_count + 1) if n not in done][:PART_URL_BATCH]
+            urls = await asyncio.to_thread(services().uploads.sign_parts, ticket.item.id, first)
+            out.update(
+                part_size=ticket.part_size,
+                part_count=ticket.part_count,
+                done_parts=sorted(done),
+                urls={str(n): url for n, url in urls.items()},
+            )
+        return out
+
+    async def _parts(self, cid: object, numbers: object):
+        """The upload script needs more part URLs (or fresh ones for expired URLs)."""
+        row = self._row(cid) if isinstance(cid, str) else None
+        if row is None or row.state != "sending" or not isinstance(numbers, list):
+            return None
+        wanted = [n for n in numbers if isinstance(n, int) and not isinstance(n, bool)]
+        try:
+            urls = await asyncio.to_thread(
+                services().uploads.sign_parts, row.item_id, wanted[:PART_URL_BATCH]
+            )
+        except RDriveError as exc:
+            self._set(row.cid, state="error", error=exc.detail, loaded=0)
+            return rx.call_script(f"window.rdriveUpload.cancel({json.dumps(row.cid)})")
+        payload = json.dumps({str(n): url for n, url in urls.items()})
+        return rx.call_script(f"window.rdriveUpload.addUrls({json.dumps(row.cid)}, {payload})")
+
+    def _hello(self, active: object) -> None:
+        """The page (re)loaded: uploads its script no longer sends were cut off by the reload."""
+        alive = (
+            {cid for cid in active if isinstance(cid, str)} if isinstance(active, list) else set()
+        )
+        self.uploads = [
+            self._derived(u, state="error", error=INTERRUPTED)
+            if u.state in ("queued", "sending") and u.cid not in alive
+            else u
+            for u in self.uploads
+        ]
+
+    def _progress(self, loaded: object) -> None:
+        if not isinstance(loaded, dict):
+            return
+        self.uploads = [
+            self._derived(u, loaded=min(int(loaded[u.cid]), u.size))
+            if isinstance(loaded.get(u.cid), int | float)
+            else u
+            for u in self.uploads
+        ]
+        # The tiles of files being uploaded show their percentage too.
+        percent = {u.item_id: u.percent for u in self.uploads if u.cid in loaded and u.item_id}
+        if percent:
+            self.items = [
+                {**r, "status_label": f"Uploading {percent[r['id']]} %"}
+                if r["id"] in percent and r["status"] == "uploading"
+                else r
+                for r in self.items
+            ]
+
+    async def _sent(self, cid: object):
+        row = self._row(cid) if isinstance(cid, str) else None
+        if row is None:
+            return None
+        ack = rx.call_script(f"window.rdriveUpload.ack({json.dumps('sent:' + row.cid)})")
+        if row.state != "sending":
+            return ack  # a repeated message: already handled
+        self._set(row.cid, state="checking", loaded=row.size)
+        try:
+            item = await asyncio.to_thread(services().uploads.complete, row.item_id)
+        except RDriveError as exc:
+            self._set(row.cid, state="error", error=exc.detail, loaded=0)
+            self.items = [r for r in self.items if r["id"] != row.item_id]
+            return ack
+        self._set(row.cid, state="done")
+        self._upsert_tile(item)
+        return [ack, LibraryState.poll_pending]
+
+    async def _failed(self, cid: object, reason: object) -> None:
+        row = self._row(cid) if isinstance(cid, str) else None
+        if row is None or row.state != "sending":
+            return
+        detail = str(reason)[:300] if reason else "upload failed"
+        self._set(row.cid, state="error", error=detail, loaded=0)
+        await self._discard(row.item_id)
+
+    async def _discard(self, item_id: str) -> None:
+        if not item_id:
+            return
+        with contextlib.suppress(RDriveError):
+            await asyncio.to_thread(services().uploads.cancel, item_id)
+        self.items = [r for r in self.items if r["id"] != item_id]
+
+    @rx.event
+    @authenticated
+    async def cancel_upload(self, cid: str):
+        """Stop one upload; its reserved name and any bytes sent are freed."""
+        row = self._row(cid) if isinstance(cid, str) else None
+        if row is None or row.state not in ("queued", "sending"):
+            return None
+        self._set(row.cid, state="error", error="cancelled", loaded=0)
+        await self._discard(row.item_id)
+        return rx.call_script(f"window.rdriveUpload.cancel({json.dumps(row.cid)})")
+
+    @rx.event
+    @authenticated
+    async def clear_finished(self) -> None:
+        """Hide the rows of uploads that are done or failed."""
+        self.uploads = [u for u in self.uploads if u.state in ("queued", "sending", "checking")]
