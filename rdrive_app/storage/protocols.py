@@ -1,7 +1,9 @@
 """The two storage contracts every backend fulfils (local disk + SQLite, S3 + DynamoDB).
 
 Services only ever see these protocols, so the same use-case code runs on a laptop and on AWS.
-One contract test suite (tests/contract/) runs unchanged against both backends.
+One contract test suite (tests/contract/) runs unchanged against both backends. What only one
+backend does is a capability declared at the end of this module (ServesSignedFiles,
+DropsOldUploads, CleansTempFiles, ResumableMoves); ``Storage`` says which ones a deployment has.
 """
 
 from __future__ import annotations
