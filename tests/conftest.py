@@ -36,9 +36,11 @@ from rdrive_app.storage import (  # noqa: E402
     build_storage,
     ensure_aws_resources,
     local_signing_key,
+    local_storage,
 )
 from rdrive_app.storage.local.blobs import LocalBlobStore  # noqa: E402
 from rdrive_app.storage.local.catalog import SQLiteCatalog  # noqa: E402
+from rdrive_app.storage.protocols import ServesSignedFiles  # noqa: E402
 
 TEST_JWT_SECRET = "test-secret-" + "x" * 40
 
@@ -68,7 +70,7 @@ class SignedFilesServer:
     async def _dispatch(self, scope: Any, receive: Any, send: Any) -> None:
         await self._app(scope, receive, send)
 
-    def serve(self, store: LocalBlobStore, *, max_bytes: int | None = None) -> None:
+    def serve(self, store: ServesSignedFiles, *, max_bytes: int | None = None) -> None:
         from fastapi import FastAPI
 
         from rdrive_app.api.signed_files import signed_files_router
@@ -195,5 +197,5 @@ def storage(request: pytest.FixtureRequest, storage_settings: Settings) -> Itera
     )
     catalog = SQLiteCatalog(settings.data_dir / "catalog.sqlite3")
     server.serve(blobs)
-    yield Storage(blobs=blobs, catalog=catalog)
+    yield local_storage(blobs, catalog)
     catalog.close()

@@ -39,21 +39,15 @@ def create_api(services: Services | None = None) -> FastAPI:
     app.include_router(items.router)
     app.include_router(uploads.router)
     app.include_router(trash.router)
-    blobs = services.storage.blobs
-    if _is_local(blobs):
+    signed_files = services.storage.signed_files
+    if signed_files is not None:  # the store's URLs point here (the local one)
         from rdrive_app.api.signed_files import signed_files_router
 
         app.include_router(
             signed_files_router(
-                blobs,
+                signed_files,
                 max_bytes=services.settings.max_upload_bytes,
                 put_rule=services.uploads.put_rule,
             )
         )
     return app
-
-
-def _is_local(blobs: object) -> bool:
-    from rdrive_app.storage.local.blobs import LocalBlobStore
-
-    return isinstance(blobs, LocalBlobStore)

@@ -1,4 +1,5 @@
-"""The local store's signed file routes: what S3 presigned URLs do on AWS.
+"""Signed file routes for a store that serves its own URLs (``ServesSignedFiles``, the local
+one): what S3 presigned URLs do on AWS. ``create_api`` mounts them when the storage has it.
 
 GET serves a blob with HTTP Range (so videos seek), streaming 1 MiB at a time from wherever the
 range starts (a seek, never a read from the start); Starlette's FileResponse sends 64 KiB chunks,
@@ -25,8 +26,14 @@ from starlette.concurrency import run_in_threadpool
 
 from rdrive_app.core.errors import InvalidInput, NotFound, TooLarge
 from rdrive_app.storage.content_headers import serving_headers
-from rdrive_app.storage.local.blobs import CHUNK, AtomicWriter, LocalBlobStore, PlacedPartWriter
-from rdrive_app.storage.local.signing import InvalidSignature, Operation, SignedRequest
+from rdrive_app.storage.protocols import (
+    CHUNK,
+    InvalidSignature,
+    Operation,
+    ServesSignedFiles,
+    SignedFileWriter,
+    SignedRequest,
+)
 
 _RANGE_RE = re.compile(r"bytes=(\d*)-(\d*)", re.ASCII | re.IGNORECASE)
 MAX_CACHE_SECONDS = 3600
@@ -34,7 +41,6 @@ MAX_CACHE_SECONDS = 3600
 # (key, upload id, part number) -> (the most bytes that PUT may carry, where the part starts in
 # the whole file), None when not known; raises NotFound for an upload that is finished,
 # cancelled or not the URL's.
-BlobWriter = AtomicWriter | PlacedPartWriter
 PutRule = Callable[[str, str | None, int | None], tuple[int | None, int | None]]
 
 
@@ -81,7 +87,7 @@ def _read_span(f: BinaryIO, start: int, end: int) -> Iterator[bytes]:
 
 
 def _verify(
-    store: LocalBlobStore, key: str, request: Request, ops: tuple[Operation, ...]
+    store: ServesSignedFiles, key: str, request: Request, ops: tuple[Operation, ...]
 ) -> SignedRequest:
     try:
         return store.verify(key, dict(request.query_params), ops)
@@ -95,7 +101,7 @@ def _tightest(*limits: int | None) -> int | None:
 
 
 def signed_files_router(
-    store: LocalBlobStore, *, max_bytes: int | None = None, put_rule: PutRule | None = None
+    store: ServesSignedFiles, *, max_bytes: int | None = None, put_rule: PutRule | None = None
 ) -> APIRouter:
     """Routes GET/HEAD/PUT /api/files/{key} for ``store``; PUT bodies over ``max_bytes`` or
     over what ``put_rule`` allows for that upload or part → 413. A part whose offset
@@ -169,7 +175,7 @@ def signed_files_router(
             if limit is not None and declared.isdigit() and int(declared) > limit:
                 what = f"part {signed.part_number}" if signed.op == "part" else "this file"
                 raise TooLarge(f"{what} may be at most {limit} bytes; {declared} were sent")
-            writer = await run_in_threadpool(_open_writer, store, signed, limit, offset)
+            writer = await run_in_threadpool(store.writer_for, signed, limit=limit, offset=offset)
             with writer:
                 await _receive(request, writer)
                 await run_in_threadpool(writer.commit)
@@ -189,7 +195,7 @@ def signed_files_router(
     return router
 
 
-async def _receive(request: Request, writer: BlobWriter) -> None:
+async def _receive(request: Request, writer: SignedFileWriter) -> None:
     """Copy the body into ``writer`` in ~1 MiB batches: one thread hop per MiB rather than per
     network read (~64 KiB), while memory stays at one batch per request. The batch is a list of
     the chunks as they came: joining them here would copy every byte on the event loop (20 % of
@@ -206,17 +212,6 @@ async def _receive(request: Request, writer: BlobWriter) -> None:
         await run_in_threadpool(_write_all, writer, batch)
 
 
-def _write_all(writer: BlobWriter, chunks: list[bytes]) -> None:
+def _write_all(writer: SignedFileWriter, chunks: list[bytes]) -> None:
     for chunk in chunks:
         writer.write(chunk)
-
-
-def _open_writer(
-    store: LocalBlobStore, signed: SignedRequest, max_bytes: int | None, offset: int | None
-) -> BlobWriter:
-    if signed.op == "part":
-        assert signed.upload_id is not None and signed.part_number is not None
-        return store.part_writer(
-            signed.key, signed.upload_id, signed.part_number, limit=max_bytes, offset=offset
-        )
-    return store.object_writer(signed.key, limit=max_bytes)

@@ -1,8 +1,8 @@
 """The import target for `rdrive import` without --url: the services of this process.
 
 The bytes still go to the URLs the upload service signs, as a browser's would: S3 presigned
-URLs over HTTP, or, for the local store, straight into its part and object writers after the
-same signature check its file route makes (no web server needs to be running).
+URLs over HTTP, or, for a store that serves its own URLs (the local one), straight into its
+writers after the same signature check its file route makes (no web server needs to be running).
 """
 
 from __future__ import annotations
@@ -16,8 +16,7 @@ from rdrive_app.client.part_sender import ByteSink, HttpSink, Progress, SendPlan
 from rdrive_app.core.domain import Status
 from rdrive_app.core.errors import NotFound, RDriveError
 from rdrive_app.services.wiring import Services
-from rdrive_app.storage.local.blobs import AtomicWriter, LocalBlobStore, PlacedPartWriter
-from rdrive_app.storage.local.signing import InvalidSignature
+from rdrive_app.storage.protocols import InvalidSignature, ServesSignedFiles
 
 LIST_PAGE = 1000
 POLL_S = 0.2
@@ -27,7 +26,7 @@ class LocalSink:
     """Writes a signed PUT into the local store directly, checking the URL's signature; parts
     go in place at their offset, as the app's file route writes them."""
 
-    def __init__(self, store: LocalBlobStore) -> None:
+    def __init__(self, store: ServesSignedFiles) -> None:
         self._store = store
 
     def put(
@@ -45,14 +44,7 @@ class LocalSink:
             signed = self._store.verify(key, dict(parse_qsl(parts.query)), ("put", "part"))
         except InvalidSignature as exc:
             raise RDriveError(f"refused: {exc}") from None
-        writer: AtomicWriter | PlacedPartWriter
-        if signed.op == "part":
-            assert signed.upload_id is not None and signed.part_number is not None
-            writer = self._store.part_writer(
-                signed.key, signed.upload_id, signed.part_number, offset=offset
-            )
-        else:
-            writer = self._store.object_writer(signed.key)
+        writer = self._store.writer_for(signed, offset=offset)
         with writer:
             for piece in read_span(path, offset, length, progress):
                 writer.write(piece)
@@ -67,8 +59,8 @@ class InProcessTarget:
         self._services = services
         self._username = username
         self._completed: list[str] = []
-        blobs = services.storage.blobs
-        self.sink: ByteSink = LocalSink(blobs) if isinstance(blobs, LocalBlobStore) else HttpSink()
+        signed_files = services.storage.signed_files
+        self.sink: ByteSink = LocalSink(signed_files) if signed_files is not None else HttpSink()
 
     def ensure_folder(self, path: str) -> None:
         self._services.folders.ensure_folders("/", path)

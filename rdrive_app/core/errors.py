@@ -63,3 +63,25 @@ class LimitReached(RDriveError):
     """A fixed limit (such as the number of accounts) would be exceeded (409)."""
 
     status_code = 409
+
+
+class StorageUnavailable(Exception):
+    """The blob store or the catalog is not answering, even after its client's retries (503).
+
+    Not an RDriveError on purpose: those are what a person caused, and code above storage
+    handles them by giving up on the one thing (an upload is discarded, an import skips the
+    file, the S3-event handler logs a refusal and acknowledges). An outage must do none of
+    that: the request fails as a whole, nothing is discarded, and a queue redelivers.
+    """
+
+    status_code = 503
+    retry_after = 5
+
+    def __init__(
+        self,
+        detail: str = (
+            "storage is not answering right now; nothing was changed by this request, try again"
+        ),
+    ) -> None:
+        super().__init__(detail)
+        self.detail = detail

@@ -1,7 +1,8 @@
 """Storage: where bytes (BlobStore) and metadata (Catalog) live, chosen by settings.backend.
 
 ``build_storage`` is the one place that knows the concrete classes; everything else sees the
-protocols. Nothing here imports reflex.
+protocols, and the capabilities (storage/protocols.py) that ``Storage`` says the backend has.
+Nothing here imports reflex.
 """
 
 from __future__ import annotations
@@ -9,19 +10,52 @@ from __future__ import annotations
 import hashlib
 import hmac
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from rdrive_app.core.settings import Backend, Settings
-from rdrive_app.storage.protocols import BlobStore, Catalog
+from rdrive_app.storage.protocols import (
+    BlobStore,
+    Catalog,
+    CleansTempFiles,
+    DropsOldUploads,
+    ResumableMoves,
+    ServesSignedFiles,
+)
+
+if TYPE_CHECKING:
+    from rdrive_app.storage.aws.blobs import S3BlobStore
+    from rdrive_app.storage.aws.catalog import DynamoCatalog
+    from rdrive_app.storage.local.blobs import LocalBlobStore
 
 LOCAL_URL_KEY_LABEL = b"rdrive/local-signed-urls/v1"
 
 
 @dataclass
 class Storage:
-    """The two stores a deployment uses."""
+    """The two stores a deployment uses, and what its backend can do beyond the protocols.
+
+    A capability is None when the backend does not have it; ``local_storage`` and
+    ``aws_storage`` say which ones each backend has, so callers never ask about classes.
+    """
 
     blobs: BlobStore
     catalog: Catalog
+    signed_files: ServesSignedFiles | None = None  # the app serves the blob URLs itself
+    old_uploads: DropsOldUploads | None = None  # multipart parts the sweeper must drop
+    temp_files: CleansTempFiles | None = None  # a killed write can leave files behind
+    resumable_moves: ResumableMoves | None = None  # a folder move can stop half-way
+
+
+def local_storage(blobs: LocalBlobStore, catalog: Catalog) -> Storage:
+    """The local backend's stores and capabilities (tests pass a store with small parts)."""
+    return Storage(
+        blobs=blobs, catalog=catalog, signed_files=blobs, old_uploads=blobs, temp_files=blobs
+    )
+
+
+def aws_storage(blobs: S3BlobStore, catalog: DynamoCatalog) -> Storage:
+    """The aws backend's stores and capabilities."""
+    return Storage(blobs=blobs, catalog=catalog, resumable_moves=catalog)
 
 
 def local_signing_key(settings: Settings) -> bytes:
@@ -41,16 +75,18 @@ def build_storage(settings: Settings) -> Storage:
         blobs = LocalBlobStore(
             settings.data_dir / "blobs", settings.api_url, local_signing_key(settings)
         )
-        return Storage(blobs=blobs, catalog=SQLiteCatalog(settings.data_dir / "catalog.sqlite3"))
+        return local_storage(blobs, SQLiteCatalog(settings.data_dir / "catalog.sqlite3"))
 
     from rdrive_app.storage.aws.blobs import S3BlobStore
     from rdrive_app.storage.aws.catalog import DynamoCatalog
     from rdrive_app.storage.aws.models import models_for
+    from rdrive_app.storage.aws.outages import outage_guarded
 
+    # S3 and DynamoDB outages leave these stores as StorageUnavailable (aws/outages.py).
     models = models_for(settings.items_table, settings.users_table, settings.aws_region)
-    return Storage(
-        blobs=S3BlobStore(settings.bucket, settings.aws_region),
-        catalog=DynamoCatalog(models),
+    return aws_storage(
+        outage_guarded(S3BlobStore)(settings.bucket, settings.aws_region),
+        outage_guarded(DynamoCatalog)(models),
     )
 
 

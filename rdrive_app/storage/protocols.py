@@ -1,18 +1,22 @@
 """The two storage contracts every backend fulfils (local disk + SQLite, S3 + DynamoDB).
 
 Services only ever see these protocols, so the same use-case code runs on a laptop and on AWS.
-One contract test suite (tests/contract/) runs unchanged against both backends.
+One contract test suite (tests/contract/) runs unchanged against both backends. What only one
+backend does is a capability declared at the end of this module (ServesSignedFiles,
+DropsOldUploads, CleansTempFiles, ResumableMoves); ``Storage`` says which ones a deployment has.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
-from typing import BinaryIO, Protocol, runtime_checkable
+from typing import BinaryIO, Literal, Protocol, Self, runtime_checkable
 
 from rdrive_app.core.domain import Folder, Kind, MediaItem, User
+
+CHUNK = 1024 * 1024  # how much a stream reads or writes at a time
 
 
 class SortOrder(StrEnum):
@@ -53,7 +57,7 @@ class BlobStore(Protocol):
     def read_range(self, key: str, start: int, length: int) -> bytes:
         """Up to ``length`` bytes from ``start`` (fewer at the end). Raises NotFound."""
 
-    def iter_chunks(self, key: str, chunk_size: int = 1024 * 1024) -> Iterator[bytes]:
+    def iter_chunks(self, key: str, chunk_size: int = CHUNK) -> Iterator[bytes]:
         """Stream the whole blob without holding it in memory.
 
         Raises NotFound when called (not on the first ``next``), so a caller can answer 404
@@ -242,3 +246,102 @@ class Catalog(Protocol):
 
     def remove_user(self, name: str) -> None:
         """Delete an account. NotFound if missing."""
+
+
+# Capabilities: what only some backends do. ``build_storage`` says which ones a deployment has
+# (the optional fields of ``Storage``), so callers ask ``storage.signed_files is not None``
+# instead of asking which class they were given.
+
+Operation = Literal["get", "put", "part"]
+
+
+class InvalidSignature(Exception):
+    """The URL is expired, tampered with, or used for another key or operation (HTTP 403)."""
+
+
+@dataclass(frozen=True, slots=True)
+class SignedRequest:
+    """What a verified signed URL allows: one operation on one key until ``expires``."""
+
+    op: Operation
+    key: str
+    expires: int
+    content_type: str | None = None
+    download_name: str | None = None
+    upload_id: str | None = None
+    part_number: int | None = None
+
+
+class SignedFileWriter(Protocol):
+    """Receives the body of a signed PUT; nothing is visible until ``commit``.
+
+    Leaving the ``with`` block without ``commit`` drops what was written.
+    """
+
+    @property
+    def etag(self) -> str:
+        """The ETag the PUT answers with (a part's name in ``complete_multipart``)."""
+
+    def write(self, chunk: bytes) -> None:
+        """Append bytes; raises TooLarge past the writer's limit."""
+
+    def commit(self) -> object:
+        """Make the file or part visible, atomically."""
+
+    def abort(self) -> None:
+        """Drop what was written (a no-op after ``commit``)."""
+
+    def __enter__(self) -> Self: ...
+
+    def __exit__(self, *exc: object) -> None: ...
+
+
+class ServesSignedFiles(Protocol):
+    """A blob store whose signed URLs point at this app rather than at a storage service (the
+    local one): the app checks the signature, serves ranged reads and writes PUT bodies itself
+    (api/signed_files.py over HTTP, client/inprocess.py without a server)."""
+
+    def verify(
+        self, key: str, params: Mapping[str, str], allowed_ops: tuple[Operation, ...]
+    ) -> SignedRequest:
+        """What the query ``params`` of a URL for ``key`` allow; raises InvalidSignature."""
+
+    def open_blob(self, key: str) -> BinaryIO:
+        """The blob as an open, seekable binary file (for ranged reads); raises NotFound."""
+
+    def writer_for(
+        self, signed: SignedRequest, *, limit: int | None = None, offset: int | None = None
+    ) -> SignedFileWriter:
+        """A writer for a verified PUT: the whole file, or one part of an upload (written in
+        place at ``offset`` when that is known). NotFound for an upload that is not the URL's;
+        ``limit`` caps the bytes (TooLarge)."""
+
+
+class DropsOldUploads(Protocol):
+    """A blob store that keeps multipart parts itself (the local one; S3's lifecycle rule does
+    this on AWS), so the sweeper frees the parts no record points at any more."""
+
+    def abort_uploads_before(self, cutoff: float) -> int:
+        """Drop unfinished uploads untouched since ``cutoff`` (unix time); how many."""
+
+
+class CleansTempFiles(Protocol):
+    """A blob store whose interrupted writes can leave temp files behind (the local one)."""
+
+    def stale_temp_files(self, older_than_s: float) -> list[str]:
+        """Temp files not written to for ``older_than_s`` seconds, sorted (a write still in
+        progress is never among them)."""
+
+    def remove_temp_file(self, name: str) -> None:
+        """Delete one of ``stale_temp_files``; anything else, or a missing file, is ignored."""
+
+
+class ResumableMoves(Protocol):
+    """A catalog whose folder moves are resumable rather than atomic (DynamoDB): a move that
+    stopped half-way is finished by running the same ``move_folder`` again."""
+
+    def interrupted_moves(self) -> list[tuple[str, str]]:
+        """(source, target) of every folder move that stopped half-way."""
+
+    def move_folder(self, path: str, new_path: str) -> Folder:
+        """Move a folder; for an interrupted move, finish it."""

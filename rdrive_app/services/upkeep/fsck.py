@@ -9,9 +9,9 @@ hourly sweep (services/upkeep/housekeeping.py). What it finds and does:
 - a ready item whose thumbnails are gone: made again (``reprocess``);
 - a blob that no item owns (an upload cancelled while its bytes were still arriving, a crash
   between deleting a record and its blobs): deleted;
-- a folder move that stopped half-way (DynamoDB moves are resumable, not atomic): finished;
-- the local store's hidden temp files that a killed write left behind (older than
-  ``temp_age_s``, so a write in progress is never touched): deleted.
+- a folder move that stopped half-way (a catalog with ``ResumableMoves``, DynamoDB): finished;
+- temp files that a killed write left behind (a store that ``CleansTempFiles``, the local one;
+  older than ``temp_age_s``, so a write in progress is never touched): deleted.
 
 Records are listed before and after the blobs, so nothing created or deleted meanwhile is
 mistaken for damage: an upload's record always exists before its bytes, and deleting removes
@@ -21,10 +21,8 @@ the bytes before the record.
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from rdrive_app.core.domain import MediaItem, Status
 from rdrive_app.core.errors import NotFound, RDriveError
@@ -34,7 +32,6 @@ from rdrive_app.storage import Storage
 log = logging.getLogger(__name__)
 
 MISSING_ORIGINAL = "the original file is missing from storage"
-TMP_PREFIX = ".tmp-"  # the local store's in-progress writes (storage/local/blobs.py)
 TEMP_AGE_S = 6 * 3600.0
 
 
@@ -89,34 +86,24 @@ def _all_items(storage: Storage) -> dict[str, MediaItem]:
     }
 
 
-def _stale_temp_files(blobs: object, older_than_s: float) -> list[Path]:
-    """Hidden temp files under the local store's root not written to for ``older_than_s``."""
-    root = getattr(blobs, "root", None)
-    if not isinstance(root, Path) or not root.is_dir():
-        return []
-    cutoff = time.time() - older_than_s
-    return sorted(
-        p for p in root.rglob(f"{TMP_PREFIX}*") if p.is_file() and p.stat().st_mtime < cutoff
-    )
-
-
 def fsck(
     storage: Storage,
     *,
     repair: bool = False,
-    reprocess: Callable[[str], None] | None = None,
+    reprocess: Callable[[str], object] | None = None,
     temp_age_s: float = TEMP_AGE_S,
 ) -> FsckReport:
     """Compare catalog and blobs; with ``repair``, fix what is found (see the module doc)."""
-    catalog, blobs = storage.catalog, storage.blobs
+    blobs = storage.blobs
     report = FsckReport(repaired=repair)
-    temp_files = _stale_temp_files(blobs, temp_age_s)
-    report.stale_temp_files = [str(p) for p in temp_files]
-    moves = getattr(catalog, "interrupted_moves", None)
-    report.interrupted_moves = list(moves()) if moves else []
-    if repair:
-        for src, dst in report.interrupted_moves:
-            catalog.move_folder(src, dst)
+    temp_files, moves = storage.temp_files, storage.resumable_moves
+    if temp_files is not None:
+        report.stale_temp_files = temp_files.stale_temp_files(temp_age_s)
+    if moves is not None:
+        report.interrupted_moves = list(moves.interrupted_moves())
+        if repair:
+            for src, dst in report.interrupted_moves:
+                moves.move_folder(src, dst)
     before = _all_items(storage)
     keys = set(blobs.list_keys(ORIGINALS_PREFIX)) | set(blobs.list_keys(DERIVED_PREFIX))
     after = _all_items(storage)
@@ -132,14 +119,17 @@ def fsck(
     report.blobs_without_rows = sorted(k for k in keys if owner_of(k) not in owned)
     if repair:
         _repair(storage, report, reprocess)
-        for path in temp_files:
-            path.unlink(missing_ok=True)
+        if temp_files is not None:
+            for name in report.stale_temp_files:
+                temp_files.remove_temp_file(name)
     for line in report.lines() if not report.clean else ():
         log.warning("fsck: %s", line)
     return report
 
 
-def _repair(storage: Storage, report: FsckReport, reprocess: Callable[[str], None] | None) -> None:
+def _repair(
+    storage: Storage, report: FsckReport, reprocess: Callable[[str], object] | None
+) -> None:
     catalog, blobs = storage.catalog, storage.blobs
     for item_id in report.rows_without_blobs:
         try:

@@ -3,10 +3,10 @@ and reconcile the catalog with the blob store (services/upkeep/fsck.py).
 
 Uploads that never completed (the browser closed, the network died) leave an ``uploading``
 record and maybe some bytes or multipart parts; after ``stale_upload_hours`` all are removed
-(their multipart upload is aborted by its stored id), and so are the local store's part
-directories that no record points at any more. On S3 the bucket's lifecycle rule aborts
-incomplete multipart uploads after a day as well. Items that have been in the trash longer than
-the retention period are deleted for good.
+(their multipart upload is aborted by its stored id), and so are the part directories no record
+points at any more in a store that keeps parts itself (``DropsOldUploads``, the local one). On
+S3 the bucket's lifecycle rule aborts incomplete multipart uploads after a day as well. Items
+that have been in the trash longer than the retention period are deleted for good.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import asyncio
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Protocol, runtime_checkable
+from typing import TYPE_CHECKING
 
 from rdrive_app.core.domain import Status, utcnow
 from rdrive_app.core.errors import NotFound
@@ -27,13 +27,6 @@ if TYPE_CHECKING:
     from rdrive_app.services.wiring import Services
 
 log = logging.getLogger(__name__)
-
-
-@runtime_checkable
-class DropsOldUploads(Protocol):
-    """A blob store that keeps multipart parts itself (the local one) and can drop old ones."""
-
-    def abort_uploads_before(self, cutoff: float) -> int: ...
 
 
 @dataclass(frozen=True)
@@ -62,8 +55,8 @@ def sweep(
             continue
         stale += 1
     orphans = 0
-    if isinstance(storage.blobs, DropsOldUploads):
-        orphans = storage.blobs.abort_uploads_before(cutoff.timestamp())
+    if storage.old_uploads is not None:
+        orphans = storage.old_uploads.abort_uploads_before(cutoff.timestamp())
     purged = media.empty_expired_trash(now)
     if stale or purged or orphans:
         log.info(

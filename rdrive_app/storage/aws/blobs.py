@@ -1,7 +1,9 @@
 """Blobs in a private S3 bucket; browsers read and write them through presigned URLs.
 
 ``AWS_ENDPOINT_URL`` (read by boto3 itself) points the client at moto's server in tests. URLs
-are signed with SigV4 and path-style addressing so tests and AWS see the same shape.
+are signed with SigV4 and path-style addressing so tests and AWS see the same shape. Errors S3
+gives for a key or an upload become NotFound/InvalidInput here; an outage becomes
+StorageUnavailable for every method at once (aws/outages.py, applied by ``build_storage``).
 """
 
 from __future__ import annotations

@@ -3,7 +3,8 @@
 The local store plays the part S3 presigned URLs play on AWS: whoever holds a URL may do exactly
 the one operation it names, on exactly one key, until it expires. Everything the server will act
 on (operation, key, expiry, content type, download name, upload id, part number) is inside the
-signature, so changing any of it invalidates the URL.
+signature, so changing any of it invalidates the URL. What a verified URL allows
+(``SignedRequest``) is declared with the capability in storage/protocols.py.
 """
 
 from __future__ import annotations
@@ -12,30 +13,12 @@ import hashlib
 import hmac
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Literal
 from urllib.parse import quote, urlencode
 
-Operation = Literal["get", "put", "part"]
+from rdrive_app.storage.protocols import InvalidSignature, Operation, SignedRequest
+
 OPERATIONS: tuple[Operation, ...] = ("get", "put", "part")
 MAX_PART_NUMBER = 10_000
-
-
-class InvalidSignature(Exception):
-    """The URL is expired, tampered with, or used for another key or operation (HTTP 403)."""
-
-
-@dataclass(frozen=True, slots=True)
-class SignedRequest:
-    """What a verified URL allows."""
-
-    op: Operation
-    key: str
-    expires: int
-    content_type: str | None = None
-    download_name: str | None = None
-    upload_id: str | None = None
-    part_number: int | None = None
 
 
 def _canonical(req: SignedRequest) -> bytes:
@@ -104,7 +87,7 @@ def verify(
     except ValueError:
         raise InvalidSignature("malformed signed URL") from None
     req = SignedRequest(
-        op=op,  # type: ignore[arg-type]  # checked against OPERATIONS above
+        op=op,  # checked against OPERATIONS above
         key=key,
         expires=expires,
         content_type=params.get("ct"),

@@ -1,0 +1,149 @@
+"""Blob files under the local store's root: which keys are safe, and how a file is written.
+
+Every write goes to a hidden temp file (``.tmp-*``) in the target's directory and is renamed
+into place, so a reader sees the old bytes or the new ones, never half a file. A write killed
+half-way leaves its temp file behind; ``stale_temp_files`` finds those for the reconciler.
+Keys are checked against a strict alphabet before they touch the file system, so no key can
+point outside the root.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import secrets
+import tempfile
+import time
+from pathlib import Path
+from typing import BinaryIO, Self
+
+from rdrive_app.core.errors import InvalidInput, TooLarge
+from rdrive_app.storage.protocols import CHUNK
+
+MAX_KEY_LENGTH = 1024
+TMP_PREFIX = ".tmp-"
+_KEY_RE = re.compile(r"[A-Za-z0-9/_.-]+")
+
+
+def validate_key(key: object) -> str:
+    """Return ``key`` if it is a safe relative blob key, else raise InvalidInput."""
+    if not isinstance(key, str) or not _KEY_RE.fullmatch(key) or len(key) > MAX_KEY_LENGTH:
+        raise InvalidInput("a blob key may only contain letters, digits, '/', '_', '.' and '-'")
+    if ".." in key or key.startswith("/"):
+        raise InvalidInput("a blob key cannot contain '..' or start with '/'")
+    if any(seg == "" or seg.startswith(".") for seg in key.split("/")):
+        raise InvalidInput("a blob key cannot have empty or hidden segments")
+    return key
+
+
+def stale_temp_files(root: Path, older_than_s: float) -> list[Path]:
+    """Temp files under ``root`` not written to for ``older_than_s`` seconds, sorted."""
+    if not root.is_dir():
+        return []
+    cutoff = time.time() - older_than_s
+    return sorted(
+        p for p in root.rglob(f"{TMP_PREFIX}*") if p.is_file() and p.stat().st_mtime < cutoff
+    )
+
+
+def is_temp_file(root: Path, path: Path) -> bool:
+    """Whether ``path`` names a temp file inside ``root`` (only those may be cleaned up)."""
+    return path.name.startswith(TMP_PREFIX) and root.resolve() in path.resolve().parents
+
+
+class AtomicWriter:
+    """Streams bytes into a hidden temp file beside ``target``; ``commit`` renames it into place.
+
+    Use it as a context manager: leaving the block without ``commit`` removes the temp file.
+    """
+
+    def __init__(self, target: Path, *, limit: int | None = None, digest: bool = True) -> None:
+        self.target = target
+        self.size = 0
+        self._limit = limit
+        # digest=False: an opaque random etag instead of the MD5 (parts, joined uploads)
+        self._md5 = hashlib.md5(usedforsecurity=False) if digest else None
+        self._token = None if digest else secrets.token_hex(16)
+        fd, tmp = self._make_temp(target.parent)
+        self._tmp = Path(tmp)
+        self._file = os.fdopen(fd, "wb")
+        self._done = False
+
+    @staticmethod
+    def _make_temp(directory: Path) -> tuple[int, str]:
+        # A concurrent delete may prune the directory between mkdir and mkstemp: retry once.
+        for attempt in range(2):
+            directory.mkdir(parents=True, exist_ok=True)
+            try:
+                return tempfile.mkstemp(prefix=TMP_PREFIX, dir=directory)
+            except FileNotFoundError:
+                if attempt:
+                    raise
+        raise AssertionError("unreachable")
+
+    @property
+    def etag(self) -> str:
+        """MD5 hex of what was written (the ETag S3 would give a single-part object), or the
+        random token of a writer made with ``digest=False``."""
+        return self._md5.hexdigest() if self._md5 is not None else str(self._token)
+
+    def write(self, chunk: bytes) -> None:
+        self.size += len(chunk)
+        if self._limit is not None and self.size > self._limit:
+            raise TooLarge(f"the upload is larger than {self._limit} bytes")
+        if self._md5 is not None:
+            self._md5.update(chunk)
+        self._file.write(chunk)
+
+    def copy_from(self, stream: BinaryIO) -> None:
+        while chunk := stream.read(CHUNK):
+            self.write(chunk)
+
+    def append_file(self, path: Path, offset: int = 0, length: int | None = None) -> None:
+        """Append ``length`` bytes of a file from ``offset`` (default: all of it), copied
+        inside the kernel (copy_file_range) when the writer keeps no digest: joining a 5 GB
+        upload never passes its bytes through Python."""
+        with path.open("rb") as f:
+            src = f.fileno()
+            left = os.fstat(src).st_size - offset if length is None else length
+            if self._limit is not None and self.size + left > self._limit:
+                raise TooLarge(f"the upload is larger than {self._limit} bytes")
+            self._file.flush()
+            if self._md5 is None and hasattr(os, "copy_file_range"):
+                try:
+                    while left > 0:
+                        n = os.copy_file_range(
+                            src, self._file.fileno(), min(left, 1 << 30), offset_src=offset
+                        )
+                        if n == 0:
+                            break
+                        offset, left, self.size = offset + n, left - n, self.size + n
+                except OSError:  # a file system without it: the plain way for the rest
+                    self._file.seek(0, os.SEEK_END)
+            f.seek(offset)
+            while left > 0 and (chunk := f.read(min(CHUNK, left))):
+                self.write(chunk)
+                left -= len(chunk)
+
+    def commit(self, target: Path | None = None) -> Path:
+        """Flush to disk and rename over ``target`` (default: the one given at creation)."""
+        final = target or self.target
+        self._file.flush()
+        os.fsync(self._file.fileno())
+        self._file.close()
+        os.replace(self._tmp, final)
+        self._done = True
+        return final
+
+    def abort(self) -> None:
+        if not self._done:
+            self._file.close()
+            self._tmp.unlink(missing_ok=True)
+            self._done = True
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.abort()
