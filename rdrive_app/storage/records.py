@@ -22,9 +22,11 @@ from dataclasses import dataclass, fields
 from datetime import UTC, datetime
 from typing import Any
 
-from rdrive_app.core.domain import GPS, Folder, Kind, MediaItem, Status
+from rdrive_app.core.domain import GPS, Folder, Kind, MediaItem, Status, User
 from rdrive_app.core.errors import InvalidInput
 from rdrive_app.storage.protocols import SortOrder
+
+Record = dict[str, Any]  # one stored record, as both backends read and write it
 
 TRASH = "#trash"
 FOLDER_KIND = "folder"
@@ -85,9 +87,9 @@ def sort_keys(item: MediaItem) -> dict[str, str]:
     }
 
 
-def item_record(item: MediaItem) -> dict[str, Any]:
+def item_record(item: MediaItem) -> Record:
     """The stored record of ``item``; a trashed item (deleted_at set) goes to the trash."""
-    rec: dict[str, Any] = {
+    rec: Record = {
         "folder": item.folder,
         "name": item.name,
         "kind": str(item.kind),
@@ -160,9 +162,9 @@ def record_item(rec: Mapping[str, Any]) -> MediaItem:
     )
 
 
-def folder_record(folder: Folder, moving_from: str | None = None) -> dict[str, Any]:
+def folder_record(folder: Folder, moving_from: str | None = None) -> Record:
     """The marker of ``folder``, stored in its parent's partition."""
-    rec: dict[str, Any] = {
+    rec: Record = {
         "folder": folder.parent,
         "name": folder.name,
         "kind": FOLDER_KIND,
@@ -178,6 +180,25 @@ def record_folder(rec: Mapping[str, Any]) -> Folder:
     parent, name = rec["folder"], rec["name"]
     path = f"{parent.rstrip('/')}/{name}"
     return Folder(path=path, created_at=_opt_dt(rec.get("created_at")) or EPOCH)
+
+
+def user_record(user: User) -> Record:
+    """The stored record of an account (the users table)."""
+    return {
+        "name": user.name,
+        "password_hash": user.password_hash,
+        "token_version": user.token_version,
+        "created_at": iso(user.created_at),
+    }
+
+
+def record_user(rec: Mapping[str, Any]) -> User:
+    return User(
+        name=rec["name"],
+        password_hash=rec["password_hash"],
+        token_version=int(rec["token_version"]),
+        created_at=parse_iso(rec["created_at"]),
+    )
 
 
 def apply_changes(item: MediaItem, changes: Mapping[str, Any]) -> MediaItem:

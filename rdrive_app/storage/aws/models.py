@@ -19,12 +19,16 @@ Items table (the seed's design): partition key ``folder`` (the folder path), sor
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import islice
 from typing import Any
 
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute
 from pynamodb.connection import Connection
+from pynamodb.exceptions import DoesNotExist
+from pynamodb.expressions.condition import Condition
 from pynamodb.indexes import (
     AllProjection,
     GlobalSecondaryIndex,
@@ -33,6 +37,11 @@ from pynamodb.indexes import (
 )
 from pynamodb.models import Model
 
+from rdrive_app.core.domain import ROOT, split_path
+from rdrive_app.core.errors import RDriveError
+from rdrive_app.storage import records as R
+from rdrive_app.storage.aws.tx import Transaction
+
 BILLING_MODE = "PAY_PER_REQUEST"
 
 
@@ -40,8 +49,8 @@ BILLING_MODE = "PAY_PER_REQUEST"
 class Models:
     """The model classes of one configuration, plus where they live."""
 
-    items: Any  # a pynamodb Model subclass (built at run time, hence Any)
-    users: Any
+    items: type[ItemModel]  # subclasses bound to this configuration's tables
+    users: type[UserModel]
     region: str
     connection: Connection  # for transactions (pynamodb 6 needs one passed explicitly)
 
@@ -68,74 +77,141 @@ def _gsi(
     return cls()
 
 
+class ItemModel(Model):
+    """A record of the items table, typed; ``make_models`` binds a subclass to a table."""
+
+    folder = UnicodeAttribute(hash_key=True)
+    name = UnicodeAttribute(range_key=True)
+    kind = UnicodeAttribute()
+    id = UnicodeAttribute(null=True)
+    created_at = UnicodeAttribute(null=True)  # folders
+    moving_from = UnicodeAttribute(null=True)  # folders, while a move is under way
+    content_type = UnicodeAttribute(null=True)
+    size = NumberAttribute(null=True)
+    uploaded_by = UnicodeAttribute(null=True)
+    uploaded_at = UnicodeAttribute(null=True)
+    status = UnicodeAttribute(null=True)
+    status_reason = UnicodeAttribute(null=True)
+    sha256 = UnicodeAttribute(null=True)
+    taken_at = UnicodeAttribute(null=True)
+    width = NumberAttribute(null=True)
+    height = NumberAttribute(null=True)
+    duration = NumberAttribute(null=True)
+    camera = UnicodeAttribute(null=True)
+    lens = UnicodeAttribute(null=True)
+    gps_lat = NumberAttribute(null=True)
+    gps_lon = NumberAttribute(null=True)
+    rotation = NumberAttribute(null=True)
+    codec = UnicodeAttribute(null=True)
+    thumbnails = UnicodeAttribute(null=True)  # JSON object
+    deleted_at = UnicodeAttribute(null=True)
+    orig_folder = UnicodeAttribute(null=True)
+    orig_name = UnicodeAttribute(null=True)
+    kind_name = UnicodeAttribute(null=True)
+    taken_key = UnicodeAttribute(null=True)
+    uploaded_key = UnicodeAttribute(null=True)
+    kind_taken_key = UnicodeAttribute(null=True)
+    kind_uploaded_key = UnicodeAttribute(null=True)
+    deleted_key = UnicodeAttribute(null=True)
+    upload_id = UnicodeAttribute(null=True)  # while a multipart upload is under way
+    fingerprint = UnicodeAttribute(null=True)  # the client's file identity, for resuming
+
+    by_kind = _lsi("by_kind", "kind_name")
+    by_taken = _lsi("by_taken", "taken_key")
+    by_uploaded = _lsi("by_uploaded", "uploaded_key")
+    by_kind_taken = _lsi("by_kind_taken", "kind_taken_key")
+    by_kind_uploaded = _lsi("by_kind_uploaded", "kind_uploaded_key")
+    by_id = _gsi("by_id", "id", None, AllProjection())
+    by_sha256 = _gsi("by_sha256", "sha256", None, KeysOnlyProjection())
+    by_status = _gsi("by_status", "status", "uploaded_at", AllProjection())
+    by_deleted = _gsi("by_deleted", "folder", "deleted_key", AllProjection())
+
+
+class UserModel(Model):
+    """A record of the users table, typed; ``make_models`` binds a subclass to a table."""
+
+    name = UnicodeAttribute(hash_key=True)
+    password_hash = UnicodeAttribute()
+    token_version = NumberAttribute(default=1)
+    created_at = UnicodeAttribute()
+
+
 def make_models(items_table: str, users_table: str, region: str) -> Models:
     """Model classes bound to these table names (the endpoint comes from AWS_ENDPOINT_URL)."""
+    region_name = region  # a class body cannot read a name it assigns from the function
 
-    class Item(Model):
+    class Item(ItemModel):
         class Meta:
             table_name = items_table
             billing_mode = BILLING_MODE
+            region = region_name
 
-        folder = UnicodeAttribute(hash_key=True)
-        name = UnicodeAttribute(range_key=True)
-        kind = UnicodeAttribute()
-        id = UnicodeAttribute(null=True)
-        created_at = UnicodeAttribute(null=True)  # folders
-        moving_from = UnicodeAttribute(null=True)  # folders, while a move is under way
-        content_type = UnicodeAttribute(null=True)
-        size = NumberAttribute(null=True)
-        uploaded_by = UnicodeAttribute(null=True)
-        uploaded_at = UnicodeAttribute(null=True)
-        status = UnicodeAttribute(null=True)
-        status_reason = UnicodeAttribute(null=True)
-        sha256 = UnicodeAttribute(null=True)
-        taken_at = UnicodeAttribute(null=True)
-        width = NumberAttribute(null=True)
-        height = NumberAttribute(null=True)
-        duration = NumberAttribute(null=True)
-        camera = UnicodeAttribute(null=True)
-        lens = UnicodeAttribute(null=True)
-        gps_lat = NumberAttribute(null=True)
-        gps_lon = NumberAttribute(null=True)
-        rotation = NumberAttribute(null=True)
-        codec = UnicodeAttribute(null=True)
-        thumbnails = UnicodeAttribute(null=True)  # JSON object
-        deleted_at = UnicodeAttribute(null=True)
-        orig_folder = UnicodeAttribute(null=True)
-        orig_name = UnicodeAttribute(null=True)
-        kind_name = UnicodeAttribute(null=True)
-        taken_key = UnicodeAttribute(null=True)
-        uploaded_key = UnicodeAttribute(null=True)
-        kind_taken_key = UnicodeAttribute(null=True)
-        kind_uploaded_key = UnicodeAttribute(null=True)
-        deleted_key = UnicodeAttribute(null=True)
-        upload_id = UnicodeAttribute(null=True)  # while a multipart upload is under way
-        fingerprint = UnicodeAttribute(null=True)  # the client's file identity, for resuming
-
-        by_kind = _lsi("by_kind", "kind_name")
-        by_taken = _lsi("by_taken", "taken_key")
-        by_uploaded = _lsi("by_uploaded", "uploaded_key")
-        by_kind_taken = _lsi("by_kind_taken", "kind_taken_key")
-        by_kind_uploaded = _lsi("by_kind_uploaded", "kind_uploaded_key")
-        by_id = _gsi("by_id", "id", None, AllProjection())
-        by_sha256 = _gsi("by_sha256", "sha256", None, KeysOnlyProjection())
-        by_status = _gsi("by_status", "status", "uploaded_at", AllProjection())
-        by_deleted = _gsi("by_deleted", "folder", "deleted_key", AllProjection())
-
-    Item.Meta.region = region  # type: ignore[attr-defined]
-
-    class UserRecord(Model):
+    class UserRecord(UserModel):
         class Meta:
             table_name = users_table
             billing_mode = BILLING_MODE
+            region = region_name
 
-        name = UnicodeAttribute(hash_key=True)
-        password_hash = UnicodeAttribute()
-        token_version = NumberAttribute(default=1)
-        created_at = UnicodeAttribute()
-
-    UserRecord.Meta.region = region  # type: ignore[attr-defined]
     return Models(items=Item, users=UserRecord, region=region, connection=Connection(region=region))
+
+
+def record(model: Model) -> R.Record:
+    """A model's stored attributes as a record (records.py), the shape the catalog works in."""
+    return dict(model.attribute_values)
+
+
+class ItemTable:
+    """The items table with records in and out, for the catalog and folder moves alike.
+
+    pynamodb's untyped results stop here: callers get records and typed models, and the
+    conditions both of them write with ("the key is free", "still the same record", "the folder
+    exists") are spelled once.
+    """
+
+    def __init__(self, models: Models) -> None:
+        self.Item = models.items
+        self._connection = models.connection
+
+    def transaction(self) -> Transaction:
+        return Transaction(self._connection)
+
+    def model(self, rec: Mapping[str, Any]) -> ItemModel:
+        """A model holding ``rec`` (None fields left out, as DynamoDB stores no nulls)."""
+        return self.Item(**{k: v for k, v in rec.items() if v is not None})
+
+    def get(self, folder: str, name: str) -> R.Record | None:
+        """The record at (folder, name), read consistently."""
+        try:
+            return record(self.Item.get(folder, name, consistent_read=True))
+        except DoesNotExist:
+            return None
+
+    def first(self, folder: str, n: int) -> list[R.Record]:
+        """The first ``n`` records (items and folder markers) of a partition, by name."""
+        hits = self.Item.query(folder, consistent_read=True, page_size=n)
+        return [record(m) for m in islice(hits, n)]
+
+    def subfolders(self, parent: str) -> list[R.Record]:
+        """The folder markers in ``parent``, by name."""
+        hits = self.Item.by_kind.query(
+            parent, self.Item.kind_name.startswith(f"{R.FOLDER_KIND}#"), consistent_read=True
+        )
+        return [record(m) for m in hits]
+
+    def key_free(self) -> Condition:
+        return self.Item.folder.does_not_exist()
+
+    def same(self, rec: Mapping[str, Any]) -> Condition:
+        """The key still holds ``rec``'s item (for a folder marker: still a folder)."""
+        if rec.get("id"):
+            return self.Item.id == rec["id"]
+        return self.Item.kind == R.FOLDER_KIND
+
+    def require_folder(self, tx: Transaction, path: str, error: RDriveError) -> None:
+        """Make the transaction depend on ``path`` existing (the root always does)."""
+        if path != ROOT:
+            parent, name = split_path(path)
+            tx.check(error, self.Item, parent, name, self.Item.kind == R.FOLDER_KIND)
 
 
 def models_for(items_table: str, users_table: str, region: str) -> Models:

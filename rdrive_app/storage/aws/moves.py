@@ -17,21 +17,22 @@ other move can take that target meanwhile.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
-from typing import TYPE_CHECKING
 
 from pynamodb.exceptions import UpdateError
 
 from rdrive_app.core.domain import Folder, join_path, split_path
-from rdrive_app.core.errors import Conflict, NotFound, RDriveError
+from rdrive_app.core.errors import Conflict, RDriveError
+from rdrive_app.storage import catalog_errors as E
 from rdrive_app.storage import records as R
+from rdrive_app.storage.aws.models import ItemTable
 from rdrive_app.storage.aws.tx import CHECK_FAILED
-
-if TYPE_CHECKING:
-    from rdrive_app.storage.aws.catalog import DynamoCatalog
 
 MOVE_BATCH = 50  # records per transaction: a delete and a put each, 100 writes
 MAX_RETRIES = 5
+
+FirstRecords = Callable[[str, int], list[R.Record]]
 
 
 class _Changed(RDriveError):
@@ -39,38 +40,41 @@ class _Changed(RDriveError):
 
 
 class FolderMove:
-    """One move of ``src`` to ``dst`` (both normalised, checked by the caller)."""
+    """One move of ``src`` to ``dst`` (both normalised, checked by the caller).
 
-    def __init__(self, catalog: DynamoCatalog, src: str, dst: str) -> None:
-        self.catalog = catalog
-        self.Item = catalog.Item
+    ``first_records`` reads a partition's first records; the catalog passes its own, so that
+    whatever stands in for it (a fault-injection test) also sees the move's reads.
+    """
+
+    def __init__(self, table: ItemTable, src: str, dst: str, first_records: FirstRecords) -> None:
+        self.table = table
+        self.Item = table.Item
         self.src = src
         self.dst = dst
+        self.first_records = first_records
 
     def run(self, created: datetime) -> None:
         self._claim_target(created)
         self._move_tree()
-        while self.catalog.first_records(self.src, 1):  # something arrived meanwhile
+        while self.first_records(self.src, 1):  # something arrived meanwhile
             self._move_tree()
         self._update_trash_origins()
         self._finish()
 
     def _claim_target(self, created: datetime) -> None:
         parent, name = split_path(self.dst)
-        tx = self.catalog.transaction()
-        self.catalog.require_folder(tx, parent)
+        tx = self.table.transaction()
+        self.table.require_folder(tx, parent, E.folder_missing(parent))
         tx.put(
-            Conflict(f"'{name}' already exists in {parent}"),
-            self.catalog.record_model(
-                R.folder_record(Folder(self.dst, created), moving_from=self.src)
-            ),
-            self.Item.folder.does_not_exist(),
+            E.name_taken(parent, name),
+            self.table.model(R.folder_record(Folder(self.dst, created), moving_from=self.src)),
+            self.table.key_free(),
         )
         try:
             tx.commit()
         except Conflict:
-            existing = self.catalog.get_record(parent, name)
-            if existing is None or existing.moving_from != self.src:
+            existing = self.table.get(parent, name)
+            if existing is None or existing.get("moving_from") != self.src:
                 raise
             # the same move was interrupted before: resume it
 
@@ -80,25 +84,23 @@ class FolderMove:
             src, dst = stack.pop()
             self._move_partition(src, dst)
             stack.extend(
-                (join_path(src, m.name), join_path(dst, m.name))
-                for m in self.catalog.subfolder_records(dst)
+                (join_path(src, rec["name"]), join_path(dst, rec["name"]))
+                for rec in self.table.subfolders(dst)
             )
 
     def _move_partition(self, src: str, dst: str) -> None:
-        Item = self.Item
         retries = 0
-        while batch := self.catalog.first_records(src, MOVE_BATCH):
-            tx = self.catalog.transaction()
-            for model in batch:
-                same = Item.id == model.id if model.id else Item.kind == R.FOLDER_KIND
-                tx.delete(_Changed("changed"), model, same)
+        while batch := self.first_records(src, MOVE_BATCH):
+            tx = self.table.transaction()
+            for rec in batch:
+                tx.delete(_Changed("changed"), self.table.model(rec), self.table.same(rec))
                 tx.put(
                     Conflict(
-                        f"'{model.name}' already exists in {dst}: the move stopped part-way "
+                        f"'{rec['name']}' already exists in {dst}: the move stopped part-way "
                         "(nothing was lost; both folders hold part of the content)"
                     ),
-                    self.catalog.record_model({**model.attribute_values, "folder": dst}),
-                    Item.folder.does_not_exist(),
+                    self.table.model({**rec, "folder": dst}),
+                    self.table.key_free(),
                 )
             try:
                 tx.commit()
@@ -124,12 +126,10 @@ class FolderMove:
 
     def _finish(self) -> None:
         Item = self.Item
-        tx = self.catalog.transaction()
-        src_marker = self.catalog.record_model(R.folder_record(Folder(self.src)))
-        dst_marker = self.catalog.record_model(R.folder_record(Folder(self.dst)))
-        tx.delete(
-            NotFound(f"folder {self.src} does not exist"), src_marker, Item.kind == R.FOLDER_KIND
-        )
+        tx = self.table.transaction()
+        src_marker = self.table.model(R.folder_record(Folder(self.src)))
+        dst_marker = self.table.model(R.folder_record(Folder(self.dst)))
+        tx.delete(E.folder_missing(self.src), src_marker, Item.kind == R.FOLDER_KIND)
         tx.update(
             Conflict("the folder was moved by someone else meanwhile"),
             dst_marker,

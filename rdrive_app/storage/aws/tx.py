@@ -12,6 +12,9 @@ from typing import Any
 
 from pynamodb.connection import Connection
 from pynamodb.exceptions import TransactWriteError
+from pynamodb.expressions.condition import Condition
+from pynamodb.expressions.update import Action
+from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
 from rdrive_app.core.errors import Conflict, RDriveError
@@ -28,18 +31,25 @@ class Transaction:
     steps: list[tuple[str, RDriveError, tuple[Any, ...]]] = field(default_factory=list)
 
     def check(
-        self, error: RDriveError, model_cls: Any, hash_key: str, range_key: str, cond: Any
+        self,
+        error: RDriveError,
+        model_cls: type[Model],
+        hash_key: str,
+        range_key: str,
+        cond: Condition,
     ) -> None:
         """Require ``cond`` of the record at (hash_key, range_key) without changing it."""
         self.steps.append(("check", error, (model_cls, hash_key, range_key, cond)))
 
-    def delete(self, error: RDriveError, model: Any, cond: Any) -> None:
+    def delete(self, error: RDriveError, model: Model, cond: Condition) -> None:
         self.steps.append(("delete", error, (model, cond)))
 
-    def put(self, error: RDriveError, model: Any, cond: Any) -> None:
+    def put(self, error: RDriveError, model: Model, cond: Condition) -> None:
         self.steps.append(("put", error, (model, cond)))
 
-    def update(self, error: RDriveError, model: Any, actions: list[Any], cond: Any) -> None:
+    def update(
+        self, error: RDriveError, model: Model, actions: list[Action], cond: Condition
+    ) -> None:
         self.steps.append(("update", error, (model, actions, cond)))
 
     def commit(self) -> None:

@@ -1,10 +1,11 @@
 """The catalog in one SQLite file: the same records, keys and order as the DynamoDB one.
 
-The table mirrors the DynamoDB items table (primary key (folder, name), one index per listing
-order) so both backends behave alike; see records.py. Every write that could clash runs in a
-``BEGIN IMMEDIATE`` transaction and relies on the primary key, so a clash is an IntegrityError
-(→ Conflict) and nothing is overwritten. WAL lets readers on other threads carry on meanwhile;
-each thread gets its own connection.
+The rules live in catalog_base; this module stores and finds records. The table mirrors the
+DynamoDB items table (primary key (folder, name), one index per listing order) so both backends
+behave alike; see records.py. Every read-then-write runs in one ``BEGIN IMMEDIATE`` transaction
+(``_atomic``) and relies on the primary key, so a clash is an IntegrityError (→ Conflict) and
+nothing is overwritten. WAL lets readers on other threads carry on meanwhile; each thread gets
+its own connection.
 """
 
 from __future__ import annotations
@@ -17,21 +18,11 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from rdrive_app.core.domain import (
-    ROOT,
-    Folder,
-    Kind,
-    MediaItem,
-    User,
-    is_same_or_inside,
-    normalize_folder,
-    split_path,
-    utcnow,
-    validate_name,
-)
-from rdrive_app.core.errors import Conflict, InvalidInput, NotFound
+from rdrive_app.core.domain import split_path
+from rdrive_app.core.errors import RDriveError
+from rdrive_app.storage import catalog_errors as E
 from rdrive_app.storage import records as R
-from rdrive_app.storage.protocols import Page, SortOrder
+from rdrive_app.storage.catalog_base import BaseCatalog, Write
 
 _TYPES = {"size": "INTEGER", "width": "INTEGER", "height": "INTEGER", "rotation": "INTEGER",
           "duration": "REAL", "gps_lat": "REAL", "gps_lon": "REAL"}  # fmt: skip
@@ -65,7 +56,7 @@ def _values(rec: Mapping[str, Any]) -> list[Any]:
     return [rec.get(c) for c in R.ITEM_COLUMNS]
 
 
-class SQLiteCatalog:
+class SQLiteCatalog(BaseCatalog):
     """Catalog in SQLite; safe to call from many threads."""
 
     def __init__(self, path: Path) -> None:
@@ -95,9 +86,13 @@ class SQLiteCatalog:
         return db
 
     @contextmanager
-    def _write(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction; taking the write lock up front makes check-then-write safe."""
+    def _atomic(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction (joined when this thread is already in one); taking the write
+        lock up front makes check-then-write safe."""
         db = self._db()
+        if db.in_transaction:
+            yield db
+            return
         db.execute("BEGIN IMMEDIATE")
         try:
             yield db
@@ -123,195 +118,34 @@ class SQLiteCatalog:
             self._all.clear()
         self._local = threading.local()
 
-    def _row(self, sql: str, *args: Any) -> dict[str, Any] | None:
+    def _row(self, sql: str, *args: Any) -> R.Record | None:
         row = self._db().execute(sql, args).fetchone()
         return dict(row) if row is not None else None
 
-    def _rows(self, sql: str, *args: Any) -> list[dict[str, Any]]:
+    def _rows(self, sql: str, *args: Any) -> list[R.Record]:
         return [dict(r) for r in self._db().execute(sql, args).fetchall()]
 
-    def _folder_exists(self, path: str, db: sqlite3.Connection | None = None) -> bool:
-        if path == ROOT:
-            return True
-        parent, name = split_path(path)
-        row = (
-            (db or self._db())
-            .execute(
-                "SELECT 1 FROM entries WHERE folder = ? AND name = ? AND kind = ?",
-                (parent, name, R.FOLDER_KIND),
-            )
-            .fetchone()
-        )
-        return row is not None
+    # reading
 
-    def _item_row(self, item_id: str, db: sqlite3.Connection | None = None) -> dict[str, Any]:
-        row = (db or self._db()).execute("SELECT * FROM entries WHERE id = ?", (item_id,))
-        found = row.fetchone()
-        if found is None:
-            raise NotFound("no such item")
-        return dict(found)
+    def _read(self, folder: str, name: str) -> R.Record | None:
+        return self._row("SELECT * FROM entries WHERE folder = ? AND name = ?", folder, name)
 
-    def _replace(self, db: sqlite3.Connection, old: Mapping[str, Any], new: dict[str, Any]) -> None:
-        """Swap a record for another (maybe under a new key); Conflict if that key is taken."""
-        db.execute(
-            "DELETE FROM entries WHERE folder = ? AND name = ?", (old["folder"], old["name"])
-        )
-        try:
-            db.execute(_INSERT, _values(new))
-        except sqlite3.IntegrityError:
-            raise Conflict(f"'{new['name']}' already exists in {new['folder']}") from None
+    def _item_record(self, item_id: str, *, consistent: bool) -> R.Record | None:
+        return self._row("SELECT * FROM entries WHERE id = ?", item_id)
 
-    # folders
+    def first_records(self, folder: str, n: int) -> list[R.Record]:
+        return self._rows("SELECT * FROM entries WHERE folder = ? ORDER BY name LIMIT ?", folder, n)
 
-    def create_folder(self, path: str) -> Folder:
-        path = normalize_folder(path)
-        if path == ROOT:
-            raise Conflict("the root folder always exists")
-        folder = Folder(path=path)
-        with self._write() as db:
-            if not self._folder_exists(folder.parent, db):
-                raise NotFound(f"folder {folder.parent} does not exist")
-            try:
-                db.execute(_INSERT, _values(R.folder_record(folder)))
-            except sqlite3.IntegrityError:
-                raise Conflict(f"'{folder.name}' already exists in {folder.parent}") from None
-        return folder
-
-    def get_folder(self, path: str) -> Folder:
-        path = normalize_folder(path)
-        if path == ROOT:
-            return Folder(path=ROOT, created_at=R.EPOCH)
-        parent, name = split_path(path)
-        row = self._row(
-            "SELECT * FROM entries WHERE folder = ? AND name = ? AND kind = ?",
-            parent, name, R.FOLDER_KIND,
-        )  # fmt: skip
-        if row is None:
-            raise NotFound(f"folder {path} does not exist")
-        return R.record_folder(row)
-
-    def list_folders(self, parent: str) -> list[Folder]:
-        parent = normalize_folder(parent)
-        rows = self._rows(
+    def _subfolder_records(self, parent: str) -> list[R.Record]:
+        return self._rows(
             "SELECT * FROM entries WHERE folder = ? AND kind_name >= ? AND kind_name < ? "
             "ORDER BY kind_name",
             parent, f"{R.FOLDER_KIND}#", f"{R.FOLDER_KIND}$",
         )  # fmt: skip
-        if not rows and not self._folder_exists(parent):
-            raise NotFound(f"folder {parent} does not exist")
-        return [R.record_folder(r) for r in rows]
 
-    def move_folder(self, path: str, new_path: str) -> Folder:
-        src, dst = normalize_folder(path), normalize_folder(new_path)
-        if ROOT in (src, dst):
-            raise InvalidInput("the root folder cannot be moved or replaced")
-        if src == dst:
-            return self.get_folder(src)
-        if is_same_or_inside(dst, src):
-            raise InvalidInput("a folder cannot be moved into itself")
-        dst_parent, dst_name = split_path(dst)
-        src_parent, src_name = split_path(src)
-        n = len(src)
-        with self._write() as db:
-            marker = self._row_in(db, src_parent, src_name)
-            if marker is None or marker["kind"] != R.FOLDER_KIND:
-                raise NotFound(f"folder {src} does not exist")
-            if not self._folder_exists(dst_parent, db):
-                raise NotFound(f"folder {dst_parent} does not exist")
-            try:
-                db.execute(
-                    "UPDATE entries SET folder = ?, name = ?, kind_name = ? "
-                    "WHERE folder = ? AND name = ?",
-                    (dst_parent, dst_name, f"{R.FOLDER_KIND}#{dst_name}", src_parent, src_name),
-                )
-                db.execute(
-                    "UPDATE entries SET folder = ? || substr(folder, ?) "
-                    "WHERE folder = ? OR substr(folder, 1, ?) = ?",
-                    (dst, n + 1, src, n + 1, src + "/"),
-                )
-            except sqlite3.IntegrityError:
-                raise Conflict(f"'{dst_name}' already exists in {dst_parent}") from None
-            db.execute(
-                "UPDATE entries SET orig_folder = ? || substr(orig_folder, ?) "
-                "WHERE folder = ? AND (orig_folder = ? OR substr(orig_folder, 1, ?) = ?)",
-                (dst, n + 1, R.TRASH, src, n + 1, src + "/"),
-            )
-        return Folder(path=dst, created_at=R.record_folder(marker).created_at)
-
-    def delete_folder(self, path: str) -> None:
-        path = normalize_folder(path)
-        if path == ROOT:
-            raise InvalidInput("the root folder cannot be deleted")
-        parent, name = split_path(path)
-        with self._write() as db:
-            marker = self._row_in(db, parent, name)
-            if marker is None or marker["kind"] != R.FOLDER_KIND:
-                raise NotFound(f"folder {path} does not exist")
-            if db.execute("SELECT 1 FROM entries WHERE folder = ? LIMIT 1", (path,)).fetchone():
-                raise Conflict(f"folder {path} is not empty")
-            db.execute("DELETE FROM entries WHERE folder = ? AND name = ?", (parent, name))
-
-    @staticmethod
-    def _row_in(db: sqlite3.Connection, folder: str, name: str) -> dict[str, Any] | None:
-        row = db.execute(
-            "SELECT * FROM entries WHERE folder = ? AND name = ?", (folder, name)
-        ).fetchone()
-        return dict(row) if row is not None else None
-
-    # items
-
-    def add_item(self, item: MediaItem) -> MediaItem:
-        folder, name = normalize_folder(item.folder), validate_name(item.name)
-        if item.deleted_at is not None:
-            raise InvalidInput("a new item cannot be in the trash")
-        item = item.with_changes(folder=folder, name=name)
-        with self._write() as db:
-            if not self._folder_exists(folder, db):
-                raise NotFound(f"folder {folder} does not exist")
-            try:
-                db.execute(_INSERT, _values(R.item_record(item)))
-            except sqlite3.IntegrityError:
-                raise Conflict(f"'{name}' already exists in {folder}") from None
-        return item
-
-    def get_item(self, item_id: str) -> MediaItem:
-        return R.record_item(self._item_row(item_id))
-
-    def update_item(self, item_id: str, **fields: object) -> MediaItem:
-        with self._write() as db:
-            old = self._item_row(item_id, db)
-            item = R.apply_changes(R.record_item(old), fields)
-            self._replace(db, old, R.item_record(item))
-        return item
-
-    def rename_item(self, item_id: str, folder: str, name: str) -> MediaItem:
-        folder, name = normalize_folder(folder), validate_name(name)
-        with self._write() as db:
-            old = self._item_row(item_id, db)
-            item = R.record_item(old)
-            if item.deleted_at is not None:
-                raise NotFound("the item is in the trash")
-            if (item.folder, item.name) == (folder, name):
-                return item
-            if not self._folder_exists(folder, db):
-                raise NotFound(f"folder {folder} does not exist")
-            item = item.with_changes(folder=folder, name=name)
-            self._replace(db, old, R.item_record(item))
-        return item
-
-    def list_items(
-        self,
-        folder: str,
-        *,
-        kind: Kind | None = None,
-        sort: SortOrder = SortOrder.NAME,
-        limit: int = 100,
-        cursor: str | None = None,
-    ) -> Page:
-        folder = normalize_folder(folder)
-        limit = R.check_limit(limit)
-        plan = R.list_plan(kind, sort)
-        start = R.decode_cursor(cursor, plan, folder)
+    def _query(
+        self, folder: str, plan: R.ListPlan, start: dict[str, str] | None, n: int
+    ) -> list[R.Record]:
         col, op, order = (
             plan.sort_attr,
             ("<" if plan.descending else ">"),
@@ -334,81 +168,20 @@ class SQLiteCatalog:
             f"SELECT * FROM entries WHERE {' AND '.join(where)} "  # noqa: S608 (fixed names)
             f"ORDER BY {col} {order} LIMIT ?"
         )
-        rows = self._rows(sql, *args, limit + 1)
-        if not rows and start is None and not self._folder_exists(folder):
-            raise NotFound(f"folder {folder} does not exist")
-        return self._page(rows, limit, plan)
+        return self._rows(sql, *args, n)
 
-    @staticmethod
-    def _page(rows: list[dict[str, Any]], limit: int, plan: R.ListPlan) -> Page:
-        more = len(rows) > limit
-        rows = rows[:limit]
-        next_cursor = R.encode_cursor(rows[-1], plan) if more else None
-        return Page(items=[R.record_item(r) for r in rows], next_cursor=next_cursor)
-
-    def name_taken(self, folder: str, name: str) -> bool:
-        row = self._row(
-            "SELECT 1 FROM entries WHERE folder = ? AND name = ?", normalize_folder(folder), name
-        )
-        return row is not None
-
-    def trash_item(self, item_id: str) -> MediaItem:
-        with self._write() as db:
-            old = self._item_row(item_id, db)
-            item = R.record_item(old)
-            if item.deleted_at is not None:
-                return item
-            item = item.with_changes(deleted_at=utcnow())
-            self._replace(db, old, R.item_record(item))
-        return item
-
-    def restore_item(self, item_id: str, name: str | None = None) -> MediaItem:
-        with self._write() as db:
-            old = self._item_row(item_id, db)
-            item = R.record_item(old)
-            if item.deleted_at is None:
-                raise InvalidInput("the item is not in the trash")
-            target = validate_name(name) if name is not None else item.name
-            if not self._folder_exists(item.folder, db):
-                raise NotFound(f"folder {item.folder} no longer exists")
-            item = item.with_changes(name=target, deleted_at=None)
-            self._replace(db, old, R.item_record(item))
-        return item
-
-    def list_trash(self, *, limit: int = 100, cursor: str | None = None) -> Page:
-        limit = R.check_limit(limit)
-        plan = R.TRASH_PLAN
-        start = R.decode_cursor(cursor, plan, R.TRASH)
-        where, args = "folder = ?", [R.TRASH]
-        if start is not None:
-            where += " AND deleted_key < ?"
-            args.append(start["deleted_key"])
-        rows = self._rows(
-            f"SELECT * FROM entries WHERE {where} ORDER BY deleted_key DESC LIMIT ?",  # noqa: S608
-            *args, limit + 1,
-        )  # fmt: skip
-        return self._page(rows, limit, plan)
-
-    def purge_item(self, item_id: str) -> None:
-        """Forget the record; purging a missing item is not an error (sweeps may overlap)."""
-        with self._write() as db:
-            db.execute("DELETE FROM entries WHERE id = ?", (item_id,))
-
-    def items_with_status(
-        self, status: str, *, older_than: datetime | None = None
-    ) -> list[MediaItem]:
-        sql, args = "SELECT * FROM entries WHERE status = ?", [str(status)]
-        if older_than is not None:
+    def _status_records(self, status: str, before: str | None) -> list[R.Record]:
+        sql, args = "SELECT * FROM entries WHERE status = ?", [status]
+        if before is not None:
             sql += " AND uploaded_at < ?"
-            args.append(R.iso(older_than))
-        return [R.record_item(r) for r in self._rows(sql + " ORDER BY uploaded_at", *args)]
+            args.append(before)
+        return self._rows(sql + " ORDER BY uploaded_at", *args)
 
-    def find_by_sha256(self, sha256: str) -> list[MediaItem]:
-        rows = self._rows(
+    def _sha256_records(self, sha256: str) -> list[R.Record]:
+        return self._rows(
             "SELECT * FROM entries WHERE sha256 = ? AND folder <> ? ORDER BY folder, name",
             sha256, R.TRASH,
         )  # fmt: skip
-        return [R.record_item(r) for r in rows]
 
     def count(self) -> tuple[int, int]:
         row = self._row(
@@ -419,49 +192,92 @@ class SQLiteCatalog:
         assert row is not None
         return int(row["items"] or 0), int(row["folders"] or 0)
 
+    # writing
+
+    def _commit(self, write: Write) -> None:
+        with self._atomic() as db:
+            if write.missing is not None and not self._folder_exists(write.put["folder"]):
+                raise write.missing
+            if write.replaces is not None:
+                old = write.replaces
+                key = (old["folder"], old["name"])
+                db.execute("DELETE FROM entries WHERE folder = ? AND name = ?", key)
+            try:
+                db.execute(_INSERT, _values(write.put))
+            except sqlite3.IntegrityError:
+                raise write.clash from None
+
+    def _rewrite(self, old: R.Record, new: R.Record) -> bool:
+        # under the write lock the record cannot have moved since it was read
+        self._commit(Write(new, clash=E.item_changed(), replaces=old))
+        return True
+
+    def _delete(self, rec: R.Record, *, missing: RDriveError | None) -> None:
+        with self._atomic() as db:
+            cur = db.execute(
+                "DELETE FROM entries WHERE folder = ? AND name = ? "
+                "AND (id = ? OR (? IS NULL AND kind = ?))",
+                (rec["folder"], rec["name"], rec.get("id"), rec.get("id"), R.FOLDER_KIND),
+            )
+            if cur.rowcount == 0 and missing is not None:
+                raise missing
+
+    def _move_folder(self, src: str, dst: str, created: datetime) -> None:
+        """All in one transaction: the marker, every partition below, the trash's origins."""
+        dst_parent, dst_name = split_path(dst)
+        src_parent, src_name = split_path(src)
+        n = len(src)
+        with self._atomic() as db:
+            if not self._folder_exists(dst_parent):
+                raise E.folder_missing(dst_parent)
+            try:
+                db.execute(
+                    "UPDATE entries SET folder = ?, name = ?, kind_name = ? "
+                    "WHERE folder = ? AND name = ?",
+                    (dst_parent, dst_name, f"{R.FOLDER_KIND}#{dst_name}", src_parent, src_name),
+                )
+                db.execute(
+                    "UPDATE entries SET folder = ? || substr(folder, ?) "
+                    "WHERE folder = ? OR substr(folder, 1, ?) = ?",
+                    (dst, n + 1, src, n + 1, src + "/"),
+                )
+            except sqlite3.IntegrityError:
+                raise E.name_taken(dst_parent, dst_name) from None
+            db.execute(
+                "UPDATE entries SET orig_folder = ? || substr(orig_folder, ?) "
+                "WHERE folder = ? AND (orig_folder = ? OR substr(orig_folder, 1, ?) = ?)",
+                (dst, n + 1, R.TRASH, src, n + 1, src + "/"),
+            )
+
     # users
 
-    def add_user(self, user: User) -> User:
+    def _insert_user(self, rec: R.Record) -> bool:
         try:
-            with self._write() as db:
+            with self._atomic() as db:
                 db.execute(
                     "INSERT INTO users (name, password_hash, token_version, created_at) "
-                    "VALUES (?, ?, ?, ?)",
-                    (user.name, user.password_hash, user.token_version, R.iso(user.created_at)),
+                    "VALUES (:name, :password_hash, :token_version, :created_at)",
+                    rec,
                 )
         except sqlite3.IntegrityError:
-            raise Conflict(f"user {user.name} already exists") from None
-        return user
+            return False
+        return True
 
-    @staticmethod
-    def _user(row: Mapping[str, Any]) -> User:
-        return User(
-            name=row["name"],
-            password_hash=row["password_hash"],
-            token_version=int(row["token_version"]),
-            created_at=R.parse_iso(row["created_at"]),
-        )
+    def _user_record(self, name: str) -> R.Record | None:
+        return self._row("SELECT * FROM users WHERE name = ?", name)
 
-    def get_user(self, name: str) -> User | None:
-        row = self._row("SELECT * FROM users WHERE name = ?", name)
-        return self._user(row) if row else None
+    def _user_records(self) -> list[R.Record]:
+        return self._rows("SELECT * FROM users ORDER BY name")
 
-    def list_users(self) -> list[User]:
-        return [self._user(r) for r in self._rows("SELECT * FROM users ORDER BY name")]
-
-    def set_password(self, name: str, password_hash: str) -> User:
-        with self._write() as db:
-            cur = db.execute(
+    def _set_password(self, name: str, password_hash: str) -> R.Record | None:
+        with self._atomic() as db:
+            db.execute(
                 "UPDATE users SET password_hash = ?, token_version = token_version + 1 "
                 "WHERE name = ?",
                 (password_hash, name),
             )
-            if cur.rowcount == 0:
-                raise NotFound(f"no user {name}")
-            row = db.execute("SELECT * FROM users WHERE name = ?", (name,)).fetchone()
-        return self._user(row)
+            return self._user_record(name)
 
-    def remove_user(self, name: str) -> None:
-        with self._write() as db:
-            if db.execute("DELETE FROM users WHERE name = ?", (name,)).rowcount == 0:
-                raise NotFound(f"no user {name}")
+    def _delete_user(self, name: str) -> bool:
+        with self._atomic() as db:
+            return db.execute("DELETE FROM users WHERE name = ?", (name,)).rowcount > 0

@@ -1,0 +1,355 @@
+"""The catalog's rules, written once for both backends (the model: fsspec's AbstractFileSystem).
+
+``BaseCatalog`` implements the ``Catalog`` protocol: it normalises and validates input, applies
+the root-folder, clash, paging, trash, restore and field-change rules, and raises every error a
+user reads (catalog_errors). A backend implements only the primitives at the end of the class:
+read records by key, id, partition or listing plan, and commit a ``Write`` all or nothing. Both
+backends store the same records (records.py), so the rules work on those plain dicts.
+
+Atomicity stays the backend's: ``_atomic`` holds SQLite's write lock around a read-then-write;
+DynamoDB has no lock, so its primitives make every write conditional on what was read instead.
+"""
+
+from __future__ import annotations
+
+from abc import abstractmethod
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from datetime import datetime
+
+from rdrive_app.core.domain import (
+    ROOT,
+    Folder,
+    Kind,
+    MediaItem,
+    User,
+    is_same_or_inside,
+    normalize_folder,
+    split_path,
+    utcnow,
+    validate_name,
+)
+from rdrive_app.core.errors import RDriveError
+from rdrive_app.storage import catalog_errors as E
+from rdrive_app.storage import records as R
+from rdrive_app.storage.protocols import Catalog, Page, SortOrder
+
+UPDATE_ATTEMPTS = 5  # update_item re-reads an item that moved under it this often
+
+
+@dataclass(frozen=True, slots=True)
+class Write:
+    """One change, committed all or nothing.
+
+    ``put`` goes in at its (folder, name) key, which must be free (else ``clash``); its folder
+    must exist (else ``missing``; None for the trash, which always does). ``replaces`` is
+    deleted in the same step, only if it still holds the same item (else E.item_changed).
+    """
+
+    put: R.Record
+    clash: RDriveError
+    missing: RDriveError | None = None
+    replaces: R.Record | None = None
+
+
+class BaseCatalog(Catalog):
+    """Every Catalog method, once; subclasses supply the storage primitives."""
+
+    # folders
+
+    def create_folder(self, path: str) -> Folder:
+        path = normalize_folder(path)
+        if path == ROOT:
+            raise E.root_exists()
+        folder = Folder(path=path)
+        self._commit(_into_folder(R.folder_record(folder)))
+        return folder
+
+    def get_folder(self, path: str) -> Folder:
+        path = normalize_folder(path)
+        if path == ROOT:
+            return Folder(path=ROOT, created_at=R.EPOCH)
+        return R.record_folder(self._marker(path))
+
+    def list_folders(self, parent: str) -> list[Folder]:
+        parent = normalize_folder(parent)
+        found = self._subfolder_records(parent)
+        if not found and not self._folder_exists(parent):
+            raise E.folder_missing(parent)
+        return [R.record_folder(rec) for rec in found]
+
+    def move_folder(self, path: str, new_path: str) -> Folder:
+        src, dst = normalize_folder(path), normalize_folder(new_path)
+        if ROOT in (src, dst):
+            raise E.root_not_movable()
+        if src == dst:
+            return self.get_folder(src)
+        if is_same_or_inside(dst, src):
+            raise E.move_into_itself()
+        with self._atomic():
+            created = self.get_folder(src).created_at
+            self._move_folder(src, dst, created)
+        return Folder(path=dst, created_at=created)
+
+    def delete_folder(self, path: str) -> None:
+        path = normalize_folder(path)
+        if path == ROOT:
+            raise E.root_not_deletable()
+        with self._atomic():
+            marker = self._marker(path)
+            if self.first_records(path, 1):
+                raise E.folder_not_empty(path)
+            self._delete(marker, missing=E.folder_missing(path))
+
+    # items
+
+    def add_item(self, item: MediaItem) -> MediaItem:
+        folder, name = normalize_folder(item.folder), validate_name(item.name)
+        if item.deleted_at is not None:
+            raise E.new_item_trashed()
+        item = item.with_changes(folder=folder, name=name)
+        self._commit(_into_folder(R.item_record(item)))
+        return item
+
+    def get_item(self, item_id: str) -> MediaItem:
+        rec = self._item_record(item_id, consistent=False)
+        if rec is None:
+            raise E.no_item()
+        return R.record_item(rec)
+
+    def update_item(self, item_id: str, **fields: object) -> MediaItem:
+        for _ in range(UPDATE_ATTEMPTS):
+            with self._atomic():
+                old = self._current(item_id)
+                item = R.apply_changes(R.record_item(old), fields)
+                if self._rewrite(old, R.item_record(item)):
+                    return item
+        raise E.item_kept_changing()
+
+    def rename_item(self, item_id: str, folder: str, name: str) -> MediaItem:
+        folder, name = normalize_folder(folder), validate_name(name)
+        with self._atomic():
+            old = self._current(item_id)
+            item = R.record_item(old)
+            if item.deleted_at is not None:
+                raise E.item_trashed()
+            if (item.folder, item.name) == (folder, name):
+                return item
+            item = item.with_changes(folder=folder, name=name)
+            self._commit(_into_folder(R.item_record(item), replaces=old))
+        return item
+
+    def list_items(
+        self,
+        folder: str,
+        *,
+        kind: Kind | None = None,
+        sort: SortOrder = SortOrder.NAME,
+        limit: int = 100,
+        cursor: str | None = None,
+    ) -> Page:
+        folder = normalize_folder(folder)
+        limit = R.check_limit(limit)
+        plan = R.list_plan(kind, sort)
+        start = R.decode_cursor(cursor, plan, folder)
+        found = self._query(folder, plan, start, limit + 1)
+        if not found and start is None and not self._folder_exists(folder):
+            raise E.folder_missing(folder)
+        return _page(found, limit, plan)
+
+    def name_taken(self, folder: str, name: str) -> bool:
+        return self._read(normalize_folder(folder), name) is not None
+
+    def trash_item(self, item_id: str) -> MediaItem:
+        with self._atomic():
+            old = self._current(item_id)
+            item = R.record_item(old)
+            if item.deleted_at is not None:
+                return item
+            item = item.with_changes(deleted_at=utcnow())
+            # the trash key is the id: it is taken only if someone trashed the item first
+            self._commit(Write(R.item_record(item), clash=E.item_changed(), replaces=old))
+        return item
+
+    def restore_item(self, item_id: str, name: str | None = None) -> MediaItem:
+        with self._atomic():
+            old = self._current(item_id)
+            item = R.record_item(old)
+            if item.deleted_at is None:
+                raise E.item_not_trashed()
+            target = validate_name(name) if name is not None else item.name
+            item = item.with_changes(name=target, deleted_at=None)
+            self._commit(
+                _into_folder(R.item_record(item), replaces=old, missing=E.folder_gone(item.folder))
+            )
+        return item
+
+    def list_trash(self, *, limit: int = 100, cursor: str | None = None) -> Page:
+        limit = R.check_limit(limit)
+        start = R.decode_cursor(cursor, R.TRASH_PLAN, R.TRASH)
+        return _page(self._query(R.TRASH, R.TRASH_PLAN, start, limit + 1), limit, R.TRASH_PLAN)
+
+    def purge_item(self, item_id: str) -> None:
+        """Forget the record; purging a missing item is not an error (sweeps may overlap)."""
+        with self._atomic():
+            rec = self._item_record(item_id, consistent=True)
+            if rec is not None:
+                self._delete(rec, missing=None)
+
+    def items_with_status(
+        self, status: str, *, older_than: datetime | None = None
+    ) -> list[MediaItem]:
+        before = R.iso(older_than) if older_than is not None else None
+        return [R.record_item(rec) for rec in self._status_records(str(status), before)]
+
+    def find_by_sha256(self, sha256: str) -> list[MediaItem]:
+        return [R.record_item(rec) for rec in self._sha256_records(sha256)]
+
+    # users
+
+    def add_user(self, user: User) -> User:
+        if not self._insert_user(R.user_record(user)):
+            raise E.user_exists(user.name)
+        return user
+
+    def get_user(self, name: str) -> User | None:
+        rec = self._user_record(name)
+        return R.record_user(rec) if rec is not None else None
+
+    def list_users(self) -> list[User]:
+        return sorted((R.record_user(rec) for rec in self._user_records()), key=lambda u: u.name)
+
+    def set_password(self, name: str, password_hash: str) -> User:
+        rec = self._set_password(name, password_hash)
+        if rec is None:
+            raise E.no_user(name)
+        return R.record_user(rec)
+
+    def remove_user(self, name: str) -> None:
+        if not self._delete_user(name):
+            raise E.no_user(name)
+
+    # rules both backends lean on
+
+    def _folder_exists(self, path: str) -> bool:
+        if path == ROOT:
+            return True
+        marker = self._read(*split_path(path))
+        return marker is not None and marker["kind"] == R.FOLDER_KIND
+
+    def _marker(self, path: str) -> R.Record:
+        """The marker record of folder ``path`` (not the root). Raises NotFound."""
+        marker = self._read(*split_path(path))
+        if marker is None or marker["kind"] != R.FOLDER_KIND:
+            raise E.folder_missing(path)
+        return marker
+
+    def _current(self, item_id: str) -> R.Record:
+        """The item's record as it is now, to write from. Raises NotFound."""
+        rec = self._item_record(item_id, consistent=True)
+        if rec is None:
+            raise E.no_item()
+        return rec
+
+    # primitives: what each backend implements
+
+    @abstractmethod
+    def _atomic(self) -> AbstractContextManager[object]:
+        """Hold the catalog still for a read-then-write where the backend can; nests."""
+
+    @abstractmethod
+    def _read(self, folder: str, name: str) -> R.Record | None:
+        """The record at (folder, name), read consistently, or None."""
+
+    @abstractmethod
+    def _item_record(self, item_id: str, *, consistent: bool) -> R.Record | None:
+        """The item's record by id, or None; ``consistent=False`` allows a slightly old one."""
+
+    @abstractmethod
+    def first_records(self, folder: str, n: int) -> list[R.Record]:
+        """The first ``n`` records (items and folder markers) of a partition, by name."""
+
+    @abstractmethod
+    def _subfolder_records(self, parent: str) -> list[R.Record]:
+        """The folder markers in ``parent``, by name."""
+
+    @abstractmethod
+    def _query(
+        self, folder: str, plan: R.ListPlan, start: dict[str, str] | None, n: int
+    ) -> list[R.Record]:
+        """Up to ``n`` records of ``folder`` in ``plan``'s order, after the key ``start``;
+        with ``plan.index`` None (the name order) folder markers are left out."""
+
+    @abstractmethod
+    def _commit(self, write: Write) -> None:
+        """Make ``write`` all or nothing (see Write for the errors it raises)."""
+
+    @abstractmethod
+    def _rewrite(self, old: R.Record, new: R.Record) -> bool:
+        """Replace ``old`` by ``new`` under the same key; False if the key no longer holds
+        ``old``'s item (it moved meanwhile)."""
+
+    @abstractmethod
+    def _delete(self, rec: R.Record, *, missing: RDriveError | None) -> None:
+        """Delete ``rec`` if its key still holds it (same item id; for a marker, a folder);
+        if not, raise ``missing``, or do nothing when that is None."""
+
+    @abstractmethod
+    def _move_folder(self, src: str, dst: str, created: datetime) -> None:
+        """Move folder ``src`` (which exists, created at ``created``) and all below it to
+        ``dst``; raise E.folder_missing for a missing new parent, E.name_taken for a taken
+        name. Trashed items from inside it will restore into the new place."""
+
+    @abstractmethod
+    def _status_records(self, status: str, before: str | None) -> list[R.Record]:
+        """Records in ``status`` (trash included) uploaded before ``before`` (iso), oldest
+        upload first."""
+
+    @abstractmethod
+    def _sha256_records(self, sha256: str) -> list[R.Record]:
+        """Untrashed records with this sha256, by (folder, name)."""
+
+    @abstractmethod
+    def count(self) -> tuple[int, int]:
+        """(untrashed items, folders); each backend counts its own way (SQL, a scan)."""
+
+    @abstractmethod
+    def _insert_user(self, rec: R.Record) -> bool:
+        """Store a user record; False when the name is taken."""
+
+    @abstractmethod
+    def _user_record(self, name: str) -> R.Record | None: ...
+
+    @abstractmethod
+    def _user_records(self) -> list[R.Record]: ...
+
+    @abstractmethod
+    def _set_password(self, name: str, password_hash: str) -> R.Record | None:
+        """Set the hash and bump the token version; the new record, or None for no user."""
+
+    @abstractmethod
+    def _delete_user(self, name: str) -> bool:
+        """False when there was no such user."""
+
+
+def _into_folder(
+    rec: R.Record, *, replaces: R.Record | None = None, missing: RDriveError | None = None
+) -> Write:
+    """The Write that puts ``rec`` into its folder under its name: Conflict if the name is
+    taken there, NotFound (``missing``, else "does not exist") if the folder is gone."""
+    folder, name = rec["folder"], rec["name"]
+    return Write(
+        rec,
+        clash=E.name_taken(folder, name),
+        missing=missing or E.folder_missing(folder),
+        replaces=replaces,
+    )
+
+
+def _page(found: list[R.Record], limit: int, plan: R.ListPlan) -> Page:
+    """A page from ``limit + 1`` records: the extra one says whether another page exists, and
+    the cursor is the key of the last record returned."""
+    more = len(found) > limit
+    found = found[:limit]
+    next_cursor = R.encode_cursor(found[-1], plan) if more else None
+    return Page(items=[R.record_item(rec) for rec in found], next_cursor=next_cursor)

@@ -1,0 +1,84 @@
+"""Every catalog error a user reads, worded once for both backends.
+
+The API shows an RDriveError's message as it is, so the SQLite and DynamoDB catalogs must say
+the same thing for the same refusal; they build their errors here rather than writing the text.
+Each is a function, so every raise gets a fresh exception (and traceback).
+"""
+
+from __future__ import annotations
+
+from rdrive_app.core.errors import Conflict, InvalidInput, NotFound
+
+# folders
+
+
+def folder_missing(path: str) -> NotFound:
+    return NotFound(f"folder {path} does not exist")
+
+
+def folder_gone(path: str) -> NotFound:
+    """A trashed item's folder was deleted after it was trashed."""
+    return NotFound(f"folder {path} no longer exists")
+
+
+def name_taken(folder: str, name: str) -> Conflict:
+    return Conflict(f"'{name}' already exists in {folder}")
+
+
+def folder_not_empty(path: str) -> Conflict:
+    return Conflict(f"folder {path} is not empty")
+
+
+def root_exists() -> Conflict:
+    return Conflict("the root folder always exists")
+
+
+def root_not_movable() -> InvalidInput:
+    return InvalidInput("the root folder cannot be moved or replaced")
+
+
+def root_not_deletable() -> InvalidInput:
+    return InvalidInput("the root folder cannot be deleted")
+
+
+def move_into_itself() -> InvalidInput:
+    return InvalidInput("a folder cannot be moved into itself")
+
+
+# items
+
+
+def no_item() -> NotFound:
+    return NotFound("no such item")
+
+
+def new_item_trashed() -> InvalidInput:
+    return InvalidInput("a new item cannot be in the trash")
+
+
+def item_trashed() -> NotFound:
+    return NotFound("the item is in the trash")
+
+
+def item_not_trashed() -> InvalidInput:
+    return InvalidInput("the item is not in the trash")
+
+
+def item_changed() -> Conflict:
+    """A conditional write found the item moved or changed since it was read."""
+    return Conflict("the item changed meanwhile; try again")
+
+
+def item_kept_changing() -> Conflict:
+    return Conflict("the item kept changing; try again")
+
+
+# users
+
+
+def user_exists(name: str) -> Conflict:
+    return Conflict(f"user {name} already exists")
+
+
+def no_user(name: str) -> NotFound:
+    return NotFound(f"no user {name}")
