@@ -23,7 +23,7 @@ from rdrive_app.core.errors import Conflict, InvalidInput, NotFound, Unsupported
 from rdrive_app.core.keys import original_key, thumbnail_key
 from rdrive_app.core.settings import Settings
 from rdrive_app.media.sandbox import SandboxPool, shared_pool
-from rdrive_app.media.sniff import SNIFF_BYTES, sniff
+from rdrive_app.media.sniff import NOT_MEDIA, SNIFF_BYTES, sniff
 from rdrive_app.media.types import (
     PREVIEW,
     SIZES,
@@ -37,7 +37,6 @@ from rdrive_app.storage import Storage
 
 log = logging.getLogger(__name__)
 
-NOT_MEDIA = "not a photo or video"
 RENDITION_WIDTHS = (200, 400, 800, 1600, 2560)
 WEBP = "image/webp"
 HASH_CHUNK = 4 * 1024 * 1024
