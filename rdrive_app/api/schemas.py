@@ -3,16 +3,25 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from rdrive_app.core.domain import Folder, User
+from rdrive_app.core.fingerprint import MAX_FINGERPRINT_CHARS
+
+Responses = dict[int | str, dict[str, Any]]  # what FastAPI takes as a route's ``responses=``
 
 
 class ErrorOut(BaseModel):
     """Every error: a sentence for people."""
 
     detail: str
+
+
+def error_responses(*codes: int) -> Responses:
+    """A route's ``responses=`` for OpenAPI: each of these statuses answers with an ErrorOut."""
+    return {code: {"model": ErrorOut} for code in codes}
 
 
 class LoginIn(BaseModel):
@@ -116,7 +125,7 @@ class UploadIn(BaseModel):
     content_type: str = Field("", max_length=255)
     fingerprint: str | None = Field(
         None,
-        max_length=1024,
+        max_length=MAX_FINGERPRINT_CHARS,
         description="the client's identity of the file, e.g. 'name|size|lastModified': an "
         "unfinished upload of the same file in the same folder is resumed",
     )

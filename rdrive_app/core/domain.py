@@ -12,6 +12,7 @@ import uuid
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from enum import StrEnum
+from typing import Any
 
 from rdrive_app.core.errors import InvalidInput
 from rdrive_app.core.keys import original_key
@@ -202,7 +203,8 @@ class MediaItem:
         """The date a photo app sorts by: when it was taken, else when it arrived."""
         return self.taken_at or self.uploaded_at
 
-    def with_changes(self, **changes: object) -> MediaItem:
+    def with_changes(self, **changes: Any) -> MediaItem:
+        """A copy with these fields replaced (the catalogs' partial updates; checked there)."""
         return replace(self, **changes)
 
 

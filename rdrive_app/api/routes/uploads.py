@@ -9,7 +9,6 @@ from fastapi import APIRouter, Response
 from rdrive_app.api.deps import CurrentUser, ServicesDep
 from rdrive_app.api.routes.items import _out
 from rdrive_app.api.schemas import (
-    ErrorOut,
     ExistsIn,
     ExistsOut,
     ItemOut,
@@ -17,10 +16,11 @@ from rdrive_app.api.schemas import (
     PartsOut,
     UploadIn,
     UploadTicketOut,
+    error_responses,
 )
 
 router = APIRouter(prefix="/api", tags=["uploads"])
-_errors = {code: {"model": ErrorOut} for code in (400, 401, 404, 409, 413, 415)}
+_errors = error_responses(400, 401, 404, 409, 413, 415)
 
 
 @router.post("/uploads", response_model=UploadTicketOut, status_code=201, responses=_errors)
