@@ -3,25 +3,17 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from rdrive_app.core.domain import Folder, User
 from rdrive_app.core.fingerprint import MAX_FINGERPRINT_CHARS
 
-Responses = dict[int | str, dict[str, Any]]  # what FastAPI takes as a route's ``responses=``
-
 
 class ErrorOut(BaseModel):
     """Every error: a sentence for people."""
 
     detail: str
-
-
-def error_responses(*codes: int) -> Responses:
-    """A route's ``responses=`` for OpenAPI: each of these statuses answers with an ErrorOut."""
-    return {code: {"model": ErrorOut} for code in codes}
 
 
 class LoginIn(BaseModel):

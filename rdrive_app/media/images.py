@@ -18,15 +18,7 @@ from PIL import Image, ImageCms, UnidentifiedImageError
 
 from rdrive_app.core.domain import Kind
 from rdrive_app.media.exif import ORIENTATION, read_exif
-from rdrive_app.media.types import (
-    PREVIEW,
-    SIZES,
-    THUMB,
-    Analysis,
-    MediaError,
-    MediaInfo,
-    fit_size,
-)
+from rdrive_app.media.types import PREVIEW, SIZES, THUMB, Analysis, MediaError, MediaInfo, fit_size
 
 pillow_heif.register_heif_opener(thumbnails=False)
 

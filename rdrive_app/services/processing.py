@@ -185,14 +185,7 @@ def _render(storage: Storage, settings: Settings, item: MediaItem, width: int) -
     if size is None:
         raise NotFound("the item's original is missing")
     try:
-        return pool.run(
-            op,
-            size,
-            _fetcher(storage, key),
-            settings.processing_timeout_s,
-            max_pixels=settings.max_pixels,
-            **kwargs,
-        )
+        return _in_sandbox(pool, settings, storage, key, size, op, kwargs)
     except MediaError as exc:
         raise UnsupportedMedia(f"cannot make that size: {exc.reason}") from None
 
@@ -219,18 +212,28 @@ def _analyse(
         op, kwargs = "analyse_video", {"demuxer": found.demuxer}
     else:
         op, kwargs = "analyse_image", {"content_type": found.content_type}
+    return _in_sandbox(pool, settings, storage, key, size, op, kwargs)
+
+
+def _in_sandbox(
+    pool: SandboxPool,
+    settings: Settings,
+    storage: Storage,
+    key: str,
+    size: int,
+    op: str,
+    kwargs: dict[str, Any],
+) -> Any:
+    """Run media operation ``op`` on the blob at ``key`` within the settings' time and pixel
+    limits; the sandbox reads the blob through ranged reads, never all of it at once."""
     return pool.run(
         op,
         size,
-        _fetcher(storage, key),
+        lambda start, length: storage.blobs.read_range(key, start, length),
         settings.processing_timeout_s,
         max_pixels=settings.max_pixels,
         **kwargs,
     )
-
-
-def _fetcher(storage: Storage, key: str) -> Any:
-    return lambda start, length: storage.blobs.read_range(key, start, length)
 
 
 def _fail(storage: Storage, item_id: str, reason: str) -> MediaItem:

@@ -8,7 +8,8 @@ from anyio import CapacityLimiter, to_thread
 from fastapi import APIRouter, Depends, Response
 
 from rdrive_app.api.deps import CurrentUser, ServicesDep, client_address
-from rdrive_app.api.schemas import LoginIn, MeOut, TokenOut, error_responses
+from rdrive_app.api.openapi import error_responses
+from rdrive_app.api.schemas import LoginIn, MeOut, TokenOut
 from rdrive_app.auth.passwords import BCRYPT_SLOTS
 
 router = APIRouter(prefix="/api", tags=["auth"])

@@ -7,14 +7,9 @@ from fastapi import APIRouter, Query, Response
 from fastapi.responses import StreamingResponse
 
 from rdrive_app.api.deps import CurrentUser, ServicesDep
+from rdrive_app.api.openapi import error_responses
 from rdrive_app.api.routes.items import ZipResponse, zip_response
-from rdrive_app.api.schemas import (
-    FolderIn,
-    FolderListOut,
-    FolderOut,
-    FolderPatchIn,
-    error_responses,
-)
+from rdrive_app.api.schemas import FolderIn, FolderListOut, FolderOut, FolderPatchIn
 from rdrive_app.core.domain import normalize_folder
 
 router = APIRouter(prefix="/api", tags=["folders"])

@@ -9,14 +9,8 @@ from fastapi import APIRouter, File, Query, UploadFile
 from fastapi.responses import RedirectResponse, StreamingResponse
 
 from rdrive_app.api.deps import CurrentUser, ServicesDep
-from rdrive_app.api.schemas import (
-    ItemOut,
-    ItemPageOut,
-    ItemPatchIn,
-    RejectedOut,
-    UploadResultOut,
-    error_responses,
-)
+from rdrive_app.api.openapi import error_responses
+from rdrive_app.api.schemas import ItemOut, ItemPageOut, ItemPatchIn, RejectedOut, UploadResultOut
 from rdrive_app.core.domain import MediaItem
 from rdrive_app.core.errors import InvalidInput, RDriveError
 from rdrive_app.services.downloads import ZipDownload

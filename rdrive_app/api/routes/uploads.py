@@ -7,6 +7,7 @@ from anyio import to_thread
 from fastapi import APIRouter, Response
 
 from rdrive_app.api.deps import CurrentUser, ServicesDep
+from rdrive_app.api.openapi import error_responses
 from rdrive_app.api.routes.items import _out
 from rdrive_app.api.schemas import (
     ExistsIn,
@@ -16,7 +17,6 @@ from rdrive_app.api.schemas import (
     PartsOut,
     UploadIn,
     UploadTicketOut,
-    error_responses,
 )
 
 router = APIRouter(prefix="/api", tags=["uploads"])

@@ -22,11 +22,12 @@ from rdrive_app.services.uploads.parts import (
     plan_parts,
 )
 from rdrive_app.services.uploads.service import UploadService
-from rdrive_app.services.uploads.starting import UploadTicket, declared_kind
+from rdrive_app.services.uploads.starting import DeclaredFile, UploadTicket, declared_kind
 
 __all__ = [
     "MIB",
     "PART_FLOOR",
+    "DeclaredFile",
     "MultipartPolicy",
     "PartPlan",
     "ProcessingQueue",

@@ -8,7 +8,7 @@ from typing import BinaryIO
 from rdrive_app.core.domain import MediaItem
 from rdrive_app.core.keys import original_key
 from rdrive_app.services.uploads.completion import Completion
-from rdrive_app.services.uploads.starting import UploadStarting
+from rdrive_app.services.uploads.starting import DeclaredFile, UploadStarting
 
 
 class DirectUploads(UploadStarting, Completion):
@@ -24,7 +24,7 @@ class DirectUploads(UploadStarting, Completion):
         content_type: object,
     ) -> MediaItem:
         """Store a file that came through the API (``POST /api/media``) and complete it."""
-        item = self.reserve(username, folder, name, size, content_type)
+        item = self.reserve(username, DeclaredFile(folder, name, size, content_type))
         try:
             self._blobs.put(original_key(item.id), stream, item.content_type)
         except Exception:

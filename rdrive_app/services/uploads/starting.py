@@ -25,6 +25,17 @@ MAX_FREE_NAME_TRIES = 1000
 
 
 @dataclass(frozen=True, slots=True)
+class DeclaredFile:
+    """What a client says of a file before sending it, unchecked: ``reserve`` checks it, and
+    completion checks the bytes against it."""
+
+    folder: object
+    name: object
+    size: int
+    content_type: object
+
+
+@dataclass(frozen=True, slots=True)
 class UploadTicket:
     """What the client needs to send the bytes.
 
@@ -86,20 +97,13 @@ class UploadStarting(UploadBase):
         return size
 
     def reserve(
-        self,
-        username: str,
-        folder: object,
-        name: object,
-        size: int,
-        content_type: object,
-        *,
-        fingerprint: str | None = None,
+        self, username: str, file: DeclaredFile, fingerprint: str | None = None
     ) -> MediaItem:
         """Record an ``uploading`` item under the first free name ("IMG_1 (1).jpg" on a clash)."""
-        path = normalize_folder(folder)
-        clean = validate_name(name)
-        size = self._check_size(size)
-        kind, claimed_type = declared_kind(clean, content_type)
+        path = normalize_folder(file.folder)
+        clean = validate_name(file.name)
+        size = self._check_size(file.size)
+        kind, claimed_type = declared_kind(clean, file.content_type)
         self._catalog.get_folder(path)
         item_id = new_id()
         for n in range(MAX_FREE_NAME_TRIES):
@@ -145,7 +149,7 @@ class UploadStarting(UploadBase):
                 # fresh again, so the sweeper does not take an upload that is being resumed
                 found = self._catalog.update_item(found.id, uploaded_at=utcnow())
                 return self._ticket(found, resumed=True)
-        item = self.reserve(username, folder, name, size, content_type, fingerprint=fingerprint)
+        item = self.reserve(username, DeclaredFile(folder, name, size, content_type), fingerprint)
         if self._policy.applies(item.size):
             try:
                 upload_id = self._blobs.create_multipart(item.original_key, item.content_type)
