@@ -23,14 +23,18 @@ ROOT = "/"
 
 
 class Kind(StrEnum):
-    """What an item is."""
+    """What an item is: claimed by its name or type when its upload starts, then decided by
+    its first bytes when the upload completes (media/sniff.py)."""
 
     IMAGE = "image"
     VIDEO = "video"
 
 
 class Status(StrEnum):
-    """Where an item is in its life: uploading → processing → ready | failed."""
+    """Where an item is in its life: uploading → processing → ready | failed.
+
+    ``uploading`` bytes are unchecked: only completion's checks let an item go on to processing.
+    """
 
     UPLOADING = "uploading"
     PROCESSING = "processing"

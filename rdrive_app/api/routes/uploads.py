@@ -57,17 +57,17 @@ async def sign_parts(
     )
 
 
-@router.post("/uploads/{item_id}/complete", response_model=ItemOut, responses=_errors)
-async def complete_upload(item_id: str, user: CurrentUser, services: ServicesDep) -> ItemOut:
-    """Check the parts, the size and the real type of what arrived, then start processing it."""
-    return _out(services, await to_thread.run_sync(services.uploads.complete, item_id))
-
-
 @router.delete("/uploads/{item_id}", status_code=204, responses=_errors)
 async def cancel_upload(item_id: str, user: CurrentUser, services: ServicesDep) -> Response:
     """Abandon an unfinished upload; its parts, bytes and reserved name are freed."""
     await to_thread.run_sync(services.uploads.cancel, item_id)
     return Response(status_code=204)
+
+
+@router.post("/uploads/{item_id}/complete", response_model=ItemOut, responses=_errors)
+async def complete_upload(item_id: str, user: CurrentUser, services: ServicesDep) -> ItemOut:
+    """Check the parts, the size and the real type of what arrived, then start processing it."""
+    return _out(services, await to_thread.run_sync(services.uploads.complete, item_id))
 
 
 @router.post("/media/exists", response_model=ExistsOut, responses=_errors)
