@@ -4,7 +4,7 @@ early (not found, or discarded because it must not be kept)."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Protocol
+from typing import Any, Protocol
 
 from rdrive_app.core.domain import Kind, MediaItem
 from rdrive_app.core.errors import NotFound
@@ -19,10 +19,11 @@ class ProcessingQueue(Protocol):
     """Whatever makes thumbnails and reads metadata once an upload is complete.
 
     What ``submit`` returns is the queue's own business (the worker pool hands back a
-    future); completion only hands the item over.
+    future); completion only hands the item over. ``Any`` rather than ``object`` because
+    ``submit`` is also passed on as a callback whose result nobody reads (fsck's ``reprocess``).
     """
 
-    def submit(self, item_id: str) -> object: ...
+    def submit(self, item_id: str) -> Any: ...
 
 
 class UploadBase:
