@@ -1,4 +1,5 @@
-"""Builds the services once per process from settings; the API and the UI state share them."""
+"""Builds the services from settings: the one wiring the app, the API, the CLI and the Lambda
+handler all use (once per process; the API and the UI state share theirs)."""
 
 from __future__ import annotations
 
