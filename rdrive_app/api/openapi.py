@@ -14,8 +14,17 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
+from rdrive_app.api.schemas import ErrorOut
+
 ERROR_REF = {"$ref": "#/components/schemas/ErrorOut"}
 _METHODS = {"get", "put", "post", "patch", "delete", "head", "options"}
+
+Responses = dict[int | str, dict[str, Any]]  # what FastAPI takes as a route's ``responses=``
+
+
+def error_responses(*codes: int) -> Responses:
+    """A route's ``responses=``: each of these statuses answers with an ErrorOut."""
+    return {code: {"model": ErrorOut} for code in codes}
 
 
 def _error(description: str) -> dict[str, Any]:

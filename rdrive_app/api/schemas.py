@@ -7,6 +7,7 @@ from datetime import datetime
 from pydantic import BaseModel, ConfigDict, Field
 
 from rdrive_app.core.domain import Folder, User
+from rdrive_app.core.fingerprint import MAX_FINGERPRINT_CHARS
 
 
 class ErrorOut(BaseModel):
@@ -116,7 +117,7 @@ class UploadIn(BaseModel):
     content_type: str = Field("", max_length=255)
     fingerprint: str | None = Field(
         None,
-        max_length=1024,
+        max_length=MAX_FINGERPRINT_CHARS,
         description="the client's identity of the file, e.g. 'name|size|lastModified': an "
         "unfinished upload of the same file in the same folder is resumed",
     )

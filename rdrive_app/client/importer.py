@@ -22,6 +22,7 @@ from typing import Protocol
 from rdrive_app.client.part_sender import ByteSink, SendPlan, send_file
 from rdrive_app.core.domain import join_path, normalize_folder, validate_name
 from rdrive_app.core.errors import RDriveError
+from rdrive_app.core.fingerprint import upload_fingerprint
 from rdrive_app.media.sniff import SNIFF_BYTES, sniff
 
 HASH_CHUNK = 4 * 1024 * 1024
@@ -45,7 +46,7 @@ class LocalFile:
     @property
     def fingerprint(self) -> str:
         """The same identity a browser gives a file (name|size|lastModified)."""
-        return f"{self.name}|{self.size}|{self.mtime_ms}"
+        return upload_fingerprint(self.name, self.size, self.mtime_ms)
 
 
 @dataclass(frozen=True)
@@ -61,7 +62,10 @@ class LibraryEntry:
 class ImportTarget(Protocol):
     """Where an import goes: the same upload use-cases, in this process or over HTTP."""
 
-    sink: ByteSink
+    @property
+    def sink(self) -> ByteSink:
+        """Where the bytes go (read only, so a target may hold a more specific sink)."""
+        ...
 
     def ensure_folder(self, path: str) -> None: ...
     def folder_entries(self, path: str) -> list[LibraryEntry]: ...

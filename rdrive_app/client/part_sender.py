@@ -26,6 +26,7 @@ ATTEMPTS = 5
 FIRST_DELAY_S = 0.5
 
 Progress = Callable[[int], None]
+Headers = dict[str, str]
 
 
 @dataclass(frozen=True)
@@ -37,7 +38,7 @@ class SendPlan:
     size: int
     multipart: bool
     url: str
-    headers: dict[str, str]
+    headers: Headers
     part_size: int
     part_count: int
     done_parts: list[int] = field(default_factory=list)
@@ -62,13 +63,7 @@ class ByteSink(Protocol):
     """PUTs ``length`` bytes of ``path`` from ``offset`` to a signed URL; returns the ETag."""
 
     def put(
-        self,
-        url: str,
-        headers: dict[str, str],
-        path: Path,
-        offset: int,
-        length: int,
-        progress: Progress,
+        self, url: str, headers: Headers, path: Path, offset: int, length: int, progress: Progress
     ) -> str: ...
 
 
@@ -97,13 +92,7 @@ class HttpSink:
         self._client = client or httpx.Client(timeout=httpx.Timeout(60.0, connect=10.0))
 
     def put(
-        self,
-        url: str,
-        headers: dict[str, str],
-        path: Path,
-        offset: int,
-        length: int,
-        progress: Progress,
+        self, url: str, headers: Headers, path: Path, offset: int, length: int, progress: Progress
     ) -> str:
         # S3 refuses chunked bodies: the length goes in the header, the bytes stream from disk
         all_headers = {**headers, "Content-Length": str(length)}

@@ -12,6 +12,7 @@ import uuid
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from enum import StrEnum
+from typing import Any
 
 from rdrive_app.core.errors import InvalidInput
 from rdrive_app.core.keys import original_key
@@ -22,14 +23,18 @@ ROOT = "/"
 
 
 class Kind(StrEnum):
-    """What an item is."""
+    """What an item is: claimed by its name or type when its upload starts, then decided by
+    its first bytes when the upload completes (media/sniff.py)."""
 
     IMAGE = "image"
     VIDEO = "video"
 
 
 class Status(StrEnum):
-    """Where an item is in its life: uploading → processing → ready | failed."""
+    """Where an item is in its life: uploading → processing → ready | failed.
+
+    ``uploading`` bytes are unchecked: only completion's checks let an item go on to processing.
+    """
 
     UPLOADING = "uploading"
     PROCESSING = "processing"
@@ -202,7 +207,8 @@ class MediaItem:
         """The date a photo app sorts by: when it was taken, else when it arrived."""
         return self.taken_at or self.uploaded_at
 
-    def with_changes(self, **changes: object) -> MediaItem:
+    def with_changes(self, **changes: Any) -> MediaItem:
+        """A copy with these fields replaced (the catalogs' partial updates; checked there)."""
         return replace(self, **changes)
 
 

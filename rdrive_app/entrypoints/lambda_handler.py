@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import logging
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from functools import lru_cache
 from typing import Any
 from urllib.parse import unquote_plus
@@ -19,11 +19,9 @@ from urllib.parse import unquote_plus
 from rdrive_app.core.domain import Status
 from rdrive_app.core.errors import NotFound, RDriveError
 from rdrive_app.core.keys import item_of_original
-from rdrive_app.core.settings import Settings, load_settings
-from rdrive_app.media.sniff import sniff_type
+from rdrive_app.core.settings import ProcessingMode, load_settings
 from rdrive_app.services.processing import mark_failed, process_item
-from rdrive_app.services.uploads import UploadService
-from rdrive_app.storage import Storage, build_storage
+from rdrive_app.services.wiring import Services, build_services
 
 log = logging.getLogger(__name__)
 
@@ -33,10 +31,15 @@ COMPLETE_POLL_S = 0.5
 
 
 @lru_cache(maxsize=1)
-def runtime() -> tuple[Settings, Storage]:
-    """Settings and storage, built once per Lambda container and reused while it is warm."""
-    settings = load_settings()
-    return settings, build_storage(settings)
+def runtime() -> Services:
+    """The services, built once per Lambda container and reused while it is warm.
+
+    Wired as the app wires them, with one difference whatever the environment says: here
+    processing comes from S3's events (``RDRIVE_PROCESSING=events``), so a completion queues
+    nothing and no worker pool is started; the handler processes the item itself.
+    """
+    settings = load_settings().model_copy(update={"processing": ProcessingMode.EVENTS})
+    return build_services(settings)
 
 
 def handler(event: dict[str, Any], context: Any = None) -> dict[str, Any]:
@@ -46,17 +49,17 @@ def handler(event: dict[str, Any], context: Any = None) -> dict[str, Any]:
     the messages whose item hit a storage error are redelivered; after MAX_ATTEMPTS the item
     is marked failed instead. A direct S3 invocation never raises: a bad item ends failed.
     """
-    settings, storage = runtime()
+    services = runtime()
     failures: list[dict[str, str]] = []
     seen: set[str] = set()
     for record in event.get("Records") or []:
         if record.get("eventSource") == "aws:sqs":
             attempts = int(record.get("attributes", {}).get("ApproximateReceiveCount", "1"))
-            ok = _process_all(storage, settings, _s3_records(_body(record)), seen, attempts)
+            ok = _process_all(services, _s3_records(_body(record)), seen, attempts)
             if not ok:
                 failures.append({"itemIdentifier": record.get("messageId", "")})
         else:
-            _process_all(storage, settings, [record], seen, MAX_ATTEMPTS)
+            _process_all(services, [record], seen, MAX_ATTEMPTS)
     return {"batchItemFailures": failures}
 
 
@@ -73,18 +76,17 @@ def item_ids(records: Any) -> Iterator[str]:
             log.debug("ignoring S3 key %r", key)
 
 
-def _process_all(
-    storage: Storage, settings: Settings, records: Any, seen: set[str], attempts: int
-) -> bool:
+def _process_all(services: Services, records: Any, seen: set[str], attempts: int) -> bool:
     """Process the items of ``records``; False when one should be retried later."""
+    storage = services.storage
     ok = True
     for item_id in item_ids(records):
         if item_id in seen:
             continue  # the same object twice in one batch
         seen.add(item_id)
         try:
-            settle_upload(storage, settings, item_id)
-            item = process_item(storage, settings, item_id)
+            settle_upload(services, item_id)
+            item = process_item(storage, services.settings, item_id)
             log.info("item %s: %s", item_id, item.status)
         except NotFound:
             log.info("item %s no longer exists; skipped", item_id)
@@ -97,39 +99,25 @@ def _process_all(
     return ok
 
 
-class _Inline:
-    """Completion's queue inside the Lambda: the caller processes the item right after."""
-
-    def submit(self, item_id: str) -> None:
-        log.debug("item %s completed by its S3 event", item_id)
-
-
-def settle_upload(
-    storage: Storage,
-    settings: Settings,
-    item_id: str,
-    *,
-    grace_s: float = COMPLETE_GRACE_S,
-    sleep: Callable[[float], None] = time.sleep,
-) -> None:
+def settle_upload(services: Services, item_id: str) -> None:
     """Make sure an item's upload was completed, and so checked, before it is processed.
 
     S3 announces an object as soon as its PUT ends, often before the browser has asked the
     app to complete the upload; processing it then would skip completion's checks (declared
-    size, real type, screening), letting a file of any size in. So wait up to ``grace_s``
-    for the browser's completion, then run the same completion here (a browser that closed
-    after its PUT leaves it to this). A refused upload is discarded as completion always does.
+    size, real type, screening), letting a file of any size in. So wait up to
+    ``COMPLETE_GRACE_S`` for the browser's completion, then run the same completion here (a
+    browser that closed after its PUT leaves it to this). A refused upload is discarded as
+    completion always does.
     """
-    deadline = time.monotonic() + grace_s
-    while storage.catalog.get_item(item_id).status == Status.UPLOADING:
+    deadline = time.monotonic() + COMPLETE_GRACE_S
+    while services.storage.catalog.get_item(item_id).status == Status.UPLOADING:
         if time.monotonic() >= deadline:
-            uploads = UploadService(storage, settings, sniff_type, _Inline())
             try:
-                uploads.complete(item_id)
+                services.uploads.complete(item_id)
             except RDriveError as exc:
                 log.info("upload %s refused at its S3 event: %s", item_id, exc.detail)
             return
-        sleep(COMPLETE_POLL_S)
+        time.sleep(COMPLETE_POLL_S)
 
 
 def _body(record: dict[str, Any]) -> Any:

@@ -74,9 +74,9 @@ def parse_exif_date(
     if not match:
         return None
     try:
-        parts = [int(p) for p in match.groups()]
+        year, month, day, hour, minute, second = (int(p) for p in match.groups())
         micro = int((subsec or "0").strip()[:6].ljust(6, "0")) if (subsec or "0").isdigit() else 0
-        naive = datetime(*parts, microsecond=micro)  # type: ignore[misc]
+        naive = datetime(year, month, day, hour, minute, second, micro)
     except ValueError:
         return None
     if naive.year < 1900:

@@ -18,15 +18,7 @@ from PIL import Image, ImageCms, UnidentifiedImageError
 
 from rdrive_app.core.domain import Kind
 from rdrive_app.media.exif import ORIENTATION, read_exif
-from rdrive_app.media.types import (
-    PREVIEW,
-    SIZES,
-    THUMB,
-    Analysis,
-    MediaError,
-    MediaInfo,
-    fit_size,
-)
+from rdrive_app.media.types import PREVIEW, SIZES, THUMB, Analysis, MediaError, MediaInfo, fit_size
 
 pillow_heif.register_heif_opener(thumbnails=False)
 
@@ -158,8 +150,9 @@ def _open(fp: BinaryIO, content_type: str) -> Image.Image:
     w, h = im.size
     if w < 1 or h < 1:
         raise MediaError("the image has no pixels")
-    if w * h > Image.MAX_IMAGE_PIXELS:  # also checked by Pillow, but not for every format
-        raise MediaError(f"the image is larger than the limit of {_mp(Image.MAX_IMAGE_PIXELS)}")
+    limit = Image.MAX_IMAGE_PIXELS  # set by the caller; None would mean no limit
+    if limit is not None and w * h > limit:  # also checked by Pillow, but not for every format
+        raise MediaError(f"the image is larger than the limit of {_mp(limit)}")
     return im
 
 
@@ -196,6 +189,7 @@ def _normalise_mode(im: Image.Image) -> Image.Image:
         return im.convert("I").point(lambda v: v / 257).convert("L")
     if im.mode in ("I", "F"):  # 32-bit: no fixed range, so stretch what is there
         low, high = im.getextrema()
+        assert isinstance(low, int | float) and isinstance(high, int | float)  # one band
         span = (high - low) or 1
         return im.point(lambda v: (v - low) * 255 / span).convert("L")
     return im.convert("RGBA" if _has_alpha(im) else "RGB")

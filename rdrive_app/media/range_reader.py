@@ -66,7 +66,7 @@ class RangeReader(io.RawIOBase):
 
 def open_ranges(fetch: Fetch, size: int, block: int = BLOCK) -> BinaryIO:
     """A buffered, seekable file of ``size`` bytes that reads ``block`` bytes per fetch."""
-    return io.BufferedReader(RangeReader(fetch, size), buffer_size=block)  # type: ignore[return-value]
+    return io.BufferedReader(RangeReader(fetch, size), buffer_size=block)
 
 
 def open_blob(blobs: RangedBlobs, key: str, block: int = BLOCK) -> BinaryIO:

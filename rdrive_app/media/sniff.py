@@ -11,6 +11,7 @@ from rdrive_app.core.domain import Kind
 from rdrive_app.media.types import Sniffed
 
 SNIFF_BYTES = 4096  # enough for any ftyp box and an EBML header
+NOT_MEDIA = "not a photo or video"  # what a refused file is called, wherever it is refused
 
 _MOV = "mov"  # FFmpeg demuxer names
 _MKV = "matroska"

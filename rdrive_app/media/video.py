@@ -18,15 +18,7 @@ from PIL import Image
 
 from rdrive_app.core.domain import GPS, Kind
 from rdrive_app.media.images import encode_webp, fit_image, width_box
-from rdrive_app.media.types import (
-    PREVIEW,
-    SIZES,
-    THUMB,
-    Analysis,
-    MediaError,
-    MediaInfo,
-    fit_size,
-)
+from rdrive_app.media.types import PREVIEW, SIZES, THUMB, Analysis, MediaError, MediaInfo, fit_size
 
 POSTER_AT_S = 1.0
 _MAX_FRAMES = 600  # frames decoded looking for the poster time before taking what we have

@@ -7,7 +7,7 @@ event loop run it in a thread (``anyio.to_thread`` / ``asyncio.to_thread``).
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from rdrive_app.auth.passwords import dummy_hash, hash_password, verify_password
 from rdrive_app.auth.throttle import LoginThrottle
@@ -20,8 +20,7 @@ from rdrive_app.storage.protocols import Catalog
 WRONG_CREDENTIALS = "Wrong username or password"
 
 
-@dataclass(frozen=True, slots=True)
-class Session:
+class Session(NamedTuple):
     """A signed-in session: the token and how long it lives."""
 
     token: str

@@ -23,7 +23,7 @@ from rdrive_app.core.errors import Conflict, InvalidInput, NotFound, Unsupported
 from rdrive_app.core.keys import original_key, thumbnail_key
 from rdrive_app.core.settings import Settings
 from rdrive_app.media.sandbox import SandboxPool, shared_pool
-from rdrive_app.media.sniff import SNIFF_BYTES, sniff
+from rdrive_app.media.sniff import NOT_MEDIA, SNIFF_BYTES, sniff
 from rdrive_app.media.types import (
     PREVIEW,
     SIZES,
@@ -37,7 +37,6 @@ from rdrive_app.storage import Storage
 
 log = logging.getLogger(__name__)
 
-NOT_MEDIA = "not a photo or video"
 RENDITION_WIDTHS = (200, 400, 800, 1600, 2560)
 WEBP = "image/webp"
 HASH_CHUNK = 4 * 1024 * 1024
@@ -186,14 +185,7 @@ def _render(storage: Storage, settings: Settings, item: MediaItem, width: int) -
     if size is None:
         raise NotFound("the item's original is missing")
     try:
-        return pool.run(
-            op,
-            size,
-            _fetcher(storage, key),
-            settings.processing_timeout_s,
-            max_pixels=settings.max_pixels,
-            **kwargs,
-        )
+        return _in_sandbox(pool, settings, storage, key, size, op, kwargs)
     except MediaError as exc:
         raise UnsupportedMedia(f"cannot make that size: {exc.reason}") from None
 
@@ -220,18 +212,28 @@ def _analyse(
         op, kwargs = "analyse_video", {"demuxer": found.demuxer}
     else:
         op, kwargs = "analyse_image", {"content_type": found.content_type}
+    return _in_sandbox(pool, settings, storage, key, size, op, kwargs)
+
+
+def _in_sandbox(
+    pool: SandboxPool,
+    settings: Settings,
+    storage: Storage,
+    key: str,
+    size: int,
+    op: str,
+    kwargs: dict[str, Any],
+) -> Any:
+    """Run media operation ``op`` on the blob at ``key`` within the settings' time and pixel
+    limits; the sandbox reads the blob through ranged reads, never all of it at once."""
     return pool.run(
         op,
         size,
-        _fetcher(storage, key),
+        lambda start, length: storage.blobs.read_range(key, start, length),
         settings.processing_timeout_s,
         max_pixels=settings.max_pixels,
         **kwargs,
     )
-
-
-def _fetcher(storage: Storage, key: str) -> Any:
-    return lambda start, length: storage.blobs.read_range(key, start, length)
 
 
 def _fail(storage: Storage, item_id: str, reason: str) -> MediaItem:

@@ -1,13 +1,13 @@
-"""Builds the services once per process from settings; the API and the UI state share them."""
+"""Builds the services from settings: the one wiring the app, the API, the CLI and the Lambda
+handler all use (once per process; the API and the UI state share theirs)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
 
-from rdrive_app.core.domain import Kind
 from rdrive_app.core.settings import ProcessingMode, Settings, get_settings
-from rdrive_app.media.sniff import sniff
+from rdrive_app.media.sniff import sniff_type
 from rdrive_app.services.accounts import AccountService
 from rdrive_app.services.downloads import DownloadService
 from rdrive_app.services.folders import FolderService
@@ -15,12 +15,6 @@ from rdrive_app.services.items import ItemService
 from rdrive_app.services.uploads import ProcessingQueue, UploadService
 from rdrive_app.services.zip_tickets import ZipTickets
 from rdrive_app.storage import Storage, build_storage
-
-
-def sniff_kind(head: bytes) -> tuple[Kind, str] | None:
-    """The real (kind, content type) of a file from its first bytes, or None to refuse it."""
-    found = sniff(head)
-    return (found.kind, found.content_type) if found else None
 
 
 @dataclass
@@ -49,7 +43,7 @@ def build_services(settings: Settings, processing: ProcessingQueue | None = None
         accounts=AccountService(storage.catalog, settings),
         folders=FolderService(storage.catalog),
         items=ItemService(storage, settings.trash_retention_days),
-        uploads=UploadService(storage, settings, sniff_kind, queue),
+        uploads=UploadService(storage, settings, sniff_type, queue),
         downloads=DownloadService(storage),
         zip_tickets=ZipTickets(settings.api_url),
         processing=queue,

@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 
 from rdrive_app.core.settings import Settings
+from rdrive_app.media.sniff import sniff_type
 from rdrive_app.services.uploads import MIB, MultipartPolicy, UploadService
-from rdrive_app.services.wiring import build_services, sniff_kind
+from rdrive_app.services.wiring import build_services
 from rdrive_app.storage import local_signing_key
 from rdrive_app.storage.local.signing import SignedRequest, sign_url
 
@@ -27,7 +28,7 @@ def services(tmp_path):
     services.uploads = UploadService(
         services.storage,
         settings,
-        sniff_kind,
+        sniff_type,
         services.processing,
         policy=MultipartPolicy(threshold=PART, floor=PART),
     )

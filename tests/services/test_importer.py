@@ -15,10 +15,11 @@ from rdrive_app.core.domain import Status
 from rdrive_app.core.errors import RDriveError
 from rdrive_app.core.keys import original_key
 from rdrive_app.core.settings import Backend
+from rdrive_app.media.sniff import sniff_type
 from rdrive_app.services.folders import FolderService
 from rdrive_app.services.processing import sha256_blob
 from rdrive_app.services.uploads import MultipartPolicy, UploadService
-from rdrive_app.services.wiring import build_services, sniff_kind
+from rdrive_app.services.wiring import build_services
 
 PART = 64 * 1024
 JPEG_HEAD = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00"
@@ -43,7 +44,7 @@ def services(storage, storage_settings):
     services.storage = storage
     services.folders = FolderService(storage.catalog)
     policy = MultipartPolicy(threshold=2 * PART, floor=PART)
-    services.uploads = UploadService(storage, storage_settings, sniff_kind, queue, policy=policy)
+    services.uploads = UploadService(storage, storage_settings, sniff_type, queue, policy=policy)
     return services
 
 

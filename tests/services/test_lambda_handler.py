@@ -13,20 +13,24 @@ import pytest
 
 from rdrive_app.core.domain import Kind, MediaItem, Status, new_id
 from rdrive_app.core.keys import original_key
-from rdrive_app.core.settings import Settings
+from rdrive_app.core.settings import ProcessingMode, Settings
 from rdrive_app.entrypoints import lambda_handler
 from rdrive_app.entrypoints.lambda_handler import handler, item_ids
+from rdrive_app.services.processing import EventQueue
 from rdrive_app.storage import Storage
 
 aws_only = pytest.mark.parametrize("storage_settings", ["aws"], indirect=True)
 
 
 @pytest.fixture
-def lambda_env(storage_settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """The environment a deployed function gets; the handler builds its storage from it."""
+def lambda_env(
+    storage_settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[None]:
+    """The environment a deployed function gets; the handler builds its services from it."""
     for field in ("bucket", "items_table", "users_table", "aws_region", "jwt_secret"):
         monkeypatch.setenv(f"RDRIVE_{field.upper()}", str(getattr(storage_settings, field)))
     monkeypatch.setenv("RDRIVE_BACKEND", "aws")
+    monkeypatch.setenv("RDRIVE_DATA_DIR", str(tmp_path / "lambda"))  # /tmp/rdrive when deployed
     lambda_handler.runtime.cache_clear()
     yield
     lambda_handler.runtime.cache_clear()
@@ -195,3 +199,14 @@ def test_item_ids_filters_keys_and_event_types() -> None:
         rec("somewhere/else"),
     ]
     assert list(item_ids(records)) == ["abc123", "def456"]
+
+
+@aws_only
+def test_the_function_is_wired_for_events_whatever_the_environment_says(
+    lambda_env: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("RDRIVE_PROCESSING", "app")  # would start a worker pool in the app
+    services = lambda_handler.runtime()
+    assert services.settings.processing is ProcessingMode.EVENTS
+    assert isinstance(services.processing, EventQueue)
+    assert services.settings.bucket == os.environ["RDRIVE_BUCKET"]

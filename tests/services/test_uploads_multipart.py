@@ -12,6 +12,7 @@ import pytest
 from rdrive_app.core.domain import Status, utcnow
 from rdrive_app.core.errors import Conflict, InvalidInput, NotFound
 from rdrive_app.core.settings import Backend
+from rdrive_app.media.sniff import sniff_type
 from rdrive_app.services.items import ItemService
 from rdrive_app.services.upkeep.housekeeping import sweep
 from rdrive_app.services.uploads import (
@@ -21,7 +22,6 @@ from rdrive_app.services.uploads import (
     UploadTicket,
     plan_parts,
 )
-from rdrive_app.services.wiring import sniff_kind
 
 PART = 64 * 1024  # the smallest part both backends accept in tests (tests/conftest.py)
 
@@ -44,7 +44,7 @@ def queue() -> Queue:
 @pytest.fixture
 def uploads(storage, storage_settings, queue) -> UploadService:
     policy = MultipartPolicy(threshold=2 * PART, floor=PART)
-    return UploadService(storage, storage_settings, sniff_kind, queue, policy=policy)
+    return UploadService(storage, storage_settings, sniff_type, queue, policy=policy)
 
 
 @pytest.fixture

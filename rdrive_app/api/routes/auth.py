@@ -8,7 +8,8 @@ from anyio import CapacityLimiter, to_thread
 from fastapi import APIRouter, Depends, Response
 
 from rdrive_app.api.deps import CurrentUser, ServicesDep, client_address
-from rdrive_app.api.schemas import ErrorOut, LoginIn, MeOut, TokenOut
+from rdrive_app.api.openapi import error_responses
+from rdrive_app.api.schemas import LoginIn, MeOut, TokenOut
 from rdrive_app.auth.passwords import BCRYPT_SLOTS
 
 router = APIRouter(prefix="/api", tags=["auth"])
@@ -21,7 +22,7 @@ _sign_in_limiter = CapacityLimiter(BCRYPT_SLOTS)
 @router.post(
     "/auth/login",
     response_model=TokenOut,
-    responses={401: {"model": ErrorOut}, 429: {"model": ErrorOut}},
+    responses=error_responses(401, 429),
 )
 async def login(
     body: LoginIn, services: ServicesDep, client: Annotated[str, Depends(client_address)]
@@ -33,14 +34,14 @@ async def login(
     return TokenOut(access_token=session.token, expires_in=session.expires_in)
 
 
-@router.post("/auth/logout", status_code=204, responses={401: {"model": ErrorOut}})
+@router.post("/auth/logout", status_code=204, responses=error_responses(401))
 async def logout(user: CurrentUser, services: ServicesDep) -> Response:
     """Sign out: this token and every other one of this account stop working."""
     await to_thread.run_sync(services.accounts.sign_out_everywhere, user.name)
     return Response(status_code=204)
 
 
-@router.get("/me", response_model=MeOut, responses={401: {"model": ErrorOut}})
+@router.get("/me", response_model=MeOut, responses=error_responses(401))
 async def me(user: CurrentUser) -> MeOut:
     """The signed-in account."""
     return MeOut.of(user)

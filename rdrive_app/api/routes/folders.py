@@ -7,12 +7,14 @@ from fastapi import APIRouter, Query, Response
 from fastapi.responses import StreamingResponse
 
 from rdrive_app.api.deps import CurrentUser, ServicesDep
+from rdrive_app.api.openapi import error_responses
 from rdrive_app.api.routes.items import ZipResponse, zip_response
-from rdrive_app.api.schemas import ErrorOut, FolderIn, FolderListOut, FolderOut, FolderPatchIn
+from rdrive_app.api.schemas import FolderIn, FolderListOut, FolderOut, FolderPatchIn
 from rdrive_app.core.domain import normalize_folder
 
 router = APIRouter(prefix="/api", tags=["folders"])
-_errors = {400: {"model": ErrorOut}, 401: {"model": ErrorOut}, 404: {"model": ErrorOut}}
+_errors = error_responses(400, 401, 404)
+_clash = error_responses(400, 401, 404, 409)
 
 
 @router.get("/folders", response_model=FolderListOut, responses=_errors)
@@ -29,7 +31,7 @@ async def list_folders(
     "/folders",
     response_model=FolderOut,
     status_code=201,
-    responses={**_errors, 409: {"model": ErrorOut}},
+    responses=_clash,
 )
 async def create_folder(body: FolderIn, user: CurrentUser, services: ServicesDep) -> FolderOut:
     """Create a folder inside an existing one (empty folders persist)."""
@@ -37,14 +39,14 @@ async def create_folder(body: FolderIn, user: CurrentUser, services: ServicesDep
     return FolderOut.of(folder)
 
 
-@router.patch("/folders", response_model=FolderOut, responses={**_errors, 409: {"model": ErrorOut}})
+@router.patch("/folders", response_model=FolderOut, responses=_clash)
 async def move_folder(body: FolderPatchIn, user: CurrentUser, services: ServicesDep) -> FolderOut:
     """Rename or move a folder with everything in it (metadata only); 409 on a clash."""
     folder = await to_thread.run_sync(services.folders.move_folder, body.path, body.new_path)
     return FolderOut.of(folder)
 
 
-@router.delete("/folders", status_code=204, responses={**_errors, 409: {"model": ErrorOut}})
+@router.delete("/folders", status_code=204, responses=_clash)
 async def delete_folder(
     user: CurrentUser, services: ServicesDep, path: str = Query(max_length=4096)
 ) -> Response:

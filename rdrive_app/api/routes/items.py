@@ -9,14 +9,9 @@ from fastapi import APIRouter, File, Query, UploadFile
 from fastapi.responses import RedirectResponse, StreamingResponse
 
 from rdrive_app.api.deps import CurrentUser, ServicesDep
-from rdrive_app.api.schemas import (
-    ErrorOut,
-    ItemOut,
-    ItemPageOut,
-    ItemPatchIn,
-    RejectedOut,
-    UploadResultOut,
-)
+from rdrive_app.api.openapi import error_responses
+from rdrive_app.api.schemas import ItemOut, ItemPageOut, ItemPatchIn, RejectedOut, UploadResultOut
+from rdrive_app.core.domain import MediaItem
 from rdrive_app.core.errors import InvalidInput, RDriveError
 from rdrive_app.services.downloads import ZipDownload
 from rdrive_app.services.presenter import download_url, present
@@ -25,11 +20,11 @@ from rdrive_app.services.wiring import Services
 from rdrive_app.storage.content_headers import content_disposition
 
 router = APIRouter(prefix="/api", tags=["media"])
-_errors = {code: {"model": ErrorOut} for code in (400, 401, 404)}
+_errors = error_responses(400, 401, 404)
 MAX_FILES_PER_POST = 100
 
 
-def _out(services: Services, item) -> ItemOut:
+def _out(services: Services, item: MediaItem) -> ItemOut:
     return ItemOut(**present(item, services.storage.blobs, services.settings.signed_url_lifetime_s))
 
 
@@ -86,7 +81,7 @@ async def download_many(
     "/media",
     response_model=UploadResultOut,
     status_code=201,
-    responses={**_errors, 413: {"model": ErrorOut}, 415: {"model": ErrorOut}},
+    responses=error_responses(400, 401, 404, 413, 415),
 )
 async def upload_files(
     user: CurrentUser,
@@ -148,8 +143,7 @@ async def download_one(item_id: str, user: CurrentUser, services: ServicesDep) -
     "/media/{item_id}/rendition",
     status_code=302,
     responses={
-        **_errors,
-        409: {"model": ErrorOut},
+        **error_responses(400, 401, 404, 409),
         302: {"description": "to a signed URL of the WebP rendition"},
     },
 )
@@ -166,7 +160,7 @@ async def rendition(
 
 
 @router.patch(
-    "/media/{item_id}", response_model=ItemOut, responses={**_errors, 409: {"model": ErrorOut}}
+    "/media/{item_id}", response_model=ItemOut, responses=error_responses(400, 401, 404, 409)
 )
 async def patch_media(
     item_id: str, body: ItemPatchIn, user: CurrentUser, services: ServicesDep
@@ -188,7 +182,7 @@ async def delete_media(item_id: str, user: CurrentUser, services: ServicesDep) -
 
 @router.get(
     "/zip/{ticket}",
-    responses={404: {"model": ErrorOut}, 400: {"model": ErrorOut}},
+    responses=error_responses(404, 400),
     response_class=ZipResponse,
 )
 async def download_ticket(ticket: str, services: ServicesDep) -> StreamingResponse:

@@ -6,11 +6,12 @@ from anyio import to_thread
 from fastapi import APIRouter, Query, Response
 
 from rdrive_app.api.deps import CurrentUser, ServicesDep
+from rdrive_app.api.openapi import error_responses
 from rdrive_app.api.routes.items import _out
-from rdrive_app.api.schemas import ErrorOut, ItemOut, ItemPageOut
+from rdrive_app.api.schemas import ItemOut, ItemPageOut
 
 router = APIRouter(prefix="/api", tags=["trash"])
-_errors = {code: {"model": ErrorOut} for code in (400, 401, 404, 409)}
+_errors = error_responses(400, 401, 404, 409)
 
 
 @router.get("/trash", response_model=ItemPageOut, responses=_errors)

@@ -7,9 +7,9 @@ from anyio import to_thread
 from fastapi import APIRouter, Response
 
 from rdrive_app.api.deps import CurrentUser, ServicesDep
+from rdrive_app.api.openapi import error_responses
 from rdrive_app.api.routes.items import _out
 from rdrive_app.api.schemas import (
-    ErrorOut,
     ExistsIn,
     ExistsOut,
     ItemOut,
@@ -20,7 +20,7 @@ from rdrive_app.api.schemas import (
 )
 
 router = APIRouter(prefix="/api", tags=["uploads"])
-_errors = {code: {"model": ErrorOut} for code in (400, 401, 404, 409, 413, 415)}
+_errors = error_responses(400, 401, 404, 409, 413, 415)
 
 
 @router.post("/uploads", response_model=UploadTicketOut, status_code=201, responses=_errors)
@@ -57,17 +57,17 @@ async def sign_parts(
     )
 
 
-@router.post("/uploads/{item_id}/complete", response_model=ItemOut, responses=_errors)
-async def complete_upload(item_id: str, user: CurrentUser, services: ServicesDep) -> ItemOut:
-    """Check the parts, the size and the real type of what arrived, then start processing it."""
-    return _out(services, await to_thread.run_sync(services.uploads.complete, item_id))
-
-
 @router.delete("/uploads/{item_id}", status_code=204, responses=_errors)
 async def cancel_upload(item_id: str, user: CurrentUser, services: ServicesDep) -> Response:
     """Abandon an unfinished upload; its parts, bytes and reserved name are freed."""
     await to_thread.run_sync(services.uploads.cancel, item_id)
     return Response(status_code=204)
+
+
+@router.post("/uploads/{item_id}/complete", response_model=ItemOut, responses=_errors)
+async def complete_upload(item_id: str, user: CurrentUser, services: ServicesDep) -> ItemOut:
+    """Check the parts, the size and the real type of what arrived, then start processing it."""
+    return _out(services, await to_thread.run_sync(services.uploads.complete, item_id))
 
 
 @router.post("/media/exists", response_model=ExistsOut, responses=_errors)
