@@ -21,7 +21,7 @@ PYTEST_WORKERS ?= 2
 help:
 	@echo "make run    - set up and start rDrive on http://localhost:3000 (local disk + SQLite)"
 	@echo "make test   - set up and run every test (unit, contract, API, browser)"
-	@echo "make lint   - ruff"
+	@echo "make lint   - ruff, import contracts (import-linter), types (mypy), module size, repeated code"
 	@echo "make bench  - benchmarks (ratios against a baseline in the same run)"
 	@echo "make audit  - known vulnerabilities in the installed Python and npm packages"
 
@@ -52,11 +52,17 @@ run: deps
 	@$(BIN)/rdrive users ensure-first
 	$(BIN)/reflex run
 
-test: dev-deps chromium
+test: dev-deps chromium lint
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadgroup -q
 
+# The guards of ARCHITECTURE.md: style, the layer arrows, types, module size, repeated code.
+MAX_DUPLICATES ?= 0
 lint: dev-deps
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+	$(BIN)/mypy
+	$(BIN)/python -m tools.architecture_guard --max-duplicates $(MAX_DUPLICATES)
 
 bench: dev-deps
 	$(BIN)/python -m bench

@@ -34,8 +34,15 @@ class AccountService:
     def __init__(self, catalog: Catalog, settings: Settings) -> None:
         self._catalog = catalog
         self._settings = settings
-        self._secret = settings.resolved_jwt_secret()
+        self._key: str | None = None
         self._throttle = LoginThrottle(settings.login_max_failures, settings.login_window_s)
+
+    def _secret(self) -> str:
+        """The JWT key, resolved when a token is first made or read: a process that never
+        handles one (the processing Lambda) never generates or reads a key."""
+        if self._key is None:
+            self._key = self._settings.resolved_jwt_secret()
+        return self._key
 
     # accounts
     def add_user(self, name: str, password: str) -> User:
@@ -108,7 +115,7 @@ class AccountService:
             raise NotAuthenticated(WRONG_CREDENTIALS)
         self._throttle.reset(keys[0])
         token = issue_token(
-            user.name, user.token_version, self._secret, self._settings.token_lifetime_s
+            user.name, user.token_version, self._secret(), self._settings.token_lifetime_s
         )
         return Session(token, user.name, self._settings.token_lifetime_s)
 
@@ -117,7 +124,7 @@ class AccountService:
 
         A removed account or a token from before a password change is refused.
         """
-        claims = decode_token(token, self._secret)
+        claims = decode_token(token, self._secret())
         user = self._catalog.get_user(claims.username)
         if user is None or user.token_version != claims.version:
             raise NotAuthenticated("your session is no longer valid; sign in again")
