@@ -116,9 +116,7 @@ class InProcessTarget:
         while pending:
             time.sleep(POLL_S)
             pending = [i for i in pending if self._status(i) == Status.PROCESSING]
-        shutdown = getattr(self._services.processing, "shutdown", None)
-        if shutdown is not None:
-            shutdown(wait=True)
+        self._services.processing.shutdown(wait=True)
 
     def _status(self, item_id: str) -> Status | None:
         try:

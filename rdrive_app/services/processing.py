@@ -296,3 +296,10 @@ class EventQueue:
 
     def submit(self, item_id: str) -> None:
         log.debug("item %s will be processed from its S3 event", item_id)
+
+    def recover(self) -> int:
+        """Nothing to resume here: SQS redelivers what a crashed Lambda did not finish."""
+        return 0
+
+    def shutdown(self, wait: bool = True) -> None:
+        """Nothing runs in this process."""

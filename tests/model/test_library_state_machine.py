@@ -103,6 +103,9 @@ class RecordingQueue:
     def submit(self, item_id: str) -> None:
         self.submitted.append(item_id)
 
+    def recover(self) -> int:
+        return 0
+
     def shutdown(self, wait: bool = True) -> None:
         """Nothing runs in the background, so nothing to stop."""
 

@@ -35,6 +35,12 @@ class NullQueue:
     def submit(self, item_id: str) -> None:
         self.submitted.append(item_id)
 
+    def recover(self) -> int:
+        return 0
+
+    def shutdown(self, wait: bool = True) -> None:
+        pass
+
 
 @dataclass(frozen=True)
 class Seeded:

@@ -35,6 +35,12 @@ class Processed:
         sha = sha256_blob(self.storage, original_key(item_id))
         self.storage.catalog.update_item(item_id, status=Status.READY, sha256=sha)
 
+    def recover(self) -> int:
+        return 0
+
+    def shutdown(self, wait: bool = True) -> None:
+        pass
+
 
 @pytest.fixture
 def services(storage, storage_settings):

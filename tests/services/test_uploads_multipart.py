@@ -35,6 +35,12 @@ class Queue:
     def submit(self, item_id: str) -> None:
         self.items.append(item_id)
 
+    def recover(self) -> int:
+        return 0
+
+    def shutdown(self, wait: bool = True) -> None:
+        pass
+
 
 @pytest.fixture
 def queue() -> Queue:

@@ -68,9 +68,7 @@ def sweep(
 
 async def housekeeping(services: Services, interval_s: float = 3600.0) -> None:
     """Run for the app's lifetime: resume interrupted processing once, then sweep hourly."""
-    recover = getattr(services.processing, "recover", None)
-    if recover is not None:
-        await asyncio.to_thread(recover)
+    await asyncio.to_thread(services.processing.recover)
     while True:
         try:
             await asyncio.to_thread(sweep, services.storage, services.items, services.settings)

@@ -25,6 +25,14 @@ class ProcessingQueue(Protocol):
 
     def submit(self, item_id: str) -> Any: ...
 
+    def recover(self) -> int:
+        """Queue again what a crash interrupted (on start); returns how many."""
+        ...
+
+    def shutdown(self, wait: bool = True) -> None:
+        """Stop taking work; ``wait`` finishes what is queued first."""
+        ...
+
 
 class UploadBase:
     """The state of the upload service; each step (starting, signing, the put rule,
