@@ -20,6 +20,7 @@ from rdrive_app.ui.state.viewer import ViewerState
 # The browser's side, one script per job (each event-driven, none polls the page):
 BROWSER_SCRIPTS = (
     "/rdrive_upload.js",  # uploads straight to storage; talks to UploadState (upload_protocol)
+    "/rdrive_pick.js",  # files dropped on the folder page or picked with "Upload" → uploads
     "/rdrive_scroll.js",  # infinite scroll: presses "Load more" when it comes into view
     "/rdrive_keys.js",  # the viewer's ← and → keys
 )

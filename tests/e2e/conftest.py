@@ -30,6 +30,7 @@ PASSWORD = "e2e password 1"
 START_TIMEOUT_S = 420
 
 
+@pytest.hookimpl(tryfirst=True)  # before xdist's own hook reads the group (--dist loadgroup)
 def pytest_collection_modifyitems(items):
     for item in items:
         if "tests/e2e/" in str(item.fspath).replace(os.sep, "/"):

@@ -2,12 +2,15 @@
 
 The feature states (``FolderState``, ``ViewerState``, ``OrganizeState``, ``UploadState``,
 ``TrashState``, ``SignInState``) are siblings under ``SessionState``; one reaches another with
-``await self.get_state(OtherState)``, never by inheriting its vars.
+``await self.get_state(OtherState)``, never by inheriting its vars. Every public method of a
+state is an event handler the browser can call, so the helpers one state offers the others
+(``FolderState._upsert_tile``, ``ViewerState._show``...) are underscored, and every handler is
+declared with ``@protected`` unless it is part of signing in or out.
 
 The token lives in a backend-only var (``_token``), never in a var the page can read or send
 back, and every event handler re-checks it on the server: the browser can call any handler with
-any arguments, so a handler that reads or changes the library is declared with ``@protected``
-(``@rx.event`` and the ``authenticated`` check before the handler sees its arguments).
+any arguments, so ``@protected`` (``@rx.event`` plus ``authenticated``) checks the session before
+the handler sees them.
 """
 
 from __future__ import annotations
