@@ -30,6 +30,15 @@ PASSWORD = "e2e password 1"
 START_TIMEOUT_S = 420
 
 
+def pytest_configure(config):
+    """Under xdist, the e2e tests must all go to the one worker that runs the app: two apps in one
+    working copy compile .web and write .states over each other, and the tests build on one
+    another's library. Plain ``-n N`` (``--dist load``) ignores groups, so it becomes loadgroup
+    (which is load for every test without a group)."""
+    if not hasattr(config, "workerinput") and config.getoption("dist", "no") == "load":
+        config.option.dist = "loadgroup"
+
+
 @pytest.hookimpl(tryfirst=True)  # before xdist's own hook reads the group (--dist loadgroup)
 def pytest_collection_modifyitems(items):
     for item in items:
