@@ -37,6 +37,15 @@ def pytest_configure(config):
     (which is load for every test without a group)."""
     if not hasattr(config, "workerinput") and config.getoption("dist", "no") == "load":
         config.option.dist = "loadgroup"
+    # A worker parses the command line again (and sets dist to "no"): the controller tells it.
+    if getattr(config, "workerinput", {}).get("rdrive_loadgroup"):
+        config.option.loadgroup = True
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node):
+    """xdist, on the controller: each worker learns whether the tests are grouped."""
+    node.workerinput["rdrive_loadgroup"] = node.config.getoption("dist", "no") == "loadgroup"
 
 
 @pytest.hookimpl(tryfirst=True)  # before xdist's own hook reads the group (--dist loadgroup)
