@@ -1,4 +1,7 @@
 // rDrive's browser side of uploads: send files straight to storage through signed URLs.
+// (Its siblings: rdrive_pick.js hands it the files dropped or picked, through
+// window.rdriveUpload.choose; rdrive_scroll.js does infinite scroll; rdrive_keys.js the
+// viewer's keys.)
 //
 // Why a small script instead of an upload library: the bytes must go to a signed URL that the
 // server hands out per file (S3 presigned PUT or the local store's signed route), with progress
@@ -6,9 +9,23 @@
 // fetch() does not. The script talks to the Reflex state through one hidden input
 // (#rdrive-bridge): it writes a JSON message there and the state's handler reads it; the state
 // answers by calling window.rdriveUpload.* through rx.call_script.
+//
+// The protocol -- every message this script sends, with its fields, and every function of
+// window.rdriveUpload the state calls, with its arguments -- is written down once, in
+// rdrive_app/ui/state/upload_protocol.py; tests/state/test_upload_protocol.py checks this file
+// against it. Change both together.
 (function () {
   "use strict";
   if (window.rdriveUpload) return;
+
+  // The upload fingerprint: how the server recognises the same file added again, to resume it.
+  // The one Python definition is rdrive_app/core/fingerprint.py (upload_fingerprint); a test
+  // runs this function in Node and compares. Lengths count code points, as Python does.
+  const MAX_FINGERPRINT_CHARS = 600;
+  function uploadFingerprint(name, size, lastModified) {
+    const text = `${name}|${size}|${lastModified}`;
+    return Array.from(text).slice(0, MAX_FINGERPRINT_CHARS).join("");
+  }
 
   const files = new Map(); // cid -> upload record (see startTicket)
   const tasks = []; // {cid, part} waiting for a free slot; part 0 = a single PUT
@@ -16,13 +33,17 @@
   const MAX_TRIES = 8;
   const URL_BATCH = 16;
   const PROGRESS_EVERY_MS = 400;
+  const ACK_CHOSEN = "chosen:"; // + the batch's first cid (upload_protocol.ACK_CHOSEN)
+  const ACK_SENT = "sent:"; // + the cid (upload_protocol.ACK_SENT)
   let active = 0;
   let seq = 0;
   let progressTimer = null;
   const dirty = new Set();
 
+  const BRIDGE_ID = "rdrive-bridge"; // upload_protocol.BRIDGE_ID
+
   function send(message) {
-    const el = document.getElementById("rdrive-bridge");
+    const el = document.getElementById(BRIDGE_ID);
     if (!el) return false;
     message.seq = ++seq;
     const setter = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, "value").set;
@@ -33,20 +54,28 @@
 
   // Messages that must arrive ("chosen", "sent") are sent again until the state answers:
   // an event can be lost while the page reconnects or navigates; the state ignores repeats.
+  // The resend timer runs only while some message waits for its answer.
   const unacked = new Map(); // key -> {message, tries}
   const RESEND_MS = 4000;
   const MAX_RESENDS = 10;
+  let resendTimer = null;
 
   function sendUntilAcked(key, message) {
     unacked.set(key, { message, tries: 0 });
     send(message);
+    scheduleResend();
   }
 
   function ack(key) {
     unacked.delete(key);
   }
 
-  setInterval(() => {
+  function scheduleResend() {
+    if (!resendTimer && unacked.size) resendTimer = setTimeout(resendUnacked, RESEND_MS);
+  }
+
+  function resendUnacked() {
+    resendTimer = null;
     for (const [key, pending] of unacked) {
       if (pending.tries >= MAX_RESENDS) {
         unacked.delete(key);
@@ -55,10 +84,25 @@
       pending.tries += 1;
       send(pending.message);
     }
-  }, RESEND_MS);
+    scheduleResend();
+  }
 
   function newCid() {
     return "c" + Date.now().toString(36) + Math.random().toString(36).slice(2, 8);
+  }
+
+  // One file of a "chosen" message (upload_protocol.CHOSEN_FILE).
+  function fileMeta(cid, file, dir) {
+    const lastModified = file.lastModified || 0;
+    return {
+      cid,
+      name: file.name,
+      size: file.size,
+      type: file.type || "",
+      lastModified,
+      dir: dir || "",
+      fingerprint: uploadFingerprint(file.name, file.size, lastModified),
+    };
   }
 
   function choose(entries) {
@@ -67,16 +111,9 @@
     for (const { file, dir } of entries) {
       const cid = newCid();
       files.set(cid, { file, xhrs: new Set(), loaded: 0, ticket: null, cancelled: false });
-      metas.push({
-        cid,
-        name: file.name,
-        size: file.size,
-        type: file.type || "",
-        lastModified: file.lastModified || 0,
-        dir: dir || "",
-      });
+      metas.push(fileMeta(cid, file, dir));
     }
-    if (metas.length) sendUntilAcked("chosen:" + metas[0].cid, { type: "chosen", files: metas });
+    if (metas.length) sendUntilAcked(ACK_CHOSEN + metas[0].cid, { type: "chosen", files: metas });
   }
 
   function loadedOf(entry) {
@@ -186,7 +223,7 @@
   function succeed(cid, entry) {
     files.delete(cid);
     flushProgress();
-    sendUntilAcked("sent:" + cid, { type: "sent", cid, item_id: entry.ticket.item_id });
+    sendUntilAcked(ACK_SENT + cid, { type: "sent", cid, item_id: entry.ticket.item_id });
   }
 
   // Part URLs are signed by the server in small batches, so none expires while waiting.
@@ -341,127 +378,21 @@
     files.delete(cid);
   }
 
-  // Folders dropped on the page keep their structure: walk them with the entries API.
-  function readEntry(entry, dir, out) {
-    return new Promise((resolve) => {
-      if (entry.isFile) {
-        entry.file(
-          (file) => {
-            out.push({ file, dir });
-            resolve();
-          },
-          () => resolve()
-        );
-      } else if (entry.isDirectory) {
-        const reader = entry.createReader();
-        const sub = dir ? dir + "/" + entry.name : entry.name;
-        const all = [];
-        const readBatch = () =>
-          reader.readEntries(
-            (batch) => {
-              if (!batch.length) {
-                Promise.all(all.map((e) => readEntry(e, sub, out))).then(() => resolve());
-              } else {
-                all.push(...batch);
-                readBatch();
-              }
-            },
-            () => resolve()
-          );
-        readBatch();
-      } else {
-        resolve();
-      }
-    });
-  }
-
-  const onFolderPage = () => document.querySelector("[data-rdrive-folder-page]") !== null;
-
-  async function onDrop(event) {
-    if (!onFolderPage()) return;
-    event.preventDefault();
-    document.body.classList.remove("rdrive-dragging");
-    const items = event.dataTransfer && event.dataTransfer.items;
-    const out = [];
-    if (items && items.length && items[0].webkitGetAsEntry) {
-      const entries = [];
-      for (const item of items) {
-        const entry = item.webkitGetAsEntry && item.webkitGetAsEntry();
-        if (entry) entries.push(entry);
-      }
-      await Promise.all(entries.map((e) => readEntry(e, "", out)));
-    } else if (event.dataTransfer) {
-      for (const file of event.dataTransfer.files) out.push({ file, dir: "" });
-    }
-    choose(out);
-  }
-
-  document.addEventListener("dragover", (event) => {
-    if (!onFolderPage()) return;
-    if (event.dataTransfer && Array.from(event.dataTransfer.types || []).includes("Files")) {
-      event.preventDefault();
-      document.body.classList.add("rdrive-dragging");
-    }
-  });
-  document.addEventListener("dragleave", (event) => {
-    if (event.relatedTarget === null) document.body.classList.remove("rdrive-dragging");
-  });
-  document.addEventListener("drop", onDrop);
-
-  // The "Upload" file input: any input[data-rdrive-upload] on the page.
-  document.addEventListener("change", (event) => {
-    const input = event.target;
-    if (!(input instanceof HTMLInputElement) || !input.hasAttribute("data-rdrive-upload")) return;
-    const picked = Array.from(input.files || []).map((file) => ({
-      file,
-      dir: "",
-    }));
-    choose(picked);
-    input.value = "";
-  });
-
   // After a page load, tell the state which uploads this page is still sending (none, on a
-  // fresh load), so rows of uploads the reload cut off can say how to resume them.
-  let greeted = null;
-  setInterval(() => {
-    const bridge = document.getElementById("rdrive-bridge");
-    if (bridge && bridge !== greeted) {
-      greeted = bridge;
-      send({ type: "hello", active: Array.from(files.keys()) });
-    }
-  }, 300);
+  // fresh load), so rows of uploads the reload cut off can say how to resume them. The bridge
+  // calls hello() once it is mounted; if this script arrives after that, it says hello itself.
+  function hello() {
+    send({ type: "hello", active: Array.from(files.keys()) });
+  }
 
-  // Infinite scroll: when the "Load more" button comes into view, press it.
-  const observed = new WeakSet();
-  const observer = new IntersectionObserver(
-    (entries) => {
-      for (const entry of entries) {
-        if (entry.isIntersecting && !entry.target.disabled) entry.target.click();
-      }
-    },
-    { rootMargin: "600px" }
-  );
-  setInterval(() => {
-    const button = document.querySelector("[data-rdrive-load-more]");
-    if (button && !observed.has(button)) {
-      observed.add(button);
-      observer.observe(button);
-    }
-  }, 500);
-
-  // The viewer: ← and → press its Previous / Next buttons (Esc is the dialog's own).
-  document.addEventListener("keydown", (event) => {
-    const viewer = document.querySelector("[data-rdrive-viewer]");
-    if (!viewer) return;
-    const target = event.target;
-    if (target && (target.tagName === "INPUT" || target.tagName === "TEXTAREA")) return;
-    const label = { ArrowRight: "Next", ArrowLeft: "Previous" }[event.key];
-    const button = label && viewer.querySelector(`button[aria-label="${label}"]`);
-    if (button) {
-      event.preventDefault();
-      button.click();
-    }
-  });
-
-  window.rdriveUpload = { start, cancel, choose, addUrls, ack, pending: () => files.size };
+  window.rdriveUpload = {
+    start,
+    cancel,
+    choose,
+    addUrls,
+    ack,
+    hello,
+    pending: () => files.size,
+  };
+  if (document.getElementById(BRIDGE_ID)) hello();
 })();

@@ -11,13 +11,22 @@ from rdrive_app.ui.components.uploads import bridge
 from rdrive_app.ui.pages.library import library_page
 from rdrive_app.ui.pages.signin import signin_page
 from rdrive_app.ui.pages.trash import trash_page
-from rdrive_app.ui.state.organize import OrganizeState
+from rdrive_app.ui.state.folder import FolderState
 from rdrive_app.ui.state.session import SIGN_IN_ROUTE
 from rdrive_app.ui.state.signin import SignInState
 from rdrive_app.ui.state.trash import TrashState
+from rdrive_app.ui.state.viewer import ViewerState
+
+# The browser's side, one script per job (each event-driven, none polls the page):
+BROWSER_SCRIPTS = (
+    "/rdrive_upload.js",  # uploads straight to storage; talks to UploadState (upload_protocol)
+    "/rdrive_pick.js",  # files dropped on the folder page or picked with "Upload" → uploads
+    "/rdrive_scroll.js",  # infinite scroll: presses "Load more" when it comes into view
+    "/rdrive_keys.js",  # the viewer's ← and → keys
+)
 
 app = rx.App(
-    head_components=[rx.script(src="/rdrive_upload.js")],
+    head_components=[rx.script(src=src) for src in BROWSER_SCRIPTS],
     api_transformer=create_api(),
     # The upload script's bridge sits in the app's root, not in a page, so it is never
     # remounted while uploads run and the user moves between folders.
@@ -39,6 +48,6 @@ for route in ("/", "/folder/[[...splat]]"):
         library_page,
         route=route,
         title="Library · rDrive",
-        on_load=[OrganizeState.load_folder, OrganizeState.open_from_url],
+        on_load=[FolderState.load_folder, ViewerState.open_from_url],
     )
 app.add_page(trash_page, route="/trash", title="Trash · rDrive", on_load=TrashState.load_trash)

@@ -30,6 +30,25 @@ PASSWORD = "e2e password 1"
 START_TIMEOUT_S = 420
 
 
+def pytest_configure(config):
+    """Under xdist, the e2e tests must all go to the one worker that runs the app: two apps in one
+    working copy compile .web and write .states over each other, and the tests build on one
+    another's library. Plain ``-n N`` (``--dist load``) ignores groups, so it becomes loadgroup
+    (which is load for every test without a group)."""
+    if not hasattr(config, "workerinput") and config.getoption("dist", "no") == "load":
+        config.option.dist = "loadgroup"
+    # A worker parses the command line again (and sets dist to "no"): the controller tells it.
+    if getattr(config, "workerinput", {}).get("rdrive_loadgroup"):
+        config.option.loadgroup = True
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node):
+    """xdist, on the controller: each worker learns whether the tests are grouped."""
+    node.workerinput["rdrive_loadgroup"] = node.config.getoption("dist", "no") == "loadgroup"
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist's own hook reads the group (--dist loadgroup)
 def pytest_collection_modifyitems(items):
     for item in items:
         if "tests/e2e/" in str(item.fspath).replace(os.sep, "/"):

@@ -48,7 +48,7 @@ def _substate(root, cls):
 
 
 def test_the_token_stays_on_the_server_and_sign_out_ends_the_session(ui_env) -> None:
-    from rdrive_app.ui.state.library import LibraryState
+    from rdrive_app.ui.state.folder import FolderState
     from rdrive_app.ui.state.session import SessionState
     from rdrive_app.ui.state.signin import SignInState
 
@@ -59,9 +59,9 @@ def test_the_token_stays_on_the_server_and_sign_out_ends_the_session(ui_env) -> 
     })  # fmt: skip
     token = signin._token
     assert token and ui_env.accounts.user_for_token(token).name == "alice"
-    library = _substate(root, LibraryState)
+    library = _substate(root, FolderState)
     assert library._token == token  # one session for every page
-    _run(LibraryState.event_handlers["load_folder"].fn, library)
+    _run(FolderState.event_handlers["load_folder"].fn, library)
     seen_by_browser = json.dumps(root.dict(), default=str) + repr(events)
     assert token not in seen_by_browser
     assert "eyJ" not in seen_by_browser
@@ -70,6 +70,6 @@ def test_the_token_stays_on_the_server_and_sign_out_ends_the_session(ui_env) -> 
     out = _run(SessionState.event_handlers["sign_out"].fn, signin)
     assert "/signin" in repr(out)
     assert library._token == "" and library.username == ""
-    again = _run(LibraryState.event_handlers["load_folder"].fn, library)
+    again = _run(FolderState.event_handlers["load_folder"].fn, library)
     assert "/signin" in repr(again)
     assert "secret" not in json.dumps(library.dict(), default=str)

@@ -3,8 +3,9 @@
 The browser can call any handler with any arguments, so each one is called here directly, with
 arguments that would change or reveal something, under every kind of bad token: nothing is
 returned but a redirect to sign-in, no library data reaches the state, and the catalog and blob
-store are exactly as before. The list of handlers comes from the app itself, so a new handler is
-covered without anyone remembering to add it.
+store are exactly as before, in the handler's own state and in every other feature state it
+could reach with ``get_state``. The list of handlers comes from the app itself, so a new handler
+is covered without anyone remembering to add it.
 """
 
 from __future__ import annotations
@@ -18,10 +19,12 @@ import jwt
 import pytest
 import reflex as rx
 
+import rdrive_app.ui.state.folder
 import rdrive_app.ui.state.organize
 import rdrive_app.ui.state.signin
 import rdrive_app.ui.state.trash
-import rdrive_app.ui.state.uploads  # noqa: F401  (every state class, for the list of handlers)
+import rdrive_app.ui.state.uploads
+import rdrive_app.ui.state.viewer  # noqa: F401  (every state class, for the list of handlers)
 from rdrive_app.core.settings import get_settings
 from rdrive_app.services import wiring
 from rdrive_app.ui.state.session import SessionState
@@ -171,11 +174,29 @@ def test_handler_refuses_every_bad_session(app_env, state_cls, handler_name):
         result = _call(handler.fn, state, _args_for(handler.fn, item.id))
         for value in result:
             assert value is None or _is_sign_in_redirect(value), (label, value)
-        for var in LIBRARY_VARS:
-            if hasattr(state, var):
-                assert not getattr(state, var), (label, var, getattr(state, var))
+        for feature in _feature_states(root):
+            for var in LIBRARY_VARS:
+                if hasattr(feature, var):
+                    value = getattr(feature, var)
+                    assert not value, (label, type(feature).__name__, var, value)
         assert state._token == "", label
         assert _snapshot(services) == before, label
+
+
+def _feature_states(root) -> list[rx.State]:
+    """The session state and every feature state below it, in this page's state tree."""
+    session = root.get_substate(SessionState.get_full_name().split(".")[1:])
+    return [session, *session.substates.values()]
+
+
+def test_the_feature_states_are_flat_substates_of_the_session():
+    """Each feature state reaches the others with get_state, never by inheriting their vars."""
+    features = [cls for cls in _states() if cls is not SessionState]
+    assert {cls.__name__ for cls in features} >= {
+        "FolderState", "ViewerState", "OrganizeState", "UploadState", "TrashState", "SignInState",
+    }  # fmt: skip
+    for cls in features:
+        assert cls.__bases__ == (SessionState,), cls
 
 
 def _call(fn, state, args) -> list[object]:

@@ -11,14 +11,14 @@ import pytest
 import reflex as rx
 from reflex.istate.data import RouterData
 
-import rdrive_app.ui.state.organize
-import rdrive_app.ui.state.trash
 import rdrive_app.ui.state.uploads  # noqa: F401  (registers the states)
 from rdrive_app.core.settings import get_settings
 from rdrive_app.services import wiring
+from rdrive_app.ui.state.folder import FolderState
 from rdrive_app.ui.state.organize import OrganizeState
 from rdrive_app.ui.state.signin import SignInState
 from rdrive_app.ui.state.trash import TrashState
+from rdrive_app.ui.state.viewer import ViewerState
 from tests.handler_calls import call_handler
 
 MEDIA = Path(__file__).resolve().parents[2].parent / "shared" / "testdata" / "media"
@@ -93,34 +93,39 @@ def test_sign_in_keeps_the_token_server_side(services):
     assert "_token" not in state.get_delta().get(state.get_full_name(), {})
 
 
+def sibling(state, cls):
+    """Another feature state of the same page (the same session), as get_state finds it."""
+    return state._get_root_state().get_substate(cls.get_full_name().split(".")[1:])
+
+
 def test_folder_page_lists_creates_selects_and_pages(services, monkeypatch):
     services.folders.create_folder("/trip")
     for n in range(5):
         add_photo(services, "/trip", f"p{n}.jpg")
-    monkeypatch.setattr("rdrive_app.ui.state.library.PAGE_SIZE", 2)
-    state = signed_in(OrganizeState, services, "/folder/trip")
-    run(OrganizeState.load_folder.fn, state)
-    assert state.folder == "/trip" and [r["name"] for r in state.items] == ["p0.jpg", "p1.jpg"]
+    monkeypatch.setattr("rdrive_app.ui.state.folder.PAGE_SIZE", 2)
+    state = signed_in(FolderState, services, "/folder/trip")
+    run(FolderState.load_folder.fn, state)
+    assert state.folder == "/trip" and [r.name for r in state.items] == ["p0.jpg", "p1.jpg"]
     assert state.has_more
-    run(OrganizeState.load_more.fn, state)
-    run(OrganizeState.load_more.fn, state)
-    assert [r["name"] for r in state.items] == [f"p{n}.jpg" for n in range(5)]
+    run(FolderState.load_more.fn, state)
+    run(FolderState.load_more.fn, state)
+    assert [r.name for r in state.items] == [f"p{n}.jpg" for n in range(5)]
     assert not state.has_more
-    run(OrganizeState.create_folder.fn, state, {"name": "day1"})
-    assert [f["name"] for f in state.subfolders] == ["day1"]
-    run(OrganizeState.create_folder.fn, state, {"name": "a/b"})
+    run(FolderState.create_folder.fn, state, {"name": "day1"})
+    assert [f.name for f in state.subfolders] == ["day1"]
+    run(FolderState.create_folder.fn, state, {"name": "a/b"})
     assert "/" in state.new_folder_error
-    ids = [r["id"] for r in state.items]
-    run(OrganizeState.toggle_select.fn, state, ids[0], False)
-    run(OrganizeState.toggle_select.fn, state, ids[3], True)
+    ids = [r.id for r in state.items]
+    run(FolderState.toggle_select.fn, state, ids[0], False)
+    run(FolderState.toggle_select.fn, state, ids[3], True)
     assert state.selected == ids[:4]
-    run(OrganizeState.select_all.fn, state)
+    run(FolderState.select_all.fn, state)
     assert state.selected == ids
-    run(OrganizeState.clear_selection.fn, state)
+    run(FolderState.clear_selection.fn, state)
     assert state.selected == []
-    run(OrganizeState.set_sort.fn, state, "uploaded")
+    run(FolderState.set_sort.fn, state, "uploaded")
     assert state.sort == "uploaded"
-    run(OrganizeState.set_kind.fn, state, "video")
+    run(FolderState.set_kind.fn, state, "video")
     assert state.items == []
 
 
@@ -129,37 +134,40 @@ def test_viewer_rename_move_delete_undo_and_trash(services):
     services.folders.create_folder("/other")
     a = add_photo(services, "/trip", "a.jpg")
     b = add_photo(services, "/trip", "b.jpg", "Nikon_D70.jpg")
-    state = signed_in(OrganizeState, services, "/folder/trip", {"item": a.id})
-    run(OrganizeState.load_folder.fn, state)
-    run(OrganizeState.open_from_url.fn, state)
-    assert state.open_id == a.id and state.image_src
-    assert any(row["label"] == "Camera" for row in state.info)
-    run(OrganizeState.show_next.fn, state)
-    assert state.open_id == b.id
-    out = run(OrganizeState.download_open.fn, state)
+    page = signed_in(FolderState, services, "/folder/trip", {"item": a.id})
+    viewer, organize = sibling(page, ViewerState), sibling(page, OrganizeState)
+    run(FolderState.load_folder.fn, page)
+    run(ViewerState.open_from_url.fn, viewer)
+    assert viewer.open_id == a.id and viewer.image_src
+    assert any(row.label == "Camera" for row in viewer.info)
+    run(ViewerState.show_next.fn, viewer)
+    assert viewer.open_id == b.id
+    out = run(ViewerState.download_open.fn, viewer)
     assert "Content" not in repr(out) and "op=get" in repr(out)
-    run(OrganizeState.start_rename_selected.fn, state)
-    run(OrganizeState.submit_rename.fn, state, {"name": "a.jpg"})
-    assert "already exists" in state.rename_error
-    run(OrganizeState.submit_rename.fn, state, {"name": "beach.jpg"})
+    run(OrganizeState.start_rename_selected.fn, organize)
+    run(OrganizeState.submit_rename.fn, organize, {"name": "a.jpg"})
+    assert "already exists" in organize.rename_error
+    run(OrganizeState.submit_rename.fn, organize, {"name": "beach.jpg"})
     assert services.items.get(b.id).name == "beach.jpg"
-    run(OrganizeState.close.fn, state)
-    run(OrganizeState.toggle_select.fn, state, a.id, False)
-    run(OrganizeState.start_move_selected.fn, state)
-    run(OrganizeState.picker_up.fn, state)
-    run(OrganizeState.picker_enter.fn, state, "/other")
-    run(OrganizeState.move_here.fn, state)
+    assert viewer.open_name == "beach.jpg"
+    assert [r.name for r in page.items] == ["a.jpg", "beach.jpg"]
+    run(ViewerState.close.fn, viewer)
+    run(FolderState.toggle_select.fn, page, a.id, False)
+    run(OrganizeState.start_move_selected.fn, organize)
+    run(OrganizeState.picker_up.fn, organize)
+    run(OrganizeState.picker_enter.fn, organize, "/other")
+    run(OrganizeState.move_here.fn, organize)
     assert services.items.get(a.id).folder == "/other"
-    assert [r["id"] for r in state.items] == [b.id]
-    run(OrganizeState.toggle_select.fn, state, b.id, False)
-    run(OrganizeState.delete_selected.fn, state)
-    assert state.items == [] and state.undo_message
-    run(OrganizeState.undo_delete.fn, state)
-    assert [r["id"] for r in state.items] == [b.id]
+    assert [r.id for r in page.items] == [b.id] and page.selected == []
+    run(FolderState.toggle_select.fn, page, b.id, False)
+    run(OrganizeState.delete_selected.fn, organize)
+    assert page.items == [] and organize.undo_message
+    run(OrganizeState.undo_delete.fn, organize)
+    assert [r.id for r in page.items] == [b.id]
     services.items.trash(b.id)
     trash = signed_in(TrashState, services, "/trash")
     run(TrashState.load_trash.fn, trash)
-    assert [r["id"] for r in trash.trashed] == [b.id]
+    assert [r.id for r in trash.trashed] == [b.id]
     run(TrashState.restore.fn, trash, b.id)
     assert trash.trashed == [] and services.items.get(b.id).folder == "/trip"
     services.items.trash(b.id)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import reflex as rx
+from reflex.vars import ObjectVar
 
+from rdrive_app.ui.state.folder import FolderRow
 from rdrive_app.ui.state.organize import OrganizeState
 
 
@@ -48,15 +50,15 @@ def rename_dialog() -> rx.Component:
     )
 
 
-def _picker_row(folder: rx.Var) -> rx.Component:
+def _picker_row(folder: ObjectVar[FolderRow]) -> rx.Component:
     return rx.button(
         rx.icon("folder", size=16),
-        folder["name"],
+        folder.name,
         variant="ghost",
         justify="start",
         width="100%",
-        on_click=OrganizeState.picker_enter(folder["path"]),
-        aria_label="Open folder " + folder["name"],
+        on_click=OrganizeState.picker_enter(folder.path),
+        aria_label=f"Open folder {folder.name}",
     )
 
 

@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import reflex as rx
+from reflex.vars import ObjectVar
 
-from rdrive_app.ui.state.library import LibraryState
-from rdrive_app.ui.state.organize import OrganizeState
+from rdrive_app.ui.state.folder import FolderState, TileRow
+from rdrive_app.ui.state.viewer import ViewerState
 
 TILE_MIN = "150px"
 
 
-def _type_icon(item: rx.Var) -> rx.Component:
+def _type_icon(item: ObjectVar[TileRow]) -> rx.Component:
     return rx.vstack(
-        rx.cond(item["kind"] == "video", rx.icon("film", size=36), rx.icon("image", size=36)),
+        rx.cond(item.kind == "video", rx.icon("film", size=36), rx.icon("image", size=36)),
         rx.text(
-            item["status_label"],
+            item.status_label,
             size="1",
             color_scheme="gray",
             align="center",
@@ -29,15 +30,15 @@ def _type_icon(item: rx.Var) -> rx.Component:
     )
 
 
-def tile(item: rx.Var) -> rx.Component:
-    selected = LibraryState.selected.contains(item["id"])
+def tile(item: ObjectVar[TileRow]) -> rx.Component:
+    selected = FolderState.selected.contains(item.id)
     return rx.box(
         rx.el.button(
             rx.cond(
-                item["thumb"] != "",
+                item.thumb != "",
                 rx.el.img(
-                    src=item["thumb"],
-                    alt=item["name"],
+                    src=item.thumb,
+                    alt=item.name,
                     loading="lazy",
                     decoding="async",
                     style={
@@ -50,10 +51,10 @@ def tile(item: rx.Var) -> rx.Component:
                 _type_icon(item),
             ),
             rx.cond(
-                item["kind"] == "video",
+                item.kind == "video",
                 rx.badge(
                     rx.icon("play", size=12),
-                    item["duration"],
+                    item.duration,
                     variant="solid",
                     color_scheme="gray",
                     position="absolute",
@@ -63,9 +64,9 @@ def tile(item: rx.Var) -> rx.Component:
                 ),
             ),
             type="button",
-            aria_label=item["name"],
-            title=item["name"],
-            on_click=OrganizeState.open_item(item["id"]),
+            aria_label=item.name,
+            title=item.name,
+            on_click=ViewerState.open_item(item.id),
             style={
                 "all": "unset",
                 "cursor": "pointer",
@@ -81,8 +82,8 @@ def tile(item: rx.Var) -> rx.Component:
         rx.el.input(
             type="checkbox",
             checked=selected,
-            aria_label="Select " + item["name"],
-            on_click=lambda e: LibraryState.toggle_select(item["id"], e["shift_key"]),
+            aria_label=f"Select {item.name}",
+            on_click=lambda e: FolderState.toggle_select(item.id, e["shift_key"]),
             read_only=True,
             style={
                 "position": "absolute",
@@ -94,7 +95,7 @@ def tile(item: rx.Var) -> rx.Component:
                 "accent_color": "var(--accent-9)",
             },
         ),
-        rx.text(item["name"], size="1", truncate=True, margin_top="4px", title=item["name"]),
+        rx.text(item.name, size="1", truncate=True, margin_top="4px", title=item.name),
         position="relative",
         outline=rx.cond(selected, "3px solid var(--accent-9)", "none"),
         border_radius="var(--radius-3)",
@@ -105,19 +106,19 @@ def tile(item: rx.Var) -> rx.Component:
 def grid() -> rx.Component:
     return rx.vstack(
         rx.grid(
-            rx.foreach(LibraryState.items, tile),
+            rx.foreach(FolderState.items, tile),
             columns=f"repeat(auto-fill, minmax({TILE_MIN}, 1fr))",
             gap="0.75em",
             width="100%",
         ),
         rx.cond(
-            LibraryState.has_more,
+            FolderState.has_more,
             rx.button(
                 "Load more",
                 custom_attrs={"data-rdrive-load-more": "1"},
                 variant="soft",
-                loading=LibraryState.loading_more,
-                on_click=LibraryState.load_more,
+                loading=FolderState.loading_more,
+                on_click=FolderState.load_more,
             ),
         ),
         width="100%",

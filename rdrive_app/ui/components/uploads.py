@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import reflex as rx
+from reflex.vars import ObjectVar
 
-from rdrive_app.ui.state.uploads import UploadState
+from rdrive_app.ui.state.upload_protocol import BRIDGE_ID, SCRIPT_GLOBAL, script_call
+from rdrive_app.ui.state.uploads import UploadRow, UploadState
 
 
 def upload_button() -> rx.Component:
@@ -41,18 +43,23 @@ def upload_button() -> rx.Component:
 
 
 def bridge() -> rx.Component:
-    """The hidden input through which assets/rdrive_upload.js reports to the state."""
+    """The hidden input through which assets/rdrive_upload.js reports to the state
+    (the messages: ui/state/upload_protocol.py).
+
+    Once mounted (after each page load), it asks the script to say "hello": which uploads it
+    is still sending, so the state can tell the rows a reload cut off."""
     return rx.el.input(
-        id="rdrive-bridge",
+        id=BRIDGE_ID,
         type="text",
         aria_hidden="true",
         tab_index=-1,
         on_change=UploadState.bridge,
+        on_mount=rx.call_script(f"{SCRIPT_GLOBAL} && {script_call('hello')}"),
         style={"display": "none"},
     )
 
 
-def _upload_row(row: rx.Var) -> rx.Component:
+def _upload_row(row: ObjectVar[UploadRow]) -> rx.Component:
     return rx.hstack(
         rx.vstack(
             rx.text(row.name, size="2", truncate=True, weight="medium"),
@@ -70,11 +77,11 @@ def _upload_row(row: rx.Var) -> rx.Component:
                                 value=row.percent,
                                 max=100,
                                 size="1",
-                                aria_label="Progress of " + row.name,
+                                aria_label=f"Progress of {row.name}",
                             ),
                             rx.text(
                                 row.percent.to_string() + " %",
-                                rx.cond(row.rate != "", " · " + row.rate, ""),
+                                rx.cond(row.rate != "", f" · {row.rate}", ""),
                                 size="1",
                                 color_scheme="gray",
                             ),
@@ -95,7 +102,7 @@ def _upload_row(row: rx.Var) -> rx.Component:
                 size="1",
                 variant="ghost",
                 color_scheme="gray",
-                aria_label="Cancel " + row.name,
+                aria_label=f"Cancel {row.name}",
                 on_click=UploadState.cancel_upload(row.cid),
             ),
         ),

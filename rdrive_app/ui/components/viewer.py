@@ -3,51 +3,53 @@
 from __future__ import annotations
 
 import reflex as rx
+from reflex.vars import ObjectVar
 
 from rdrive_app.ui.state.organize import OrganizeState
+from rdrive_app.ui.state.viewer import InfoRow, ViewerState
 
 
-def _info_row(row: rx.Var) -> rx.Component:
+def _info_row(row: ObjectVar[InfoRow]) -> rx.Component:
     return rx.box(
-        rx.text(row["label"], size="1", color_scheme="gray"),
+        rx.text(row.label, size="1", color_scheme="gray"),
         rx.cond(
-            row["href"] != "",
+            row.href != "",
             rx.link(
-                row["value"],
+                row.value,
                 " ↗",
-                href=row["href"],
+                href=row.href,
                 is_external=True,
                 size="2",
                 aria_label="Show on map",
             ),
-            rx.text(row["value"], size="2", style={"overflow_wrap": "anywhere"}),
+            rx.text(row.value, size="2", style={"overflow_wrap": "anywhere"}),
         ),
     )
 
 
 def _media() -> rx.Component:
     return rx.cond(
-        OrganizeState.open_kind == "video",
+        ViewerState.open_kind == "video",
         rx.el.video(
-            rx.el.source(src=OrganizeState.video_src),
+            rx.el.source(src=ViewerState.video_src),
             id="rdrive-video",
             controls=True,
             preload="metadata",
-            poster=OrganizeState.poster,
-            aria_label=OrganizeState.open_name,
+            poster=ViewerState.poster,
+            aria_label=ViewerState.open_name,
             style={"max_width": "100%", "max_height": "100%", "background": "black"},
-            key=OrganizeState.open_id,
+            key=ViewerState.open_id,
         ),
         rx.cond(
-            OrganizeState.image_src != "",
+            ViewerState.image_src != "",
             rx.el.img(
-                src=OrganizeState.image_src,
-                alt=OrganizeState.open_name,
+                src=ViewerState.image_src,
+                alt=ViewerState.open_name,
                 style={"max_width": "100%", "max_height": "100%", "object_fit": "contain"},
             ),
             rx.vstack(
                 rx.icon("image", size=64),
-                rx.text(OrganizeState.open_status),
+                rx.text(ViewerState.open_status),
                 align="center",
                 color="var(--gray-9)",
             ),
@@ -60,7 +62,7 @@ def viewer() -> rx.Component:
     return rx.dialog.root(
         rx.dialog.content(
             rx.el.div(
-                rx.dialog.title(OrganizeState.open_name, size="3", truncate=True, margin="0"),
+                rx.dialog.title(ViewerState.open_name, size="3", truncate=True, margin="0"),
                 rx.dialog.description(
                     "Photo or video viewer",
                     class_name="sr-only",
@@ -77,14 +79,14 @@ def viewer() -> rx.Component:
                         rx.icon_button(
                             rx.icon("chevron-left"),
                             aria_label="Previous",
-                            on_click=OrganizeState.show_previous,
+                            on_click=ViewerState.show_previous,
                             **nav,
                         ),
                         rx.center(_media(), flex="1", min_width="0", height="100%"),
                         rx.icon_button(
                             rx.icon("chevron-right"),
                             aria_label="Next",
-                            on_click=OrganizeState.show_next,
+                            on_click=ViewerState.show_next,
                             **nav,
                         ),
                         align="center",
@@ -98,15 +100,15 @@ def viewer() -> rx.Component:
                             rx.button(
                                 rx.icon("download", size=16),
                                 "Download",
-                                on_click=OrganizeState.download_open,
-                                disabled=~OrganizeState.can_download,
+                                on_click=ViewerState.download_open,
+                                disabled=~ViewerState.can_download,
                             ),
                             rx.dialog.close(
                                 rx.button(
                                     "Close",
                                     variant="soft",
                                     color_scheme="gray",
-                                    on_click=OrganizeState.close,
+                                    on_click=ViewerState.close,
                                 )
                             ),
                             wrap="wrap",
@@ -129,7 +131,7 @@ def viewer() -> rx.Component:
                             wrap="wrap",
                         ),
                         rx.separator(size="4"),
-                        rx.foreach(OrganizeState.info, _info_row),
+                        rx.foreach(ViewerState.info, _info_row),
                         width=["100%", "100%", "280px"],
                         flex_shrink="0",
                         spacing="3",
@@ -158,6 +160,6 @@ def viewer() -> rx.Component:
                 "animation": "none",
             },
         ),
-        open=OrganizeState.is_open,
-        on_open_change=OrganizeState.set_open,
+        open=ViewerState.is_open,
+        on_open_change=ViewerState.set_open,
     )

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import reflex as rx
+from reflex.vars import ObjectVar
 
 from rdrive_app.ui.components.dialogs import move_dialog, rename_dialog, undo_notice
 from rdrive_app.ui.components.grid import grid
 from rdrive_app.ui.components.layout import page_frame
 from rdrive_app.ui.components.uploads import upload_button, upload_panel
 from rdrive_app.ui.components.viewer import viewer
-from rdrive_app.ui.state.library import LibraryState
+from rdrive_app.ui.state.folder import FolderRow, FolderState
 from rdrive_app.ui.state.organize import OrganizeState
 
 
@@ -17,10 +18,10 @@ def breadcrumb() -> rx.Component:
     return rx.el.nav(
         rx.hstack(
             rx.foreach(
-                LibraryState.breadcrumbs,
+                FolderState.breadcrumbs,
                 lambda crumb, i: rx.hstack(
                     rx.cond(i > 0, rx.icon("chevron-right", size=14, color="var(--gray-9)")),
-                    rx.link(crumb["name"], href=crumb["href"], size="4", weight="medium"),
+                    rx.link(crumb.name, href=crumb.href, size="4", weight="medium"),
                     align="center",
                     spacing="1",
                 ),
@@ -51,9 +52,9 @@ def new_folder_dialog() -> rx.Component:
                         required=True,
                     ),
                     rx.cond(
-                        LibraryState.new_folder_error != "",
+                        FolderState.new_folder_error != "",
                         rx.text(
-                            LibraryState.new_folder_error,
+                            FolderState.new_folder_error,
                             color_scheme="red",
                             size="2",
                             role="alert",
@@ -69,32 +70,32 @@ def new_folder_dialog() -> rx.Component:
                     ),
                     spacing="3",
                 ),
-                on_submit=LibraryState.create_folder,
+                on_submit=FolderState.create_folder,
                 reset_on_submit=False,
             ),
             max_width="420px",
         ),
-        open=LibraryState.new_folder_open,
-        on_open_change=LibraryState.set_new_folder_open,
+        open=FolderState.new_folder_open,
+        on_open_change=FolderState.set_new_folder_open,
     )
 
 
-def folder_tile(folder: rx.Var) -> rx.Component:
+def folder_tile(folder: ObjectVar[FolderRow]) -> rx.Component:
     return rx.link(
         rx.card(
             rx.hstack(
                 rx.icon("folder", size=22, color="var(--accent-9)"),
-                rx.text(folder["name"], weight="medium", truncate=True),
+                rx.text(folder.name, weight="medium", truncate=True),
                 align="center",
                 spacing="2",
             ),
             width="100%",
         ),
-        href=folder["href"],
+        href=folder.href,
         underline="none",
         color_scheme="gray",
         high_contrast=True,
-        aria_label=folder["name"],
+        aria_label=folder.name,
         min_width="0",
     )
 
@@ -102,7 +103,7 @@ def folder_tile(folder: rx.Var) -> rx.Component:
 def folder_menu() -> rx.Component:
     """Actions on the open folder itself (not on the root)."""
     return rx.cond(
-        LibraryState.folder != "/",
+        FolderState.folder != "/",
         rx.dropdown_menu.root(
             rx.dropdown_menu.trigger(
                 rx.icon_button(
@@ -132,8 +133,8 @@ def toolbar() -> rx.Component:
                 rx.select.item("Photos", value="image"),
                 rx.select.item("Videos", value="video"),
             ),
-            value=LibraryState.kind,
-            on_change=LibraryState.set_kind,
+            value=FolderState.kind,
+            on_change=FolderState.set_kind,
         ),
         rx.select.root(
             rx.select.trigger(aria_label="Sort by"),
@@ -142,24 +143,24 @@ def toolbar() -> rx.Component:
                 rx.select.item("Date taken", value="taken"),
                 rx.select.item("Date uploaded", value="uploaded"),
             ),
-            value=LibraryState.sort,
-            on_change=LibraryState.set_sort,
+            value=FolderState.sort,
+            on_change=FolderState.set_sort,
         ),
         rx.button(
-            "Select all", variant="soft", color_scheme="gray", on_click=LibraryState.select_all
+            "Select all", variant="soft", color_scheme="gray", on_click=FolderState.select_all
         ),
         rx.cond(
-            LibraryState.selected_count > 0,
+            FolderState.selected_count > 0,
             rx.hstack(
-                rx.text(LibraryState.selected_count.to_string() + " selected", size="2"),
+                rx.text(FolderState.selected_count.to_string() + " selected", size="2"),
                 rx.button(
                     rx.icon("archive", size=16),
                     "Download ZIP",
-                    on_click=LibraryState.download_selected,
+                    on_click=FolderState.download_selected,
                 ),
                 rx.button("Move", variant="soft", on_click=OrganizeState.start_move_selected),
                 rx.cond(
-                    LibraryState.selected_count == 1,
+                    FolderState.selected_count == 1,
                     rx.button(
                         "Rename", variant="soft", on_click=OrganizeState.start_rename_selected
                     ),
@@ -170,9 +171,7 @@ def toolbar() -> rx.Component:
                     color_scheme="red",
                     on_click=OrganizeState.delete_selected,
                 ),
-                rx.button(
-                    "Clear selection", variant="ghost", on_click=LibraryState.clear_selection
-                ),
+                rx.button("Clear selection", variant="ghost", on_click=FolderState.clear_selection),
                 align="center",
                 wrap="wrap",
             ),
@@ -206,15 +205,15 @@ def library_page() -> rx.Component:
             ),
             undo_notice(),
             rx.cond(
-                LibraryState.missing,
+                FolderState.missing,
                 rx.callout(
                     "This folder does not exist.", icon="circle-alert", color_scheme="amber"
                 ),
                 rx.vstack(
                     rx.cond(
-                        LibraryState.subfolders.length() > 0,
+                        FolderState.subfolders.length() > 0,
                         rx.grid(
-                            rx.foreach(LibraryState.subfolders, folder_tile),
+                            rx.foreach(FolderState.subfolders, folder_tile),
                             columns="repeat(auto-fill, minmax(160px, 1fr))",
                             gap="0.75em",
                             width="100%",
@@ -222,8 +221,7 @@ def library_page() -> rx.Component:
                     ),
                     toolbar(),
                     rx.cond(
-                        (LibraryState.items.length() == 0)
-                        & (LibraryState.subfolders.length() == 0),
+                        (FolderState.items.length() == 0) & (FolderState.subfolders.length() == 0),
                         rx.center(
                             rx.vstack(
                                 rx.icon("image-up", size=40, color="var(--gray-8)"),

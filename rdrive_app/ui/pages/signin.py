@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import reflex as rx
 
 from rdrive_app.ui.state.signin import SignInState
 
 
-def _field(label: str, field_id: str, **props) -> rx.Component:
+def _field(label: str, field_id: str, **props: Any) -> rx.Component:
     return rx.vstack(
         rx.el.label(label, html_for=field_id, style={"font_weight": "500", "font_size": "14px"}),
         rx.input(id=field_id, name=field_id, size="3", width="100%", required=True, **props),

@@ -3,21 +3,22 @@
 from __future__ import annotations
 
 import reflex as rx
+from reflex.vars import ObjectVar
 
 from rdrive_app.ui.components.layout import page_frame
-from rdrive_app.ui.state.trash import TrashState
+from rdrive_app.ui.state.trash import TrashRow, TrashState
 
 
-def _row(item: rx.Var) -> rx.Component:
+def _row(item: ObjectVar[TrashRow]) -> rx.Component:
     """One trashed item: its buttons are named by their action and described by the file."""
     return rx.card(
         rx.hstack(
             rx.box(
                 rx.cond(
-                    item["thumb"] != "",
+                    item.thumb != "",
                     rx.el.img(
-                        src=item["thumb"],
-                        alt=item["name"],
+                        src=item.thumb,
+                        alt=item.name,
                         loading="lazy",
                         style={
                             "width": "64px",
@@ -27,7 +28,7 @@ def _row(item: rx.Var) -> rx.Component:
                         },
                     ),
                     rx.center(
-                        rx.cond(item["kind"] == "video", rx.icon("film"), rx.icon("image")),
+                        rx.cond(item.kind == "video", rx.icon("film"), rx.icon("image")),
                         width="64px",
                         height="64px",
                         background="var(--gray-a3)",
@@ -37,9 +38,9 @@ def _row(item: rx.Var) -> rx.Component:
                 flex_shrink="0",
             ),
             rx.vstack(
-                rx.text(item["name"], weight="medium", truncate=True, id="trash-" + item["id"]),
+                rx.text(item.name, weight="medium", truncate=True, id=f"trash-{item.id}"),
                 rx.text(
-                    "From " + item["folder"] + " · deleted " + item["deleted"],
+                    f"From {item.folder} · deleted {item.deleted}",
                     size="1",
                     color_scheme="gray",
                 ),
@@ -50,8 +51,8 @@ def _row(item: rx.Var) -> rx.Component:
             rx.button(
                 "Restore",
                 variant="soft",
-                on_click=TrashState.restore(item["id"]),
-                custom_attrs={"aria-describedby": "trash-" + item["id"]},
+                on_click=TrashState.restore(item.id),
+                custom_attrs={"aria-describedby": f"trash-{item.id}"},
             ),
             rx.alert_dialog.root(
                 rx.alert_dialog.trigger(
@@ -59,13 +60,13 @@ def _row(item: rx.Var) -> rx.Component:
                         "Delete forever",
                         color_scheme="red",
                         variant="soft",
-                        custom_attrs={"aria-describedby": "trash-" + item["id"]},
+                        custom_attrs={"aria-describedby": f"trash-{item.id}"},
                     ),
                 ),
                 rx.alert_dialog.content(
                     rx.alert_dialog.title("Delete forever?"),
                     rx.alert_dialog.description(
-                        "“" + item["name"] + "” and its files will be gone for good."
+                        f"“{item.name}” and its files will be gone for good."
                     ),
                     rx.hstack(
                         rx.alert_dialog.cancel(
@@ -75,7 +76,7 @@ def _row(item: rx.Var) -> rx.Component:
                             rx.button(
                                 "Delete forever",
                                 color_scheme="red",
-                                on_click=TrashState.delete_forever(item["id"]),
+                                on_click=TrashState.delete_forever(item.id),
                             ),
                         ),
                         justify="end",
@@ -89,7 +90,7 @@ def _row(item: rx.Var) -> rx.Component:
         ),
         width="100%",
         role="listitem",
-        aria_label=item["name"],
+        aria_label=item.name,
     )
 
 

@@ -1,9 +1,16 @@
-"""The one base state that owns the session; every feature state inherits from it.
+"""The one base state that owns the session; every feature state is a direct substate of it.
+
+The feature states (``FolderState``, ``ViewerState``, ``OrganizeState``, ``UploadState``,
+``TrashState``, ``SignInState``) are siblings under ``SessionState``; one reaches another with
+``await self.get_state(OtherState)``, never by inheriting its vars. Every public method of a
+state is an event handler the browser can call, so the helpers one state offers the others
+(``FolderState._upsert_tile``, ``ViewerState._show``...) are underscored, and every handler is
+declared with ``@protected`` unless it is part of signing in or out.
 
 The token lives in a backend-only var (``_token``), never in a var the page can read or send
 back, and every event handler re-checks it on the server: the browser can call any handler with
-any arguments, so a handler that reads or changes the library starts with ``_require_user``
-(through the ``@authenticated`` decorator).
+any arguments, so ``@protected`` (``@rx.event`` plus ``authenticated``) checks the session before
+the handler sees them.
 """
 
 from __future__ import annotations
@@ -16,6 +23,7 @@ from collections.abc import Callable
 from typing import Any
 
 import reflex as rx
+from reflex.event import EventSpec
 
 from rdrive_app.core.domain import User
 from rdrive_app.core.errors import NotAuthenticated, RDriveError
@@ -29,7 +37,7 @@ def services() -> Services:
     return get_services()
 
 
-def browser_download(url: str) -> rx.event.EventSpec:
+def browser_download(url: str) -> EventSpec:
     """Make the browser fetch ``url`` as a download (the response says ``attachment``).
 
     ``rx.download`` only takes same-origin paths; signed URLs point at storage or the API.
@@ -71,12 +79,21 @@ def authenticated(handler: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
+def protected(handler: Callable[..., Any]) -> Any:
+    """``@rx.event`` for a handler that needs a valid session (see ``authenticated``).
+
+    Typed ``Any``: ``rx.event`` is typed through ``__new__``, which mypy reads as the namespace
+    class itself, so ``State.handler(arg)`` in a component would not type-check otherwise.
+    """
+    return rx.event(authenticated(handler))
+
+
 class SessionState(rx.State):
     """Who is signed in, re-checked on the server at every event."""
 
-    _token: str = ""
-    username: str = ""
-    notice: str = ""
+    _token: rx.Field[str] = rx.field("")
+    username: rx.Field[str] = rx.field("")
+    notice: rx.Field[str] = rx.field("")
 
     async def _require_user(self) -> User | None:
         """The signed-in account, or None (and the visible name cleared) when the token is
@@ -95,23 +112,22 @@ class SessionState(rx.State):
         self.username = user.name
         return user
 
-    def _to_sign_in(self) -> rx.event.EventSpec:
+    def _to_sign_in(self) -> EventSpec:
         path = self.router.url.path if self.router.url else "/"
         target = SIGN_IN_ROUTE
         if path and path not in ("/", SIGN_IN_ROUTE) and path.startswith("/"):
             target = f"{SIGN_IN_ROUTE}?next={path}"
         return rx.redirect(target, replace=True)
 
-    @rx.event
-    @authenticated
+    @protected
     async def require_session(self) -> None:
         """on_load of every protected page: visitors without a valid session go to sign-in."""
 
     @rx.event
-    async def sign_out(self):
+    async def sign_out(self) -> EventSpec:
         """Forget the session and everything the pages loaded with it, then go to sign-in.
 
-        Resetting the session state resets every page's state below it, so no folder or item
+        Resetting the session state resets every feature state below it, so no folder or item
         stays in the browser's state for the next person at this tab.
         """
         session = await self.get_state(SessionState)
@@ -120,5 +136,5 @@ class SessionState(rx.State):
         session.notice = "You are signed out."
         return rx.redirect(SIGN_IN_ROUTE, replace=True)
 
-    def _show_error(self, exc: RDriveError) -> rx.event.EventSpec:
+    def _show_error(self, exc: RDriveError) -> EventSpec:
         return rx.toast.error(exc.detail, duration=6000)

@@ -1,8 +1,11 @@
-"""Sign-in: checks the password off the event loop and keeps the token server-side only."""
+"""Sign-in (``ui/pages/signin.py``): checks the password off the event loop and keeps the
+token server-side only."""
 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator
+from typing import Any
 
 import reflex as rx
 
@@ -26,11 +29,11 @@ def _safe_next(target: object) -> str:
 class SignInState(SessionState):
     """The sign-in form."""
 
-    error: str = ""
-    busy: bool = False
+    error: rx.Field[str] = rx.field("")
+    busy: rx.Field[bool] = rx.field(False)
 
     @rx.event
-    async def sign_in(self, form_data: dict):
+    async def sign_in(self, form_data: dict) -> AsyncIterator[Any]:
         """Check the name and password; on success go where the visitor was heading."""
         name = form_data.get("username") if isinstance(form_data, dict) else None
         password = form_data.get("password") if isinstance(form_data, dict) else None
@@ -55,7 +58,7 @@ class SignInState(SessionState):
             self.busy = False
 
     @rx.event
-    async def enter(self):
+    async def enter(self) -> Any:
         """on_load of the sign-in page: someone already signed in goes to the library."""
         if self._token and await self._require_user() is not None:
             return rx.redirect("/", replace=True)

@@ -2,7 +2,8 @@
 
 The bytes never pass through here: assets/rdrive_upload.js sends them straight to the signed
 URLs this state obtains from the upload service, and reports back through the hidden
-``#rdrive-bridge`` input (one JSON message per event).
+``#rdrive-bridge`` input (one JSON message per event; the messages and their fields are listed
+once, in ``upload_protocol.py``). The panel is ``ui/components/uploads.py``.
 """
 
 from __future__ import annotations
@@ -18,13 +19,17 @@ from typing import Any
 import reflex as rx
 
 from rdrive_app.core.errors import RDriveError
-from rdrive_app.ui.state.library import LibraryState, folder_row
-from rdrive_app.ui.state.session import authenticated, services
+from rdrive_app.core.fingerprint import upload_fingerprint
+from rdrive_app.ui.state.folder import FolderState
+from rdrive_app.ui.state.labels import size_label
+from rdrive_app.ui.state.session import SessionState, protected, services
+from rdrive_app.ui.state.upload_protocol import ACK_CHOSEN, ACK_SENT, TO_STATE, script_call
 
 MAX_FILES_PER_DROP = 2000
 MAX_MESSAGE_CHARS = 2_000_000
 PART_URL_BATCH = 32
 INTERRUPTED = "interrupted by a page reload: add the same file again to continue"
+STALE_SCRIPT = "this page's upload script is out of date: reload the page and add it again"
 
 
 def _rate_label(row: UploadRow, now: float) -> str:
@@ -41,16 +46,20 @@ def _rate_label(row: UploadRow, now: float) -> str:
         eta = f"{round(left / 60)} min left"
     else:
         eta = f"{max(1, round(left))} s left"
-    return f"{_human_size(int(speed))}/s · {eta}"
+    return f"{size_label(int(speed))}/s · {eta}"
 
 
-def _human_size(size: int) -> str:
-    value = float(size)
-    for unit in ("B", "KB", "MB", "GB"):
-        if value < 1000 or unit == "GB":
-            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
-        value /= 1000
-    return f"{value:.1f} GB"
+def _fingerprint(meta: dict) -> str:
+    """The browser's file, as the upload service recognises it again (see core.fingerprint)."""
+    name: Any = meta.get("name")
+    size: Any = meta.get("size")
+    return upload_fingerprint(name, size, meta.get("lastModified", 0))
+
+
+def _script_agrees(meta: dict) -> bool:
+    """The script's own fingerprint of the file (if it sent one) is the one built here."""
+    claimed = meta.get("fingerprint")
+    return claimed is None or claimed == _fingerprint(meta)
 
 
 @dataclasses.dataclass
@@ -71,10 +80,10 @@ class UploadRow:
     start_loaded: int = 0  # bytes already there when it started (a resumed upload)
 
 
-class UploadState(LibraryState):
+class UploadState(SessionState):
     """The upload panel."""
 
-    uploads: list[UploadRow] = []
+    uploads: rx.Field[list[UploadRow]] = rx.field(default_factory=list)
 
     @rx.var
     def total_bytes(self) -> int:
@@ -100,7 +109,7 @@ class UploadState(LibraryState):
         parts = [f"{done} of {len(self.uploads)} uploaded"]
         if failed:
             parts.append(f"{failed} failed")
-        parts.append(f"{_human_size(self.sent_bytes)} of {_human_size(self.total_bytes)}")
+        parts.append(f"{size_label(self.sent_bytes)} of {size_label(self.total_bytes)}")
         return " · ".join(parts)
 
     @staticmethod
@@ -115,16 +124,18 @@ class UploadState(LibraryState):
         row.rate = _rate_label(row, now)
         return row
 
-    def _row(self, cid: str) -> UploadRow | None:
+    def _row(self, cid: object) -> UploadRow | None:
+        if not isinstance(cid, str):
+            return None
         return next((u for u in self.uploads if u.cid == cid), None)
 
     def _set(self, cid: str, **changes: Any) -> None:
         self.uploads = [self._derived(u, **changes) if u.cid == cid else u for u in self.uploads]
 
-    @rx.event
-    @authenticated
-    async def bridge(self, raw: str):
-        """One message from the upload script: files chosen, progress, sent or failed."""
+    @protected
+    async def bridge(self, raw: str) -> Any:
+        """One message from the upload script (see upload_protocol.TO_STATE): its fields go to
+        the handler ``_on_<type>``."""
         if not isinstance(raw, str) or len(raw) > MAX_MESSAGE_CHARS:
             return None
         try:
@@ -134,28 +145,19 @@ class UploadState(LibraryState):
         if not isinstance(message, dict):
             return None
         kind = message.get("type")
-        if kind == "chosen":
-            return await self._chosen(message.get("files"))
-        if kind == "hello":
-            self._hello(message.get("active"))
+        if not isinstance(kind, str) or kind not in TO_STATE:
             return None
-        if kind == "parts":
-            return await self._parts(message.get("cid"), message.get("numbers"))
-        if kind == "progress":
-            self._progress(message.get("loaded"))
-        elif kind == "sent":
-            return await self._sent(message.get("cid"))
-        elif kind == "failed":
-            await self._failed(message.get("cid"), message.get("reason"))
-        return None
+        handler = getattr(self, f"_on_{kind}")
+        return await handler(*(message.get(field) for field in TO_STATE[kind]))
 
-    async def _chosen(self, files: object):
+    async def _on_chosen(self, files: object) -> Any:
         if not isinstance(files, list) or not files:
             return None
         files = files[:MAX_FILES_PER_DROP]
         user = await self._require_user()
         if user is None:
             return None
+        page = await self.get_state(FolderState)
         tickets, dropped, rows = [], [], []
         made_folders = False
         batch = ""
@@ -163,7 +165,7 @@ class UploadState(LibraryState):
             if not isinstance(meta, dict) or not isinstance(meta.get("cid"), str):
                 continue
             cid = meta["cid"][:64]
-            batch = batch or f"chosen:{cid}"
+            batch = batch or ACK_CHOSEN + cid
             known = self._row(cid)
             if known is not None:  # the script sent this batch again: answer, change nothing
                 if known.state == "sending" and known.item_id:
@@ -173,18 +175,21 @@ class UploadState(LibraryState):
                         continue
                 dropped.append(cid)
                 continue
-            name = meta.get("name")
-            size = meta.get("size")
+            name: Any = meta.get("name")
+            size: Any = meta.get("size")
             row = UploadRow(cid=cid, name=str(name)[:255])
+            if not _script_agrees(meta):
+                rows.append(self._derived(row, state="error", error=STALE_SCRIPT))
+                dropped.append(cid)
+                continue
             try:
-                folder = self.folder
+                folder = page.folder
                 subdir = meta.get("dir") or ""
                 if subdir:
                     folder = await asyncio.to_thread(
-                        services().folders.ensure_folders, self.folder, str(subdir)
+                        services().folders.ensure_folders, page.folder, str(subdir)
                     )
                     made_folders = True
-                fingerprint = f"{name}|{size}|{meta.get('lastModified', 0)}"[:600]
                 ticket = await asyncio.to_thread(
                     functools.partial(
                         services().uploads.start,
@@ -193,7 +198,7 @@ class UploadState(LibraryState):
                         name,
                         size,
                         meta.get("type"),
-                        fingerprint=fingerprint,
+                        fingerprint=_fingerprint(meta),
                     )
                 )
             except RDriveError as exc:
@@ -211,19 +216,14 @@ class UploadState(LibraryState):
                 )
             )
             tickets.append(await self._ticket_for_browser(cid, ticket))
-            self._upsert_tile(ticket.item)
+            page._upsert_tile(ticket.item)
         # A file added again (to resume) replaces its old row.
         resumed = {r.item_id for r in rows if r.item_id}
         kept = [u for u in self.uploads if not (u.item_id in resumed and u.state == "error")]
         self.uploads = [*kept, *rows]
         if made_folders:
-            folders = await asyncio.to_thread(services().folders.list_folders, self.folder)
-            self.subfolders = [folder_row(f) for f in folders]
-        script = (
-            f"window.rdriveUpload.start({json.dumps(tickets)}, {json.dumps(dropped)}, "
-            f"{json.dumps(batch)})"
-        )
-        return rx.call_script(script)
+            await page._reload_subfolders()
+        return rx.call_script(script_call("start", tickets, dropped, batch))
 
     async def _ticket_again(self, username: str, row: UploadRow, meta: dict) -> dict | None:
         """The ticket of an upload already started (its fingerprint finds the same item)."""
@@ -235,10 +235,9 @@ class UploadState(LibraryState):
                     username,
                     item.folder,
                     meta.get("name"),
-                    meta.get("size"),
+                    meta.get("size"),  # type: ignore[arg-type]
                     meta.get("type"),
-                    fingerprint=f"{meta.get('name')}|{meta.get('size')}|"
-                    f"{meta.get('lastModified', 0)}"[:600],
+                    fingerprint=_fingerprint(meta),
                 )
             )
         except RDriveError:
@@ -250,8 +249,9 @@ class UploadState(LibraryState):
 
     @staticmethod
     async def _ticket_for_browser(cid: str, ticket: Any) -> dict[str, Any]:
-        """What the upload script needs: one URL, or the part layout and a first batch of
-        part URLs (the rest are signed on request, so none expires while waiting)."""
+        """What the upload script needs (upload_protocol.TICKET): one URL, or the part layout
+        and a first batch of part URLs (the rest are signed on request, so none expires while
+        waiting)."""
         out: dict[str, Any] = {
             "cid": cid,
             "item_id": ticket.item.id,
@@ -272,9 +272,11 @@ class UploadState(LibraryState):
             )
         return out
 
-    async def _parts(self, cid: object, numbers: object):
-        """The upload script needs more part URLs (or fresh ones for expired URLs)."""
-        row = self._row(cid) if isinstance(cid, str) else None
+    async def _on_parts(self, cid: object, item_id: object, numbers: object) -> Any:
+        """The upload script needs more part URLs (or fresh ones for expired URLs).
+
+        ``item_id`` is the script's copy: the row's own is the one used."""
+        row = self._row(cid)
         if row is None or row.state != "sending" or not isinstance(numbers, list):
             return None
         wanted = [n for n in numbers if isinstance(n, int) and not isinstance(n, bool)]
@@ -284,11 +286,11 @@ class UploadState(LibraryState):
             )
         except RDriveError as exc:
             self._set(row.cid, state="error", error=exc.detail, loaded=0)
-            return rx.call_script(f"window.rdriveUpload.cancel({json.dumps(row.cid)})")
-        payload = json.dumps({str(n): url for n, url in urls.items()})
-        return rx.call_script(f"window.rdriveUpload.addUrls({json.dumps(row.cid)}, {payload})")
+            return rx.call_script(script_call("cancel", row.cid))
+        payload = {str(n): url for n, url in urls.items()}
+        return rx.call_script(script_call("addUrls", row.cid, payload))
 
-    def _hello(self, active: object) -> None:
+    async def _on_hello(self, active: object) -> None:
         """The page (re)loaded: uploads its script no longer sends were cut off by the reload."""
         alive = (
             {cid for cid in active if isinstance(cid, str)} if isinstance(active, list) else set()
@@ -300,7 +302,7 @@ class UploadState(LibraryState):
             for u in self.uploads
         ]
 
-    def _progress(self, loaded: object) -> None:
+    async def _on_progress(self, loaded: object) -> None:
         if not isinstance(loaded, dict):
             return
         self.uploads = [
@@ -312,33 +314,32 @@ class UploadState(LibraryState):
         # The tiles of files being uploaded show their percentage too.
         percent = {u.item_id: u.percent for u in self.uploads if u.cid in loaded and u.item_id}
         if percent:
-            self.items = [
-                {**r, "status_label": f"Uploading {percent[r['id']]} %"}
-                if r["id"] in percent and r["status"] == "uploading"
-                else r
-                for r in self.items
-            ]
+            page = await self.get_state(FolderState)
+            page._label_tiles({i: f"Uploading {p} %" for i, p in percent.items()})
 
-    async def _sent(self, cid: object):
-        row = self._row(cid) if isinstance(cid, str) else None
+    async def _on_sent(self, cid: object, item_id: object) -> Any:
+        """Every byte arrived: complete the upload (``item_id``: the script's copy, unused)."""
+        row = self._row(cid)
         if row is None:
             return None
-        ack = rx.call_script(f"window.rdriveUpload.ack({json.dumps('sent:' + row.cid)})")
+        ack = rx.call_script(script_call("ack", ACK_SENT + row.cid))
         if row.state != "sending":
             return ack  # a repeated message: already handled
         self._set(row.cid, state="checking", loaded=row.size)
+        page = await self.get_state(FolderState)
         try:
             item = await asyncio.to_thread(services().uploads.complete, row.item_id)
         except RDriveError as exc:
             self._set(row.cid, state="error", error=exc.detail, loaded=0)
-            self.items = [r for r in self.items if r["id"] != row.item_id]
+            page.items = [r for r in page.items if r.id != row.item_id]
             return ack
         self._set(row.cid, state="done")
-        self._upsert_tile(item)
-        return [ack, LibraryState.poll_pending]
+        page._upsert_tile(item)
+        return [ack, FolderState.poll_pending]
 
-    async def _failed(self, cid: object, reason: object) -> None:
-        row = self._row(cid) if isinstance(cid, str) else None
+    async def _on_failed(self, cid: object, item_id: object, reason: object) -> None:
+        """The script gave up on a file (``item_id``: the script's copy, unused)."""
+        row = self._row(cid)
         if row is None or row.state != "sending":
             return
         detail = str(reason)[:300] if reason else "upload failed"
@@ -350,21 +351,20 @@ class UploadState(LibraryState):
             return
         with contextlib.suppress(RDriveError):
             await asyncio.to_thread(services().uploads.cancel, item_id)
-        self.items = [r for r in self.items if r["id"] != item_id]
+        page = await self.get_state(FolderState)
+        page.items = [r for r in page.items if r.id != item_id]
 
-    @rx.event
-    @authenticated
-    async def cancel_upload(self, cid: str):
+    @protected
+    async def cancel_upload(self, cid: str) -> Any:
         """Stop one upload; its reserved name and any bytes sent are freed."""
-        row = self._row(cid) if isinstance(cid, str) else None
+        row = self._row(cid)
         if row is None or row.state not in ("queued", "sending"):
             return None
         self._set(row.cid, state="error", error="cancelled", loaded=0)
         await self._discard(row.item_id)
-        return rx.call_script(f"window.rdriveUpload.cancel({json.dumps(row.cid)})")
+        return rx.call_script(script_call("cancel", row.cid))
 
-    @rx.event
-    @authenticated
+    @protected
     async def clear_finished(self) -> None:
         """Hide the rows of uploads that are done or failed."""
         self.uploads = [u for u in self.uploads if u.state in ("queued", "sending", "checking")]

@@ -1,85 +1,93 @@
 """The full-screen viewer over the grid: one item, ← and → for its neighbours, Esc to close.
 
-The URL names the open item (``?item=<id>``), so a link opens it again.
+The URL names the open item (``?item=<id>``), so a link opens it again. The neighbours are the
+open folder's tiles (``FolderState``); the view is ``ui/components/viewer.py``.
 """
 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
+from typing import Any
 
 import reflex as rx
+from reflex.event import EventSpec
 
 from rdrive_app.core.domain import MediaItem, Status
 from rdrive_app.core.errors import RDriveError
 from rdrive_app.services.presenter import download_url, item_urls
-from rdrive_app.ui.state.library import LibraryState, duration_label, status_label
-from rdrive_app.ui.state.session import authenticated, browser_download, services
+from rdrive_app.ui.state.folder import FolderState
+from rdrive_app.ui.state.labels import duration_label, size_label, status_label
+from rdrive_app.ui.state.session import SessionState, browser_download, protected, services
 
 
-def _size_label(size: int) -> str:
-    value = float(size)
-    for unit in ("bytes", "KB", "MB", "GB", "TB"):
-        if value < 1000 or unit == "TB":
-            return f"{int(value)} bytes" if unit == "bytes" else f"{value:.1f} {unit}"
-        value /= 1000
-    return f"{size} bytes"
+@dataclasses.dataclass
+class InfoRow:
+    """One line of the info panel; ``href`` is set for the map link."""
+
+    label: str = ""
+    value: str = ""
+    href: str = ""
 
 
-def info_rows(item: MediaItem) -> list[dict[str, str]]:
+def info_rows(item: MediaItem) -> list[InfoRow]:
     """The info panel: label/value pairs, and a map link when GPS is known."""
-    rows = [
-        {"label": "Name", "value": item.name, "href": ""},
-        {"label": "Size", "value": _size_label(item.size), "href": ""},
-    ]
+    rows = [InfoRow("Name", item.name), InfoRow("Size", size_label(item.size))]
     if item.width and item.height:
-        rows.append({"label": "Dimensions", "value": f"{item.width} × {item.height}", "href": ""})
+        rows.append(InfoRow("Dimensions", f"{item.width} × {item.height}"))
     if item.duration is not None:
-        rows.append({"label": "Duration", "value": duration_label(item.duration), "href": ""})
+        rows.append(InfoRow("Duration", duration_label(item.duration)))
     if item.taken_at:
-        rows.append(
-            {"label": "Taken", "value": item.taken_at.strftime("%Y-%m-%d %H:%M"), "href": ""}
-        )
+        rows.append(InfoRow("Taken", item.taken_at.strftime("%Y-%m-%d %H:%M")))
     if item.camera:
-        rows.append({"label": "Camera", "value": item.camera, "href": ""})
+        rows.append(InfoRow("Camera", item.camera))
     if item.lens:
-        rows.append({"label": "Lens", "value": item.lens, "href": ""})
+        rows.append(InfoRow("Lens", item.lens))
     if item.gps:
         lat, lon = item.gps.lat, item.gps.lon
         rows.append(
-            {
-                "label": "Place",
-                "value": f"{lat:.5f}, {lon:.5f}",
-                "href": f"https://www.openstreetmap.org/?mlat={lat:.6f}&mlon={lon:.6f}#map=15/{lat:.6f}/{lon:.6f}",
-            }
+            InfoRow(
+                "Place",
+                f"{lat:.5f}, {lon:.5f}",
+                f"https://www.openstreetmap.org/?mlat={lat:.6f}&mlon={lon:.6f}#map=15/{lat:.6f}/{lon:.6f}",
+            )
         )
-    rows.append({"label": "Uploaded by", "value": item.uploaded_by, "href": ""})
-    rows.append(
-        {"label": "Uploaded", "value": item.uploaded_at.strftime("%Y-%m-%d %H:%M UTC"), "href": ""}
-    )
+    rows.append(InfoRow("Uploaded by", item.uploaded_by))
+    rows.append(InfoRow("Uploaded", item.uploaded_at.strftime("%Y-%m-%d %H:%M UTC")))
     if item.status != Status.READY:
-        rows.append({"label": "Status", "value": status_label(item), "href": ""})
+        rows.append(InfoRow("Status", status_label(item)))
     return rows
 
 
-class ViewerState(LibraryState):
+def url_script(item_id: str) -> EventSpec:
+    """Put the open item's id in the address bar (or take it out), without a navigation."""
+    query = f"?item={item_id}" if item_id else ""
+    return rx.call_script(
+        "window.history.replaceState(window.history.state, '', "
+        f"window.location.pathname + {json.dumps(query)})"
+    )
+
+
+class ViewerState(SessionState):
     """The open item."""
 
-    open_id: str = ""
-    open_name: str = ""
-    open_kind: str = ""
-    open_status: str = ""
-    image_src: str = ""
-    video_src: str = ""
-    poster: str = ""
-    can_download: bool = False
-    info: list[dict[str, str]] = []
+    open_id: rx.Field[str] = rx.field("")
+    open_name: rx.Field[str] = rx.field("")
+    open_kind: rx.Field[str] = rx.field("")
+    open_status: rx.Field[str] = rx.field("")
+    image_src: rx.Field[str] = rx.field("")
+    video_src: rx.Field[str] = rx.field("")
+    poster: rx.Field[str] = rx.field("")
+    can_download: rx.Field[bool] = rx.field(False)
+    info: rx.Field[list[InfoRow]] = rx.field(default_factory=list)
 
     @rx.var
     def is_open(self) -> bool:
         return self.open_id != ""
 
     async def _show(self, item_id: str) -> bool:
+        """Open ``item_id`` (False when it is not there to show)."""
         try:
             item = await asyncio.to_thread(services().items.get, item_id)
         except RDriveError:
@@ -99,9 +107,13 @@ class ViewerState(LibraryState):
         self.can_download = item.status != Status.UPLOADING
         return True
 
-    @rx.event
-    @authenticated
-    async def download_open(self):
+    def _hide(self) -> None:
+        self.open_id = ""
+        self.open_kind = ""
+        self.video_src = ""
+
+    @protected
+    async def download_open(self) -> Any:
         """Download the open item's original under its own name (a fresh signed URL)."""
         try:
             item = await asyncio.to_thread(services().items.get, self.open_id)
@@ -113,68 +125,51 @@ class ViewerState(LibraryState):
         url = download_url(item, services().storage.blobs, lifetime)
         return browser_download(url)
 
-    def _url_script(self, item_id: str) -> rx.event.EventSpec:
-        query = f"?item={item_id}" if item_id else ""
-        return rx.call_script(
-            "window.history.replaceState(window.history.state, '', "
-            f"window.location.pathname + {json.dumps(query)})"
-        )
-
-    @rx.event
-    @authenticated
-    async def open_item(self, item_id: str):
+    @protected
+    async def open_item(self, item_id: str) -> Any:
         """Open an item full screen and put its id in the URL."""
         if not isinstance(item_id, str) or not await self._show(item_id):
             return rx.toast.error("That item is no longer here.", duration=4000)
-        return self._url_script(self.open_id)
+        return url_script(self.open_id)
 
-    @rx.event
-    @authenticated
-    async def open_from_url(self):
+    @protected
+    async def open_from_url(self) -> Any:
         """on_load: a link with ?item=<id> opens that item."""
         item_id = self.router.url.query_parameters.get("item", "")
         if item_id:
             if not await self._show(item_id):
-                return self._url_script("")
+                return url_script("")
         else:
             self.open_id = ""
         return None
 
-    @rx.event
-    @authenticated
-    async def close(self):
-        self.open_id = ""
-        self.open_kind = ""
-        self.video_src = ""
-        return self._url_script("")
+    @protected
+    async def close(self) -> Any:
+        self._hide()
+        return url_script("")
 
-    @rx.event
-    @authenticated
-    async def set_open(self, is_open: bool):
+    @protected
+    async def set_open(self, is_open: bool) -> Any:
         if not is_open:
-            self.open_id = ""
-            self.open_kind = ""
-            self.video_src = ""
-            return self._url_script("")
+            self._hide()
+            return url_script("")
         return None
 
-    async def _step(self, delta: int):
-        ids = [r["id"] for r in self.items]
+    async def _step(self, delta: int) -> Any:
+        ids = (await self.get_state(FolderState))._item_ids()
         if self.open_id not in ids:
             return None
         index = ids.index(self.open_id) + delta
         if not 0 <= index < len(ids):
             return None
         if await self._show(ids[index]):
-            return self._url_script(self.open_id)
+            return url_script(self.open_id)
         return None
 
-    @rx.event
-    @authenticated
-    async def show_next(self):
+    @protected
+    async def show_next(self) -> Any:
         return await self._step(1)
 
-    @rx.event
-    @authenticated
-    async def show_previous(self):
+    @protected
+    async def show_previous(self) -> Any:
         return await self._step(-1)

@@ -1,20 +1,24 @@
 """The folder page: which folder is open, its subfolders, a page of items at a time, selection.
 
 Only pages of items are kept in state (the next one is fetched when the "Load more" sentinel
-scrolls into view), so a folder of 10 000 items opens as fast as one of 100.
+scrolls into view), so a folder of 10 000 items opens as fast as one of 100. The grid
+(``ui/components/grid.py``) and the page (``ui/pages/library.py``) show it.
 """
 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
+from typing import Any
 from urllib.parse import quote, unquote
 
 import reflex as rx
 
-from rdrive_app.core.domain import ROOT, Folder, MediaItem, Status
+from rdrive_app.core.domain import ROOT, Folder, MediaItem
 from rdrive_app.core.errors import RDriveError
 from rdrive_app.services.presenter import item_urls
-from rdrive_app.ui.state.session import SessionState, authenticated, browser_download, services
+from rdrive_app.ui.state.labels import duration_label, status_label
+from rdrive_app.ui.state.session import SessionState, browser_download, protected, services
 
 FOLDER_ROUTE_PREFIX = "/folder"
 PAGE_SIZE = 60
@@ -38,62 +42,72 @@ def folder_from_url(url_path: str) -> str:
     return "/" + "/".join(unquote(seg) for seg in rest.split("/") if seg)
 
 
-def folder_row(folder: Folder) -> dict[str, str]:
-    return {"name": folder.name, "path": folder.path, "href": folder_href(folder.path)}
+@dataclasses.dataclass
+class FolderRow:
+    """A subfolder tile, a breadcrumb step or a row of the move picker."""
+
+    name: str = ""
+    path: str = ""
+    href: str = ""
 
 
-def duration_label(seconds: float | None) -> str:
-    """'0:07', '12:05', '1:02:03'."""
-    if seconds is None:
-        return ""
-    total = round(seconds)
-    hours, rest = divmod(total, 3600)
-    minutes, secs = divmod(rest, 60)
-    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
-
-
-def status_label(item: MediaItem) -> str:
-    if item.status == Status.FAILED:
-        return f"Failed: {item.status_reason or 'unknown reason'}"
-    if item.status == Status.PROCESSING:
-        return "Processing…"
-    if item.status == Status.UPLOADING:
-        return "Uploading…"
-    return ""
-
-
-def tile_row(item: MediaItem) -> dict[str, str]:
+@dataclasses.dataclass
+class TileRow:
     """What one grid tile needs (kept small: this is per item in the client's state)."""
+
+    id: str = ""
+    name: str = ""
+    kind: str = ""
+    status: str = ""
+    status_label: str = ""
+    thumb: str = ""
+    duration: str = ""
+
+
+def folder_row(folder: Folder) -> FolderRow:
+    return FolderRow(name=folder.name, path=folder.path, href=folder_href(folder.path))
+
+
+def tile_row(item: MediaItem) -> TileRow:
     settings = services().settings
     urls = item_urls(item, services().storage.blobs, settings.signed_url_lifetime_s)
-    return {
-        "id": item.id,
-        "name": item.name,
-        "kind": item.kind.value,
-        "status": item.status.value,
-        "status_label": status_label(item),
-        "thumb": urls["thumbnail_url"] or "",
-        "duration": duration_label(item.duration),
-    }
+    return TileRow(
+        id=item.id,
+        name=item.name,
+        kind=item.kind.value,
+        status=item.status.value,
+        status_label=status_label(item),
+        thumb=urls["thumbnail_url"] or "",
+        duration=duration_label(item.duration),
+    )
 
 
-class LibraryState(SessionState):
-    """What the folder page shows."""
+def crumbs(path: str) -> list[FolderRow]:
+    rows = [FolderRow(name="Library", path=ROOT, href="/")]
+    current = ""
+    for segment in [s for s in path.split("/") if s]:
+        current += "/" + segment
+        rows.append(FolderRow(name=segment, path=current, href=folder_href(current)))
+    return rows
 
-    folder: str = ROOT
-    subfolders: list[dict[str, str]] = []
-    breadcrumbs: list[dict[str, str]] = []
-    missing: bool = False
-    items: list[dict[str, str]] = []
-    next_cursor: str = ""
-    loading_more: bool = False
-    kind: str = "all"
-    sort: str = "name"
-    selected: list[str] = []
-    _anchor: str = ""
-    new_folder_open: bool = False
-    new_folder_error: str = ""
-    _polling: bool = False
+
+class FolderState(SessionState):
+    """What the folder page shows: the open folder, its tiles and the selection."""
+
+    folder: rx.Field[str] = rx.field(ROOT)
+    subfolders: rx.Field[list[FolderRow]] = rx.field(default_factory=list)
+    breadcrumbs: rx.Field[list[FolderRow]] = rx.field(default_factory=list)
+    missing: rx.Field[bool] = rx.field(False)
+    items: rx.Field[list[TileRow]] = rx.field(default_factory=list)
+    next_cursor: rx.Field[str] = rx.field("")
+    loading_more: rx.Field[bool] = rx.field(False)
+    kind: rx.Field[str] = rx.field("all")
+    sort: rx.Field[str] = rx.field("name")
+    selected: rx.Field[list[str]] = rx.field(default_factory=list)
+    _anchor: rx.Field[str] = rx.field("")
+    new_folder_open: rx.Field[bool] = rx.field(False)
+    new_folder_error: rx.Field[str] = rx.field("")
+    _polling: rx.Field[bool] = rx.field(False)
 
     @rx.var
     def has_more(self) -> bool:
@@ -107,10 +121,12 @@ class LibraryState(SessionState):
     def folder_name(self) -> str:
         return self.folder.rsplit("/", 1)[-1] or "Library"
 
+    def _item_ids(self) -> list[str]:
+        return [row.id for row in self.items]
+
     # loading
-    @rx.event
-    @authenticated
-    async def load_folder(self):
+    @protected
+    async def load_folder(self) -> Any:
         """on_load: read the folder named by the URL, its subfolders and first page."""
         path = folder_from_url(self.router.url.path or "/")
         self.new_folder_open = False
@@ -121,13 +137,13 @@ class LibraryState(SessionState):
         except RDriveError:
             self.folder, self.subfolders, self.items, self.missing = path, [], [], True
             self.next_cursor = ""
-            self.breadcrumbs = self._crumbs(ROOT)
+            self.breadcrumbs = crumbs(ROOT)
             return None
         self.folder, self.missing = path, False
         self.subfolders = [folder_row(f) for f in folders]
-        self.breadcrumbs = self._crumbs(path)
+        self.breadcrumbs = crumbs(path)
         await self._reload_items()
-        return LibraryState.poll_pending
+        return FolderState.poll_pending
 
     async def _reload_items(self) -> None:
         page = await asyncio.to_thread(
@@ -140,17 +156,11 @@ class LibraryState(SessionState):
         self.items = [tile_row(i) for i in page.items]
         self.next_cursor = page.next_cursor or ""
 
-    @staticmethod
-    def _crumbs(path: str) -> list[dict[str, str]]:
-        crumbs = [{"name": "Library", "href": "/"}]
-        current = ""
-        for segment in [s for s in path.split("/") if s]:
-            current += "/" + segment
-            crumbs.append({"name": segment, "href": folder_href(current)})
-        return crumbs
+    async def _reload_subfolders(self) -> None:
+        folders = await asyncio.to_thread(services().folders.list_folders, self.folder)
+        self.subfolders = [folder_row(f) for f in folders]
 
-    @rx.event
-    @authenticated
+    @protected
     async def load_more(self) -> None:
         """The next page (infinite scroll presses the "Load more" sentinel)."""
         if not self.next_cursor or self.loading_more:
@@ -170,27 +180,25 @@ class LibraryState(SessionState):
             return
         finally:
             self.loading_more = False
-        known = {row["id"] for row in self.items}
+        known = set(self._item_ids())
         self.items = self.items + [tile_row(i) for i in page.items if i.id not in known]
         self.next_cursor = page.next_cursor or ""
 
-    @rx.event
-    @authenticated
+    @protected
     async def set_kind(self, kind: str) -> None:
         if kind in KINDS:
             self.kind = kind
             self.selected = []
             await self._reload_items()
 
-    @rx.event
-    @authenticated
+    @protected
     async def set_sort(self, sort: str) -> None:
         if sort in SORTS:
             self.sort = sort
             await self._reload_items()
 
     @rx.event(background=True)
-    async def poll_pending(self):
+    async def poll_pending(self) -> None:
         """While tiles are uploading or processing, refresh them until they settle."""
         async with self:
             if self._polling or await self._require_user() is None:
@@ -200,17 +208,17 @@ class LibraryState(SessionState):
             while True:
                 await asyncio.sleep(POLL_SECONDS)
                 async with self:
-                    pending = [r["id"] for r in self.items if r["status"] == "processing"]
+                    pending = [r.id for r in self.items if r.status == "processing"]
                     if not pending or await self._require_user() is None:
                         return
                     fresh = await asyncio.to_thread(self._fetch_rows, pending)
-                    self.items = [fresh.get(r["id"], r) for r in self.items]
+                    self.items = [fresh.get(r.id, r) for r in self.items]
         finally:
             async with self:
                 self._polling = False
 
     @staticmethod
-    def _fetch_rows(ids: list[str]) -> dict[str, dict[str, str]]:
+    def _fetch_rows(ids: list[str]) -> dict[str, TileRow]:
         rows = {}
         for item_id in ids:
             try:
@@ -223,19 +231,32 @@ class LibraryState(SessionState):
         """Show a new or changed item in the grid if it belongs to the open folder."""
         row = tile_row(item)
         if item.folder != self.folder or item.deleted_at is not None:
-            self.items = [r for r in self.items if r["id"] != item.id]
+            self.items = [r for r in self.items if r.id != item.id]
             return
-        if any(r["id"] == item.id for r in self.items):
-            self.items = [row if r["id"] == item.id else r for r in self.items]
+        if item.id in self._item_ids():
+            self.items = [row if r.id == item.id else r for r in self.items]
         else:
             self.items = [*self.items, row]
 
+    def _drop_tiles(self, gone: set[str]) -> None:
+        """Tiles that left the open folder leave the grid and the selection."""
+        self.items = [r for r in self.items if r.id not in gone]
+        self.selected = [i for i in self.selected if i not in gone]
+
+    def _label_tiles(self, labels: dict[str, str]) -> None:
+        """Show a progress label ("Uploading 40 %") on the tiles still uploading."""
+        self.items = [
+            dataclasses.replace(r, status_label=labels[r.id])
+            if r.id in labels and r.status == "uploading"
+            else r
+            for r in self.items
+        ]
+
     # selection
-    @rx.event
-    @authenticated
+    @protected
     async def toggle_select(self, item_id: str, shift: bool = False) -> None:
         """Tick one tile; with shift, tick every tile between the last one and this one."""
-        ids = [r["id"] for r in self.items]
+        ids = self._item_ids()
         if item_id not in ids:
             return
         if shift and self._anchor in ids:
@@ -248,43 +269,37 @@ class LibraryState(SessionState):
             self.selected = [*self.selected, item_id]
         self._anchor = item_id
 
-    @rx.event
-    @authenticated
+    @protected
     async def select_all(self) -> None:
-        all_ids = [r["id"] for r in self.items]
+        all_ids = self._item_ids()
         self.selected = [] if len(self.selected) == len(all_ids) else all_ids
 
-    @rx.event
-    @authenticated
+    @protected
     async def clear_selection(self) -> None:
         self.selected = []
 
     # folders
-    @rx.event
-    @authenticated
+    @protected
     async def set_new_folder_open(self, is_open: bool) -> None:
         self.new_folder_open = bool(is_open)
         self.new_folder_error = ""
 
-    @rx.event
-    @authenticated
-    async def create_folder(self, form_data: dict):
+    @protected
+    async def create_folder(self, form_data: dict) -> Any:
         """Create a folder in the open one; a bad or taken name shows why, nothing changes."""
         name = form_data.get("name") if isinstance(form_data, dict) else None
         try:
             await asyncio.to_thread(services().folders.create_subfolder, self.folder, name)
-            folders = await asyncio.to_thread(services().folders.list_folders, self.folder)
+            await self._reload_subfolders()
         except RDriveError as exc:
             self.new_folder_error = exc.detail
             return None
-        self.subfolders = [folder_row(f) for f in folders]
         self.new_folder_open = False
         self.new_folder_error = ""
         return rx.toast.success(f"Created folder “{name}”", duration=3000)
 
-    @rx.event
-    @authenticated
-    async def download_selected(self):
+    @protected
+    async def download_selected(self) -> Any:
         """Start a ZIP download of the selected items in the browser."""
         if not self.selected:
             return None

@@ -1,0 +1,37 @@
+"""The browser scripts: one per job, all loaded by the app, none polling the page with timers."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from tests.state.js_source import ASSETS, script
+
+APP_MODULE = Path(__file__).resolve().parents[2] / "rdrive_app" / "rdrive_app.py"
+JOBS = {
+    "rdrive_upload.js": "uploads",
+    "rdrive_pick.js": "choosing files",
+    "rdrive_scroll.js": "infinite scroll",
+    "rdrive_keys.js": "viewer keys",
+}
+
+
+def test_every_script_is_loaded_by_the_app_head():
+    loaded = re.findall(r'"/(rdrive_\w+\.js)"', APP_MODULE.read_text(encoding="utf-8"))
+    on_disk = sorted(p.name for p in ASSETS.glob("*.js"))
+    assert sorted(loaded) == on_disk == sorted(JOBS)
+
+
+def test_no_script_polls_with_an_interval():
+    for name in JOBS:
+        assert "setInterval" not in script(name), name
+
+
+def test_each_job_lives_in_its_own_script():
+    upload, pick = script("rdrive_upload.js"), script("rdrive_pick.js")
+    scroll, keys = script("rdrive_scroll.js"), script("rdrive_keys.js")
+    assert "XMLHttpRequest" in upload and "XMLHttpRequest" not in pick + scroll + keys
+    assert '"drop"' in pick and '"drop"' not in upload + scroll + keys
+    assert "IntersectionObserver" in scroll and "MutationObserver" in scroll
+    assert "IntersectionObserver" not in upload + pick + keys
+    assert '"keydown"' in keys and '"keydown"' not in upload + pick + scroll
