@@ -379,9 +379,15 @@
   }
 
   // After a page load, tell the state which uploads this page is still sending (none, on a
-  // fresh load), so rows of uploads the reload cut off can say how to resume them. The bridge
-  // calls hello() once it is mounted; if this script arrives after that, it says hello itself.
+  // fresh load), so rows of uploads the reload cut off can say how to resume them. Said once
+  // for each bridge element React mounts, noticed by a MutationObserver: not from the
+  // bridge's on_mount, because rx.call_script evaluates its code, which the deployed site's
+  // Content-Security-Policy (no 'unsafe-eval') refuses on every page load.
+  let greeted = null;
   function hello() {
+    const el = document.getElementById(BRIDGE_ID);
+    if (!el || el === greeted) return;
+    greeted = el;
     send({ type: "hello", active: Array.from(files.keys()) });
   }
 
@@ -391,8 +397,8 @@
     choose,
     addUrls,
     ack,
-    hello,
     pending: () => files.size,
   };
-  if (document.getElementById(BRIDGE_ID)) hello();
+  hello();
+  new MutationObserver(hello).observe(document.documentElement, { childList: true, subtree: true });
 })();

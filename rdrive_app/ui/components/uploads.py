@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 from reflex.vars import ObjectVar
 
-from rdrive_app.ui.state.upload_protocol import BRIDGE_ID, SCRIPT_GLOBAL, script_call
+from rdrive_app.ui.state.upload_protocol import BRIDGE_ID
 from rdrive_app.ui.state.uploads import UploadRow, UploadState
 
 
@@ -46,15 +46,14 @@ def bridge() -> rx.Component:
     """The hidden input through which assets/rdrive_upload.js reports to the state
     (the messages: ui/state/upload_protocol.py).
 
-    Once mounted (after each page load), it asks the script to say "hello": which uploads it
-    is still sending, so the state can tell the rows a reload cut off."""
+    The script says "hello" when it sees this element mounted (after each page load): which
+    uploads it is still sending, so the state can tell the rows a reload cut off."""
     return rx.el.input(
         id=BRIDGE_ID,
         type="text",
         aria_hidden="true",
         tab_index=-1,
         on_change=UploadState.bridge,
-        on_mount=rx.call_script(f"{SCRIPT_GLOBAL} && {script_call('hello')}"),
         style={"display": "none"},
     )
 

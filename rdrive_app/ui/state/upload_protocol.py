@@ -50,7 +50,6 @@ TO_SCRIPT: dict[str, tuple[str, ...]] = {
     "addUrls": ("cid", "urls"),  # part number → signed URL
     "cancel": ("cid",),  # stop sending this file
     "ack": ("key",),  # a "chosen" or "sent" arrived: stop sending it again
-    "hello": (),  # the bridge mounted: send "hello"
 }
 
 # The keys under which the script resends a message until the state acks it.
