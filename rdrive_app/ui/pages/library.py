@@ -5,7 +5,23 @@ from __future__ import annotations
 import reflex as rx
 from reflex.vars import ObjectVar
 
-from rdrive_app.ui.components.dialogs import move_dialog, rename_dialog, undo_notice
+from rdrive_app.ui.components.controls import (
+    dialog_frame,
+    gray_button,
+    icon_button,
+    labelled_button,
+    listing,
+    name_form,
+    soft_button,
+)
+from rdrive_app.ui.components.dialogs import (
+    delete_button,
+    move_button,
+    move_dialog,
+    rename_button,
+    rename_dialog,
+    undo_notice,
+)
 from rdrive_app.ui.components.grid import grid
 from rdrive_app.ui.components.layout import page_frame
 from rdrive_app.ui.components.uploads import upload_button, upload_panel
@@ -35,48 +51,20 @@ def breadcrumb() -> rx.Component:
 
 
 def new_folder_dialog() -> rx.Component:
-    return rx.dialog.root(
-        rx.dialog.trigger(
-            rx.button(rx.icon("folder-plus", size=16), "New folder", variant="soft"),
+    return dialog_frame(
+        "New folder",
+        name_form(
+            "Folder name",
+            "new-folder-name",
+            "Create",
+            error=FolderState.new_folder_error,
+            on_submit=FolderState.create_folder,
+            auto_focus=True,
         ),
-        rx.dialog.content(
-            rx.dialog.title("New folder"),
-            rx.form(
-                rx.vstack(
-                    rx.el.label("Folder name", html_for="new-folder-name"),
-                    rx.input(
-                        id="new-folder-name",
-                        name="name",
-                        auto_focus=True,
-                        width="100%",
-                        required=True,
-                    ),
-                    rx.cond(
-                        FolderState.new_folder_error != "",
-                        rx.text(
-                            FolderState.new_folder_error,
-                            color_scheme="red",
-                            size="2",
-                            role="alert",
-                        ),
-                    ),
-                    rx.hstack(
-                        rx.dialog.close(
-                            rx.button("Cancel", variant="soft", color_scheme="gray", type="button")
-                        ),
-                        rx.button("Create", type="submit"),
-                        justify="end",
-                        width="100%",
-                    ),
-                    spacing="3",
-                ),
-                on_submit=FolderState.create_folder,
-                reset_on_submit=False,
-            ),
-            max_width="420px",
-        ),
-        open=FolderState.new_folder_open,
+        is_open=FolderState.new_folder_open,
         on_open_change=FolderState.set_new_folder_open,
+        max_width="420px",
+        trigger=soft_button("New folder", icon="folder-plus"),
     )
 
 
@@ -106,9 +94,7 @@ def folder_menu() -> rx.Component:
         FolderState.folder != "/",
         rx.dropdown_menu.root(
             rx.dropdown_menu.trigger(
-                rx.icon_button(
-                    rx.icon("ellipsis", size=16), variant="soft", aria_label="Folder actions"
-                ),
+                icon_button("ellipsis", "Folder actions", icon_size=16, variant="soft"),
             ),
             rx.dropdown_menu.content(
                 rx.dropdown_menu.item("Rename folder", on_click=OrganizeState.start_rename_folder),
@@ -146,31 +132,17 @@ def toolbar() -> rx.Component:
             value=FolderState.sort,
             on_change=FolderState.set_sort,
         ),
-        rx.button(
-            "Select all", variant="soft", color_scheme="gray", on_click=FolderState.select_all
-        ),
+        gray_button("Select all", on_click=FolderState.select_all),
         rx.cond(
             FolderState.selected_count > 0,
             rx.hstack(
                 rx.text(FolderState.selected_count.to_string() + " selected", size="2"),
-                rx.button(
-                    rx.icon("archive", size=16),
-                    "Download ZIP",
-                    on_click=FolderState.download_selected,
+                labelled_button(
+                    "Download ZIP", icon="archive", on_click=FolderState.download_selected
                 ),
-                rx.button("Move", variant="soft", on_click=OrganizeState.start_move_selected),
-                rx.cond(
-                    FolderState.selected_count == 1,
-                    rx.button(
-                        "Rename", variant="soft", on_click=OrganizeState.start_rename_selected
-                    ),
-                ),
-                rx.button(
-                    "Delete",
-                    variant="soft",
-                    color_scheme="red",
-                    on_click=OrganizeState.delete_selected,
-                ),
+                move_button(),
+                rx.cond(FolderState.selected_count == 1, rename_button()),
+                delete_button(),
                 rx.button("Clear selection", variant="ghost", on_click=FolderState.clear_selection),
                 align="center",
                 wrap="wrap",
@@ -210,14 +182,13 @@ def library_page() -> rx.Component:
                     "This folder does not exist.", icon="circle-alert", color_scheme="amber"
                 ),
                 rx.vstack(
-                    rx.cond(
-                        FolderState.subfolders.length() > 0,
-                        rx.grid(
-                            rx.foreach(FolderState.subfolders, folder_tile),
-                            columns="repeat(auto-fill, minmax(160px, 1fr))",
-                            gap="0.75em",
-                            width="100%",
-                        ),
+                    listing(
+                        FolderState.subfolders,
+                        folder_tile,
+                        container=rx.grid,
+                        columns="repeat(auto-fill, minmax(160px, 1fr))",
+                        gap="0.75em",
+                        width="100%",
                     ),
                     toolbar(),
                     rx.cond(
