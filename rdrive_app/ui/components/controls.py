@@ -42,6 +42,28 @@ def icon_button(
     return rx.icon_button(glyph, aria_label=label, **props)
 
 
+def dismiss_button(label: Any, on_click: Any, **props: Any) -> rx.Component:
+    """A small "x" that dismisses or cancels something; ``label`` says what."""
+    return icon_button("x", label, on_click, icon_size=14, size="1", variant="ghost", **props)
+
+
+def wrapping_row(*children: Any, **props: Any) -> rx.Component:
+    """A row of controls, centred on one line, that wraps on a narrow screen."""
+    return rx.hstack(*children, align="center", wrap="wrap", **props)
+
+
+def select_menu(
+    label: str, options: dict[str, str], *, value: Var[str], on_change: Any
+) -> rx.Component:
+    """A drop-down named ``label`` choosing one of ``options`` (value → what it shows)."""
+    return rx.select.root(
+        rx.select.trigger(aria_label=label),
+        rx.select.content(*(rx.select.item(text, value=key) for key, text in options.items())),
+        value=value,
+        on_change=on_change,
+    )
+
+
 def error_line(message: Var[str]) -> rx.Component:
     """The error a dialog shows under its fields, announced when it appears."""
     return rx.cond(message != "", rx.text(message, color_scheme="red", size="2", role="alert"))

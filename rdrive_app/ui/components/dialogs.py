@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import reflex as rx
 from reflex.vars import ObjectVar
 
@@ -18,8 +16,6 @@ from rdrive_app.ui.components.controls import (
 )
 from rdrive_app.ui.state.folder import FolderRow
 from rdrive_app.ui.state.organize import OrganizeState
-
-_SMALL_GHOST: dict[str, Any] = {"size": "1", "variant": "ghost"}
 
 
 def rename_button() -> rx.Component:

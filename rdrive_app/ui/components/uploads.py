@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 from reflex.vars import ObjectVar
 
-from rdrive_app.ui.components.controls import icon_button, labelled_button, shrinking
+from rdrive_app.ui.components.controls import dismiss_button, labelled_button, shrinking
 from rdrive_app.ui.state.upload_protocol import BRIDGE_ID, SCRIPT_GLOBAL, script_call
 from rdrive_app.ui.state.uploads import UploadRow, UploadState
 
@@ -96,14 +96,8 @@ def _upload_row(row: ObjectVar[UploadRow]) -> rx.Component:
         ),
         rx.cond(
             row.cancellable,
-            icon_button(
-                "x",
-                f"Cancel {row.name}",
-                UploadState.cancel_upload(row.cid),
-                icon_size=14,
-                size="1",
-                variant="ghost",
-                color_scheme="gray",
+            dismiss_button(
+                f"Cancel {row.name}", UploadState.cancel_upload(row.cid), color_scheme="gray"
             ),
         ),
         width="100%",

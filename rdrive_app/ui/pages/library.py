@@ -12,7 +12,9 @@ from rdrive_app.ui.components.controls import (
     labelled_button,
     listing,
     name_form,
+    select_menu,
     soft_button,
+    wrapping_row,
 )
 from rdrive_app.ui.components.dialogs import (
     delete_button,
@@ -32,7 +34,7 @@ from rdrive_app.ui.state.organize import OrganizeState
 
 def breadcrumb() -> rx.Component:
     return rx.el.nav(
-        rx.hstack(
+        wrapping_row(
             rx.foreach(
                 FolderState.breadcrumbs,
                 lambda crumb, i: rx.hstack(
@@ -42,9 +44,7 @@ def breadcrumb() -> rx.Component:
                     spacing="1",
                 ),
             ),
-            align="center",
             spacing="1",
-            wrap="wrap",
         ),
         aria_label="Breadcrumb",
     )
@@ -111,31 +111,23 @@ def folder_menu() -> rx.Component:
 
 
 def toolbar() -> rx.Component:
-    return rx.hstack(
-        rx.select.root(
-            rx.select.trigger(aria_label="Show"),
-            rx.select.content(
-                rx.select.item("All", value="all"),
-                rx.select.item("Photos", value="image"),
-                rx.select.item("Videos", value="video"),
-            ),
+    return wrapping_row(
+        select_menu(
+            "Show",
+            {"all": "All", "image": "Photos", "video": "Videos"},
             value=FolderState.kind,
             on_change=FolderState.set_kind,
         ),
-        rx.select.root(
-            rx.select.trigger(aria_label="Sort by"),
-            rx.select.content(
-                rx.select.item("Name", value="name"),
-                rx.select.item("Date taken", value="taken"),
-                rx.select.item("Date uploaded", value="uploaded"),
-            ),
+        select_menu(
+            "Sort by",
+            {"name": "Name", "taken": "Date taken", "uploaded": "Date uploaded"},
             value=FolderState.sort,
             on_change=FolderState.set_sort,
         ),
         gray_button("Select all", on_click=FolderState.select_all),
         rx.cond(
             FolderState.selected_count > 0,
-            rx.hstack(
+            wrapping_row(
                 rx.text(FolderState.selected_count.to_string() + " selected", size="2"),
                 labelled_button(
                     "Download ZIP", icon="archive", on_click=FolderState.download_selected
@@ -144,12 +136,8 @@ def toolbar() -> rx.Component:
                 rx.cond(FolderState.selected_count == 1, rename_button()),
                 delete_button(),
                 rx.button("Clear selection", variant="ghost", on_click=FolderState.clear_selection),
-                align="center",
-                wrap="wrap",
             ),
         ),
-        align="center",
-        wrap="wrap",
         spacing="2",
         width="100%",
     )
@@ -159,7 +147,7 @@ def library_page() -> rx.Component:
     return page_frame(
         rx.el.span(custom_attrs={"data-rdrive-folder-page": "1"}, hidden=True),
         rx.vstack(
-            rx.hstack(
+            wrapping_row(
                 breadcrumb(),
                 folder_menu(),
                 rx.spacer(),
@@ -170,9 +158,7 @@ def library_page() -> rx.Component:
                     href="/trash",
                     size="2",
                 ),
-                align="center",
                 width="100%",
-                wrap="wrap",
                 spacing="3",
             ),
             undo_notice(),

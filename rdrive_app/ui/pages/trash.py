@@ -5,7 +5,13 @@ from __future__ import annotations
 import reflex as rx
 from reflex.vars import ObjectVar
 
-from rdrive_app.ui.components.controls import gray_button, listing, shrinking, soft_button
+from rdrive_app.ui.components.controls import (
+    gray_button,
+    listing,
+    shrinking,
+    soft_button,
+    wrapping_row,
+)
 from rdrive_app.ui.components.grid import kind_icon, thumbnail
 from rdrive_app.ui.components.layout import page_frame
 from rdrive_app.ui.state.trash import TrashRow, TrashState
@@ -43,7 +49,7 @@ def _row(item: ObjectVar[TrashRow]) -> rx.Component:
     described_by = {"aria-describedby": f"trash-{item.id}"}
     box = {"width": THUMB, "height": THUMB, "border_radius": "var(--radius-2)"}
     return rx.card(
-        rx.hstack(
+        wrapping_row(
             rx.box(
                 thumbnail(
                     item, rx.center(kind_icon(item), background="var(--gray-a3)", **box), **box
@@ -59,9 +65,7 @@ def _row(item: ObjectVar[TrashRow]) -> rx.Component:
             ),
             soft_button("Restore", TrashState.restore(item.id), custom_attrs=described_by),
             _delete_forever(item, described_by),
-            align="center",
             width="100%",
-            wrap="wrap",
         ),
         width="100%",
         role="listitem",

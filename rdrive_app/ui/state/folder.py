@@ -19,7 +19,13 @@ from rdrive_app.core.errors import RDriveError
 from rdrive_app.services.presenter import item_urls
 from rdrive_app.ui.state.labels import duration_label, status_label
 from rdrive_app.ui.state.paging import load_page
-from rdrive_app.ui.state.session import SessionState, browser_download, protected, services
+from rdrive_app.ui.state.session import (
+    SessionState,
+    browser_download,
+    form_field,
+    protected,
+    services,
+)
 
 FOLDER_ROUTE_PREFIX = "/folder"
 PAGE_SIZE = 60
@@ -282,13 +288,12 @@ class FolderState(SessionState):
     # folders
     @protected
     async def set_new_folder_open(self, is_open: bool) -> None:
-        self.new_folder_open = bool(is_open)
-        self.new_folder_error = ""
+        self.new_folder_open, self.new_folder_error = bool(is_open), ""
 
     @protected
     async def create_folder(self, form_data: dict) -> Any:
         """Create a folder in the open one; a bad or taken name shows why, nothing changes."""
-        name = form_data.get("name") if isinstance(form_data, dict) else None
+        name = form_field(form_data, "name")
         try:
             await asyncio.to_thread(services().folders.create_subfolder, self.folder, name)
             await self._reload_subfolders()
