@@ -1,51 +1,51 @@
-"""The rename and move dialogs and the Undo notice after a delete."""
+"""The rename and move dialogs, their Rename / Move / Delete buttons and the Undo notice."""
 
 from __future__ import annotations
 
 import reflex as rx
 from reflex.vars import ObjectVar
 
+from rdrive_app.ui.components.controls import (
+    dialog_buttons,
+    dialog_frame,
+    error_line,
+    gray_button,
+    icon_button,
+    name_form,
+    soft_button,
+)
 from rdrive_app.ui.state.folder import FolderRow
 from rdrive_app.ui.state.organize import OrganizeState
 
 
+def rename_button() -> rx.Component:
+    """Rename the open item or the one selected tile."""
+    return soft_button("Rename", OrganizeState.start_rename_selected)
+
+
+def move_button() -> rx.Component:
+    """Move the open item or the selected tiles (opens the move dialog)."""
+    return soft_button("Move", OrganizeState.start_move_selected)
+
+
+def delete_button() -> rx.Component:
+    """Move the open item or the selected tiles to the trash."""
+    return soft_button("Delete", OrganizeState.delete_selected, color_scheme="red")
+
+
 def rename_dialog() -> rx.Component:
-    return rx.dialog.root(
-        rx.dialog.content(
-            rx.dialog.title("Rename"),
-            rx.form(
-                rx.vstack(
-                    rx.el.label("New name", html_for="rename-input"),
-                    rx.input(
-                        id="rename-input",
-                        name="name",
-                        width="100%",
-                        required=True,
-                        default_value=OrganizeState.rename_value,
-                        key=OrganizeState.rename_target,
-                    ),
-                    rx.cond(
-                        OrganizeState.rename_error != "",
-                        rx.text(
-                            OrganizeState.rename_error, color_scheme="red", size="2", role="alert"
-                        ),
-                    ),
-                    rx.hstack(
-                        rx.dialog.close(
-                            rx.button("Cancel", type="button", variant="soft", color_scheme="gray")
-                        ),
-                        rx.button("Save", type="submit"),
-                        justify="end",
-                        width="100%",
-                    ),
-                    spacing="3",
-                ),
-                on_submit=OrganizeState.submit_rename,
-                reset_on_submit=False,
-            ),
-            max_width="440px",
+    return dialog_frame(
+        "Rename",
+        name_form(
+            "New name",
+            "rename-input",
+            "Save",
+            error=OrganizeState.rename_error,
+            on_submit=OrganizeState.submit_rename,
+            default_value=OrganizeState.rename_value,
+            key=OrganizeState.rename_target,
         ),
-        open=OrganizeState.rename_open,
+        is_open=OrganizeState.rename_open,
         on_open_change=OrganizeState.set_rename_open,
     )
 
@@ -63,50 +63,43 @@ def _picker_row(folder: ObjectVar[FolderRow]) -> rx.Component:
 
 
 def move_dialog() -> rx.Component:
-    return rx.dialog.root(
-        rx.dialog.content(
-            rx.dialog.title("Move to…"),
-            rx.vstack(
-                rx.hstack(
-                    rx.icon_button(
-                        rx.icon("arrow-up", size=16),
-                        variant="soft",
-                        size="1",
-                        aria_label="Up one folder",
-                        on_click=OrganizeState.picker_up,
-                        disabled=OrganizeState.picker_path == "/",
+    return dialog_frame(
+        "Move to…",
+        rx.vstack(
+            rx.hstack(
+                icon_button(
+                    "arrow-up",
+                    "Up one folder",
+                    OrganizeState.picker_up,
+                    icon_size=16,
+                    variant="soft",
+                    size="1",
+                    disabled=OrganizeState.picker_path == "/",
+                ),
+                rx.code(OrganizeState.picker_path),
+                align="center",
+            ),
+            rx.scroll_area(
+                rx.vstack(
+                    rx.foreach(OrganizeState.picker_folders, _picker_row),
+                    rx.cond(
+                        OrganizeState.picker_folders.length() == 0,
+                        rx.text("No subfolders here.", size="2", color_scheme="gray"),
                     ),
-                    rx.code(OrganizeState.picker_path),
-                    align="center",
-                ),
-                rx.scroll_area(
-                    rx.vstack(
-                        rx.foreach(OrganizeState.picker_folders, _picker_row),
-                        rx.cond(
-                            OrganizeState.picker_folders.length() == 0,
-                            rx.text("No subfolders here.", size="2", color_scheme="gray"),
-                        ),
-                        spacing="1",
-                        width="100%",
-                    ),
-                    max_height="300px",
-                    type="auto",
-                ),
-                rx.cond(
-                    OrganizeState.move_error != "",
-                    rx.text(OrganizeState.move_error, color_scheme="red", size="2", role="alert"),
-                ),
-                rx.hstack(
-                    rx.dialog.close(rx.button("Cancel", variant="soft", color_scheme="gray")),
-                    rx.button("Move here", on_click=OrganizeState.move_here),
-                    justify="end",
+                    spacing="1",
                     width="100%",
                 ),
-                spacing="3",
+                max_height="300px",
+                type="auto",
             ),
-            max_width="440px",
+            error_line(OrganizeState.move_error),
+            dialog_buttons(
+                rx.dialog.close(gray_button("Cancel")),
+                rx.button("Move here", on_click=OrganizeState.move_here),
+            ),
+            spacing="3",
         ),
-        open=OrganizeState.move_open,
+        is_open=OrganizeState.move_open,
         on_open_change=OrganizeState.set_move_open,
     )
 
@@ -118,12 +111,13 @@ def undo_notice() -> rx.Component:
             rx.hstack(
                 rx.callout.text(OrganizeState.undo_message),
                 rx.button("Undo", size="1", on_click=OrganizeState.undo_delete),
-                rx.icon_button(
-                    rx.icon("x", size=14),
+                icon_button(
+                    "x",
+                    "Dismiss",
+                    OrganizeState.dismiss_undo,
+                    icon_size=14,
                     size="1",
                     variant="ghost",
-                    aria_label="Dismiss",
-                    on_click=OrganizeState.dismiss_undo,
                 ),
                 align="center",
             ),

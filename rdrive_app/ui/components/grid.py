@@ -5,15 +5,37 @@ from __future__ import annotations
 import reflex as rx
 from reflex.vars import ObjectVar
 
-from rdrive_app.ui.state.folder import FolderState, TileRow
+from rdrive_app.ui.components.controls import soft_button
+from rdrive_app.ui.state.folder import FolderState, ItemRow, TileRow
 from rdrive_app.ui.state.viewer import ViewerState
 
 TILE_MIN = "150px"
 
 
+def kind_icon(item: ObjectVar[ItemRow], size: int | None = None) -> rx.Component:
+    """A film for a video, a picture for a photo."""
+    sized = {} if size is None else {"size": size}
+    return rx.cond(item.kind == "video", rx.icon("film", **sized), rx.icon("image", **sized))
+
+
+def thumbnail(item: ObjectVar[ItemRow], fallback: rx.Component, **style: str) -> rx.Component:
+    """The item's thumbnail (cropped to ``style``'s box), or ``fallback`` while it has none."""
+    return rx.cond(
+        item.thumb != "",
+        rx.el.img(
+            src=item.thumb,
+            alt=item.name,
+            loading="lazy",
+            decoding="async",
+            style={**style, "object_fit": "cover"},
+        ),
+        fallback,
+    )
+
+
 def _type_icon(item: ObjectVar[TileRow]) -> rx.Component:
     return rx.vstack(
-        rx.cond(item.kind == "video", rx.icon("film", size=36), rx.icon("image", size=36)),
+        kind_icon(item, size=36),
         rx.text(
             item.status_label,
             size="1",
@@ -34,22 +56,7 @@ def tile(item: ObjectVar[TileRow]) -> rx.Component:
     selected = FolderState.selected.contains(item.id)
     return rx.box(
         rx.el.button(
-            rx.cond(
-                item.thumb != "",
-                rx.el.img(
-                    src=item.thumb,
-                    alt=item.name,
-                    loading="lazy",
-                    decoding="async",
-                    style={
-                        "width": "100%",
-                        "height": "100%",
-                        "object_fit": "cover",
-                        "display": "block",
-                    },
-                ),
-                _type_icon(item),
-            ),
+            thumbnail(item, _type_icon(item), width="100%", height="100%", display="block"),
             rx.cond(
                 item.kind == "video",
                 rx.badge(
@@ -113,12 +120,11 @@ def grid() -> rx.Component:
         ),
         rx.cond(
             FolderState.has_more,
-            rx.button(
+            soft_button(
                 "Load more",
+                FolderState.load_more,
                 custom_attrs={"data-rdrive-load-more": "1"},
-                variant="soft",
                 loading=FolderState.loading_more,
-                on_click=FolderState.load_more,
             ),
         ),
         width="100%",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from rdrive_app.ui.components.controls import gray_button
 from rdrive_app.ui.state.session import SessionState
 
 
@@ -18,13 +19,7 @@ def top_bar() -> rx.Component:
         ),
         rx.spacer(),
         rx.text(SessionState.username, size="2", color_scheme="gray"),
-        rx.button(
-            rx.icon("log-out", size=16),
-            "Sign out",
-            variant="soft",
-            color_scheme="gray",
-            on_click=SessionState.sign_out,
-        ),
+        gray_button("Sign out", icon="log-out", on_click=SessionState.sign_out),
         align="center",
         padding_x="1em",
         padding_y="0.6em",

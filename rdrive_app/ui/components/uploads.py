@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 from reflex.vars import ObjectVar
 
+from rdrive_app.ui.components.controls import dismiss_button, labelled_button, shrinking
 from rdrive_app.ui.state.upload_protocol import BRIDGE_ID
 from rdrive_app.ui.state.uploads import UploadRow, UploadState
 
@@ -34,9 +35,9 @@ def upload_button() -> rx.Component:
                 "pointer_events": "none",
             },
         ),
-        rx.button(
-            rx.icon("upload", size=16),
+        labelled_button(
             "Upload",
+            icon="upload",
             on_click=rx.call_script("document.getElementById('rdrive-file-input').click()"),
         ),
     )
@@ -60,7 +61,7 @@ def bridge() -> rx.Component:
 
 def _upload_row(row: ObjectVar[UploadRow]) -> rx.Component:
     return rx.hstack(
-        rx.vstack(
+        shrinking(
             rx.text(row.name, size="2", truncate=True, weight="medium"),
             rx.cond(
                 row.state == "error",
@@ -91,18 +92,11 @@ def _upload_row(row: ObjectVar[UploadRow]) -> rx.Component:
                 ),
             ),
             spacing="1",
-            flex="1",
-            min_width="0",
         ),
         rx.cond(
             row.cancellable,
-            rx.icon_button(
-                rx.icon("x", size=14),
-                size="1",
-                variant="ghost",
-                color_scheme="gray",
-                aria_label=f"Cancel {row.name}",
-                on_click=UploadState.cancel_upload(row.cid),
+            dismiss_button(
+                f"Cancel {row.name}", UploadState.cancel_upload(row.cid), color_scheme="gray"
             ),
         ),
         width="100%",

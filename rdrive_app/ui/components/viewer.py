@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import reflex as rx
 from reflex.vars import ObjectVar
 
-from rdrive_app.ui.state.organize import OrganizeState
+from rdrive_app.ui.components.controls import (
+    gray_button,
+    icon_button,
+    labelled_button,
+    shrinking,
+)
+from rdrive_app.ui.components.dialogs import delete_button, move_button, rename_button
 from rdrive_app.ui.state.viewer import InfoRow, ViewerState
 
 
@@ -58,7 +66,12 @@ def _media() -> rx.Component:
 
 
 def viewer() -> rx.Component:
-    nav = {"variant": "soft", "color_scheme": "gray", "size": "3", "high_contrast": True}
+    nav: dict[str, Any] = {
+        "variant": "soft",
+        "color_scheme": "gray",
+        "size": "3",
+        "high_contrast": True,
+    }
     return rx.dialog.root(
         rx.dialog.content(
             rx.el.div(
@@ -75,61 +88,27 @@ def viewer() -> rx.Component:
                     },
                 ),
                 rx.flex(
-                    rx.flex(
-                        rx.icon_button(
-                            rx.icon("chevron-left"),
-                            aria_label="Previous",
-                            on_click=ViewerState.show_previous,
-                            **nav,
-                        ),
-                        rx.center(_media(), flex="1", min_width="0", height="100%"),
-                        rx.icon_button(
-                            rx.icon("chevron-right"),
-                            aria_label="Next",
-                            on_click=ViewerState.show_next,
-                            **nav,
-                        ),
+                    shrinking(
+                        icon_button("chevron-left", "Previous", ViewerState.show_previous, **nav),
+                        shrinking(_media(), stack=rx.center, height="100%"),
+                        icon_button("chevron-right", "Next", ViewerState.show_next, **nav),
+                        stack=rx.flex,
                         align="center",
                         gap="2",
-                        flex="1",
-                        min_width="0",
                         height="100%",
                     ),
                     rx.vstack(
                         rx.hstack(
-                            rx.button(
-                                rx.icon("download", size=16),
+                            labelled_button(
                                 "Download",
+                                icon="download",
                                 on_click=ViewerState.download_open,
                                 disabled=~ViewerState.can_download,
                             ),
-                            rx.dialog.close(
-                                rx.button(
-                                    "Close",
-                                    variant="soft",
-                                    color_scheme="gray",
-                                    on_click=ViewerState.close,
-                                )
-                            ),
+                            rx.dialog.close(gray_button("Close", on_click=ViewerState.close)),
                             wrap="wrap",
                         ),
-                        rx.hstack(
-                            rx.button(
-                                "Rename",
-                                variant="soft",
-                                on_click=OrganizeState.start_rename_selected,
-                            ),
-                            rx.button(
-                                "Move", variant="soft", on_click=OrganizeState.start_move_selected
-                            ),
-                            rx.button(
-                                "Delete",
-                                variant="soft",
-                                color_scheme="red",
-                                on_click=OrganizeState.delete_selected,
-                            ),
-                            wrap="wrap",
-                        ),
+                        rx.hstack(rename_button(), move_button(), delete_button(), wrap="wrap"),
                         rx.separator(size="4"),
                         rx.foreach(ViewerState.info, _info_row),
                         width=["100%", "100%", "280px"],

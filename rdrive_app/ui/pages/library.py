@@ -5,7 +5,25 @@ from __future__ import annotations
 import reflex as rx
 from reflex.vars import ObjectVar
 
-from rdrive_app.ui.components.dialogs import move_dialog, rename_dialog, undo_notice
+from rdrive_app.ui.components.controls import (
+    dialog_frame,
+    gray_button,
+    icon_button,
+    labelled_button,
+    listing,
+    name_form,
+    select_menu,
+    soft_button,
+    wrapping_row,
+)
+from rdrive_app.ui.components.dialogs import (
+    delete_button,
+    move_button,
+    move_dialog,
+    rename_button,
+    rename_dialog,
+    undo_notice,
+)
 from rdrive_app.ui.components.grid import grid
 from rdrive_app.ui.components.layout import page_frame
 from rdrive_app.ui.components.uploads import upload_button, upload_panel
@@ -16,7 +34,7 @@ from rdrive_app.ui.state.organize import OrganizeState
 
 def breadcrumb() -> rx.Component:
     return rx.el.nav(
-        rx.hstack(
+        wrapping_row(
             rx.foreach(
                 FolderState.breadcrumbs,
                 lambda crumb, i: rx.hstack(
@@ -26,57 +44,27 @@ def breadcrumb() -> rx.Component:
                     spacing="1",
                 ),
             ),
-            align="center",
             spacing="1",
-            wrap="wrap",
         ),
         aria_label="Breadcrumb",
     )
 
 
 def new_folder_dialog() -> rx.Component:
-    return rx.dialog.root(
-        rx.dialog.trigger(
-            rx.button(rx.icon("folder-plus", size=16), "New folder", variant="soft"),
+    return dialog_frame(
+        "New folder",
+        name_form(
+            "Folder name",
+            "new-folder-name",
+            "Create",
+            error=FolderState.new_folder_error,
+            on_submit=FolderState.create_folder,
+            auto_focus=True,
         ),
-        rx.dialog.content(
-            rx.dialog.title("New folder"),
-            rx.form(
-                rx.vstack(
-                    rx.el.label("Folder name", html_for="new-folder-name"),
-                    rx.input(
-                        id="new-folder-name",
-                        name="name",
-                        auto_focus=True,
-                        width="100%",
-                        required=True,
-                    ),
-                    rx.cond(
-                        FolderState.new_folder_error != "",
-                        rx.text(
-                            FolderState.new_folder_error,
-                            color_scheme="red",
-                            size="2",
-                            role="alert",
-                        ),
-                    ),
-                    rx.hstack(
-                        rx.dialog.close(
-                            rx.button("Cancel", variant="soft", color_scheme="gray", type="button")
-                        ),
-                        rx.button("Create", type="submit"),
-                        justify="end",
-                        width="100%",
-                    ),
-                    spacing="3",
-                ),
-                on_submit=FolderState.create_folder,
-                reset_on_submit=False,
-            ),
-            max_width="420px",
-        ),
-        open=FolderState.new_folder_open,
+        is_open=FolderState.new_folder_open,
         on_open_change=FolderState.set_new_folder_open,
+        max_width="420px",
+        trigger=soft_button("New folder", icon="folder-plus"),
     )
 
 
@@ -106,9 +94,7 @@ def folder_menu() -> rx.Component:
         FolderState.folder != "/",
         rx.dropdown_menu.root(
             rx.dropdown_menu.trigger(
-                rx.icon_button(
-                    rx.icon("ellipsis", size=16), variant="soft", aria_label="Folder actions"
-                ),
+                icon_button("ellipsis", "Folder actions", icon_size=16, variant="soft"),
             ),
             rx.dropdown_menu.content(
                 rx.dropdown_menu.item("Rename folder", on_click=OrganizeState.start_rename_folder),
@@ -125,59 +111,33 @@ def folder_menu() -> rx.Component:
 
 
 def toolbar() -> rx.Component:
-    return rx.hstack(
-        rx.select.root(
-            rx.select.trigger(aria_label="Show"),
-            rx.select.content(
-                rx.select.item("All", value="all"),
-                rx.select.item("Photos", value="image"),
-                rx.select.item("Videos", value="video"),
-            ),
+    return wrapping_row(
+        select_menu(
+            "Show",
+            {"all": "All", "image": "Photos", "video": "Videos"},
             value=FolderState.kind,
             on_change=FolderState.set_kind,
         ),
-        rx.select.root(
-            rx.select.trigger(aria_label="Sort by"),
-            rx.select.content(
-                rx.select.item("Name", value="name"),
-                rx.select.item("Date taken", value="taken"),
-                rx.select.item("Date uploaded", value="uploaded"),
-            ),
+        select_menu(
+            "Sort by",
+            {"name": "Name", "taken": "Date taken", "uploaded": "Date uploaded"},
             value=FolderState.sort,
             on_change=FolderState.set_sort,
         ),
-        rx.button(
-            "Select all", variant="soft", color_scheme="gray", on_click=FolderState.select_all
-        ),
+        gray_button("Select all", on_click=FolderState.select_all),
         rx.cond(
             FolderState.selected_count > 0,
-            rx.hstack(
+            wrapping_row(
                 rx.text(FolderState.selected_count.to_string() + " selected", size="2"),
-                rx.button(
-                    rx.icon("archive", size=16),
-                    "Download ZIP",
-                    on_click=FolderState.download_selected,
+                labelled_button(
+                    "Download ZIP", icon="archive", on_click=FolderState.download_selected
                 ),
-                rx.button("Move", variant="soft", on_click=OrganizeState.start_move_selected),
-                rx.cond(
-                    FolderState.selected_count == 1,
-                    rx.button(
-                        "Rename", variant="soft", on_click=OrganizeState.start_rename_selected
-                    ),
-                ),
-                rx.button(
-                    "Delete",
-                    variant="soft",
-                    color_scheme="red",
-                    on_click=OrganizeState.delete_selected,
-                ),
+                move_button(),
+                rx.cond(FolderState.selected_count == 1, rename_button()),
+                delete_button(),
                 rx.button("Clear selection", variant="ghost", on_click=FolderState.clear_selection),
-                align="center",
-                wrap="wrap",
             ),
         ),
-        align="center",
-        wrap="wrap",
         spacing="2",
         width="100%",
     )
@@ -187,7 +147,7 @@ def library_page() -> rx.Component:
     return page_frame(
         rx.el.span(custom_attrs={"data-rdrive-folder-page": "1"}, hidden=True),
         rx.vstack(
-            rx.hstack(
+            wrapping_row(
                 breadcrumb(),
                 folder_menu(),
                 rx.spacer(),
@@ -198,9 +158,7 @@ def library_page() -> rx.Component:
                     href="/trash",
                     size="2",
                 ),
-                align="center",
                 width="100%",
-                wrap="wrap",
                 spacing="3",
             ),
             undo_notice(),
@@ -210,14 +168,13 @@ def library_page() -> rx.Component:
                     "This folder does not exist.", icon="circle-alert", color_scheme="amber"
                 ),
                 rx.vstack(
-                    rx.cond(
-                        FolderState.subfolders.length() > 0,
-                        rx.grid(
-                            rx.foreach(FolderState.subfolders, folder_tile),
-                            columns="repeat(auto-fill, minmax(160px, 1fr))",
-                            gap="0.75em",
-                            width="100%",
-                        ),
+                    listing(
+                        FolderState.subfolders,
+                        folder_tile,
+                        container=rx.grid,
+                        columns="repeat(auto-fill, minmax(160px, 1fr))",
+                        gap="0.75em",
+                        width="100%",
                     ),
                     toolbar(),
                     rx.cond(

@@ -18,7 +18,14 @@ from rdrive_app.core.domain import ROOT, Folder, MediaItem
 from rdrive_app.core.errors import RDriveError
 from rdrive_app.services.presenter import item_urls
 from rdrive_app.ui.state.labels import duration_label, status_label
-from rdrive_app.ui.state.session import SessionState, browser_download, protected, services
+from rdrive_app.ui.state.paging import load_page
+from rdrive_app.ui.state.session import (
+    SessionState,
+    browser_download,
+    form_field,
+    protected,
+    services,
+)
 
 FOLDER_ROUTE_PREFIX = "/folder"
 PAGE_SIZE = 60
@@ -52,15 +59,21 @@ class FolderRow:
 
 
 @dataclasses.dataclass
-class TileRow:
-    """What one grid tile needs (kept small: this is per item in the client's state)."""
+class ItemRow:
+    """What every tile of an item shows, in the grid or in the Trash: its thumbnail or type."""
 
     id: str = ""
     name: str = ""
     kind: str = ""
+    thumb: str = ""
+
+
+@dataclasses.dataclass
+class TileRow(ItemRow):
+    """What one grid tile needs (kept small: this is per item in the client's state)."""
+
     status: str = ""
     status_label: str = ""
-    thumb: str = ""
     duration: str = ""
 
 
@@ -68,16 +81,19 @@ def folder_row(folder: Folder) -> FolderRow:
     return FolderRow(name=folder.name, path=folder.path, href=folder_href(folder.path))
 
 
-def tile_row(item: MediaItem) -> TileRow:
+def item_row(item: MediaItem) -> ItemRow:
     settings = services().settings
     urls = item_urls(item, services().storage.blobs, settings.signed_url_lifetime_s)
+    return ItemRow(
+        id=item.id, name=item.name, kind=item.kind.value, thumb=urls["thumbnail_url"] or ""
+    )
+
+
+def tile_row(item: MediaItem) -> TileRow:
     return TileRow(
-        id=item.id,
-        name=item.name,
-        kind=item.kind.value,
+        **dataclasses.asdict(item_row(item)),
         status=item.status.value,
         status_label=status_label(item),
-        thumb=urls["thumbnail_url"] or "",
         duration=duration_label(item.duration),
     )
 
@@ -142,19 +158,21 @@ class FolderState(SessionState):
         self.folder, self.missing = path, False
         self.subfolders = [folder_row(f) for f in folders]
         self.breadcrumbs = crumbs(path)
-        await self._reload_items()
+        await self._load_items()
         return FolderState.poll_pending
 
-    async def _reload_items(self) -> None:
-        page = await asyncio.to_thread(
+    async def _load_items(self, cursor: str | None = None) -> None:
+        """The first page of the open folder's items, or (with ``cursor``) the next one."""
+        self.items, self.next_cursor = await load_page(
+            self.items,
             services().items.list_page,
-            self.folder,
+            tile_row,
+            cursor=cursor,
+            folder=self.folder,
             kind=self.kind,
             sort=self.sort,
             limit=PAGE_SIZE,
         )
-        self.items = [tile_row(i) for i in page.items]
-        self.next_cursor = page.next_cursor or ""
 
     async def _reload_subfolders(self) -> None:
         folders = await asyncio.to_thread(services().folders.list_folders, self.folder)
@@ -167,35 +185,24 @@ class FolderState(SessionState):
             return
         self.loading_more = True
         try:
-            page = await asyncio.to_thread(
-                services().items.list_page,
-                self.folder,
-                kind=self.kind,
-                sort=self.sort,
-                limit=PAGE_SIZE,
-                cursor=self.next_cursor,
-            )
+            await self._load_items(self.next_cursor)
         except RDriveError:
             self.next_cursor = ""
-            return
         finally:
             self.loading_more = False
-        known = set(self._item_ids())
-        self.items = self.items + [tile_row(i) for i in page.items if i.id not in known]
-        self.next_cursor = page.next_cursor or ""
 
     @protected
     async def set_kind(self, kind: str) -> None:
         if kind in KINDS:
             self.kind = kind
             self.selected = []
-            await self._reload_items()
+            await self._load_items()
 
     @protected
     async def set_sort(self, sort: str) -> None:
         if sort in SORTS:
             self.sort = sort
-            await self._reload_items()
+            await self._load_items()
 
     @rx.event(background=True)
     async def poll_pending(self) -> None:
@@ -281,13 +288,12 @@ class FolderState(SessionState):
     # folders
     @protected
     async def set_new_folder_open(self, is_open: bool) -> None:
-        self.new_folder_open = bool(is_open)
-        self.new_folder_error = ""
+        self.new_folder_open, self.new_folder_error = bool(is_open), ""
 
     @protected
     async def create_folder(self, form_data: dict) -> Any:
         """Create a folder in the open one; a bad or taken name shows why, nothing changes."""
-        name = form_data.get("name") if isinstance(form_data, dict) else None
+        name = form_field(form_data, "name")
         try:
             await asyncio.to_thread(services().folders.create_subfolder, self.folder, name)
             await self._reload_subfolders()

@@ -15,7 +15,13 @@ import reflex as rx
 from rdrive_app.core.domain import ROOT, join_path, split_path
 from rdrive_app.core.errors import RDriveError
 from rdrive_app.ui.state.folder import FolderRow, FolderState, folder_href, folder_row
-from rdrive_app.ui.state.session import SessionState, browser_download, protected, services
+from rdrive_app.ui.state.session import (
+    SessionState,
+    browser_download,
+    form_field,
+    protected,
+    services,
+)
 from rdrive_app.ui.state.viewer import ViewerState, url_script
 
 
@@ -83,12 +89,11 @@ class OrganizeState(SessionState):
 
     @protected
     async def set_rename_open(self, is_open: bool) -> None:
-        self.rename_open = bool(is_open)
-        self.rename_error = ""
+        self.rename_open, self.rename_error = bool(is_open), ""
 
     @protected
     async def submit_rename(self, form_data: dict) -> Any:
-        new_name = form_data.get("name") if isinstance(form_data, dict) else None
+        new_name = form_field(form_data, "name")
         kind, _, target = self.rename_target.partition(":")
         try:
             if kind == "item":
@@ -152,8 +157,7 @@ class OrganizeState(SessionState):
 
     @protected
     async def set_move_open(self, is_open: bool) -> None:
-        self.move_open = bool(is_open)
-        self.move_error = ""
+        self.move_open, self.move_error = bool(is_open), ""
 
     @protected
     async def move_here(self) -> Any:

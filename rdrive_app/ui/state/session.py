@@ -49,6 +49,11 @@ def browser_download(url: str) -> EventSpec:
     )
 
 
+def form_field(form_data: Any, key: str) -> Any:
+    """One field of a submitted form, or None: the browser may send anything as the form."""
+    return form_data.get(key) if isinstance(form_data, dict) else None
+
+
 def authenticated(handler: Callable[..., Any]) -> Callable[..., Any]:
     """Run ``handler`` only for a valid session; otherwise clear the page and go to sign-in.
 

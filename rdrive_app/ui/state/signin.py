@@ -10,7 +10,7 @@ from typing import Any
 import reflex as rx
 
 from rdrive_app.core.errors import RDriveError, TooManyAttempts
-from rdrive_app.ui.state.session import SessionState, services
+from rdrive_app.ui.state.session import SessionState, form_field, services
 
 
 def _safe_next(target: object) -> str:
@@ -35,8 +35,8 @@ class SignInState(SessionState):
     @rx.event
     async def sign_in(self, form_data: dict) -> AsyncIterator[Any]:
         """Check the name and password; on success go where the visitor was heading."""
-        name = form_data.get("username") if isinstance(form_data, dict) else None
-        password = form_data.get("password") if isinstance(form_data, dict) else None
+        name = form_field(form_data, "username")
+        password = form_field(form_data, "password")
         client = self.router.session.client_ip or "unknown"
         self.busy = True
         self.error = ""

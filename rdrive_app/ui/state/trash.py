@@ -10,31 +10,24 @@ import reflex as rx
 
 from rdrive_app.core.domain import MediaItem
 from rdrive_app.core.errors import RDriveError
-from rdrive_app.ui.state.folder import tile_row
+from rdrive_app.ui.state.folder import ItemRow, item_row
+from rdrive_app.ui.state.paging import load_page
 from rdrive_app.ui.state.session import SessionState, protected, services
 
 PAGE_SIZE = 60
 
 
 @dataclasses.dataclass
-class TrashRow:
+class TrashRow(ItemRow):
     """One trashed item: what its tile shows, where it was, and when it was deleted."""
 
-    id: str = ""
-    name: str = ""
-    kind: str = ""
-    thumb: str = ""
     folder: str = ""
     deleted: str = ""
 
 
 def trash_row(item: MediaItem) -> TrashRow:
-    tile = tile_row(item)
     return TrashRow(
-        id=tile.id,
-        name=tile.name,
-        kind=tile.kind,
-        thumb=tile.thumb,
+        **dataclasses.asdict(item_row(item)),
         folder=item.folder,
         deleted=item.deleted_at.strftime("%Y-%m-%d %H:%M") if item.deleted_at else "",
     )
@@ -48,12 +41,9 @@ class TrashState(SessionState):
     retention_days: rx.Field[int] = rx.field(30)
 
     async def _load(self, cursor: str | None) -> None:
-        page = await asyncio.to_thread(
-            lambda: services().items.list_trash(limit=PAGE_SIZE, cursor=cursor)
+        self.trashed, self.trash_cursor = await load_page(
+            self.trashed, services().items.list_trash, trash_row, cursor=cursor, limit=PAGE_SIZE
         )
-        rows = [trash_row(item) for item in page.items]
-        self.trashed = rows if cursor is None else self.trashed + rows
-        self.trash_cursor = page.next_cursor or ""
 
     @protected
     async def load_trash(self) -> None:

@@ -1,0 +1,137 @@
+"""Small building blocks the components and pages share: buttons named by their label, the
+frame of a dialog, an error line, and a column that may shrink.
+
+Every control keeps an accessible name: a labelled button is named by its text, an icon
+button by its ``aria_label`` (browser tests find them by these names).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import reflex as rx
+from reflex.vars import ArrayVar, Var
+
+
+def labelled_button(label: Any, *, icon: str | None = None, **props: Any) -> rx.Component:
+    """A button named by ``label``, with a leading 16 px icon when ``icon`` is given."""
+    if icon is None:
+        return rx.button(label, **props)
+    return rx.button(rx.icon(icon, size=16), label, **props)
+
+
+def soft_button(label: Any, on_click: Any = None, **props: Any) -> rx.Component:
+    """A secondary ("soft") action button (without ``on_click``: a dialog's trigger)."""
+    if on_click is not None:
+        props["on_click"] = on_click
+    return labelled_button(label, variant="soft", **props)
+
+
+def gray_button(label: str, **props: Any) -> rx.Component:
+    """A soft gray button: Cancel, Close, Sign out."""
+    return labelled_button(label, variant="soft", color_scheme="gray", **props)
+
+
+def icon_button(
+    icon: str, label: Any, on_click: Any = None, *, icon_size: int | None = None, **props: Any
+) -> rx.Component:
+    """A button that shows only an icon; ``label`` is its accessible name."""
+    glyph = rx.icon(icon) if icon_size is None else rx.icon(icon, size=icon_size)
+    if on_click is not None:
+        props["on_click"] = on_click
+    return rx.icon_button(glyph, aria_label=label, **props)
+
+
+def dismiss_button(label: Any, on_click: Any, **props: Any) -> rx.Component:
+    """A small "x" that dismisses or cancels something; ``label`` says what."""
+    return icon_button("x", label, on_click, icon_size=14, size="1", variant="ghost", **props)
+
+
+def wrapping_row(*children: Any, **props: Any) -> rx.Component:
+    """A row of controls, centred on one line, that wraps on a narrow screen."""
+    return rx.hstack(*children, align="center", wrap="wrap", **props)
+
+
+def select_menu(
+    label: str, options: dict[str, str], *, value: Var[str], on_change: Any
+) -> rx.Component:
+    """A drop-down named ``label`` choosing one of ``options`` (value → what it shows)."""
+    return rx.select.root(
+        rx.select.trigger(aria_label=label),
+        rx.select.content(*(rx.select.item(text, value=key) for key, text in options.items())),
+        value=value,
+        on_change=on_change,
+    )
+
+
+def error_line(message: Var[str]) -> rx.Component:
+    """The error a dialog shows under its fields, announced when it appears."""
+    return rx.cond(message != "", rx.text(message, color_scheme="red", size="2", role="alert"))
+
+
+def dialog_buttons(*buttons: rx.Component) -> rx.Component:
+    """The row of buttons at the bottom right of a dialog."""
+    return rx.hstack(*buttons, justify="end", width="100%")
+
+
+def dialog_frame(
+    title: str,
+    body: rx.Component,
+    *,
+    is_open: Var[bool],
+    on_open_change: Any,
+    max_width: str = "440px",
+    trigger: rx.Component | None = None,
+) -> rx.Component:
+    """A dialog titled ``title`` whose open state lives in the state (``is_open``)."""
+    content = rx.dialog.content(rx.dialog.title(title), body, max_width=max_width)
+    parts = [content] if trigger is None else [rx.dialog.trigger(trigger), content]
+    return rx.dialog.root(*parts, open=is_open, on_open_change=on_open_change)
+
+
+def name_form(
+    label: str,
+    input_id: str,
+    submit: str,
+    *,
+    error: Var[str],
+    on_submit: Any,
+    **input_props: Any,
+) -> rx.Component:
+    """A form with one required "name" field labelled ``label``, its error, Cancel and
+    ``submit``."""
+    return rx.form(
+        rx.vstack(
+            rx.el.label(label, html_for=input_id),
+            rx.input(id=input_id, name="name", width="100%", required=True, **input_props),
+            error_line(error),
+            dialog_buttons(
+                rx.dialog.close(gray_button("Cancel", type="button")),
+                rx.button(submit, type="submit"),
+            ),
+            spacing="3",
+        ),
+        on_submit=on_submit,
+        reset_on_submit=False,
+    )
+
+
+def shrinking(*children: rx.Component, stack: Any = rx.vstack, **props: Any) -> rx.Component:
+    """A stack that takes the room left in its row and may shrink below its content's width
+    (so long names truncate instead of pushing the buttons out)."""
+    return stack(*children, flex="1", min_width="0", **props)
+
+
+def listing(
+    rows: ArrayVar,
+    render: Any,
+    *,
+    container: Any = rx.vstack,
+    empty: rx.Component | None = None,
+    **props: Any,
+) -> rx.Component:
+    """``render`` of every row in ``container`` while there are rows; else ``empty`` (if any)."""
+    shown = container(rx.foreach(rows, render), **props)
+    if empty is None:
+        return rx.cond(rows.length() > 0, shown)
+    return rx.cond(rows.length() > 0, shown, empty)
