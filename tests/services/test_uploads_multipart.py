@@ -22,6 +22,7 @@ from rdrive_app.services.uploads import (
     UploadTicket,
     plan_parts,
 )
+from rdrive_app.storage.protocols import SignedRequest
 
 PART = 64 * 1024  # the smallest part both backends accept in tests (tests/conftest.py)
 
@@ -259,9 +260,10 @@ def test_local_parts_in_place_and_as_files_join_alike(storage, storage_settings,
         etags = []
         for n, how in enumerate(layout, start=1):
             offset = (n - 1) * PART if how == "placed" else None
-            with blobs.part_writer(key, upload_id, n, offset=offset) as writer:
+            signed = SignedRequest("part", key, 0, upload_id=upload_id, part_number=n)
+            with storage.signed_files.writer_for(signed, offset=offset) as writer:
                 writer.write(b"\0" * 10)  # a first try that never commits
-            with blobs.part_writer(key, upload_id, n, offset=offset) as writer:
+            with storage.signed_files.writer_for(signed, offset=offset) as writer:
                 writer.write(chunks[n - 1])
                 etags.append((n, writer.etag))
                 writer.commit()

@@ -24,7 +24,6 @@ from rdrive_app.storage.local.files import (
 )
 from rdrive_app.storage.local.multipart import (
     MIN_PART_SIZE,
-    PartWriter,
     PlacedPartWriter,
     Uploads,
     check_part_number,
@@ -56,19 +55,6 @@ class LocalBlobStore:
         """A writer whose ``commit()`` atomically replaces the blob ``key``."""
         return AtomicWriter(self.path_for(key), limit=limit)
 
-    def part_writer(
-        self,
-        key: str,
-        upload_id: str,
-        part_number: int,
-        *,
-        limit: int | None = None,
-        offset: int | None = None,
-    ) -> PartWriter | PlacedPartWriter:
-        """A writer for one part of an upload (in place at ``offset`` when given); NotFound
-        unless the upload is for ``key``."""
-        return self._uploads.part_writer(key, upload_id, part_number, limit=limit, offset=offset)
-
     # ServesSignedFiles
 
     def verify(
@@ -91,7 +77,7 @@ class LocalBlobStore:
         the whole object."""
         if signed.op == "part":
             assert signed.upload_id is not None and signed.part_number is not None
-            return self.part_writer(
+            return self._uploads.part_writer(
                 signed.key, signed.upload_id, signed.part_number, limit=limit, offset=offset
             )
         return self.object_writer(signed.key, limit=limit)
