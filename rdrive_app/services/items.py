@@ -19,8 +19,8 @@ from rdrive_app.core.domain import (
 )
 from rdrive_app.core.errors import Conflict, InvalidInput, NotFound
 from rdrive_app.core.keys import derived_prefix
+from rdrive_app.core.listing import Page, SortOrder
 from rdrive_app.storage import Storage
-from rdrive_app.storage.protocols import Page, SortOrder
 
 MAX_PAGE = 200
 MAX_FREE_NAME_TRIES = 1000

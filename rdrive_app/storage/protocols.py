@@ -11,28 +11,12 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from enum import StrEnum
 from typing import BinaryIO, Literal, Protocol, Self, runtime_checkable
 
 from rdrive_app.core.domain import Folder, Kind, MediaItem, User
+from rdrive_app.core.listing import Page, SortOrder
 
 CHUNK = 1024 * 1024  # how much a stream reads or writes at a time
-
-
-class SortOrder(StrEnum):
-    """How a folder's items are listed."""
-
-    NAME = "name"  # A → Z
-    TAKEN = "taken"  # newest first; falls back to the upload date
-    UPLOADED = "uploaded"  # newest first
-
-
-@dataclass(frozen=True, slots=True)
-class Page:
-    """One page of a listing; pass ``next_cursor`` back to get the next one (None = last)."""
-
-    items: list[MediaItem]
-    next_cursor: str | None
 
 
 @dataclass(frozen=True, slots=True)

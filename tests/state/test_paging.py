@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 
-from rdrive_app.storage.protocols import Page
+from rdrive_app.core.listing import Page
 from rdrive_app.ui.state.paging import load_page
 
 

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import Any, Protocol, TypeVar
 
 from rdrive_app.core.domain import MediaItem
-from rdrive_app.storage.protocols import Page
+from rdrive_app.core.listing import Page
 
 
 class _HasId(Protocol):

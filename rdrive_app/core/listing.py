@@ -1,0 +1,27 @@
+"""How listings come back, from storage through services to the pages: an order and a page.
+
+Plain values (no I/O), so the UI and the API can name them without reaching into storage.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from rdrive_app.core.domain import MediaItem
+
+
+class SortOrder(StrEnum):
+    """How a folder's items are listed."""
+
+    NAME = "name"  # A → Z
+    TAKEN = "taken"  # newest first; falls back to the upload date
+    UPLOADED = "uploaded"  # newest first
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """One page of a listing; pass ``next_cursor`` back to get the next one (None = last)."""
+
+    items: list[MediaItem]
+    next_cursor: str | None
