@@ -55,7 +55,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--root", type=Path, default=Path("rdrive_app"))
     parser.add_argument("--max-lines", type=int, default=400)
-    parser.add_argument("--max-duplicates", type=int, default=0)
+    parser.add_argument("--max-duplicates", type=int, default=9)
     args = parser.parse_args(argv)
     failed = False
     for path, lines in long_modules(args.root, args.max_lines):
