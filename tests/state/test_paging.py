@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import dataclasses
 
 from rdrive_app.core.listing import Page
@@ -27,6 +28,12 @@ def _lister(pages: dict[str | None, Page], calls: list[dict]):
     return list_page
 
 
+def _run(coro):
+    # A thread of its own: Playwright may own this worker's event loop (tests/handler_calls.py).
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coro).result()
+
+
 def test_first_page_replaces_and_a_later_one_adds_only_new_rows():
     pages = {
         None: Page(items=[_Item("a"), _Item("b")], next_cursor="c1"),
@@ -35,10 +42,8 @@ def test_first_page_replaces_and_a_later_one_adds_only_new_rows():
     calls: list[dict] = []
     lister = _lister(pages, calls)
     to_row = lambda item: _Row(item.id)  # noqa: E731
-    rows, cursor = asyncio.run(
-        load_page([_Row("old")], lister, to_row, cursor=None, limit=2, kind="all")
-    )
+    rows, cursor = _run(load_page([_Row("old")], lister, to_row, cursor=None, limit=2, kind="all"))
     assert [r.id for r in rows] == ["a", "b"] and cursor == "c1"
-    rows, cursor = asyncio.run(load_page(rows, lister, to_row, cursor=cursor, limit=2))
+    rows, cursor = _run(load_page(rows, lister, to_row, cursor=cursor, limit=2))
     assert [r.id for r in rows] == ["a", "b", "c"] and cursor == ""
     assert calls == [{"cursor": None, "limit": 2, "kind": "all"}, {"cursor": "c1", "limit": 2}]
