@@ -384,9 +384,17 @@
   // bridge's on_mount, because rx.call_script evaluates its code, which the deployed site's
   // Content-Security-Policy (no 'unsafe-eval') refuses on every page load.
   let greeted = null;
+  // A bridge in the page's first HTML exists before React has hydrated it: an event written
+  // there then reaches no handler. React marks the elements it owns (__reactProps$…), so hello
+  // waits for that mark, looking again shortly while it is missing.
+  const ownedByReact = (el) => Object.keys(el).some((k) => k.startsWith("__reactProps$"));
   function hello() {
     const el = document.getElementById(BRIDGE_ID);
     if (!el || el === greeted) return;
+    if (!ownedByReact(el)) {
+      setTimeout(hello, 100);
+      return;
+    }
     greeted = el;
     send({ type: "hello", active: Array.from(files.keys()) });
   }
