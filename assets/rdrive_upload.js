@@ -388,11 +388,12 @@
   // there then reaches no handler. React marks the elements it owns (__reactProps$…), so hello
   // waits for that mark, looking again shortly while it is missing.
   const ownedByReact = (el) => Object.keys(el).some((k) => k.startsWith("__reactProps$"));
+  let helloTries = 0;
   function hello() {
     const el = document.getElementById(BRIDGE_ID);
     if (!el || el === greeted) return;
-    if (!ownedByReact(el)) {
-      setTimeout(hello, 100);
+    if (!ownedByReact(el) && helloTries++ < 100) {
+      setTimeout(hello, 100); // for at most 10 s, then hello goes out anyway
       return;
     }
     greeted = el;

@@ -21,16 +21,18 @@ Repair = Annotated[
 def fsck_command(repair: Repair = False) -> None:
     """Check the library: items without files, files without items, lost thumbnails, moves
     that stopped half-way. Exits 1 when something is wrong and was not repaired."""
-    from rdrive_app.services.processing import process_item
+    from rdrive_app.services.processing import EventQueue, process_item
     from rdrive_app.services.upkeep.fsck import fsck
-    from rdrive_app.storage import build_storage
+    from rdrive_app.services.wiring import build_services
 
     try:
         settings = load_settings()
     except SettingsError as exc:
         typer.echo(f"rdrive: {exc}", err=True)
         raise typer.Exit(code=1) from None
-    storage = build_storage(settings)
+    # Wired like the app, but with no worker pool: lost thumbnails are made again here, in
+    # this process, before the command returns.
+    storage = build_services(settings, processing=EventQueue()).storage
     report = fsck(
         storage,
         repair=repair,
