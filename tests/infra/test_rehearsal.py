@@ -219,3 +219,57 @@ def test_the_core_loop_runs_through_the_distribution(rehearsal: Rehearsal, tmp_p
     print(f"rehearsal core loop: {seconds:.1f} s")
     assert seconds < 180
     del open_folder
+
+
+def test_strangers_cannot_lock_the_users_out_through_the_distribution(
+    rehearsal: Rehearsal,
+) -> None:
+    """200 wrong passwords from 50 addresses against both names, each request forging the
+    header CloudFront sets: the attackers' addresses are held (429, Retry-After) while the real
+    user, on the device they signed in from before, signs in at once."""
+    from playwright.sync_api import expect, sync_playwright
+
+    from tests.e2e.test_library import sign_in
+
+    user = type("User", (), {"username": "alice", "password": PASSWORD})
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(
+            executable_path=shutil.which("chromium"),
+            args=["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-quic"],
+        )
+        context = browser.new_context(base_url=rehearsal.site)
+        context.set_default_timeout(30_000)
+        page = context.new_page()
+        sign_in(page, user)  # the user's own device, once before the attack
+        page.get_by_role("button", name="Sign out").click()
+        expect(page.get_by_label("Password")).to_be_visible()
+
+        answers: list[httpx.Response] = []
+        clients = [
+            httpx.Client(
+                base_url=rehearsal.site,
+                transport=httpx.HTTPTransport(local_address=f"127.0.0.{2 + n}"),
+                timeout=30,
+            )
+            for n in range(50)
+        ]
+        for i in range(200):
+            answers.append(
+                clients[i % 50].post(
+                    "/api/auth/login",
+                    json={"username": ("alice", "bob")[i % 2], "password": f"guess {i}"},
+                    headers={"CloudFront-Viewer-Address": "203.0.113.9:443"},  # forged
+                )
+            )
+        for client in clients:
+            client.close()
+        held = [a for a in answers if a.status_code == 429]
+        assert {a.status_code for a in answers} <= {401, 429}, {a.status_code for a in answers}
+        assert held, "no attacker address was ever held"
+        assert all(int(a.headers["Retry-After"]) > 0 for a in held)
+
+        started = time.monotonic()
+        sign_in(page, user)
+        seconds = time.monotonic() - started
+        browser.close()
+    print(f"{len(held)} of 200 guesses held (429); the user signed in in {seconds:.1f} s")
