@@ -272,7 +272,7 @@ class CloudFrontStandIn:
         try:
             if await self._error_page(send, response.status_code, policy, scope["method"], uri):
                 return
-            raw = response.headers.raw_items_str()
+            raw = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in response.headers.raw]
             out = [(k, v) for k, v in raw if k.lower() not in HOP_BY_HOP]
             out = apply_policy(out, policy)
             start = {"type": "http.response.start", "status": response.status_code}
