@@ -150,6 +150,7 @@ def rehearse(
             os.environ.clear()
             os.environ.update(saved)
     s3 = boto3.client("s3", endpoint_url=moto, region_name=region)
+    assert_bucket_as_the_stack_makes_it(s3, bucket, bucket_props, host_map)
     s3.put_bucket_notification_configuration(
         Bucket=bucket, NotificationConfiguration=notification_config(bucket_props)
     )
@@ -192,6 +193,28 @@ def rehearse(
             yield Rehearsal(site, standin, template, bucket, env, backend_app)
         finally:
             standin.close()
+
+
+def assert_bucket_as_the_stack_makes_it(
+    s3: Any, bucket: str, props: dict[str, Any], host_map: dict[str, str]
+) -> None:
+    """The setup command's bucket has the template's CORS (the site's origin only), Block Public
+    Access and abort-incomplete-multipart rule."""
+    cors = s3.get_bucket_cors(Bucket=bucket)["CORSRules"]
+    [want] = props["CorsConfiguration"]["CorsRules"]
+    origins = [host_map.get(o, o) for o in want["AllowedOrigins"]]
+    assert [rule["AllowedOrigins"] for rule in cors] == [origins], cors
+    assert all(set(want["AllowedMethods"]) <= set(rule["AllowedMethods"]) for rule in cors)
+    assert all("ETag" in rule.get("ExposeHeaders", []) for rule in cors)
+    block = s3.get_public_access_block(Bucket=bucket)["PublicAccessBlockConfiguration"]
+    assert block == props["PublicAccessBlockConfiguration"], block
+    rules = s3.get_bucket_lifecycle_configuration(Bucket=bucket)["Rules"]
+    days = [r["AbortIncompleteMultipartUpload"]["DaysAfterInitiation"] for r in rules
+            if "AbortIncompleteMultipartUpload" in r]  # fmt: skip
+    [want_days] = [r["AbortIncompleteMultipartUpload"]["DaysAfterInitiation"]
+                   for r in props["LifecycleConfiguration"]["Rules"]
+                   if "AbortIncompleteMultipartUpload" in r]  # fmt: skip
+    assert days == [want_days], rules
 
 
 def _stand_in_refs(template_json: dict[str, Any], queue_arn: str) -> dict[str, str]:
