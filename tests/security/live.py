@@ -33,6 +33,7 @@ class LiveApi:
         self._sock.bind(("127.0.0.1", 0))
         self.host, self.port = self._sock.getsockname()
         self.url = f"http://{self.host}:{self.port}"
+        self.address = (self.host, self.port)
         config = uvicorn.Config(
             self._dispatch, log_level="warning", lifespan="off", interface="asgi3"
         )
@@ -91,7 +92,7 @@ def generated(total: int, chunk: int = 64 * 1024, head: bytes = b"") -> Iterator
 
 
 def send_watching(
-    api: LiveApi,
+    address: tuple[str, int],
     method: str,
     path: str,
     headers: dict[str, str],
@@ -102,10 +103,11 @@ def send_watching(
 ) -> Answer:
     """Send the request head, then ``body`` (chunked, or as is under the given Content-Length),
     until the server answers; then read the answer and see whether the connection closes."""
-    head = f"{method} {path} HTTP/1.1\r\nHost: {api.host}:{api.port}\r\n"
+    host, port = address
+    head = f"{method} {path} HTTP/1.1\r\nHost: {host}:{port}\r\n"
     head += "".join(f"{k}: {v}\r\n" for k, v in headers.items())
     head += "Transfer-Encoding: chunked\r\n" if chunked else ""
-    sock = socket.create_connection((api.host, api.port))
+    sock = socket.create_connection(address)
     # A small send buffer, so that what "was sent" is close to what the server was handed.
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 64 * 1024)
     sock.setblocking(False)

@@ -101,7 +101,7 @@ def test_a_stranger_sending_300_mib_is_refused_after_the_first_mib(
     if not chunked:
         headers["Content-Length"] = str(HUGE)
     answer = send_watching(
-        server, "POST", path, headers, generated(HUGE, head=_part_head()), chunked=chunked
+        server.address, "POST", path, headers, generated(HUGE, head=_part_head()), chunked=chunked
     )
     _report(f"{path} {auth} {'chunked' if chunked else 'content-length'}", answer, server)
     assert answer.status == (unread if chunked else 401), answer.body
@@ -128,7 +128,7 @@ def test_a_signed_in_caller_still_uploads_over_the_first_mib(
             headers["Content-Length"] = str(len(body))
         chunks = (body[i : i + 64 * 1024] for i in range(0, len(body), 64 * 1024))
         answer = send_watching(
-            server, "POST", "/api/media?folder=/trip", headers, chunks, chunked=chunked
+            server.address, "POST", "/api/media?folder=/trip", headers, chunks, chunked=chunked
         )
         assert answer.status == 201, answer.body
         assert server.body_read == len(body)
@@ -145,7 +145,7 @@ def test_a_part_over_the_upload_limit_is_refused_while_it_streams(
         if not chunked:
             headers["Content-Length"] = str(HUGE)
         answer = send_watching(
-            server,
+            server.address,
             "POST",
             "/api/media?folder=/trip",
             headers,
@@ -173,7 +173,7 @@ def test_signed_puts_still_take_big_bodies_and_a_bad_signature_is_refused_at_onc
     url = httpx.URL(ticket["upload_url"])
     target = url.raw_path.decode()
     answer = send_watching(
-        server,
+        server.address,
         "PUT",
         target,
         {**ticket["headers"], "Content-Length": str(size)},
@@ -184,7 +184,7 @@ def test_signed_puts_still_take_big_bodies_and_a_bad_signature_is_refused_at_onc
     assert server.body_read == size
     forged = target.replace("sig=", "sig=0")
     answer = send_watching(
-        server,
+        server.address,
         "PUT",
         forged,
         {**ticket["headers"], "Content-Length": str(HUGE)},
@@ -206,7 +206,7 @@ def test_the_file_past_the_hundredth_is_refused_as_it_arrives(
     hundred = b"".join(_part_head(f"p{n}.jpg") + photo + b"\r\n" for n in range(100))
     headers = {"Content-Type": MULTIPART, "Authorization": f"Bearer {token}"}
     answer = send_watching(
-        server,
+        server.address,
         "POST",
         "/api/media?folder=/trip",
         headers,
