@@ -22,9 +22,11 @@ def media_bucket_name(config: DeployConfig) -> str:
 
 
 def media_hosts(config: DeployConfig) -> list[str]:
-    """The hosts presigned URLs point at (boto3 uses either form, depending on region)."""
-    name = media_bucket_name(config)
-    return [f"https://{name}.s3.amazonaws.com", f"https://{name}.s3.{Aws.REGION}.amazonaws.com"]
+    """The one host presigned URLs point at, for the CSP: the bucket's virtual-hosted, regional
+    name (rdrive_app/storage/aws/blobs.py signs every URL that way, us-east-1 included). Nothing
+    broader: a source such as ``https://*.s3.amazonaws.com`` would let a page talk to any
+    bucket, an attacker's included (tests/infra/test_csp_regions.py)."""
+    return [f"https://{media_bucket_name(config)}.s3.{Aws.REGION}.amazonaws.com"]
 
 
 def media_objects_arn(bucket_name: str, prefix: str) -> str:
