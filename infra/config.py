@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from rdrive_app.core.keys import DERIVED_PREFIX
 from rdrive_app.core.keys import ORIGINALS_PREFIX as ORIGINALS_PREFIX
+from rdrive_app.storage.aws.bucket_rules import NONCURRENT_VERSION_DAYS
 
 # The paths the backend origin serves behind CloudFront: the HTTP API, Reflex's event
 # WebSocket (socket.io under /_event/), and the two health endpoints.
@@ -55,7 +56,7 @@ class DeployConfig:
     image_tag: str = "live"
     domain_name: str | None = None
     certificate_arn: str | None = None
-    noncurrent_version_days: int = 30
+    noncurrent_version_days: int = NONCURRENT_VERSION_DAYS
     tags: dict[str, str] = field(default_factory=lambda: {"app": "rdrive"})
 
     def __post_init__(self) -> None:
