@@ -23,7 +23,7 @@ from infra.components.site import content_security_policy
 from infra.export import export_site
 from tests.infra.conftest import REPO_ROOT, copy_app
 
-MEDIA_HOSTS = ["https://rdrive-media-123-us-east-1.s3.amazonaws.com"]
+MEDIA_HOSTS = ["https://rdrive-media-123-us-east-1.s3.us-east-1.amazonaws.com"]
 
 
 def _free_port() -> int:
