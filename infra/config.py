@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from rdrive_app.core.keys import DERIVED_PREFIX
 from rdrive_app.core.keys import ORIGINALS_PREFIX as ORIGINALS_PREFIX
+from rdrive_app.storage.aws.bucket_rules import NONCURRENT_VERSION_DAYS
 
 # The paths the backend origin serves behind CloudFront: the HTTP API, Reflex's event
 # WebSocket (socket.io under /_event/), and the two health endpoints.
@@ -19,6 +20,23 @@ BACKEND_PATHS: tuple[str, ...] = ("/api/*", "/_event*", "/ping", "/_health")
 THUMBS_PREFIX = DERIVED_PREFIX
 
 BACKEND_PORT = 8000
+
+# Where the stack may deploy: the commercial regions where CloudFront VPC origins (the backend's
+# only way in) are supported, as listed in the CloudFront Developer Guide, "Supported AWS Regions
+# for VPC origins" (some exclude one Availability Zone: us-east-1 use1-az3, us-west-1 usw1-az2,
+# ap-northeast-1 apne1-az3, ca-central-1 cac1-az3). The CSP test checks every one of them.
+DEPLOY_REGIONS: tuple[str, ...] = (
+    "us-east-1", "us-east-2", "us-west-1", "us-west-2",
+    "af-south-1",
+    "ap-east-1", "ap-east-2", "ap-south-1", "ap-south-2",
+    "ap-southeast-1", "ap-southeast-2", "ap-southeast-3", "ap-southeast-4", "ap-southeast-5",
+    "ap-southeast-7", "ap-northeast-1", "ap-northeast-2", "ap-northeast-3",
+    "ca-central-1", "ca-west-1",
+    "eu-central-1", "eu-central-2", "eu-west-1", "eu-west-2", "eu-west-3",
+    "eu-south-1", "eu-south-2", "eu-north-1",
+    "il-central-1", "me-south-1", "me-central-1",
+    "mx-central-1", "sa-east-1",
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -38,7 +56,7 @@ class DeployConfig:
     image_tag: str = "live"
     domain_name: str | None = None
     certificate_arn: str | None = None
-    noncurrent_version_days: int = 30
+    noncurrent_version_days: int = NONCURRENT_VERSION_DAYS
     tags: dict[str, str] = field(default_factory=lambda: {"app": "rdrive"})
 
     def __post_init__(self) -> None:
@@ -48,6 +66,11 @@ class DeployConfig:
             or self.prefix != (self.prefix.lower())
         ):
             raise ValueError("prefix must be lowercase letters, digits and '-'")
+        if self.region not in DEPLOY_REGIONS:
+            raise ValueError(
+                f"region {self.region!r}: CloudFront VPC origins are not supported there "
+                "(infra/config.py DEPLOY_REGIONS lists where they are)"
+            )
         if bool(self.domain_name) != bool(self.certificate_arn):
             raise ValueError("domain_name and certificate_arn go together")
 

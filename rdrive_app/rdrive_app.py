@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import reflex as rx
+from reflex.utils import prerequisites
 
 from rdrive_app.api import create_api
+from rdrive_app.services.private_files import private_dir
 from rdrive_app.services.upkeep.housekeeping import housekeeping
 from rdrive_app.services.wiring import get_services
 from rdrive_app.ui.components.uploads import bridge
@@ -25,6 +27,10 @@ BROWSER_SCRIPTS = (
     "/rdrive_scroll.js",  # infinite scroll: presses "Load more" when it comes into view
     "/rdrive_keys.js",  # the viewer's ← and → keys
 )
+
+# Each session's state, its token included, is written under Reflex's state directory: the
+# owner's only (services set the umask; this tightens what an older version left 0755/0644).
+private_dir(prerequisites.get_states_dir())
 
 app = rx.App(
     head_components=[rx.script(src=src) for src in BROWSER_SCRIPTS],

@@ -2,7 +2,9 @@
 (S3 + DynamoDB on one moto server per test session, reset before each test).
 
 Signed URLs are fetched over real HTTP: the local store's URLs point at a uvicorn server running
-the app's signed file routes in a thread; moto serves presigned S3 URLs itself.
+the app's signed file routes in a thread; moto serves presigned S3 URLs itself, by virtual host
+(``http://<bucket>.localhost:PORT/<key>``, the deployed URL shape), which the resolver shim below
+lets Python reach.
 """
 
 from __future__ import annotations
@@ -43,6 +45,33 @@ from rdrive_app.storage.local.catalog import SQLiteCatalog  # noqa: E402
 from rdrive_app.storage.protocols import ServesSignedFiles  # noqa: E402
 
 TEST_JWT_SECRET = "test-secret-" + "x" * 40
+
+
+def _resolve_localhost_subdomains() -> None:
+    """Resolve ``*.localhost`` as ``localhost``, as browsers do (RFC 6761 §6.3); glibc does not.
+
+    Presigned S3 URLs against ``AWS_ENDPOINT_URL=http://localhost:PORT`` are virtual-hosted,
+    ``http://<bucket>.localhost:PORT/...`` (storage/aws/blobs.py); Chromium reaches them
+    natively, and with this every Python client in the test process does too (httpx, urllib3 and
+    asyncio all resolve through ``socket.getaddrinfo``). Only names ending in ``.localhost`` are
+    changed; everything else goes to the real resolver. Subprocesses do not get it: the backend
+    never fetches a presigned URL (its own S3 calls are path-style on a custom endpoint).
+    """
+    real = socket.getaddrinfo
+    if getattr(real, "_rdrive_localhost", False):
+        return
+
+    def getaddrinfo(host: Any, *args: Any, **kwargs: Any) -> Any:
+        name = host.decode("ascii", "replace") if isinstance(host, bytes) else host
+        if isinstance(name, str) and name.lower().rstrip(".").endswith(".localhost"):
+            host = "localhost"
+        return real(host, *args, **kwargs)
+
+    getaddrinfo._rdrive_localhost = True  # type: ignore[attr-defined]
+    socket.getaddrinfo = getaddrinfo
+
+
+_resolve_localhost_subdomains()
 
 
 class SignedFilesServer:
@@ -126,7 +155,12 @@ def _isolate_moto_dynamodb_writes() -> None:
 
 @pytest.fixture(scope="session")
 def moto_endpoint() -> Iterator[str]:
-    """The URL of one moto server for the session (xdist: one per worker)."""
+    """The URL of one moto server for the session (xdist: one per worker).
+
+    ``localhost``, not the address it listens on: with a host name, presigned URLs are
+    virtual-hosted (``<bucket>.localhost``, routed by moto on the Host header) as on AWS; with
+    an IP address botocore falls back to path-style.
+    """
     import logging
 
     from moto.server import ThreadedMotoServer
@@ -136,8 +170,8 @@ def moto_endpoint() -> Iterator[str]:
 
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()
-    host, port = server.get_host_and_port()
-    yield f"http://{host}:{port}"
+    _, port = server.get_host_and_port()
+    yield f"http://localhost:{port}"
     server.stop()
 
 

@@ -2,7 +2,9 @@
 
 Browsers PUT and GET through presigned URLs, so the bucket needs CORS for the site's origin
 only; ETag is exposed because the multipart upload client reads each part's ETag. Versioning
-keeps an overwritten or deleted object recoverable for ``noncurrent_version_days``.
+keeps an overwritten or deleted object recoverable for ``noncurrent_version_days``. The CORS and
+lifecycle values are ``rdrive_app.storage.aws.bucket_rules``, which ``rdrive aws setup`` also
+applies to local endpoints (tests/infra/test_bucket_rules.py compares the two buckets).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
 from infra.config import ORIGINALS_PREFIX, THUMBS_PREFIX, DeployConfig
+from rdrive_app.storage.aws import bucket_rules as rules
 
 
 def media_bucket_name(config: DeployConfig) -> str:
@@ -22,9 +25,11 @@ def media_bucket_name(config: DeployConfig) -> str:
 
 
 def media_hosts(config: DeployConfig) -> list[str]:
-    """The hosts presigned URLs point at (boto3 uses either form, depending on region)."""
-    name = media_bucket_name(config)
-    return [f"https://{name}.s3.amazonaws.com", f"https://{name}.s3.{Aws.REGION}.amazonaws.com"]
+    """The one host presigned URLs point at, for the CSP: the bucket's virtual-hosted, regional
+    name (rdrive_app/storage/aws/blobs.py signs every URL that way, us-east-1 included). Nothing
+    broader: a source such as ``https://*.s3.amazonaws.com`` would let a page talk to any
+    bucket, an attacker's included (tests/infra/test_csp_regions.py)."""
+    return [f"https://{media_bucket_name(config)}.s3.{Aws.REGION}.amazonaws.com"]
 
 
 def media_objects_arn(bucket_name: str, prefix: str) -> str:
@@ -76,11 +81,13 @@ class MediaStorage(Construct):
             removal_policy=RemovalPolicy.RETAIN,
             lifecycle_rules=[
                 s3.LifecycleRule(
-                    id="abort-incomplete-multipart",
-                    abort_incomplete_multipart_upload_after=Duration.days(1),
+                    id=rules.ABORT_MULTIPART_RULE,
+                    abort_incomplete_multipart_upload_after=Duration.days(
+                        rules.ABORT_MULTIPART_DAYS
+                    ),
                 ),
                 s3.LifecycleRule(
-                    id="expire-noncurrent-versions",
+                    id=rules.NONCURRENT_RULE,
                     noncurrent_version_expiration=Duration.days(config.noncurrent_version_days),
                     expired_object_delete_marker=True,
                 ),
@@ -88,10 +95,10 @@ class MediaStorage(Construct):
             cors=[
                 s3.CorsRule(
                     allowed_origins=[site_origin],
-                    allowed_methods=[s3.HttpMethods.PUT, s3.HttpMethods.GET],
-                    allowed_headers=["*"],
-                    exposed_headers=["ETag"],
-                    max_age=3000,
+                    allowed_methods=[s3.HttpMethods(m) for m in rules.CORS_METHODS],
+                    allowed_headers=list(rules.CORS_HEADERS),
+                    exposed_headers=list(rules.CORS_EXPOSED),
+                    max_age=rules.CORS_MAX_AGE_S,
                 )
             ],
         )

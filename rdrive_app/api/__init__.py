@@ -30,7 +30,10 @@ def create_api(services: Services | None = None) -> FastAPI:
     install_error_handlers(app)
     install_openapi(app)
     # Reflex mounts its own routes inside this app, so these cover the whole backend.
-    app.add_middleware(BodyLimitMiddleware)
+    signed_files = services.storage.signed_files
+    app.add_middleware(
+        BodyLimitMiddleware, services=services, signed_files=signed_files is not None
+    )
     app.add_middleware(
         SecurityHeadersMiddleware, https_only=services.settings.api_url.startswith("https://")
     )
@@ -39,7 +42,6 @@ def create_api(services: Services | None = None) -> FastAPI:
     app.include_router(items.router)
     app.include_router(uploads.router)
     app.include_router(trash.router)
-    signed_files = services.storage.signed_files
     if signed_files is not None:  # the store's URLs point here (the local one)
         from rdrive_app.api.signed_files import signed_files_router
 

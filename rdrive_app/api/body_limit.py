@@ -1,90 +1,209 @@
-"""A size limit on request bodies, enforced before anything parses them.
+"""What a request body may be, enforced as it arrives, before anything parses or spools it.
 
-FastAPI reads a JSON body whole into memory before pydantic can refuse it, so without a limit a
-single request could make the backend hold gigabytes. Every body under ``/api/`` is limited to
-``max_bytes`` (a ``Content-Length`` over it is refused at once, a chunked body as soon as it
-passes the limit) except the two that carry files: the signed file PUTs, which stream to disk
-under their own per-upload limit, and ``POST /api/media``, which Starlette spools to disk.
+For every HTTP request the backend serves (Reflex's own routes too), in this order:
+
+1. Nothing past the first MiB (``FREE_BYTES``) is read from a caller who is not signed in. A
+   larger ``Content-Length`` is checked before a byte is read; a body without one, when it
+   passes the first MiB. The check is the routes' own (``deps.current_user`` on the bearer
+   token), so both accept exactly the same callers. FastAPI reads a route's body before it
+   runs the route's dependencies, so without this a stranger's 300 MiB multipart POST was
+   spooled to /tmp whole before its 401. Exempt: the signed file PUTs, whose URL signature is
+   their authentication (the route checks it before it reads the body).
+2. ``POST /api/media`` counts each multipart part against the upload limit as it streams
+   (with python-multipart, the parser Starlette then reads it with): a part over the limit is
+   refused at the limit, not after it was spooled. Every other ``/api/`` body is at most
+   ``MAX_JSON_BODY``, since FastAPI reads JSON whole into memory.
+3. An answer sent before the body was read whole closes the connection, so the rest of a
+   refused body is never received.
 """
 
 from __future__ import annotations
 
 import json
 
+from python_multipart.exceptions import FormParserError
+from python_multipart.multipart import MultipartParser, parse_options_header
 from starlette.exceptions import HTTPException
+from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from rdrive_app.api.deps import _bearer, current_user
+from rdrive_app.api.errors import error_headers
+from rdrive_app.core.errors import RDriveError, StorageUnavailable
+from rdrive_app.services.wiring import Services
+
+FREE_BYTES = 1024 * 1024
 MAX_JSON_BODY = 1024 * 1024
 
 
-class BodyTooLarge(HTTPException):
-    """The body went past the limit while it was being read (413).
+class BodyRefused(HTTPException):
+    """A body refused while it was being read (401, 413, 400, 503).
 
     An HTTPException, because FastAPI turns any other error raised while it reads a body into
     "400 error parsing the body"; this one reaches the app's error handler as it is.
     """
 
-    def __init__(self, max_bytes: int) -> None:
-        super().__init__(413, f"the request body is larger than {max_bytes // 1024} KiB")
+    @classmethod
+    def from_error(cls, exc: RDriveError | StorageUnavailable) -> BodyRefused:
+        return cls(exc.status_code, exc.detail, headers=error_headers(exc))
 
 
-def carries_files(method: str, path: str) -> bool:
-    """Whether the route streams a file (and so has limits of its own)."""
-    signed_put = method == "PUT" and path.startswith("/api/files/")
-    return signed_put or (method == "POST" and path == "/api/media")
+def too_large(max_bytes: int) -> BodyRefused:
+    return BodyRefused(413, f"the request body is larger than {max_bytes // 1024} KiB")
+
+
+class PartSizes:
+    """The size of the largest part of a multipart body so far, counted as it streams."""
+
+    def __init__(self, boundary: bytes) -> None:
+        self.largest = 0
+        self._size = 0
+        callbacks = {"on_part_begin": self._begin, "on_part_data": self._data}
+        self._parser = MultipartParser(boundary, callbacks)  # type: ignore[arg-type]
+
+    def _begin(self) -> None:
+        self._size = 0
+
+    def _data(self, data: bytes, start: int, end: int) -> None:
+        self._size += end - start
+        self.largest = max(self.largest, self._size)
+
+    def feed(self, chunk: bytes) -> int:
+        """Parse ``chunk``; the largest part so far. A malformed body is refused (400)."""
+        try:
+            self._parser.write(chunk)
+        except FormParserError:
+            raise BodyRefused(400, "invalid multipart data") from None
+        return self.largest
+
+
+class _Guard:
+    """One request's body: what was declared and read, and whether the caller is known."""
+
+    def __init__(self, mw: BodyLimitMiddleware, scope: Scope) -> None:
+        self.scope = scope
+        self.services = mw.services
+        method, path = scope.get("method", ""), scope.get("path", "")
+        headers = dict(scope.get("headers") or [])
+        length = headers.get(b"content-length", b"")
+        self.declared = int(length) if length.isdigit() and len(length) < 20 else None
+        self.complete = self.declared in (None, 0) and b"transfer-encoding" not in headers
+        self.seen = 0
+        self.exempt = mw.signed_files and method == "PUT" and path.startswith("/api/files/")
+        self.signed_in = False
+        self.limit: int | None = None
+        self.parts: PartSizes | None = None
+        if method == "POST" and path == "/api/media":
+            kind, params = parse_options_header(headers.get(b"content-type", b""))
+            boundary = params.get(b"boundary")
+            if kind == b"multipart/form-data" and boundary:
+                self.parts = PartSizes(boundary)
+            else:  # not a form this route could read: it will be refused, let it be short
+                self.limit = mw.max_bytes
+        elif path.startswith("/api/"):
+            self.limit = mw.max_bytes
+
+    async def authenticate(self) -> None:
+        """The routes' own check of the bearer token; BodyRefused (401) for a stranger."""
+        try:
+            await current_user(self.services, await _bearer(Request(self.scope)))
+        except (RDriveError, StorageUnavailable) as exc:
+            raise BodyRefused.from_error(exc) from None
+        self.signed_in = True
+
+    async def before_reading(self) -> None:
+        """Refuse a body by its declared length, before reading any of it."""
+        if self.exempt or self.declared is None:
+            return
+        if self.declared > FREE_BYTES:
+            await self.authenticate()
+        if self.limit is not None and self.declared > self.limit:
+            raise too_large(self.limit)
+
+    async def arrived(self, message: Message) -> None:
+        """Count a piece of the body before the app may see it; refuse it past a limit."""
+        chunk = message.get("body", b"")
+        self.seen += len(chunk)
+        self.complete = self.complete or not message.get("more_body", False)
+        if self.exempt:
+            return
+        if self.seen > FREE_BYTES and not self.signed_in:
+            await self.authenticate()
+        if self.limit is not None and self.seen > self.limit:
+            raise too_large(self.limit)
+        if self.parts is not None and (largest := self.parts.feed(chunk)):
+            try:
+                self.services.uploads.check_size(largest)
+            except RDriveError as exc:
+                raise BodyRefused.from_error(exc) from None
 
 
 class BodyLimitMiddleware:
-    """413 ``{"detail": ...}`` for API request bodies larger than ``max_bytes``."""
+    """The rules above; ``signed_files`` when the app serves the local store's signed PUTs."""
 
-    def __init__(self, app: ASGIApp, *, max_bytes: int = MAX_JSON_BODY) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        services: Services,
+        signed_files: bool = False,
+        max_bytes: int = MAX_JSON_BODY,
+    ) -> None:
         self.app = app
+        self.services = services
+        self.signed_files = signed_files
         self.max_bytes = max_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        path, method = scope.get("path", ""), scope.get("method", "")
-        if scope["type"] != "http" or not path.startswith("/api/") or carries_files(method, path):
+        if scope["type"] == "http":
+            await self._guarded(scope, receive, send)
+        else:
             await self.app(scope, receive, send)
+
+    async def _guarded(self, scope: Scope, receive: Receive, send: Send) -> None:
+        guard = _Guard(self, scope)
+        try:
+            await guard.before_reading()
+        except BodyRefused as refusal:
+            await _refuse(send, refusal)
             return
-        declared = dict(scope.get("headers") or []).get(b"content-length", b"")
-        if declared.isdigit() and int(declared) > self.max_bytes:
-            await self._refuse(send)
-            return
-        seen = 0
         started = False
 
-        async def limited_receive() -> Message:
-            nonlocal seen
+        async def guarded_receive() -> Message:
             message = await receive()
             if message["type"] == "http.request":
-                seen += len(message.get("body", b""))
-                if seen > self.max_bytes:
-                    raise BodyTooLarge(self.max_bytes)
+                await guard.arrived(message)
             return message
 
-        async def tracking_send(message: Message) -> None:
+        async def closing_send(message: Message) -> None:
             nonlocal started
-            started = started or message["type"] == "http.response.start"
+            if message["type"] == "http.response.start":
+                started = True
+                if not guard.complete:
+                    message = {**message, "headers": _closing(message.get("headers", []))}
             await send(message)
 
         try:
-            await self.app(scope, limited_receive, tracking_send)
-        except BodyTooLarge:  # read outside a FastAPI route (none today): answer here
+            await self.app(scope, guarded_receive, closing_send)
+        except BodyRefused as refusal:  # read outside a FastAPI route: answer here
             if started:
                 raise
-            await self._refuse(send)
+            await _refuse(send, refusal)
 
-    async def _refuse(self, send: Send) -> None:
-        body = json.dumps({"detail": BodyTooLarge(self.max_bytes).detail}).encode()
-        await send(
-            {
-                "type": "http.response.start",
-                "status": 413,
-                "headers": [
-                    (b"content-type", b"application/json"),
-                    (b"content-length", str(len(body)).encode()),
-                    (b"connection", b"close"),
-                ],
-            }
-        )
-        await send({"type": "http.response.body", "body": body})
+
+def _closing(headers: list[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
+    return [(k, v) for k, v in headers if k.lower() != b"connection"] + [(b"connection", b"close")]
+
+
+async def _refuse(send: Send, refusal: BodyRefused) -> None:
+    body = json.dumps({"detail": refusal.detail}).encode()
+    extra = [(k.lower().encode(), v.encode()) for k, v in (refusal.headers or {}).items()]
+    headers = [
+        (b"content-type", b"application/json"),
+        (b"content-length", str(len(body)).encode()),
+        *extra,
+    ]
+    await send(
+        {"type": "http.response.start", "status": refusal.status_code, "headers": _closing(headers)}
+    )
+    await send({"type": "http.response.body", "body": body})

@@ -23,18 +23,25 @@ def _validation_detail(exc: RequestValidationError) -> str:
     return "invalid request: " + "; ".join(parts)
 
 
+def error_headers(exc: RDriveError | StorageUnavailable) -> dict[str, str]:
+    """The headers a domain error's answer carries (``Retry-After``, ``WWW-Authenticate``)."""
+    headers = {}
+    if isinstance(exc, TooManyAttempts | StorageUnavailable):
+        headers["Retry-After"] = str(exc.retry_after)
+    if exc.status_code == 401:
+        headers["WWW-Authenticate"] = "Bearer"
+    return headers
+
+
 def install_error_handlers(app: FastAPI) -> None:
     """Map domain errors and FastAPI's own errors to JSON ``detail`` responses."""
 
     @app.exception_handler(RDriveError)
     @app.exception_handler(StorageUnavailable)
     async def _domain_error(_: Request, exc: RDriveError | StorageUnavailable) -> JSONResponse:
-        headers = {}
-        if isinstance(exc, TooManyAttempts | StorageUnavailable):
-            headers["Retry-After"] = str(exc.retry_after)
-        if exc.status_code == 401:
-            headers["WWW-Authenticate"] = "Bearer"
-        return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=headers)
+        return JSONResponse(
+            {"detail": exc.detail}, status_code=exc.status_code, headers=error_headers(exc)
+        )
 
     @app.exception_handler(Exception)
     async def _unexpected(_: Request, exc: Exception) -> Response:

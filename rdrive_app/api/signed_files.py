@@ -37,6 +37,7 @@ from rdrive_app.storage.protocols import (
 
 _RANGE_RE = re.compile(r"bytes=(\d*)-(\d*)", re.ASCII | re.IGNORECASE)
 MAX_CACHE_SECONDS = 3600
+BEYOND_ANY_FILE = 10**18  # bytes: past the end of any file a store holds
 
 # (key, upload id, part number) -> (the most bytes that PUT may carry, where the part starts in
 # the whole file), None when not known; raises NotFound for an upload that is finished,
@@ -48,11 +49,19 @@ class RangeNotSatisfiable(Exception):
     """The Range header asks for bytes past the end (HTTP 416)."""
 
 
+def _position(digits: str) -> int:
+    """A byte position from the header's digits; any number longer than 18 digits is past the
+    end of every file, so it is not converted (int() refuses more than 4300 digits)."""
+    digits = digits.lstrip("0") or "0"
+    return int(digits) if len(digits) <= 18 else BEYOND_ANY_FILE
+
+
 def parse_range(header: str | None, size: int) -> tuple[int, int] | None:
     """(start, end exclusive) of a single byte range, or None to send the whole file.
 
     Malformed and multi-range headers are ignored (RFC 9110 allows that); a range that starts
-    past the end raises RangeNotSatisfiable.
+    past the end, or an empty suffix (``bytes=-0``), raises RangeNotSatisfiable. A number of
+    any length is read as a position: thousands of digits are a position past the end.
     """
     if not header:
         return None
@@ -61,13 +70,13 @@ def parse_range(header: str | None, size: int) -> tuple[int, int] | None:
         return None
     first, last = m.group(1), m.group(2)
     if not first:  # suffix range: the last N bytes
-        n = int(last)
+        n = _position(last)
         if n == 0 or size == 0:
             raise RangeNotSatisfiable
         return max(0, size - n), size
-    start = int(first)
-    end = int(last) if last else size - 1
-    if end < start:
+    start = _position(first)
+    end = _position(last) if last else BEYOND_ANY_FILE
+    if end < start:  # invalid (not unsatisfiable): ignored
         return None
     if start >= size:
         raise RangeNotSatisfiable

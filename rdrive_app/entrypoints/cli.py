@@ -200,9 +200,11 @@ def _http_target(url: str, as_user: str | None) -> ImportTarget:
     return HttpTarget(RDriveClient(url, token))
 
 
+from rdrive_app.entrypoints.cli_aws import register as _register_aws  # noqa: E402
 from rdrive_app.entrypoints.cli_fsck import register as _register_fsck  # noqa: E402
 
 _register_fsck(app)
+_register_aws(app)
 
 
 def main() -> None:

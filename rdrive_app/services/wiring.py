@@ -12,6 +12,7 @@ from rdrive_app.services.accounts import AccountService
 from rdrive_app.services.downloads import DownloadService
 from rdrive_app.services.folders import FolderService
 from rdrive_app.services.items import ItemService
+from rdrive_app.services.private_files import keep_files_private, private_dir
 from rdrive_app.services.uploads import ProcessingQueue, UploadService
 from rdrive_app.services.zip_tickets import ZipTickets
 from rdrive_app.storage import Storage, build_storage
@@ -33,8 +34,10 @@ class Services:
 
 
 def build_services(settings: Settings, processing: ProcessingQueue | None = None) -> Services:
-    """Wire the services for ``settings`` (tests call this with their own settings)."""
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    """Wire the services for ``settings`` (tests call this with their own settings); from here
+    on this process's files are private (services/private_files.py)."""
+    keep_files_private()
+    private_dir(settings.data_dir)
     storage = build_storage(settings)
     queue = processing or _processing_for(storage, settings)
     return Services(

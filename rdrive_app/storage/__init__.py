@@ -90,66 +90,10 @@ def build_storage(settings: Settings) -> Storage:
     )
 
 
-def ensure_aws_resources(settings: Settings) -> None:
-    """Create the bucket and tables if missing (moto in tests, `make run` against moto).
+def ensure_aws_resources(settings: Settings) -> list[str]:
+    """Make the bucket and tables where they are missing, with the stack's bucket rules, on an
+    S3/DynamoDB endpoint (``rdrive aws setup``, tests against moto); idempotent. On real AWS the
+    CDK stack owns them. Returns what it did, one line per step (storage/aws/setup.py)."""
+    from rdrive_app.storage.aws.setup import ensure_resources
 
-    On real AWS the CDK stack owns these; this mirrors its settings that matter to the app:
-    private bucket, CORS for browser uploads exposing ETag, incomplete multipart uploads
-    aborted after a day, on-demand tables.
-    """
-    from botocore.exceptions import ClientError
-
-    from rdrive_app.storage.aws.blobs import s3_client
-    from rdrive_app.storage.aws.models import models_for
-
-    s3 = s3_client(settings.aws_region)
-    bucket = settings.bucket
-    try:
-        s3.head_bucket(Bucket=bucket)
-    except ClientError:
-        if settings.aws_region == "us-east-1":
-            s3.create_bucket(Bucket=bucket)
-        else:
-            s3.create_bucket(
-                Bucket=bucket,
-                CreateBucketConfiguration={"LocationConstraint": settings.aws_region},
-            )
-    s3.put_public_access_block(
-        Bucket=bucket,
-        PublicAccessBlockConfiguration={
-            "BlockPublicAcls": True,
-            "IgnorePublicAcls": True,
-            "BlockPublicPolicy": True,
-            "RestrictPublicBuckets": True,
-        },
-    )
-    s3.put_bucket_cors(
-        Bucket=bucket,
-        CORSConfiguration={
-            "CORSRules": [
-                {
-                    "AllowedOrigins": [settings.site_url],
-                    "AllowedMethods": ["GET", "PUT", "HEAD"],
-                    "AllowedHeaders": ["*"],
-                    "ExposeHeaders": ["ETag"],
-                    "MaxAgeSeconds": 3600,
-                }
-            ]
-        },
-    )
-    s3.put_bucket_lifecycle_configuration(
-        Bucket=bucket,
-        LifecycleConfiguration={
-            "Rules": [
-                {
-                    "ID": "abort-incomplete-uploads",
-                    "Status": "Enabled",
-                    "Filter": {"Prefix": ""},
-                    "AbortIncompleteMultipartUpload": {"DaysAfterInitiation": 1},
-                }
-            ]
-        },
-    )
-    models = models_for(settings.items_table, settings.users_table, settings.aws_region)
-    for model in (models.items, models.users):
-        model.create_table(wait=True)
+    return ensure_resources(settings)

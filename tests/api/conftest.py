@@ -67,7 +67,9 @@ def client(services) -> Iterator[TestClient]:
     with StorageAwareClient(create_api(services)) as client:
         endpoint = os.environ.get("AWS_ENDPOINT_URL", "")
         if services.settings.backend.value == "aws" and endpoint:
-            client.external = (endpoint,)
+            # Presigned URLs are virtual-hosted: http://<bucket>.localhost:PORT/... on moto.
+            scheme, rest = endpoint.split("://", 1)
+            client.external = (endpoint, f"{scheme}://{services.settings.bucket}.{rest}")
         yield client
 
 

@@ -19,7 +19,7 @@ import pytest
 from infra.components.site import content_security_policy
 from tests.infra.conftest import Exported
 
-MEDIA_HOSTS = ["https://rdrive-media-123-us-east-1.s3.amazonaws.com"]
+MEDIA_HOSTS = ["https://rdrive-media-123-us-east-1.s3.us-east-1.amazonaws.com"]
 
 
 def test_export_produces_the_static_site_with_the_api_url(exported: Exported) -> None:

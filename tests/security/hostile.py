@@ -137,6 +137,48 @@ def sizes(photo_size: int, max_upload: int) -> list[HostileSize]:
     ]
 
 
+@dataclass(frozen=True)
+class HostileRange:
+    """A Range header for a file of ``size`` bytes, and the answer it must get: 206 with
+    ``span`` (first, last byte), 416, or 200 for a header that is ignored (RFC 9110 lets a
+    server ignore a Range it cannot use: malformed, several ranges, last before first)."""
+
+    label: str
+    header: str
+    status: int
+    span: tuple[int, int] | None = None
+
+
+def ranges(size: int) -> list[HostileRange]:
+    digits = "9" * 5000  # Python's int() refuses a string of more than 4300 digits
+    whole = (0, size - 1)
+    return [
+        HostileRange("5000-digit first byte", f"bytes={digits}-", 416),
+        HostileRange("5000-digit last byte", f"bytes=0-{digits}", 206, whole),
+        HostileRange("5000-digit suffix", f"bytes=-{digits}", 206, whole),
+        HostileRange("5000 digits both ends", f"bytes={digits}-{digits}", 416),
+        HostileRange("5000 leading zeros", f"bytes={'0' * 5000}5-{'0' * 5000}9", 206, (5, 9)),
+        HostileRange("4000-digit first byte", f"bytes={'9' * 4000}-", 416),
+        HostileRange("first byte 2**64", f"bytes={2**64}-", 416),
+        HostileRange("last byte 2**64", f"bytes=1-{2**64}", 206, (1, size - 1)),
+        HostileRange("negative first byte", "bytes=-5-10", 200),
+        HostileRange("empty suffix", "bytes=-0", 416),
+        HostileRange("no numbers", "bytes=-", 200),
+        HostileRange("two ranges", "bytes=0-1,5-6", 200),
+        HostileRange("two thousand ranges", "bytes=" + ",".join(["0-1"] * 2000), 200),
+        HostileRange("last before first", "bytes=5-2", 200),
+        HostileRange("another unit", "items=0-1", 200),
+        HostileRange("plus sign", "bytes=+1-2", 200),
+        HostileRange("hex", "bytes=0x10-0x20", 200),
+        HostileRange("Arabic-Indic digits", "bytes=\u0660-\u0661", 200),
+        HostileRange("spaces around =", "bytes = 0-1", 200),
+        HostileRange("first byte at the end", f"bytes={size}-", 416),
+        HostileRange("last byte only", f"bytes={size - 1}-", 206, (size - 1, size - 1)),
+        HostileRange("suffix longer than the file", f"bytes=-{size + 100}", 206, whole),
+        HostileRange("upper-case unit", "BYTES=0-1", 206, (0, 1)),
+    ]
+
+
 HUGE_JSON_BYTES = 8 * 1024 * 1024
 DEEP_JSON = b"[" * 200_000 + b"]" * 200_000
 ZIP_IDS = 1000

@@ -16,6 +16,7 @@ from rdrive_app.api.security_headers import API_CSP, FILE_CSP
 from rdrive_app.core.settings import Settings
 from rdrive_app.services.wiring import build_services
 from tests.faults.harness import SITE, Backend
+from tests.security.live import MiB, generated, send_watching
 from tests.security.support import PASSWORD, PHOTO, VIDEO, NullQueue
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -103,3 +104,30 @@ def _open_in_tabs(image_url: str, video_url: str) -> list[str]:
         assert page.evaluate("document.querySelector('video').videoWidth") > 0
         browser.close()
     return blocked
+
+
+def test_a_strangers_300_mib_upload_is_refused_before_its_body(backend: Backend) -> None:
+    """The assembled backend (Reflex outside the API): 401 without reading the body."""
+    head = (
+        b'--b\r\nContent-Disposition: form-data; name="files"; filename="x.jpg"\r\n'
+        b"Content-Type: image/jpeg\r\n\r\n"
+    )
+    headers = {"Content-Type": "multipart/form-data; boundary=b", "Content-Length": str(300 * MiB)}
+    for chunked in (False, True):
+        if chunked:
+            del headers["Content-Length"]
+        answer = send_watching(
+            ("127.0.0.1", backend.port),
+            "POST",
+            "/api/media?folder=/",
+            headers,
+            generated(300 * MiB, head=head),
+            chunked=chunked,
+        )
+        how = "chunked" if chunked else "Content-Length"
+        sent = f"{answer.yielded / MiB:.2f} MiB sent, {answer.seconds * 1000:.0f} ms"
+        print(f"\nreal backend, {how}: {answer.status} after {sent}")
+        assert answer.status == 401, answer.body
+        assert answer.yielded <= 10 * MiB
+        assert answer.seconds < 1.0
+        assert answer.closed

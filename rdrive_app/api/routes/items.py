@@ -82,6 +82,7 @@ async def download_many(
     response_model=UploadResultOut,
     status_code=201,
     responses=error_responses(400, 401, 404, 413, 415),
+    form_limits={"max_files": MAX_FILES_PER_POST},  # counted as they arrive, not after
 )
 async def upload_files(
     user: CurrentUser,

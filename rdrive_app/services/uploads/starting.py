@@ -88,7 +88,9 @@ def check_fingerprint(fingerprint: object) -> str | None:
 class UploadStarting(UploadBase):
     """Reserves names and hands out tickets, resuming an upload its fingerprint finds."""
 
-    def _check_size(self, size: object) -> int:
+    def check_size(self, size: object) -> int:
+        """``size`` as a file's size in bytes: InvalidInput unless positive, TooLarge over the
+        upload limit (``POST /api/media`` also counts each part against it as it arrives)."""
         if not isinstance(size, int) or isinstance(size, bool) or size < 1:
             raise InvalidInput("size must be a positive number of bytes")
         if size > self._settings.max_upload_bytes:
@@ -102,7 +104,7 @@ class UploadStarting(UploadBase):
         """Record an ``uploading`` item under the first free name ("IMG_1 (1).jpg" on a clash)."""
         path = normalize_folder(file.folder)
         clean = validate_name(file.name)
-        size = self._check_size(file.size)
+        size = self.check_size(file.size)
         kind, claimed_type = declared_kind(clean, file.content_type)
         self._catalog.get_folder(path)
         item_id = new_id()
@@ -163,7 +165,7 @@ class UploadStarting(UploadBase):
         self, username: str, folder: object, size: object, fingerprint: str
     ) -> MediaItem | None:
         path = normalize_folder(folder)
-        size = self._check_size(size)
+        size = self.check_size(size)
         for item in self._catalog.items_with_status(Status.UPLOADING):
             if (
                 item.fingerprint == fingerprint

@@ -1,9 +1,15 @@
 """Blobs in a private S3 bucket; browsers read and write them through presigned URLs.
 
-``AWS_ENDPOINT_URL`` (read by boto3 itself) points the client at moto's server in tests. URLs
-are signed with SigV4 and path-style addressing so tests and AWS see the same shape. Errors S3
-gives for a key or an upload become NotFound/InvalidInput here; an outage becomes
-StorageUnavailable for every method at once (aws/outages.py, applied by ``build_storage``).
+Two clients per region. The one that makes the backend's own calls keeps botocore's default
+addressing (virtual-hosted on AWS, path-style on a custom endpoint, so the backend reaches
+``AWS_ENDPOINT_URL=http://localhost:5000`` without any DNS for bucket names). The one that
+presigns always uses the virtual-hosted, regional name, ``https://<bucket>.s3.<region>.amazonaws.com``
+(us-east-1 included), the only host the site's CSP allows (infra/components/media.py). Against
+``http://localhost:PORT`` it gives ``http://<bucket>.localhost:PORT/<key>``: browsers resolve
+``*.localhost`` to loopback and moto's server routes by Host, so local URLs have the deployed
+shape (an IP address as endpoint falls back to path-style). Errors S3 gives for a key or an
+upload become NotFound/InvalidInput here; an outage becomes StorageUnavailable for every method
+at once (aws/outages.py, applied by ``build_storage``).
 """
 
 from __future__ import annotations
@@ -21,11 +27,12 @@ from rdrive_app.core.errors import InvalidInput, NotFound
 from rdrive_app.storage.content_headers import serving_headers
 from rdrive_app.storage.protocols import UploadedPart
 
-S3_CONFIG = Config(
-    signature_version="s3v4",
-    s3={"addressing_style": "path"},
-    retries={"max_attempts": 5, "mode": "standard"},
+# The regional endpoint in us-east-1 too (botocore's default there is the global s3.amazonaws.com).
+_REGIONAL = {"us_east_1_regional_endpoint": "regional"}
+API_CONFIG = Config(
+    signature_version="s3v4", s3=_REGIONAL, retries={"max_attempts": 5, "mode": "standard"}
 )
+PRESIGN_CONFIG = Config(signature_version="s3v4", s3={**_REGIONAL, "addressing_style": "virtual"})
 _NOT_FOUND = {"NoSuchKey", "NoSuchUpload", "404", "NotFound"}
 _BAD_PARTS = {
     "InvalidPart": "a part is missing or does not match its etag",
@@ -43,31 +50,51 @@ def _quoted(etag: str) -> str:
     return f'"{etag.strip().strip(chr(34))}"'
 
 
-_clients: dict[tuple[str, str | None], Any] = {}
+_clients: dict[tuple[str, str | None, str | None, bool], Any] = {}
+_sessions: dict[tuple[str, str | None, str | None], Any] = {}
 _clients_lock = threading.Lock()
 
 
-def s3_client(region: str) -> Any:
-    """A shared boto3 S3 client with the settings presigned URLs rely on.
-
-    Clients are thread-safe and slow to create (~0.1 s), so there is one per region and
-    endpoint (AWS_ENDPOINT_URL) per process.
-    """
-    key = (region, os.environ.get("AWS_ENDPOINT_URL"))
+def _shared_client(region: str, *, presigning: bool) -> Any:
+    # Clients are thread-safe and slow to create (~0.1 s): one of each kind per region and
+    # endpoint per process. Both kinds come from one session, so they share its credentials.
+    endpoint = (os.environ.get("AWS_ENDPOINT_URL"), os.environ.get("AWS_ENDPOINT_URL_S3"))
+    key = (region, *endpoint, presigning)
     with _clients_lock:
         if key not in _clients:
-            session = boto3.session.Session()
-            _clients[key] = session.client("s3", region_name=region, config=S3_CONFIG)
+            session = _sessions.setdefault((region, *endpoint), boto3.session.Session())
+            config = PRESIGN_CONFIG if presigning else API_CONFIG
+            _clients[key] = session.client("s3", region_name=region, config=config)
         return _clients[key]
+
+
+def s3_client(region: str) -> Any:
+    """The shared boto3 S3 client for the backend's own calls (default addressing)."""
+    return _shared_client(region, presigning=False)
+
+
+def s3_presigner(region: str) -> Any:
+    """The shared boto3 S3 client that signs URLs for browsers (virtual-hosted, regional)."""
+    return _shared_client(region, presigning=True)
 
 
 class S3BlobStore:
     """BlobStore on S3."""
 
-    def __init__(self, bucket: str, region: str, client: Any | None = None) -> None:
+    def __init__(
+        self, bucket: str, region: str, client: Any | None = None, presigner: Any | None = None
+    ) -> None:
         self.bucket = bucket
         self.region = region
         self.client = client or s3_client(region)
+        self._presigner = presigner
+
+    @property
+    def presigner(self) -> Any:
+        """The signing client, made on first use (the Lambda never signs a URL)."""
+        if self._presigner is None:
+            self._presigner = s3_presigner(self.region)
+        return self._presigner
 
     def put(self, key: str, data: bytes | BinaryIO, content_type: str) -> None:
         if isinstance(data, bytes | bytearray | memoryview):
@@ -149,24 +176,20 @@ class S3BlobStore:
         served_type, disposition = serving_headers(
             content_type, download_name, key.rsplit("/", 1)[-1]
         )
-        params = {
-            "Bucket": self.bucket,
-            "Key": key,
-            "ResponseContentType": served_type,
-            "ResponseContentDisposition": disposition,
-        }
-        return self.client.generate_presigned_url("get_object", Params=params, ExpiresIn=expires_in)
+        return self._presign(
+            "get_object",
+            key,
+            expires_in,
+            ResponseContentType=served_type,
+            ResponseContentDisposition=disposition,
+        )
 
     def signed_put_url(self, key: str, *, expires_in: int, content_type: str) -> str:
         # If-None-Match: * is signed (S3 conditional write): the URL creates the object once and
         # answers 412 after that, so it cannot replace bytes that completion has checked.
-        params = {
-            "Bucket": self.bucket,
-            "Key": key,
-            "ContentType": content_type,
-            "IfNoneMatch": "*",
-        }
-        return self.client.generate_presigned_url("put_object", Params=params, ExpiresIn=expires_in)
+        return self._presign(
+            "put_object", key, expires_in, ContentType=content_type, IfNoneMatch="*"
+        )
 
     def signed_put_headers(self, content_type: str) -> dict[str, str]:
         return {"Content-Type": content_type, "If-None-Match": "*"}
@@ -182,14 +205,8 @@ class S3BlobStore:
     ) -> str:
         if not 1 <= part_number <= 10_000:
             raise InvalidInput("part numbers go from 1 to 10000")
-        params = {
-            "Bucket": self.bucket,
-            "Key": key,
-            "UploadId": upload_id,
-            "PartNumber": part_number,
-        }
-        return self.client.generate_presigned_url(
-            "upload_part", Params=params, ExpiresIn=expires_in
+        return self._presign(
+            "upload_part", key, expires_in, UploadId=upload_id, PartNumber=part_number
         )
 
     def list_parts(self, key: str, upload_id: str) -> list[UploadedPart]:
@@ -229,6 +246,16 @@ class S3BlobStore:
                 raise
 
     # helpers
+
+    def _presign(self, operation: str, key: str, expires_in: int, **params: Any) -> str:
+        """Every URL a browser gets: signed by the virtual-hosted, regional client."""
+        return str(
+            self.presigner.generate_presigned_url(
+                operation,
+                Params={"Bucket": self.bucket, "Key": key, **params},
+                ExpiresIn=expires_in,
+            )
+        )
 
     def _delete_batch(self, batch: list[dict[str, str]]) -> None:
         self.client.delete_objects(Bucket=self.bucket, Delete={"Objects": batch, "Quiet": True})
