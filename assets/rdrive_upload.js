@@ -8,7 +8,8 @@
 // and cancel, and the page state lives in Python. XMLHttpRequest gives upload progress events;
 // fetch() does not. The script talks to the Reflex state through one hidden input
 // (#rdrive-bridge): it writes a JSON message there and the state's handler reads it; the state
-// answers by calling window.rdriveUpload.* through rx.call_script.
+// answers with page commands that rdrive_page.js turns into calls of window.rdriveUpload.*
+// (never through eval, which the deployed Content-Security-Policy refuses).
 //
 // The protocol -- every message this script sends, with its fields, and every function of
 // window.rdriveUpload the state calls, with its arguments -- is written down once, in
@@ -192,17 +193,25 @@
   }
 
   // Retries with exponential backoff; waits for the network to come back when offline.
-  async function putWithRetries(entry, getUrl, headers, body, onProgress) {
+  // getUrl(refresh) gives the URL to send to; with refresh, a freshly signed one.
+  async function putWithRetries(entry, getUrl, headers, body, onProgress, refreshable) {
     let lastError = null;
+    let refreshed = false;
     for (let attempt = 0; attempt < MAX_TRIES; attempt++) {
       if (entry.cancelled) throw { retry: false, reason: "cancelled", aborted: true };
       await waitOnline();
-      const url = await getUrl(attempt > 0 && lastError && lastError.status === 403);
+      const url = await getUrl(Boolean(lastError && lastError.status === 403));
       try {
         return await putOnce(entry, url, headers, body, onProgress);
       } catch (error) {
         lastError = error;
         onProgress(0);
+        // Storage refuses an expired URL with 403: a part gets one fresh URL and tries again.
+        const expired = error.status === 403 && refreshable && !refreshed;
+        if (expired) {
+          refreshed = true;
+          continue;
+        }
         if (!error.retry || entry.cancelled) throw error;
         await sleep(Math.min(30000, 500 * 2 ** attempt) * (0.75 + Math.random() / 2));
       }
@@ -276,7 +285,8 @@
           (loaded) => {
             entry.loaded = loaded;
             markProgress(task.cid);
-          }
+          },
+          false // one URL for the whole file, signed with the ticket
         );
         entry.loaded = entry.file.size;
         succeed(task.cid, entry);
@@ -297,7 +307,8 @@
         (loaded) => {
           entry.partLoaded.set(part, loaded);
           markProgress(task.cid);
-        }
+        },
+        true
       );
       entry.partLoaded.set(part, blob.size);
       entry.missing.delete(part);
@@ -356,7 +367,7 @@
     for (const part of entry.missing) tasks.push({ cid: ticket.cid, part });
   }
 
-  // Called by the state (rx.call_script) with the tickets for the accepted files.
+  // Called by the state (a page command) with the tickets for the accepted files.
   function start(tickets, dropped, batch) {
     if (batch) ack(batch);
     for (const cid of dropped || []) files.delete(cid);
@@ -380,9 +391,8 @@
 
   // After a page load, tell the state which uploads this page is still sending (none, on a
   // fresh load), so rows of uploads the reload cut off can say how to resume them. Said once
-  // for each bridge element React mounts, noticed by a MutationObserver: not from the
-  // bridge's on_mount, because rx.call_script evaluates its code, which the deployed site's
-  // Content-Security-Policy (no 'unsafe-eval') refuses on every page load.
+  // for each bridge element React mounts, noticed by a MutationObserver (the script sees the
+  // bridge mounted without any code of the state's to run).
   let greeted = null;
   // A bridge in the page's first HTML exists before React has hydrated it: an event written
   // there then reaches no handler. React marks the elements it owns (__reactProps$…), so hello

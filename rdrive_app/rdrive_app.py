@@ -9,19 +9,21 @@ from rdrive_app.api import create_api
 from rdrive_app.services.private_files import private_dir
 from rdrive_app.services.upkeep.housekeeping import housekeeping
 from rdrive_app.services.wiring import get_services
+from rdrive_app.ui.components.page_commands import page_commands
 from rdrive_app.ui.components.uploads import bridge
 from rdrive_app.ui.pages.library import library_page
 from rdrive_app.ui.pages.signin import signin_page
 from rdrive_app.ui.pages.trash import trash_page
 from rdrive_app.ui.routes import FOLDER_ROUTE_PREFIX
 from rdrive_app.ui.state.folder import FolderState
-from rdrive_app.ui.state.session import SIGN_IN_ROUTE
+from rdrive_app.ui.state.session import SIGN_IN_ROUTE, backend_error
 from rdrive_app.ui.state.signin import SignInState
 from rdrive_app.ui.state.trash import TrashState
 from rdrive_app.ui.state.viewer import ViewerState
 
 # The browser's side, one script per job (each event-driven, none polls the page):
 BROWSER_SCRIPTS = (
+    "/rdrive_page.js",  # runs the state's page commands (upload_protocol), never eval
     "/rdrive_upload.js",  # uploads straight to storage; talks to UploadState (upload_protocol)
     "/rdrive_pick.js",  # files dropped on the folder page or picked with "Upload" → uploads
     "/rdrive_scroll.js",  # infinite scroll: presses "Load more" when it comes into view
@@ -35,11 +37,15 @@ private_dir(prerequisites.get_states_dir())
 app = rx.App(
     head_components=[rx.script(src=src) for src in BROWSER_SCRIPTS],
     api_transformer=create_api(),
-    # The upload script's bridge sits in the app's root, not in a page, so it is never
-    # remounted while uploads run and the user moves between folders.
+    # The upload script's bridge and the receiver of the state's page commands sit in the
+    # app's root, not in a page, so they are never remounted while uploads run and the user
+    # moves between folders.
     extra_app_wraps={
-        (3, "UploadBridge"): lambda stateful: rx.fragment(bridge()) if stateful else None
+        (3, "UploadBridge"): lambda stateful: (
+            rx.fragment(bridge(), page_commands()) if stateful else None
+        )
     },
+    backend_exception_handler=backend_error,
 )
 
 

@@ -16,7 +16,7 @@ from tests.e2e.test_library import new_folder, open_folder, sign_in
 SIZE = 300 * 1024 * 1024
 
 
-def _fake_video(path, size: int = SIZE) -> str:
+def fake_video(path, size: int = SIZE) -> str:
     """A well-formed MP4 shell (ftyp, then one mdat box of random bytes): accepted as a video,
     never playable, so the test is about bytes arriving, not about decoding."""
     digest = hashlib.sha256()
@@ -52,7 +52,7 @@ def _percent(page: Page) -> int:
 
 def test_300_mb_upload_resumes_after_the_network_drops(page: Page, app_server, tmp_path):
     video = tmp_path / "holiday.mp4"
-    expected = _fake_video(video)
+    expected = fake_video(video)
     sign_in(page, app_server)
     new_folder(page, "Big")
     open_folder(page, "Big")
@@ -85,7 +85,7 @@ def test_300_mb_upload_resumes_after_the_network_drops(page: Page, app_server, t
 
 def test_reload_and_re_add_continues_with_the_missing_parts(page: Page, app_server, tmp_path):
     video = tmp_path / "again.mp4"
-    expected = _fake_video(video, 120 * 1024 * 1024)
+    expected = fake_video(video, 120 * 1024 * 1024)
     sign_in(page, app_server)
     new_folder(page, "Resume")
     open_folder(page, "Resume")

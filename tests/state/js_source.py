@@ -109,3 +109,8 @@ def assigned_object_keys(text: str, target: str) -> list[str]:
     match = re.search(rf"{re.escape(target)}\s*=\s*\{{", text)
     assert match, f"nothing assigned to {target}"
     return object_keys(balanced(text, match.end() - 1))
+
+
+def declared_object_keys(text: str, name: str) -> list[str]:
+    """The keys of the object literal of ``const <name> = {...}``."""
+    return assigned_object_keys(text, f"const {name}")

@@ -9,6 +9,7 @@ from tests.state.js_source import ASSETS, script
 
 APP_MODULE = Path(__file__).resolve().parents[2] / "rdrive_app" / "rdrive_app.py"
 JOBS = {
+    "rdrive_page.js": "the state's page commands",
     "rdrive_upload.js": "uploads",
     "rdrive_pick.js": "choosing files",
     "rdrive_scroll.js": "infinite scroll",
@@ -35,3 +36,6 @@ def test_each_job_lives_in_its_own_script():
     assert "IntersectionObserver" in scroll and "MutationObserver" in scroll
     assert "IntersectionObserver" not in upload + pick + keys
     assert '"keydown"' in keys and '"keydown"' not in upload + pick + scroll
+    page = script("rdrive_page.js")
+    assert "replaceState" in page and "replaceState" not in upload + pick + scroll + keys
+    assert "XMLHttpRequest" not in page and '"drop"' not in page

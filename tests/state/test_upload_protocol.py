@@ -1,9 +1,10 @@
-"""The upload script and UploadState speak the protocol written down in upload_protocol.py.
+"""The page's scripts and the states speak the protocol written down in upload_protocol.py.
 
-Read from both sides: the messages the script (assets/rdrive_upload.js) sends and the fields it
-puts in them, the fields of a chosen file and of a ticket it reads, the functions it offers the
-state; and on the Python side, one handler per message taking exactly its fields, tickets with
-exactly the listed fields, and every call into the script going through ``script_call``.
+Read from both sides: the messages the upload script (assets/rdrive_upload.js) sends and the
+fields it puts in them, the fields of a chosen file and of a ticket it reads, the functions it
+offers the state; the page script's (assets/rdrive_page.js) table of commands and their
+parameters; and on the Python side, one handler per message taking exactly its fields, tickets
+with exactly the listed fields, and every command going through ``page_command``.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from rdrive_app.ui.state.uploads import UploadState
 from tests.handler_calls import call_handler
 from tests.state.js_source import (
     assigned_object_keys,
+    declared_object_keys,
     function_params,
     returned_object_keys,
     script,
@@ -29,6 +31,7 @@ from tests.state.js_source import (
 
 UI = Path(__file__).resolve().parents[2] / "rdrive_app" / "ui"
 JS = script("rdrive_upload.js")
+PAGE_JS = script("rdrive_page.js")
 
 
 def test_the_script_points_at_the_protocol_module():
@@ -76,23 +79,40 @@ def test_the_state_has_one_handler_per_message_taking_its_fields():
         assert params == protocol.TO_STATE[name], name
 
 
-def test_every_call_into_the_script_goes_through_script_call():
+def test_every_command_goes_through_page_command():
     for path in UI.rglob("*.py"):
         if path.name == "upload_protocol.py":
             continue
         text = path.read_text(encoding="utf-8")
         assert "rdriveUpload." not in text, path
-        for function in re.findall(r"""script_call\(\s*["'](\w+)["']""", text):
-            assert function in protocol.TO_SCRIPT, (path, function)
+        assert "set_value(" not in text, path
+        for name in re.findall(r"""page_command\(\s*["'](\w+)["']""", text):
+            assert name in protocol.COMMANDS, (path, name)
 
 
-def test_script_call_checks_the_arguments():
-    assert protocol.script_call("cancel", "c1") == 'window.rdriveUpload.cancel("c1")'
-    assert protocol.script_call("addUrls", "c1", {"2": "u"}) == (
-        'window.rdriveUpload.addUrls("c1", {"2": "u"})'
-    )
+def test_the_page_script_runs_exactly_the_listed_commands():
+    assert "rdrive_app/ui/state/upload_protocol.py" in PAGE_JS
+    assert set(declared_object_keys(PAGE_JS, "COMMANDS")) == set(protocol.COMMANDS)
+    for name in protocol.TO_SCRIPT:
+        assert f'{name}: upload("{name}")' in PAGE_JS, name
+    for name, params in protocol.TO_PAGE.items():
+        assert tuple(function_params(PAGE_JS, name)) == params, name
+    levels = ", ".join(f'"{level}"' for level in protocol.TOAST_LEVELS)
+    assert f"const TOAST_LEVELS = [{levels}];" in PAGE_JS
+
+
+def test_page_command_is_a_set_value_event_carrying_the_command():
+    spec = protocol.page_command("addUrls", "c1", {"2": "u"})
+    assert spec.handler.fn.__qualname__ == "_set_value"
+    payload = {name._js_expr: value._decode() for name, value in spec.args}
+    assert payload == {
+        "ref": "ref_" + protocol.COMMAND_REF,
+        "value": {"fn": "addUrls", "args": ["c1", {"2": "u"}]},
+    }
     with pytest.raises(ValueError, match="takes"):
-        protocol.script_call("start", [])
+        protocol.page_command("start", [])
+    with pytest.raises(KeyError):
+        protocol.page_command("eval", "alert(1)")
 
 
 def _ticket(multipart: bool) -> SimpleNamespace:

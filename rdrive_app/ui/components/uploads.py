@@ -4,10 +4,19 @@ from __future__ import annotations
 
 import reflex as rx
 from reflex.vars import ObjectVar
+from reflex.vars.function import ArgsFunctionOperation
 
 from rdrive_app.ui.components.controls import dismiss_button, labelled_button, shrinking
 from rdrive_app.ui.state.upload_protocol import BRIDGE_ID
 from rdrive_app.ui.state.uploads import UploadRow, UploadState
+
+FILE_INPUT_ID = "rdrive-file-input"
+# The click handler itself, compiled into the bundle: it runs in the click (a file chooser
+# needs the user's gesture) and without eval (rx.call_script's code is eval'd, which the
+# deployed Content-Security-Policy refuses).
+OPEN_FILE_PICKER = ArgsFunctionOperation.create(
+    (), rx.Var(f"document.getElementById({FILE_INPUT_ID!r}).click()")
+)
 
 
 def upload_button() -> rx.Component:
@@ -18,7 +27,7 @@ def upload_button() -> rx.Component:
     role and name) with two of them. It keeps its label for tools that set files on it."""
     return rx.fragment(
         rx.el.input(
-            id="rdrive-file-input",
+            id=FILE_INPUT_ID,
             type="file",
             multiple=True,
             accept="image/*,video/*,.heic,.heif,.mkv",
@@ -38,7 +47,7 @@ def upload_button() -> rx.Component:
         labelled_button(
             "Upload",
             icon="upload",
-            on_click=rx.call_script("document.getElementById('rdrive-file-input').click()"),
+            on_click=OPEN_FILE_PICKER,
         ),
     )
 

@@ -26,6 +26,7 @@ from rdrive_app.ui.state.session import (
     form_field,
     protected,
     services,
+    toast,
 )
 
 PAGE_SIZE = 60
@@ -302,7 +303,7 @@ class FolderState(SessionState):
             return None
         self.new_folder_open = False
         self.new_folder_error = ""
-        return rx.toast.success(f"Created folder “{name}”", duration=3000)
+        return toast("success", f"Created folder “{name}”", 3000)
 
     @protected
     async def download_selected(self) -> Any:

@@ -21,6 +21,7 @@ from rdrive_app.ui.state.session import (
     form_field,
     protected,
     services,
+    toast,
 )
 from rdrive_app.ui.state.viewer import ViewerState, url_script
 
@@ -117,7 +118,7 @@ class OrganizeState(SessionState):
             self.rename_error = exc.detail
             return None
         self.rename_open = False
-        return rx.toast.success(f"Renamed to “{new_name}”", duration=3000)
+        return toast("success", f"Renamed to “{new_name}”", 3000)
 
     # move
     async def _open_picker(self, path: str) -> None:
@@ -183,7 +184,7 @@ class OrganizeState(SessionState):
             return None
         await self._drop_moved(set(moved_ids), target)
         self.move_open = False
-        return rx.toast.success(f"Moved {_plural(len(moved_ids))} to {target}", duration=3000)
+        return toast("success", f"Moved {_plural(len(moved_ids))} to {target}", 3000)
 
     async def _drop_moved(self, gone: set[str], target: str) -> None:
         """Tiles that left the open folder leave the grid."""
@@ -240,7 +241,7 @@ class OrganizeState(SessionState):
         try:
             await asyncio.to_thread(services().folders.delete_folder, folder)
         except RDriveError as exc:
-            return rx.toast.error(exc.detail, duration=5000)
+            return toast("error", exc.detail, 5000)
         return rx.redirect(folder_href(split_path(folder)[0]), replace=True)
 
     @protected

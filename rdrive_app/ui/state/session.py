@@ -18,7 +18,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import inspect
-import json
+import logging
 from collections.abc import Callable
 from typing import Any
 
@@ -28,8 +28,10 @@ from reflex.event import EventSpec
 from rdrive_app.core.domain import User
 from rdrive_app.core.errors import NotAuthenticated, RDriveError
 from rdrive_app.services.wiring import Services, get_services
+from rdrive_app.ui.state.upload_protocol import TOAST_LEVELS, page_command
 
 SIGN_IN_ROUTE = "/signin"
+logger = logging.getLogger(__name__)
 
 
 def services() -> Services:
@@ -42,11 +44,22 @@ def browser_download(url: str) -> EventSpec:
 
     ``rx.download`` only takes same-origin paths; signed URLs point at storage or the API.
     """
-    return rx.call_script(
-        "(() => { const a = document.createElement('a'); "
-        f"a.href = {json.dumps(url)}; a.rel = 'noopener'; a.hidden = true; "
-        "document.body.appendChild(a); a.click(); a.remove(); })()"
-    )
+    return page_command("download", url)
+
+
+def toast(level: str, message: str, duration: int) -> EventSpec:
+    """A notice in the page's corner. Not ``rx.toast``: sent from a handler, that one runs
+    through ``eval``, which the deployed Content-Security-Policy refuses (upload_protocol)."""
+    if level not in TOAST_LEVELS:
+        raise ValueError(f"no toast level {level!r}")
+    return page_command("toast", level, message, duration)
+
+
+def backend_error(exception: Exception) -> EventSpec:
+    """The app's ``backend_exception_handler``: log the failure, tell the page in a toast
+    (Reflex's own handler sends an ``rx.toast``, which the deployed CSP refuses)."""
+    logger.error("a Reflex event handler failed", exc_info=exception)
+    return toast("error", "Something went wrong. Try again, or reload the page.", 6000)
 
 
 def form_field(form_data: Any, key: str) -> Any:
@@ -142,4 +155,4 @@ class SessionState(rx.State):
         return rx.redirect(SIGN_IN_ROUTE, replace=True)
 
     def _show_error(self, exc: RDriveError) -> EventSpec:
-        return rx.toast.error(exc.detail, duration=6000)
+        return toast("error", exc.detail, 6000)

@@ -12,7 +12,7 @@ from rdrive_app.core.domain import MediaItem
 from rdrive_app.core.errors import RDriveError
 from rdrive_app.ui.state.folder import ItemRow, item_row
 from rdrive_app.ui.state.paging import load_page
-from rdrive_app.ui.state.session import SessionState, protected, services
+from rdrive_app.ui.state.session import SessionState, protected, services, toast
 
 PAGE_SIZE = 60
 
@@ -61,15 +61,15 @@ class TrashState(SessionState):
         try:
             item = await asyncio.to_thread(services().items.restore, item_id)
         except RDriveError as exc:
-            return rx.toast.error(exc.detail, duration=5000)
+            return toast("error", exc.detail, 5000)
         self.trashed = [r for r in self.trashed if r.id != item_id]
-        return rx.toast.success(f"Restored “{item.name}” to {item.folder}", duration=3000)
+        return toast("success", f"Restored “{item.name}” to {item.folder}", 3000)
 
     @protected
     async def delete_forever(self, item_id: str) -> Any:
         try:
             await asyncio.to_thread(services().items.purge, item_id)
         except RDriveError as exc:
-            return rx.toast.error(exc.detail, duration=5000)
+            return toast("error", exc.detail, 5000)
         self.trashed = [r for r in self.trashed if r.id != item_id]
-        return rx.toast.success("Deleted forever", duration=3000)
+        return toast("success", "Deleted forever", 3000)

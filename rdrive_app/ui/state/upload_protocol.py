@@ -1,21 +1,36 @@
-"""The messages between the browser's upload script and ``UploadState``, written down once.
+"""The messages between the page's scripts and the states, written down once.
 
-The script (``assets/rdrive_upload.js``) reports through the hidden ``#rdrive-bridge`` input:
-it writes one JSON object there per message, ``{"type": <name>, "seq": <n>, <fields>...}``,
-and ``UploadState.bridge`` hands the fields to ``UploadState._on_<name>``. The state (and the
-page) answer by calling the functions of ``window.rdriveUpload`` through ``rx.call_script``.
+Script → state: the upload script (``assets/rdrive_upload.js``) reports through the hidden
+``#rdrive-bridge`` input: it writes one JSON object there per message, ``{"type": <name>,
+"seq": <n>, <fields>...}``, and ``UploadState.bridge`` hands the fields to
+``UploadState._on_<name>``.
 
-tests/state/test_upload_protocol.py reads the script and checks it against these lists: the
-messages it sends and their fields, the fields of a chosen file and of a ticket, and the
-functions it offers; and that the state has one handler per message, taking exactly its fields.
+State → page: a handler returns ``page_command(<name>, <args>...)``, one of ``COMMANDS``. No
+``rx.call_script``: Reflex runs that (and ``rx.toast``, ``rx.call_function`` with a string sent
+from the backend) through ``eval``, which the deployed Content-Security-Policy refuses (no
+'unsafe-eval'). A command is Reflex's own ``_set_value`` event, which the page applies without
+``eval``, aimed at a ref that is no element: ``ui/components/page_commands.py`` compiles into
+the bundle an object under ``refs["ref_<COMMAND_REF>"]`` whose ``value`` setter hands the
+command, ``{"fn": <name>, "args": [...]}``, to ``assets/rdrive_page.js``, which calls the
+function of that name in its table and nothing else. A command is an event of the answer that
+carries it, not state: it runs once, in the order the handler returned it, and a reloaded page
+(whose state Reflex restores) never sees it again.
+
+tests/state/test_upload_protocol.py reads the scripts and checks them against these lists: the
+messages the upload script sends and their fields, the fields of a chosen file and of a ticket,
+the functions it offers, and the page script's table of commands with their parameters; and
+that the state has one handler per message, taking exactly its fields.
 """
 
 from __future__ import annotations
 
-import json
+from typing import Any
+
+import reflex as rx
+from reflex.event import EventSpec
 
 BRIDGE_ID = "rdrive-bridge"
-SCRIPT_GLOBAL = "window.rdriveUpload"
+COMMAND_REF = "rdrive_page"  # the ref's name: refs["ref_rdrive_page"] in the bundle
 
 # script → state: message type → its fields (besides "type" and "seq").
 TO_STATE: dict[str, tuple[str, ...]] = {
@@ -44,7 +59,7 @@ CHOSEN_FILE: tuple[str, ...] = (
 TICKET: tuple[str, ...] = ("cid", "item_id", "multipart", "url", "headers", "done_parts")
 MULTIPART_TICKET: tuple[str, ...] = (*TICKET, "part_size", "part_count", "urls")
 
-# state (or page) → script: function of window.rdriveUpload → its parameters.
+# state → upload script: function of window.rdriveUpload → its parameters.
 TO_SCRIPT: dict[str, tuple[str, ...]] = {
     "start": ("tickets", "dropped", "batch"),  # the accepted files; "batch" acks a "chosen"
     "addUrls": ("cid", "urls"),  # part number → signed URL
@@ -57,9 +72,21 @@ ACK_CHOSEN = "chosen:"  # + the cid of the batch's first file
 ACK_SENT = "sent:"  # + the cid
 
 
-def script_call(function: str, *args: object) -> str:
-    """The JavaScript that calls one of the script's functions with JSON arguments."""
-    params = TO_SCRIPT[function]
+# state → page script: what the page does itself → its parameters.
+TO_PAGE: dict[str, tuple[str, ...]] = {
+    "download": ("url",),  # fetch this URL as a download (it answers "attachment")
+    "setQuery": ("query",),  # the address bar's "?..." ("" for none), without a navigation
+    "toast": ("level", "message", "duration"),  # a TOAST_LEVELS notice for duration ms
+}
+
+# Every command rdrive_page.js runs: the upload script's functions and the page's own.
+COMMANDS: dict[str, tuple[str, ...]] = {**TO_SCRIPT, **TO_PAGE}
+TOAST_LEVELS: tuple[str, ...] = ("success", "error", "info", "warning")
+
+
+def page_command(name: str, *args: Any) -> EventSpec:
+    """The event that makes the page run command ``name`` with ``args`` (JSON values)."""
+    params = COMMANDS[name]
     if len(args) != len(params):
-        raise ValueError(f"{function} takes {params}, got {len(args)} arguments")
-    return f"{SCRIPT_GLOBAL}.{function}({', '.join(json.dumps(a) for a in args)})"
+        raise ValueError(f"{name} takes {params}, got {len(args)} arguments")
+    return rx.set_value(COMMAND_REF, {"fn": name, "args": list(args)})

@@ -23,7 +23,7 @@ from rdrive_app.core.fingerprint import upload_fingerprint
 from rdrive_app.ui.state.folder import FolderState
 from rdrive_app.ui.state.labels import size_label
 from rdrive_app.ui.state.session import SessionState, protected, services
-from rdrive_app.ui.state.upload_protocol import ACK_CHOSEN, ACK_SENT, TO_STATE, script_call
+from rdrive_app.ui.state.upload_protocol import ACK_CHOSEN, ACK_SENT, TO_STATE, page_command
 
 MAX_FILES_PER_DROP = 2000
 MAX_MESSAGE_CHARS = 2_000_000
@@ -223,7 +223,7 @@ class UploadState(SessionState):
         self.uploads = [*kept, *rows]
         if made_folders:
             await page._reload_subfolders()
-        return rx.call_script(script_call("start", tickets, dropped, batch))
+        return page_command("start", tickets, dropped, batch)
 
     async def _ticket_again(self, username: str, row: UploadRow, meta: dict) -> dict | None:
         """The ticket of an upload already started (its fingerprint finds the same item)."""
@@ -286,9 +286,9 @@ class UploadState(SessionState):
             )
         except RDriveError as exc:
             self._set(row.cid, state="error", error=exc.detail, loaded=0)
-            return rx.call_script(script_call("cancel", row.cid))
+            return page_command("cancel", row.cid)
         payload = {str(n): url for n, url in urls.items()}
-        return rx.call_script(script_call("addUrls", row.cid, payload))
+        return page_command("addUrls", row.cid, payload)
 
     async def _on_hello(self, active: object) -> None:
         """The page (re)loaded: uploads its script no longer sends were cut off by the reload."""
@@ -322,7 +322,7 @@ class UploadState(SessionState):
         row = self._row(cid)
         if row is None:
             return None
-        ack = rx.call_script(script_call("ack", ACK_SENT + row.cid))
+        ack = page_command("ack", ACK_SENT + row.cid)
         if row.state != "sending":
             return ack  # a repeated message: already handled
         self._set(row.cid, state="checking", loaded=row.size)
@@ -362,7 +362,7 @@ class UploadState(SessionState):
             return None
         self._set(row.cid, state="error", error="cancelled", loaded=0)
         await self._discard(row.item_id)
-        return rx.call_script(script_call("cancel", row.cid))
+        return page_command("cancel", row.cid)
 
     @protected
     async def clear_finished(self) -> None:

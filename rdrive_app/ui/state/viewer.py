@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-import json
 from typing import Any
+from urllib.parse import urlencode
 
 import reflex as rx
 from reflex.event import EventSpec
@@ -19,7 +19,14 @@ from rdrive_app.core.errors import RDriveError
 from rdrive_app.services.presenter import download_url, item_urls
 from rdrive_app.ui.state.folder import FolderState
 from rdrive_app.ui.state.labels import duration_label, size_label, status_label
-from rdrive_app.ui.state.session import SessionState, browser_download, protected, services
+from rdrive_app.ui.state.session import (
+    SessionState,
+    browser_download,
+    protected,
+    services,
+    toast,
+)
+from rdrive_app.ui.state.upload_protocol import page_command
 
 
 @dataclasses.dataclass
@@ -62,11 +69,7 @@ def info_rows(item: MediaItem) -> list[InfoRow]:
 
 def url_script(item_id: str) -> EventSpec:
     """Put the open item's id in the address bar (or take it out), without a navigation."""
-    query = f"?item={item_id}" if item_id else ""
-    return rx.call_script(
-        "window.history.replaceState(window.history.state, '', "
-        f"window.location.pathname + {json.dumps(query)})"
-    )
+    return page_command("setQuery", f"?{urlencode({'item': item_id})}" if item_id else "")
 
 
 class ViewerState(SessionState):
@@ -118,7 +121,7 @@ class ViewerState(SessionState):
         try:
             item = await asyncio.to_thread(services().items.get, self.open_id)
         except RDriveError as exc:
-            return rx.toast.error(exc.detail, duration=4000)
+            return toast("error", exc.detail, 4000)
         if item.status == Status.UPLOADING:
             return None
         lifetime = services().settings.signed_url_lifetime_s
@@ -129,7 +132,7 @@ class ViewerState(SessionState):
     async def open_item(self, item_id: str) -> Any:
         """Open an item full screen and put its id in the URL."""
         if not isinstance(item_id, str) or not await self._show(item_id):
-            return rx.toast.error("That item is no longer here.", duration=4000)
+            return toast("error", "That item is no longer here.", 4000)
         return url_script(self.open_id)
 
     @protected

@@ -1,0 +1,79 @@
+// rDrive's page commands: what the state asks the page to do, run without eval.
+//
+// Reflex runs rx.call_script (and rx.toast or rx.call_function sent by the backend) through
+// eval, which the deployed Content-Security-Policy ("script-src 'self' 'unsafe-inline'", no
+// 'unsafe-eval') refuses. So the state sends a command instead, {fn, args}, as Reflex's
+// _set_value event on refs["ref_rdrive_page"]: an object compiled into the bundle
+// (rdrive_app/ui/components/page_commands.py) whose value setter queues it in
+// window.rdrivePageInbox and calls drain() here. This script runs the function named fn from
+// its table COMMANDS, and nothing else: the upload script's functions (window.rdriveUpload)
+// and the page's own (download, setQuery, toast).
+//
+// The commands and their arguments are written down once, in
+// rdrive_app/ui/state/upload_protocol.py (TO_SCRIPT, TO_PAGE); tests/state/test_upload_protocol.py
+// checks this file against it. Change both together.
+(function () {
+  "use strict";
+  if (window.rdrivePage) return;
+
+  const TOAST_LEVELS = ["success", "error", "info", "warning"]; // upload_protocol.TOAST_LEVELS
+  let toaster = null; // Reflex's toast function, handed over with each command
+
+  // A signed URL whose response says "attachment": the browser saves it, the page stays.
+  function download(url) {
+    const a = document.createElement("a");
+    a.href = url;
+    a.rel = "noopener";
+    a.hidden = true;
+    document.body.appendChild(a);
+    a.click();
+    a.remove();
+  }
+
+  // The address bar's query ("?item=<id>", or "" for none), without a navigation.
+  function setQuery(query) {
+    window.history.replaceState(window.history.state, "", window.location.pathname + query);
+  }
+
+  function toast(level, message, duration) {
+    if (!TOAST_LEVELS.includes(level) || !toaster || !toaster[level]) return;
+    toaster[level](String(message), { duration });
+  }
+
+  const upload = (name) => (...args) => window.rdriveUpload[name](...args);
+  const COMMANDS = {
+    start: upload("start"),
+    addUrls: upload("addUrls"),
+    cancel: upload("cancel"),
+    ack: upload("ack"),
+    download,
+    setQuery,
+    toast,
+  };
+
+  function run(command) {
+    const name = command && command.fn;
+    if (!Object.prototype.hasOwnProperty.call(COMMANDS, name) || !Array.isArray(command.args)) {
+      console.warn("rDrive: not a page command", name);
+      return;
+    }
+    try {
+      COMMANDS[name](...command.args);
+    } catch (error) {
+      console.warn("rDrive: page command failed", name, error);
+    }
+  }
+
+  // Every queued command, in the order the state sent them.
+  function drain() {
+    const inbox = window.rdrivePageInbox || [];
+    window.rdrivePageInbox = [];
+    for (const entry of inbox) {
+      toaster = entry.toaster || toaster;
+      run(entry.command);
+    }
+  }
+
+  window.rdrivePage = { drain };
+  drain();
+})();
