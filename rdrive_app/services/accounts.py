@@ -64,21 +64,23 @@ class AccountService:
         return name, password
 
     def change_password(self, name: str, password: str) -> User:
-        """Set a new password; every token issued before it stops working."""
-        self._require_user(name)
-        return self._catalog.set_password(
-            name, hash_password(password, self._settings.bcrypt_rounds)
-        )
+        """Set a new password; every token issued before it stops working. The write is
+        conditional on the account read first, so a name removed and made again meanwhile
+        is not given this password."""
+        user = self._require_user(name)
+        password_hash = hash_password(password, self._settings.bcrypt_rounds)
+        return self._catalog.set_password(name, password_hash, user.account_id)
 
     def sign_out_everywhere(self, name: str) -> None:
         """Revoke every token of ``name`` issued so far (its token version goes up).
 
         Tokens are stateless, so one cannot be revoked alone without a server-side list of
-        them; the version every token carries is that list's one-line equivalent. The web
-        page's sign-out needs none of this: its token never leaves the server's state.
+        them; the version every token carries is that list's one-line equivalent. Only the
+        version is written (a racing password change stays). The web page's sign-out needs
+        none of this: its token never leaves the server's state.
         """
         user = self._require_user(name)
-        self._catalog.set_password(name, user.password_hash)
+        self._catalog.bump_token_version(name, user.account_id)
 
     def remove_user(self, name: str) -> None:
         self._require_user(name)
@@ -114,18 +116,21 @@ class AccountService:
             self._throttle.record_failure(*keys)
             raise NotAuthenticated(WRONG_CREDENTIALS)
         self._throttle.reset(keys[0])
-        token = issue_token(
-            user.name, user.token_version, self._secret(), self._settings.token_lifetime_s
-        )
+        token = issue_token(user, self._secret(), self._settings.token_lifetime_s)
         return Session(token, user.name, self._settings.token_lifetime_s)
 
     def user_for_token(self, token: object) -> User:
         """The account a token belongs to, checked against the catalog every time.
 
-        A removed account or a token from before a password change is refused.
+        A removed account, one removed and made again under the same name, or a token from
+        before a password change or a sign-out everywhere is refused.
         """
         claims = decode_token(token, self._secret())
         user = self._catalog.get_user(claims.username)
-        if user is None or user.token_version != claims.version:
+        if (
+            user is None
+            or user.account_id != claims.account_id
+            or user.token_version != claims.version
+        ):
             raise NotAuthenticated("your session is no longer valid; sign in again")
         return user
