@@ -66,6 +66,9 @@ class Settings(BaseSettings):
     processing: ProcessingMode = ProcessingMode.APP
     processing_timeout_s: float = Field(default=120.0, gt=0)
     processing_workers: int = Field(default=2, ge=1, le=16)
+    # Address space of each decoder child (media/sandbox.py, whose DEFAULT_DECODER_MEMORY this
+    # equals): a 100 MP photo peaks at about 0.75 GiB, the decoders alone at about 0.35 GiB.
+    decoder_memory_bytes: int = Field(default=2 * 1024**3, ge=256 * 1024**2)
     trash_retention_days: int = Field(default=30, ge=1)
     stale_upload_hours: float = Field(default=24.0, gt=0)
     # Sign-in throttle (auth/throttle.py): failures per name + address and per device, per
