@@ -75,9 +75,10 @@ SUPPRESSIONS: tuple[Suppression, ...] = (
     Suppression(
         "Processing/Role",
         "AwsSolutions-IAM5",
-        "The pipeline reads originals/<id> and writes thumbs/<id>/... for whichever id the event "
-        "names, so object permissions are scoped to those two prefixes; it finds the item through "
-        "the storage layer's by_id index (index/*).",
+        "The pipeline reads originals/<id> (and deletes the ones it refuses) and writes "
+        "thumbs/<id>/... for whichever id the event names, so object permissions are scoped to "
+        "those two prefixes; it finds the item through the storage layer's by_id index "
+        "(index/*).",
         (
             "/^Resource::arn:<AWS::Partition>:s3:::.*/(originals|thumbs)/\\*$/g",
             "/^Resource::<CatalogItemsTable[0-9A-F]+\\.Arn>/index/\\*$/g",

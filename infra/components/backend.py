@@ -26,28 +26,34 @@ from infra.config import BACKEND_PORT, ORIGINALS_PREFIX, THUMBS_PREFIX, DeployCo
 VPC_CIDR = "10.40.0.0/16"
 HOST_SCRIPT = Path(__file__).with_name("backend_host.sh")
 
-# Every DynamoDB action the storage layer's pynamodb models issue (DescribeTable: pynamodb reads
-# the key schema before its first request; transactions need the per-item actions).
-CATALOG_ACTIONS = [
-    "dynamodb:DescribeTable",
+# The DynamoDB actions the storage layer's calls need, as measured (tests/infra/
+# test_iam_from_behaviour.py records every call and checks it against these): the items table is
+# read by key, written conditionally and in transactions (ConditionCheckItem: "the folder still
+# exists"), listed (Query) and counted (Scan, `rdrive info`); its indexes are only queried. The
+# users table has no index. pynamodb 6 takes the key schema from the model and never calls
+# DescribeTable; no code path batches.
+ITEMS_ACTIONS = [
     "dynamodb:GetItem",
-    "dynamodb:BatchGetItem",
     "dynamodb:Query",
     "dynamodb:Scan",
     "dynamodb:PutItem",
     "dynamodb:UpdateItem",
     "dynamodb:DeleteItem",
-    "dynamodb:BatchWriteItem",
     "dynamodb:ConditionCheckItem",
+]
+INDEX_ACTIONS = ["dynamodb:Query"]
+USERS_ACTIONS = [
+    "dynamodb:GetItem",
+    "dynamodb:Scan",
+    "dynamodb:PutItem",
+    "dynamodb:UpdateItem",
+    "dynamodb:DeleteItem",
 ]
 
 
-def table_and_index_arns(tables: list[dynamodb.Table]) -> list[str]:
-    """Each table's ARN and the ARN of its indexes (queries on an index name the index)."""
-    arns: list[str] = []
-    for table in tables:
-        arns += [table.table_arn, f"{table.table_arn}/index/*"]
-    return arns
+def index_arns(table: dynamodb.Table) -> str:
+    """Every index of ``table`` (a query on an index names the index's ARN)."""
+    return f"{table.table_arn}/index/*"
 
 
 def secret_arn_by_name(name: str) -> str:
@@ -134,11 +140,7 @@ class Backend(Construct):
             assumed_by=iam.ServicePrincipal("ec2.amazonaws.com"),
             description="rDrive backend host: media keys, catalog tables, its secret, its image",
         )
-        self._grant(
-            config=config,
-            bucket_name=media_bucket_name,
-            tables=[items, users],
-        )
+        self._grant(config=config, bucket_name=media_bucket_name, items=items, users=users)
 
         self.security_group = ec2.SecurityGroup(
             self,
@@ -196,7 +198,12 @@ class Backend(Construct):
         )
 
     def _grant(
-        self, *, config: DeployConfig, bucket_name: str, tables: list[dynamodb.Table]
+        self,
+        *,
+        config: DeployConfig,
+        bucket_name: str,
+        items: dynamodb.Table,
+        users: dynamodb.Table,
     ) -> None:
         """Only what the backend does: sign uploads/downloads of originals, serve, render on
         demand (larger renditions) and delete thumbnails, use the two tables, read its secret,
@@ -226,11 +233,14 @@ class Backend(Construct):
             )
         )
         self.role.add_to_policy(list_media_statement(bucket_name))
-        self.role.add_to_policy(
-            iam.PolicyStatement(
-                sid="Catalog", actions=CATALOG_ACTIONS, resources=table_and_index_arns(tables)
+        for sid, actions, resource in (
+            ("Items", ITEMS_ACTIONS, items.table_arn),
+            ("ItemIndexes", INDEX_ACTIONS, index_arns(items)),
+            ("Users", USERS_ACTIONS, users.table_arn),
+        ):
+            self.role.add_to_policy(
+                iam.PolicyStatement(sid=sid, actions=actions, resources=[resource])
             )
-        )
         self.role.add_to_policy(
             iam.PolicyStatement(
                 sid="Secret",

@@ -21,7 +21,9 @@ if [ ! -f /swapfile ]; then
 fi
 swapon -a
 
-# Settings that are not secret (see README, "Deploying").
+# Settings that are not secret (see README, "Deploying"). Port 8000 is reached only through
+# CloudFront's VPC origin, so the sign-in throttle may take the viewer's address from the
+# CloudFront-Viewer-Address header (RDRIVE_TRUSTED_PROXY); the image itself trusts no header.
 cat > /etc/rdrive.env <<'ENV'
 RDRIVE_BACKEND=aws
 RDRIVE_PROCESSING=events
@@ -31,6 +33,7 @@ RDRIVE_USERS_TABLE=${UsersTable}
 RDRIVE_AWS_REGION=${AWS::Region}
 AWS_DEFAULT_REGION=${AWS::Region}
 RDRIVE_DATA_DIR=/tmp/rdrive
+RDRIVE_TRUSTED_PROXY=cloudfront
 ENV
 
 cat > /usr/local/bin/rdrive-host <<'SH'

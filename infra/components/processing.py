@@ -21,8 +21,8 @@ from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
-from infra.components.backend import table_and_index_arns
-from infra.components.media import list_media_statement, media_objects_arn
+from infra.components.backend import INDEX_ACTIONS, index_arns
+from infra.components.media import media_objects_arn
 from infra.config import ORIGINALS_PREFIX, THUMBS_PREFIX, DeployConfig
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -37,13 +37,18 @@ PROCESSING_TIMEOUT_S = 240
 # Deliveries before a message goes to the dead-letter queue; equal to the handler's
 # MAX_ATTEMPTS, whose last attempt marks the item failed instead of asking for a retry.
 MAX_RECEIVES = 3
-# The item-level actions the pipeline needs: find the item by id (by_id index query), mark it
-# processing / ready / failed (conditional updates). DescribeTable: pynamodb reads the schema.
-PROCESSING_CATALOG_ACTIONS = [
-    "dynamodb:DescribeTable",
-    "dynamodb:GetItem",
-    "dynamodb:Query",
-    "dynamodb:UpdateItem",
+# What the pipeline does, as measured (tests/infra/test_iam_from_behaviour.py): find the item
+# by id (a by_id index query, then GetItem), mark it processing / ready / failed (conditional
+# updates), and, for an upload it completes itself and refuses (wrong size, not media, polyglot,
+# pixel bomb), purge its record (DeleteItem) and delete its bytes and parts. It never lists the
+# bucket: a HEAD of a missing original answers 403 instead of 404, a storage error that is
+# retried and then recorded on the item.
+ITEM_ACTIONS = ["dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"]
+ORIGINALS_ACTIONS = [
+    "s3:GetObject",
+    "s3:DeleteObject",
+    "s3:AbortMultipartUpload",
+    "s3:ListMultipartUploadParts",
 ]
 # Lambda's guidance: visibility at least six times the function timeout.
 VISIBILITY = Duration.minutes(30)
@@ -104,7 +109,10 @@ class Processing(Construct):
             self,
             "Role",
             assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"),
-            description="rDrive media processing: read originals, write thumbnails, update items",
+            description=(
+                "rDrive media processing: read originals (delete refused ones), write "
+                "thumbnails, update items"
+            ),
         )
         self.function = lambda_.DockerImageFunction(
             self,
@@ -192,27 +200,28 @@ class Processing(Construct):
         cfn_bucket.node.add_dependency(policy)
 
     def _grant(self, *, bucket_name: str, items: dynamodb.Table) -> None:
-        """Read originals (ranged GETs, hashing), write thumbnails and posters, update the item."""
+        """Read originals (ranged GETs, hashing) and delete refused ones, write thumbnails and
+        posters, update (or, when refused, purge) the item."""
         self.role.add_to_policy(
             iam.PolicyStatement(
-                sid="ReadOriginals",
-                actions=["s3:GetObject"],
+                sid="Originals",
+                actions=ORIGINALS_ACTIONS,
                 resources=[media_objects_arn(bucket_name, ORIGINALS_PREFIX)],
             )
         )
         self.role.add_to_policy(
             iam.PolicyStatement(
                 sid="WriteThumbnails",
-                actions=["s3:GetObject", "s3:PutObject"],
+                actions=["s3:PutObject"],
                 resources=[media_objects_arn(bucket_name, THUMBS_PREFIX)],
             )
         )
-        self.role.add_to_policy(list_media_statement(bucket_name))
+        self.role.add_to_policy(
+            iam.PolicyStatement(sid="Items", actions=ITEM_ACTIONS, resources=[items.table_arn])
+        )
         self.role.add_to_policy(
             iam.PolicyStatement(
-                sid="Catalog",
-                actions=PROCESSING_CATALOG_ACTIONS,
-                resources=table_and_index_arns([items]),
+                sid="ItemIndexes", actions=INDEX_ACTIONS, resources=[index_arns(items)]
             )
         )
         self.role.add_to_policy(

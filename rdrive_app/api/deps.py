@@ -8,6 +8,7 @@ from anyio import to_thread
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from rdrive_app.auth.client_address import client_address as address_of
 from rdrive_app.core.domain import User
 from rdrive_app.core.errors import NotAuthenticated
 from rdrive_app.services.wiring import Services
@@ -36,6 +37,11 @@ async def current_user(
 CurrentUser = Annotated[User, Depends(current_user)]
 
 
-def client_address(request: Request) -> str:
-    """The caller's address, for sign-in throttling."""
-    return request.client.host if request.client else "unknown"
+def client_address(request: Request, services: ServicesDep) -> str:
+    """The caller's address, for sign-in throttling: the peer's, or behind the proxy the
+    settings name, the address it reports (the rule is ``auth.client_address``'s)."""
+    peer = request.client.host if request.client else None
+    return address_of(peer, request.headers.items(), services.settings.trusted_proxy)
+
+
+ClientAddress = Annotated[str, Depends(client_address)]

@@ -1,7 +1,10 @@
-"""Session tokens: HS256 JWTs with exp, iat, sub and the user's token version.
+"""Session tokens: HS256 JWTs with exp, iat, sub, the account's id and its token version.
 
-The algorithm is pinned on decode (no ``alg: none``, no key confusion), and the version claim
-lets a password change sign out every token issued before it.
+The algorithm is pinned on decode (no ``alg: none``, no key confusion). The version claim lets
+a password change or a sign-out everywhere revoke every token issued before it; the account id
+claim ties a token to one account, so a name removed and made again (its version back at 1)
+accepts none of the old account's tokens. Tokens from before account ids carry no ``aid`` and
+are refused: their holders sign in once more.
 """
 
 from __future__ import annotations
@@ -11,25 +14,34 @@ from dataclasses import dataclass
 
 import jwt
 
+from rdrive_app.core.domain import User
 from rdrive_app.core.errors import NotAuthenticated
 
 ALGORITHM = "HS256"
+INVALID = "invalid session; sign in again"
 
 
 @dataclass(frozen=True, slots=True)
 class TokenClaims:
-    """What a valid token says: who, which password generation, and until when."""
+    """What a valid token says: who (name and account), which generation, until when."""
 
     username: str
+    account_id: str
     version: int
     issued_at: int
     expires_at: int
 
 
-def issue_token(username: str, version: int, secret: str, lifetime_s: int) -> str:
-    """A signed token for ``username`` valid for ``lifetime_s`` seconds."""
+def issue_token(user: User, secret: str, lifetime_s: int) -> str:
+    """A signed token for ``user`` valid for ``lifetime_s`` seconds."""
     now = int(time.time())
-    claims = {"sub": username, "ver": version, "iat": now, "exp": now + lifetime_s}
+    claims = {
+        "sub": user.name,
+        "aid": user.account_id,
+        "ver": user.token_version,
+        "iat": now,
+        "exp": now + lifetime_s,
+    }
     return jwt.encode(claims, secret, algorithm=ALGORITHM)
 
 
@@ -42,13 +54,15 @@ def decode_token(token: object, secret: str) -> TokenClaims:
             token,
             secret,
             algorithms=[ALGORITHM],
-            options={"require": ["exp", "iat", "sub", "ver"]},
+            options={"require": ["exp", "iat", "sub", "aid", "ver"]},
         )
     except jwt.ExpiredSignatureError:
         raise NotAuthenticated("your session has expired; sign in again") from None
     except jwt.PyJWTError:
-        raise NotAuthenticated("invalid session; sign in again") from None
-    sub, ver = claims.get("sub"), claims.get("ver")
-    if not isinstance(sub, str) or not isinstance(ver, int) or isinstance(ver, bool):
-        raise NotAuthenticated("invalid session; sign in again")
-    return TokenClaims(sub, ver, int(claims["iat"]), int(claims["exp"]))
+        raise NotAuthenticated(INVALID) from None
+    sub, aid, ver = claims.get("sub"), claims.get("aid"), claims.get("ver")
+    if not isinstance(sub, str) or not isinstance(aid, str) or not aid:
+        raise NotAuthenticated(INVALID)
+    if not isinstance(ver, int) or isinstance(ver, bool):
+        raise NotAuthenticated(INVALID)
+    return TokenClaims(sub, aid, ver, int(claims["iat"]), int(claims["exp"]))

@@ -214,12 +214,16 @@ class MediaItem:
 
 @dataclass(frozen=True, slots=True)
 class User:
-    """An account. ``token_version`` grows on every password change, revoking older tokens."""
+    """An account. ``token_version`` grows on every password change and sign-out everywhere,
+    revoking older tokens; ``account_id`` is made with the account and never changes, so an
+    account removed and made again under the same name (token version 1 again) is told apart
+    from the old one by every token and device token."""
 
     name: str
     password_hash: str
     token_version: int = 1
     created_at: datetime = field(default_factory=utcnow)
+    account_id: str = field(default_factory=new_id)
 
 
 def validate_username(name: object) -> str:

@@ -30,6 +30,14 @@ class ProcessingMode(StrEnum):
     EVENTS = "events"
 
 
+class TrustedProxy(StrEnum):
+    """Which proxy, if any, the backend sits behind: it decides where a caller's address comes
+    from (``auth/client_address.py``). ``none`` trusts no header at all."""
+
+    NONE = "none"
+    CLOUDFRONT = "cloudfront"
+
+
 class SettingsError(ValueError):
     """A setting has a value the app cannot start with."""
 
@@ -58,10 +66,20 @@ class Settings(BaseSettings):
     processing: ProcessingMode = ProcessingMode.APP
     processing_timeout_s: float = Field(default=120.0, gt=0)
     processing_workers: int = Field(default=2, ge=1, le=16)
+    # Address space of each decoder child (media/sandbox.py, whose DEFAULT_DECODER_MEMORY this
+    # equals): a 100 MP photo peaks at about 0.75 GiB, the decoders alone at about 0.35 GiB.
+    decoder_memory_bytes: int = Field(default=2 * 1024**3, ge=256 * 1024**2)
     trash_retention_days: int = Field(default=30, ge=1)
     stale_upload_hours: float = Field(default=24.0, gt=0)
+    # Sign-in throttle (auth/throttle.py): failures per name + address and per device, per
+    # address across names, and a slower ceiling per name that device tokens are exempt from.
     login_max_failures: int = Field(default=5, ge=1)
     login_window_s: int = Field(default=15 * 60, ge=1)
+    login_address_max_failures: int = Field(default=10, ge=1)
+    login_name_max_failures: int = Field(default=100, ge=1)
+    login_name_window_s: int = Field(default=3600, ge=1)
+    device_token_lifetime_s: int = Field(default=180 * 24 * 3600, ge=60)
+    trusted_proxy: TrustedProxy = TrustedProxy.NONE
 
     @field_validator("jwt_secret")
     @classmethod

@@ -9,6 +9,13 @@ start-up cost (importing Pillow and PyAV, about a second) is paid once, not per 
 The child never sees storage: it asks the parent for byte ranges over its socket, so it needs
 no credentials or settings, works with any BlobStore, and runs the same in the app and in a
 Lambda (a plain subprocess + socketpair; no multiprocessing queues, which Lambda lacks).
+
+So it gets none: the child is a fresh interpreter (exec, not fork: nothing of the parent's
+memory, such as the settings object, comes along) whose environment holds only the allow-listed
+variables below, never the JWT key or AWS credentials the parent's environment holds. And
+before it imports a decoder it caps its own address space (RLIMIT_AS), so a file that makes a
+decoder allocate without bound fails that file (MemoryError, or the child dies) instead of
+taking the host's memory.
 """
 
 from __future__ import annotations
@@ -17,6 +24,7 @@ import atexit
 import contextlib
 import os
 import queue
+import resource
 import signal
 import socket
 import subprocess
@@ -33,6 +41,37 @@ from rdrive_app.media.types import MediaError
 
 _OK, _ERR = b"\x00", b"\x01"
 _PACKAGE_ROOT = str(Path(__file__).resolve().parents[2])
+# What a decoder child may inherit: how to find programs and libraries (LD_LIBRARY_PATH: the
+# Lambda image's Python needs it), the locale, time zone and temp dir. Nothing else: every
+# secret the parent has (RDRIVE_JWT_SECRET, AWS_*) is in its environment.
+_ENV_ALLOWED = frozenset(
+    {
+        "PATH",
+        "LD_LIBRARY_PATH",
+        "LANG",
+        "LANGUAGE",
+        "TZ",
+        "TMPDIR",
+        "PYTHONHOME",
+        "PYTHONDONTWRITEBYTECODE",
+    }
+)
+_ENV_ALLOWED_PREFIXES = ("LC_",)
+# The default of RDRIVE_DECODER_MEMORY_BYTES (core/settings.py, which this module does not import:
+# a child would pay pydantic's 0.2 s import at every start).
+DEFAULT_DECODER_MEMORY = 2 * 1024**3
+
+
+def child_environment(parent: dict[str, str]) -> dict[str, str]:
+    """The environment a decoder child starts with: the allow-list of ``parent``, our package
+    on its path, and few malloc arenas (each reserves 64 MiB of address space, which the limit
+    counts)."""
+    env = {
+        k: v for k, v in parent.items() if k in _ENV_ALLOWED or k.startswith(_ENV_ALLOWED_PREFIXES)
+    }
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (_PACKAGE_ROOT, parent.get("PYTHONPATH")) if p)
+    env["MALLOC_ARENA_MAX"] = "2"
+    return env
 
 
 class StorageReadError(OSError):
@@ -42,7 +81,8 @@ class StorageReadError(OSError):
 class Sandbox:
     """One decoder child process; ``run`` one job at a time (not thread-safe: use a pool)."""
 
-    def __init__(self) -> None:
+    def __init__(self, memory_limit: int = DEFAULT_DECODER_MEMORY) -> None:
+        self.memory_limit = memory_limit  # bytes of address space the child may use
         self._proc: subprocess.Popen[bytes] | None = None
         self._conn: Connection | None = None
 
@@ -55,14 +95,15 @@ class Sandbox:
         if self.pid is not None:
             return
         ours, theirs = socket.socketpair()
-        env = dict(os.environ)
-        env["PYTHONPATH"] = os.pathsep.join(p for p in (_PACKAGE_ROOT, env.get("PYTHONPATH")) if p)
+        # -P: the working directory is not put on the child's path, so it runs this very
+        # package (from PYTHONPATH), never another rdrive_app that happens to sit there.
+        command = [sys.executable, "-P", "-m", "rdrive_app.media.sandbox", str(theirs.fileno())]
         with theirs:
             self._proc = subprocess.Popen(
-                [sys.executable, "-m", "rdrive_app.media.sandbox", str(theirs.fileno())],
+                [*command, str(self.memory_limit)],
                 pass_fds=(theirs.fileno(),),
                 stdin=subprocess.DEVNULL,
-                env=env,
+                env=child_environment(dict(os.environ)),
                 start_new_session=True,  # a Ctrl-C in the terminal is the parent's to handle
             )
         self._conn = Connection(ours.detach())
@@ -144,11 +185,11 @@ class Sandbox:
 class SandboxPool:
     """A fixed number of sandboxes shared by threads; ``run`` waits for a free one."""
 
-    def __init__(self, size: int) -> None:
+    def __init__(self, size: int, memory_limit: int = DEFAULT_DECODER_MEMORY) -> None:
         self.size = size
         self._idle: queue.LifoQueue[Sandbox] = queue.LifoQueue()
         for _ in range(size):
-            self._idle.put(Sandbox())
+            self._idle.put(Sandbox(memory_limit))
         self._all = list(self._idle.queue)
 
     @contextlib.contextmanager
@@ -168,20 +209,20 @@ class SandboxPool:
             sandbox.stop()
 
 
-_pools: dict[str, SandboxPool] = {}
+_pools: dict[tuple[str, int], SandboxPool] = {}
 _pools_lock = threading.Lock()
 
 
-def shared_pool(name: str, size: int) -> SandboxPool:
+def shared_pool(name: str, size: int, memory_limit: int = DEFAULT_DECODER_MEMORY) -> SandboxPool:
     """The process-wide pool called ``name`` (created with ``size`` sandboxes on first use).
 
     Background processing and on-demand renditions use separate pools, so a batch of uploads
     never makes someone who opened a photo wait.
     """
     with _pools_lock:
-        pool = _pools.get(name)
+        pool = _pools.get((name, memory_limit))
         if pool is None:
-            pool = _pools[name] = SandboxPool(size)
+            pool = _pools[name, memory_limit] = SandboxPool(size, memory_limit)
         return pool
 
 
@@ -194,6 +235,15 @@ def _close_pools() -> None:
 
 
 # ---- the child side -------------------------------------------------------------------------
+
+
+def _limit_memory(limit: int) -> None:
+    """Cap this process's address space before any decoder is loaded (never above the hard
+    limit it was given: a container may set one lower)."""
+    _, hard = resource.getrlimit(resource.RLIMIT_AS)
+    if hard != resource.RLIM_INFINITY:
+        limit = min(limit, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
 
 def _child_ops() -> dict[str, Callable[..., Any]]:
@@ -239,4 +289,5 @@ def _serve(conn: Connection) -> None:
 
 
 if __name__ == "__main__":
+    _limit_memory(int(sys.argv[2]))
     _serve(Connection(int(sys.argv[1])))

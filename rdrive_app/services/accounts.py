@@ -9,8 +9,9 @@ from __future__ import annotations
 import secrets
 from typing import NamedTuple
 
+from rdrive_app.auth.devices import device_of, issue_device_token, new_device_id
 from rdrive_app.auth.passwords import dummy_hash, hash_password, verify_password
-from rdrive_app.auth.throttle import LoginThrottle
+from rdrive_app.auth.throttle import Attempt, SignInGuard
 from rdrive_app.auth.tokens import decode_token, issue_token
 from rdrive_app.core.domain import User, validate_username
 from rdrive_app.core.errors import InvalidInput, LimitReached, NotAuthenticated, NotFound
@@ -21,11 +22,13 @@ WRONG_CREDENTIALS = "Wrong username or password"
 
 
 class Session(NamedTuple):
-    """A signed-in session: the token and how long it lives."""
+    """A signed-in session: the token, how long it lives, and this device's device token
+    (to present at the next sign-in: see ``auth/devices.py``)."""
 
     token: str
     username: str
     expires_in: int
+    device_token: str = ""
 
 
 class AccountService:
@@ -35,7 +38,7 @@ class AccountService:
         self._catalog = catalog
         self._settings = settings
         self._key: str | None = None
-        self._throttle = LoginThrottle(settings.login_max_failures, settings.login_window_s)
+        self.guard = SignInGuard(settings)
 
     def _secret(self) -> str:
         """The JWT key, resolved when a token is first made or read: a process that never
@@ -64,21 +67,23 @@ class AccountService:
         return name, password
 
     def change_password(self, name: str, password: str) -> User:
-        """Set a new password; every token issued before it stops working."""
-        self._require_user(name)
-        return self._catalog.set_password(
-            name, hash_password(password, self._settings.bcrypt_rounds)
-        )
+        """Set a new password; every token issued before it stops working. The write is
+        conditional on the account read first, so a name removed and made again meanwhile
+        is not given this password."""
+        user = self._require_user(name)
+        password_hash = hash_password(password, self._settings.bcrypt_rounds)
+        return self._catalog.set_password(name, password_hash, user.account_id)
 
     def sign_out_everywhere(self, name: str) -> None:
         """Revoke every token of ``name`` issued so far (its token version goes up).
 
         Tokens are stateless, so one cannot be revoked alone without a server-side list of
-        them; the version every token carries is that list's one-line equivalent. The web
-        page's sign-out needs none of this: its token never leaves the server's state.
+        them; the version every token carries is that list's one-line equivalent. Only the
+        version is written (a racing password change stays). The web page's sign-out needs
+        none of this: its token never leaves the server's state.
         """
         user = self._require_user(name)
-        self._catalog.set_password(name, user.password_hash)
+        self._catalog.bump_token_version(name, user.account_id)
 
     def remove_user(self, name: str) -> None:
         self._require_user(name)
@@ -94,38 +99,59 @@ class AccountService:
         return user
 
     # sessions
-    def sign_in(self, name: object, password: object, client: str = "unknown") -> Session:
-        """Check a name and password and issue a token.
+    def sign_in(
+        self, name: object, password: object, client: str = "unknown", device: object = None
+    ) -> Session:
+        """Check a name and password and issue a token and a device token.
 
-        Unknown names are checked against a dummy hash so that they take as long as a wrong
-        password; after too many failures per name or per address, TooManyAttempts.
+        ``client`` is the caller's address (``auth/client_address.py``), ``device`` the device
+        token this browser was given at an earlier sign-in, if any. Unknown names are checked
+        against a dummy hash so that they take as long as a wrong password; an attempt the
+        throttle holds (``auth/throttle.py``) gets TooManyAttempts before any check.
         """
         if not isinstance(name, str) or not isinstance(password, str):
             raise InvalidInput("username and password must be text")
-        keys = (f"name:{name.strip().casefold()}", f"addr:{client}")
-        self._throttle.check(*keys)
-        user = self._catalog.get_user(name.strip()) if name.strip() else None
+        name = name.strip()
+        # The account is read before the throttle only when a device token needs checking
+        # against it: a held attempt without one costs no catalog read.
+        user = self._catalog.get_user(name) if name and device else None
+        device_id = device_of(device, user.account_id, self._secret()) if user else None
+        attempt = Attempt(name.casefold(), client, device_id)
+        self.guard.check(attempt)
+        if name and not device:
+            user = self._catalog.get_user(name)
         if user is None:
             verify_password(password, dummy_hash(self._settings.bcrypt_rounds))
             ok = False
         else:
             ok = verify_password(password, user.password_hash)
         if not ok or user is None:
-            self._throttle.record_failure(*keys)
+            self.guard.failed(attempt)
             raise NotAuthenticated(WRONG_CREDENTIALS)
-        self._throttle.reset(keys[0])
-        token = issue_token(
-            user.name, user.token_version, self._secret(), self._settings.token_lifetime_s
+        self.guard.succeeded(attempt)
+        lifetime = self._settings.token_lifetime_s
+        device_token = issue_device_token(
+            user.account_id,
+            device_id or new_device_id(),
+            self._secret(),
+            self._settings.device_token_lifetime_s,
         )
-        return Session(token, user.name, self._settings.token_lifetime_s)
+        return Session(
+            issue_token(user, self._secret(), lifetime), user.name, lifetime, device_token
+        )
 
     def user_for_token(self, token: object) -> User:
         """The account a token belongs to, checked against the catalog every time.
 
-        A removed account or a token from before a password change is refused.
+        A removed account, one removed and made again under the same name, or a token from
+        before a password change or a sign-out everywhere is refused.
         """
         claims = decode_token(token, self._secret())
         user = self._catalog.get_user(claims.username)
-        if user is None or user.token_version != claims.version:
+        if (
+            user is None
+            or user.account_id != claims.account_id
+            or user.token_version != claims.version
+        ):
             raise NotAuthenticated("your session is no longer valid; sign in again")
         return user

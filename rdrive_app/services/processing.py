@@ -89,7 +89,9 @@ def process_item(
     if found is None:
         blobs.delete(key)
         return _fail(storage, item_id, NOT_MEDIA)
-    pool = sandboxes or shared_pool("processing", settings.processing_workers)
+    pool = sandboxes or shared_pool(
+        "processing", settings.processing_workers, settings.decoder_memory_bytes
+    )
     try:
         analysis = _analyse(pool, settings, storage, key, size, found)
     except MediaError as exc:
@@ -179,7 +181,7 @@ def _rendition_width(width: object) -> int:
 
 def _render(storage: Storage, settings: Settings, item: MediaItem, width: int) -> bytes:
     """Scale the stored preview when it is wide enough; otherwise decode the original."""
-    pool = shared_pool("renditions", settings.processing_workers)
+    pool = shared_pool("renditions", settings.processing_workers, settings.decoder_memory_bytes)
     key, op, kwargs = _rendition_source(storage, item, width)
     size = storage.blobs.size(key)
     if size is None:
@@ -252,7 +254,7 @@ class ProcessingPool:
         self._settings = settings
         workers = settings.processing_workers
         self._executor = ThreadPoolExecutor(workers, thread_name_prefix="rdrive-processing")
-        self._sandboxes = SandboxPool(workers)
+        self._sandboxes = SandboxPool(workers, settings.decoder_memory_bytes)
         self._pending: set[str] = set()
         self._lock = threading.Lock()
 

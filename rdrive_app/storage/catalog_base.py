@@ -24,6 +24,7 @@ from rdrive_app.core.domain import (
     MediaItem,
     User,
     is_same_or_inside,
+    new_id,
     normalize_folder,
     split_path,
     utcnow,
@@ -214,13 +215,31 @@ class BaseCatalog(Catalog):
 
     def get_user(self, name: str) -> User | None:
         rec = self._user_record(name)
-        return R.record_user(rec) if rec is not None else None
+        return self._as_user(rec) if rec is not None else None
 
     def list_users(self) -> list[User]:
-        return sorted((R.record_user(rec) for rec in self._user_records()), key=lambda u: u.name)
+        users = (self._as_user(rec) for rec in self._user_records())
+        return sorted((u for u in users if u is not None), key=lambda u: u.name)
 
-    def set_password(self, name: str, password_hash: str) -> User:
-        rec = self._set_password(name, password_hash)
+    def _as_user(self, rec: R.Record) -> User | None:
+        """The account of ``rec``. One stored before accounts had ids gets its id the first
+        time it is read (once: the write is conditional), so its older tokens, which name no
+        account, stop working; None when it was removed meanwhile."""
+        if not rec.get("account_id"):
+            claimed = self._claim_account_id(rec["name"], new_id())
+            if claimed is None:
+                return None
+            rec = claimed
+        return R.record_user(rec)
+
+    def set_password(self, name: str, password_hash: str, account_id: str) -> User:
+        rec = self._bump_token_version(name, account_id, password_hash)
+        if rec is None:
+            raise E.no_user(name)
+        return R.record_user(rec)
+
+    def bump_token_version(self, name: str, account_id: str) -> User:
+        rec = self._bump_token_version(name, account_id, None)
         if rec is None:
             raise E.no_user(name)
         return R.record_user(rec)
@@ -324,8 +343,16 @@ class BaseCatalog(Catalog):
     def _user_records(self) -> list[R.Record]: ...
 
     @abstractmethod
-    def _set_password(self, name: str, password_hash: str) -> R.Record | None:
-        """Set the hash and bump the token version; the new record, or None for no user."""
+    def _bump_token_version(
+        self, name: str, account_id: str, password_hash: str | None
+    ) -> R.Record | None:
+        """In one conditional write: add one to the token version (and set the hash, when one
+        is given) of the account ``name`` whose id is ``account_id``; nothing else of the
+        record is written. The new record, or None when no such account exists."""
+
+    @abstractmethod
+    def _claim_account_id(self, name: str, account_id: str) -> R.Record | None:
+        """Give ``name`` this id unless it has one; the record as it then is (None: no user)."""
 
     @abstractmethod
     def _delete_user(self, name: str) -> bool:

@@ -225,8 +225,13 @@ class Catalog(Protocol):
     def list_users(self) -> list[User]:
         """Every account, by name."""
 
-    def set_password(self, name: str, password_hash: str) -> User:
-        """Change the hash and bump the token version (signs out older tokens). NotFound."""
+    def set_password(self, name: str, password_hash: str, account_id: str) -> User:
+        """Change the hash and bump the token version (signs out older tokens), in one write
+        conditional on the account still being ``account_id``. NotFound otherwise."""
+
+    def bump_token_version(self, name: str, account_id: str) -> User:
+        """Bump only the token version (sign out everywhere), conditional on the account still
+        being ``account_id``; the hash is not written, so no racing change is undone. NotFound."""
 
     def remove_user(self, name: str) -> None:
         """Delete an account. NotFound if missing."""

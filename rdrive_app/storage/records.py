@@ -189,6 +189,7 @@ def user_record(user: User) -> Record:
         "password_hash": user.password_hash,
         "token_version": user.token_version,
         "created_at": iso(user.created_at),
+        "account_id": user.account_id,
     }
 
 
@@ -198,6 +199,7 @@ def record_user(rec: Mapping[str, Any]) -> User:
         password_hash=rec["password_hash"],
         token_version=int(rec["token_version"]),
         created_at=parse_iso(rec["created_at"]),
+        account_id=rec["account_id"],
     )
 
 

@@ -33,7 +33,7 @@ def test_unknown_user_costs_as_long_as_a_wrong_password(services, client):
         return time.perf_counter() - start
 
     # Both run bcrypt once; neither is the instant "no such row" path.
-    services.accounts._throttle.reset("addr:testclient")
+    services.accounts.guard.per_address.reset("testclient")
     known = min(timed("alice") for _ in range(2))
     unknown = min(timed("nobody") for _ in range(2))
     assert unknown > known * 0.3

@@ -99,5 +99,6 @@ def test_user_refusals(storage: Storage) -> None:
     assert said(Conflict, lambda: c.add_user(User(name="ann", password_hash="h"))) == (
         "user ann already exists"
     )
-    assert said(NotFound, lambda: c.set_password("bob", "h")) == "no user bob"
+    assert said(NotFound, lambda: c.set_password("bob", "h", "id")) == "no user bob"
+    assert said(NotFound, lambda: c.bump_token_version("bob", "id")) == "no user bob"
     assert said(NotFound, lambda: c.remove_user("bob")) == "no user bob"

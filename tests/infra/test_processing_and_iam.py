@@ -113,13 +113,26 @@ def test_object_access_is_scoped_to_the_key_prefixes(synth: Synthesized) -> None
                 assert re.search(r'/(originals|thumbs)/\*"', text), (logical_id, text)
 
 
-def test_processing_role_cannot_touch_users_or_delete_media(synth: Synthesized) -> None:
+def test_processing_role_cannot_touch_users_or_thumbnails_it_did_not_make(
+    synth: Synthesized,
+) -> None:
+    """It purges what it refuses (the original, its record), nothing else: no users table, no
+    deleting thumbnails, no listing the bucket (test_iam_from_behaviour.py proves the rest)."""
     [policy] = [
         v["Properties"]["PolicyDocument"]
         for k, v in synth.resources("AWS::IAM::Policy").items()
         if k.startswith("ProcessingRole")
     ]
-    text = json.dumps(policy)
-    assert "CatalogUsersTable" not in text
-    assert "s3:DeleteObject" not in text
-    assert "dynamodb:DeleteItem" not in text
+    assert "CatalogUsersTable" not in json.dumps(policy)
+    assert "s3:ListBucket" not in json.dumps(policy)
+    for st in policy["Statement"]:
+        actions, text = _as_list(st["Action"]), json.dumps(st["Resource"])
+        if "s3:DeleteObject" in actions:
+            assert text.endswith('/originals/*"]]}'), text
+        if "dynamodb:DeleteItem" in actions:
+            assert st["Resource"] == {"Fn::GetAtt": [_items_table(synth), "Arn"]}
+
+
+def _items_table(synth: Synthesized) -> str:
+    env = synth.one("AWS::Lambda::Function")["Environment"]["Variables"]
+    return str(env["RDRIVE_ITEMS_TABLE"]["Ref"])

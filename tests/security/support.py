@@ -134,7 +134,13 @@ def make_sessions(services: Services) -> Sessions:
     assert alice is not None
     secret = services.settings.resolved_jwt_secret()
     now = int(time.time())
-    claims = {"sub": "alice", "ver": alice.token_version, "iat": now, "exp": now + 600}
+    claims = {
+        "sub": "alice",
+        "aid": alice.account_id,
+        "ver": alice.token_version,
+        "iat": now,
+        "exp": now + 600,
+    }
     bad = {
         "none": "",
         "garbage": "not.a.token",

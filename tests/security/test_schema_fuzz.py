@@ -65,7 +65,7 @@ def _token(services: Services) -> str:
     """A fresh valid token each call: a fuzzed logout revokes the ones before it."""
     user = services.storage.catalog.get_user("alice")
     assert user is not None
-    return issue_token(user.name, user.token_version, services.settings.resolved_jwt_secret(), 600)
+    return issue_token(user, services.settings.resolved_jwt_secret(), 600)
 
 
 @schema.parametrize()

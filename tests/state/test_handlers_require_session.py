@@ -79,7 +79,13 @@ def _bad_tokens(services) -> dict[str, str]:
     secret = services.settings.resolved_jwt_secret()
     now = int(time.time())
     alice = services.storage.catalog.get_user("alice")
-    claims = {"sub": "alice", "ver": alice.token_version, "iat": now, "exp": now + 600}
+    claims = {
+        "sub": "alice",
+        "aid": alice.account_id,
+        "ver": alice.token_version,
+        "iat": now,
+        "exp": now + 600,
+    }
     return {
         "none": "",
         "garbage": "not.a.token",

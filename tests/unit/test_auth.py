@@ -8,6 +8,7 @@ import pytest
 from rdrive_app.auth.passwords import hash_password, verify_password
 from rdrive_app.auth.throttle import LoginThrottle
 from rdrive_app.auth.tokens import decode_token, issue_token
+from rdrive_app.core.domain import User
 from rdrive_app.core.errors import InvalidInput, NotAuthenticated, TooManyAttempts
 
 SECRET = "s" * 40
@@ -33,8 +34,9 @@ def test_short_password_is_refused():
 
 
 def test_token_round_trip():
-    claims = decode_token(issue_token("alice", 3, SECRET, 60), SECRET)
-    assert (claims.username, claims.version) == ("alice", 3)
+    alice = User("alice", "hash", token_version=3)
+    claims = decode_token(issue_token(alice, SECRET, 60), SECRET)
+    assert (claims.username, claims.account_id, claims.version) == ("alice", alice.account_id, 3)
     assert claims.expires_at - claims.issued_at == 60
 
 
@@ -54,6 +56,8 @@ BAD_TOKEN_LABELS = [
     "no sub",
     "no version",
     "version as text",
+    "no account id",
+    "account id not text",
     "alg none",
 ]
 
@@ -65,15 +69,23 @@ BAD_TOKEN_LABELS = [
         None,
         "garbage",
         "a.b.c",
-        _forge({"sub": "alice", "ver": 1, "iat": 0, "exp": 1}),  # expired
-        _forge({"sub": "alice", "ver": 1, "iat": int(time.time()), "exp": 2**33}, key="x" * 40),
-        _forge({"sub": "alice", "ver": 1, "iat": int(time.time()), "exp": 2**33}, alg="HS512"),
-        _forge({"sub": "alice", "ver": 1, "exp": 2**33}),  # no iat
-        _forge({"ver": 1, "iat": int(time.time()), "exp": 2**33}),  # no sub
-        _forge({"sub": "alice", "iat": int(time.time()), "exp": 2**33}),  # no version
-        _forge({"sub": "alice", "ver": "1", "iat": int(time.time()), "exp": 2**33}),
+        _forge({"sub": "alice", "aid": "a1", "ver": 1, "iat": 0, "exp": 1}),  # expired
+        _forge(
+            {"sub": "alice", "aid": "a1", "ver": 1, "iat": int(time.time()), "exp": 2**33},
+            key="x" * 40,
+        ),
+        _forge(
+            {"sub": "alice", "aid": "a1", "ver": 1, "iat": int(time.time()), "exp": 2**33},
+            alg="HS512",
+        ),
+        _forge({"sub": "alice", "aid": "a1", "ver": 1, "exp": 2**33}),  # no iat
+        _forge({"aid": "a1", "ver": 1, "iat": int(time.time()), "exp": 2**33}),  # no sub
+        _forge({"sub": "alice", "aid": "a1", "iat": int(time.time()), "exp": 2**33}),  # no version
+        _forge({"sub": "alice", "aid": "a1", "ver": "1", "iat": int(time.time()), "exp": 2**33}),
+        _forge({"sub": "alice", "ver": 1, "iat": int(time.time()), "exp": 2**33}),
+        _forge({"sub": "alice", "aid": 7, "ver": 1, "iat": int(time.time()), "exp": 2**33}),
         jwt.encode(
-            {"sub": "alice", "ver": 1, "iat": int(time.time()), "exp": 2**33},
+            {"sub": "alice", "aid": "a1", "ver": 1, "iat": int(time.time()), "exp": 2**33},
             None,
             algorithm="none",
         ),

@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Annotated
 
 from anyio import CapacityLimiter, to_thread
-from fastapi import APIRouter, Depends, Response
+from fastapi import APIRouter, Cookie, Response
 
-from rdrive_app.api.deps import CurrentUser, ServicesDep, client_address
+from rdrive_app.api.deps import ClientAddress, CurrentUser, ServicesDep
 from rdrive_app.api.openapi import error_responses
 from rdrive_app.api.schemas import LoginIn, MeOut, TokenOut
 from rdrive_app.auth.passwords import BCRYPT_SLOTS
@@ -18,6 +18,11 @@ router = APIRouter(prefix="/api", tags=["auth"])
 # the shared worker threads (40) that every other request needs for its own thread hop.
 _sign_in_limiter = CapacityLimiter(BCRYPT_SLOTS)
 
+# The device token (auth/devices.py) lives in a cookie only the sign-in route ever sees, and no
+# script: it spares this device the per-name ceiling that strangers can fill.
+DEVICE_COOKIE = "rdrive_device"
+DEVICE_COOKIE_PATH = "/api/auth"
+
 
 @router.post(
     "/auth/login",
@@ -25,11 +30,30 @@ _sign_in_limiter = CapacityLimiter(BCRYPT_SLOTS)
     responses=error_responses(401, 429),
 )
 async def login(
-    body: LoginIn, services: ServicesDep, client: Annotated[str, Depends(client_address)]
+    body: LoginIn,
+    response: Response,
+    services: ServicesDep,
+    client: ClientAddress,
+    device: Annotated[str | None, Cookie(alias=DEVICE_COOKIE, include_in_schema=False)] = None,
 ) -> TokenOut:
-    """Exchange a name and password for a bearer token."""
+    """Exchange a name and password for a bearer token (and this device's device cookie)."""
     session = await to_thread.run_sync(
-        services.accounts.sign_in, body.username, body.password, client, limiter=_sign_in_limiter
+        services.accounts.sign_in,
+        body.username,
+        body.password,
+        client,
+        device,
+        limiter=_sign_in_limiter,
+    )
+    settings = services.settings
+    response.set_cookie(
+        DEVICE_COOKIE,
+        session.device_token,
+        max_age=settings.device_token_lifetime_s,
+        path=DEVICE_COOKIE_PATH,
+        secure=settings.api_url.startswith("https://"),
+        httponly=True,
+        samesite="strict",
     )
     return TokenOut(access_token=session.token, expires_in=session.expires_in)
 

@@ -190,19 +190,34 @@ class DynamoCatalog(BaseCatalog):
     def _user_records(self) -> list[R.Record]:
         return [record(m) for m in self.User.scan()]
 
-    def _set_password(self, name: str, password_hash: str) -> R.Record | None:
+    def _bump_token_version(
+        self, name: str, account_id: str, password_hash: str | None
+    ) -> R.Record | None:
         model = self.User(name)
+        actions: list[Any] = [self.User.token_version.add(1)]
+        if password_hash is not None:
+            actions.append(self.User.password_hash.set(password_hash))
         try:
             model.update(
-                actions=[
-                    self.User.password_hash.set(password_hash),
-                    self.User.token_version.add(1),
-                ],
-                condition=self.User.name.exists(),
+                actions=actions,
+                condition=self.User.name.exists() & (self.User.account_id == account_id),
             )
         except UpdateError as exc:
             if exc.cause_response_code == CHECK_FAILED:
                 return None
+            raise
+        return record(model)
+
+    def _claim_account_id(self, name: str, account_id: str) -> R.Record | None:
+        model = self.User(name)
+        try:
+            model.update(
+                actions=[self.User.account_id.set(account_id)],
+                condition=self.User.name.exists() & self.User.account_id.does_not_exist(),
+            )
+        except UpdateError as exc:
+            if exc.cause_response_code == CHECK_FAILED:  # gone, or claimed by another reader
+                return self._user_record(name)
             raise
         return record(model)
 

@@ -134,6 +134,7 @@ class UserModel(Model):
     password_hash = UnicodeAttribute()
     token_version = NumberAttribute(default=1)
     created_at = UnicodeAttribute()
+    account_id = UnicodeAttribute(null=True)  # absent on accounts made before ids (catalog_base)
 
 
 def make_models(items_table: str, users_table: str, region: str) -> Models:

@@ -44,7 +44,8 @@ CREATE TABLE IF NOT EXISTS users (
     name TEXT PRIMARY KEY,
     password_hash TEXT NOT NULL,
     token_version INTEGER NOT NULL,
-    created_at TEXT NOT NULL
+    created_at TEXT NOT NULL,
+    account_id TEXT
 );
 """
 _COLUMN_LIST = ", ".join(R.ITEM_COLUMNS)
@@ -102,13 +103,16 @@ class SQLiteCatalog(BaseCatalog):
         db.execute("COMMIT")
 
     def _add_missing_columns(self) -> None:
-        """Bring a database made by an older version up to ITEM_COLUMNS (new columns are
-        nullable, so old rows read as before)."""
+        """Bring a database made by an older version up to ITEM_COLUMNS and the users' account
+        id (new columns are nullable, so old rows read as before)."""
         db = self._db()
         have = {row["name"] for row in db.execute("PRAGMA table_info(entries)")}
         for col in R.ITEM_COLUMNS:
             if col not in have:
                 db.execute(f"ALTER TABLE entries ADD COLUMN {col} {_TYPES.get(col, 'TEXT')}")
+        users = {row["name"] for row in db.execute("PRAGMA table_info(users)")}
+        if "account_id" not in users:  # filled in as each account is next read (catalog_base)
+            db.execute("ALTER TABLE users ADD COLUMN account_id TEXT")
 
     def close(self) -> None:
         """Close every thread's connection (tests, shutdown)."""
@@ -255,8 +259,9 @@ class SQLiteCatalog(BaseCatalog):
         try:
             with self._atomic() as db:
                 db.execute(
-                    "INSERT INTO users (name, password_hash, token_version, created_at) "
-                    "VALUES (:name, :password_hash, :token_version, :created_at)",
+                    "INSERT INTO users "
+                    "(name, password_hash, token_version, created_at, account_id) "
+                    "VALUES (:name, :password_hash, :token_version, :created_at, :account_id)",
                     rec,
                 )
         except sqlite3.IntegrityError:
@@ -269,12 +274,22 @@ class SQLiteCatalog(BaseCatalog):
     def _user_records(self) -> list[R.Record]:
         return self._rows("SELECT * FROM users ORDER BY name")
 
-    def _set_password(self, name: str, password_hash: str) -> R.Record | None:
+    def _bump_token_version(
+        self, name: str, account_id: str, password_hash: str | None
+    ) -> R.Record | None:
+        with self._atomic() as db:
+            changed = db.execute(
+                "UPDATE users SET token_version = token_version + 1, "
+                "password_hash = coalesce(?, password_hash) WHERE name = ? AND account_id = ?",
+                (password_hash, name, account_id),
+            ).rowcount
+            return self._user_record(name) if changed else None
+
+    def _claim_account_id(self, name: str, account_id: str) -> R.Record | None:
         with self._atomic() as db:
             db.execute(
-                "UPDATE users SET password_hash = ?, token_version = token_version + 1 "
-                "WHERE name = ?",
-                (password_hash, name),
+                "UPDATE users SET account_id = ? WHERE name = ? AND coalesce(account_id, '') = ''",
+                (account_id, name),
             )
             return self._user_record(name)
 

@@ -31,6 +31,7 @@ from rdrive_app.services.wiring import Services, get_services
 from rdrive_app.ui.state.upload_protocol import TOAST_LEVELS, page_command
 
 SIGN_IN_ROUTE = "/signin"
+DEVICE_STORAGE_KEY = "rdrive_device"
 logger = logging.getLogger(__name__)
 
 
@@ -112,6 +113,10 @@ class SessionState(rx.State):
     _token: rx.Field[str] = rx.field("")
     username: rx.Field[str] = rx.field("")
     notice: rx.Field[str] = rx.field("")
+    # This browser's device token (auth/devices.py), kept in its local storage and sent along
+    # at sign-in: it spares the real user the per-name ceiling strangers can fill. It is not a
+    # session (it signs no one in), so signing out keeps it.
+    device_token: str = rx.LocalStorage("", name=DEVICE_STORAGE_KEY)
 
     async def _require_user(self) -> User | None:
         """The signed-in account, or None (and the visible name cleared) when the token is
@@ -149,8 +154,10 @@ class SessionState(rx.State):
         stays in the browser's state for the next person at this tab.
         """
         session = await self.get_state(SessionState)
+        device_token = session.device_token
         session.reset()
         session._token = ""
+        session.device_token = device_token
         session.notice = "You are signed out."
         return rx.redirect(SIGN_IN_ROUTE, replace=True)
 

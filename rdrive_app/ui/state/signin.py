@@ -9,6 +9,7 @@ from typing import Any
 
 import reflex as rx
 
+from rdrive_app.auth.client_address import client_address
 from rdrive_app.core.errors import RDriveError, TooManyAttempts
 from rdrive_app.ui.state.session import SessionState, form_field, services
 
@@ -37,12 +38,15 @@ class SignInState(SessionState):
         """Check the name and password; on success go where the visitor was heading."""
         name = form_field(form_data, "username")
         password = form_field(form_data, "password")
-        client = self.router.session.client_ip or "unknown"
+        accounts = services().accounts
+        client = self._client_address()
         self.busy = True
         self.error = ""
         yield
         try:
-            session = await asyncio.to_thread(services().accounts.sign_in, name, password, client)
+            session = await asyncio.to_thread(
+                accounts.sign_in, name, password, client, self.device_token
+            )
         except TooManyAttempts as exc:
             minutes = max(1, round(exc.retry_after / 60))
             self.error = f"Too many failed sign-ins. Try again in about {minutes} min."
@@ -50,12 +54,22 @@ class SignInState(SessionState):
             self.error = exc.detail
         else:
             self._token = session.token
+            self.device_token = session.device_token
             self.username = session.username
             self.notice = ""
             target = _safe_next(self.router.url.query_parameters.get("next"))
             yield rx.redirect(target, replace=True)
         finally:
             self.busy = False
+
+    def _client_address(self) -> str:
+        """The browser's address, by the API's rule: the WebSocket's peer, or behind the
+        trusted proxy the address it put in the WebSocket request's headers."""
+        router = self.router
+        headers = router.headers.raw_headers.items()
+        return client_address(
+            router.session.client_ip or None, headers, services().settings.trusted_proxy
+        )
 
     @rx.event
     async def enter(self) -> Any:
