@@ -94,10 +94,10 @@ class Watch:
                 else None
             ),
         )
-        page.on(
-            "requestfailed",
-            lambda r: self.problems.append(f"request failed: {r.method} {r.url} {r.failure}"),
-        )
+        # A download navigation ends as "aborted" in Chromium once it becomes a download.
+        self.downloads: set[str] = set()
+        page.on("download", lambda d: self.downloads.add(d.url))
+        page.on("requestfailed", self._failed)
         page.on(
             "response",
             lambda r: (
@@ -108,7 +108,17 @@ class Watch:
         )
         self.page = page
 
+    def _failed(self, request: Any) -> None:
+        if request.resource_type == "media" and request.failure == "net::ERR_ABORTED":
+            return  # a <video> cancels its ranged reads when it seeks: not a failure
+        self.problems.append(f"request failed: {request.method} {request.url} {request.failure}")
+
     def check(self) -> None:
+        self.problems = [
+            p
+            for p in self.problems
+            if not (p.startswith("request failed") and p.split()[3] in self.downloads)
+        ]
         violations = self.page.evaluate("window.__csp || []")
         assert not violations and not self.problems, [*violations, *self.problems]
 
@@ -166,7 +176,7 @@ def test_the_core_loop_runs_through_the_distribution(rehearsal: Rehearsal, tmp_p
             page.get_by_role("button", name=video.name, exact=True).click()
             expect(page.locator("#rdrive-video")).to_be_visible()
             page.wait_for_function(
-                "document.querySelector('#rdrive-video').readyState >= 2", timeout=60_000
+                "() => document.querySelector('#rdrive-video').readyState >= 2", timeout=60_000
             )
             page.evaluate("""() => new Promise((resolve) => {
                 const v = document.querySelector('#rdrive-video');
@@ -214,6 +224,7 @@ def test_the_core_loop_runs_through_the_distribution(rehearsal: Rehearsal, tmp_p
             watch.check()
         finally:
             print("\n".join(watch.problems[:40]))
+            print([e for e in rehearsal.standin.exchanges if e.status >= 400])
             page.screenshot(path=str(SCREENSHOTS / "rehearsal-final.png"), full_page=True)
             browser.close()
     print(f"rehearsal core loop: {seconds:.1f} s")
@@ -260,15 +271,25 @@ def test_strangers_cannot_lock_the_users_out_through_the_distribution(
                     headers={"CloudFront-Viewer-Address": "203.0.113.9:443"},  # forged
                 )
             )
+        assert {a.status_code for a in answers} <= {401, 429}, {a.status_code for a in answers}
+        # Now every attacker address is held, whichever name it tries next.
+        again = [
+            client.post(
+                "/api/auth/login",
+                json={"username": ("alice", "bob")[n % 2], "password": "one more"},
+            )
+            for n, client in enumerate(clients)
+        ]
         for client in clients:
             client.close()
-        held = [a for a in answers if a.status_code == 429]
-        assert {a.status_code for a in answers} <= {401, 429}, {a.status_code for a in answers}
-        assert held, "no attacker address was ever held"
+        held = [a for a in [*answers, *again] if a.status_code == 429]
+        assert [a.status_code for a in again] == [429] * len(clients), [
+            a.status_code for a in again
+        ]
         assert all(int(a.headers["Retry-After"]) > 0 for a in held)
 
         started = time.monotonic()
         sign_in(page, user)
         seconds = time.monotonic() - started
         browser.close()
-    print(f"{len(held)} of 200 guesses held (429); the user signed in in {seconds:.1f} s")
+    print(f"{len(held)} of 250 guesses held (429); the user signed in in {seconds:.1f} s")
