@@ -14,6 +14,7 @@ from rdrive_app.ui.components.uploads import bridge
 from rdrive_app.ui.pages.library import library_page
 from rdrive_app.ui.pages.signin import signin_page
 from rdrive_app.ui.pages.trash import trash_page
+from rdrive_app.ui.routes import FOLDER_ROUTE_PREFIX
 from rdrive_app.ui.state.folder import FolderState
 from rdrive_app.ui.state.session import SIGN_IN_ROUTE, backend_error
 from rdrive_app.ui.state.signin import SignInState
@@ -55,7 +56,7 @@ async def _housekeeping() -> None:
 
 app.register_lifespan_task(_housekeeping)
 app.add_page(signin_page, route=SIGN_IN_ROUTE, title="Sign in · rDrive", on_load=SignInState.enter)
-for route in ("/", "/folder/[[...splat]]"):
+for route in ("/", f"{FOLDER_ROUTE_PREFIX}/[[...splat]]"):
     app.add_page(
         library_page,
         route=route,

@@ -5,6 +5,7 @@ between them, one certificate, one URL baked into the export).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 
 from aws_cdk import Duration, RemovalPolicy
@@ -16,15 +17,24 @@ from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
 from infra.config import BACKEND_PATHS, BACKEND_PORT, DeployConfig
+from rdrive_app.ui.routes import SPA_ROUTE_PREFIXES, SPA_SHELL
 
 # Reflex's export writes `route/index.html` and a copy at `route.html`; extensionless paths are
-# rewritten to the latter so prerendered pages are served as themselves. Anything else that is
-# missing (dynamic routes such as /folder/a/b) gets the export's 404.html (see error_responses),
-# the app shell whose client-side router then renders the route.
-URI_REWRITE = """
+# rewritten to the latter so prerendered pages are served as themselves. The dynamic routes
+# (/folder/a/b) have no file: they get the app shell (the export's 404.html, whose client-side
+# router renders the route) with a 200, so a bookmarked folder is not an error. Anything else
+# that is missing gets the same page with a 404 (see error_responses).
+URI_REWRITE_TEMPLATE = """
 function handler(event) {
   var request = event.request;
   var uri = request.uri;
+  var shellRoutes = __SPA_ROUTES__;
+  for (var i = 0; i < shellRoutes.length; i++) {
+    if (uri === shellRoutes[i] || uri.startsWith(shellRoutes[i] + '/')) {
+      request.uri = __SPA_SHELL__;
+      return request;
+    }
+  }
   if (uri.length > 1 && uri.endsWith('/')) {
     uri = uri.slice(0, -1);
   }
@@ -34,6 +44,9 @@ function handler(event) {
   return request;
 }
 """
+URI_REWRITE = URI_REWRITE_TEMPLATE.replace(
+    "__SPA_ROUTES__", json.dumps(list(SPA_ROUTE_PREFIXES))
+).replace("__SPA_SHELL__", json.dumps(SPA_SHELL))
 
 
 def content_security_policy(media_hosts: Sequence[str]) -> str:

@@ -86,3 +86,39 @@ def copy_app(dst: Path) -> Path:
 @pytest.fixture
 def app_copy(tmp_path: Path) -> Path:
     return copy_app(tmp_path / "app")
+
+
+@dataclass(frozen=True)
+class Exported:
+    """One `make export` of the site for the session, for the origin ``site`` it is served at."""
+
+    site_dir: Path
+    site: str  # http://127.0.0.1:<port>, baked in as REFLEX_API_URL (CloudFront's one origin)
+    seconds: float
+
+
+@pytest.fixture(scope="session")
+def exported(tmp_path_factory: pytest.TempPathFactory) -> Exported:
+    """The export's code path (infra/export.py) on a copy of the app, once per session: the CSP
+    test and the deployment rehearsal serve the same site, as the distribution would."""
+    import socket
+    import time
+
+    from infra.export import export_site
+
+    root = tmp_path_factory.mktemp("export")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = int(s.getsockname()[1])
+    site = f"http://127.0.0.1:{port}"
+    env = {
+        **os.environ,
+        "PATH": f"{REPO_ROOT / '.tools/node_modules/.bin'}:{os.environ['PATH']}",
+        "REFLEX_USE_SYSTEM_BUN": "1",
+        "REFLEX_TELEMETRY_ENABLED": "false",
+        "REFLEX_API_URL": site,
+        "RDRIVE_DATA_DIR": str(root / "data"),
+    }
+    started = time.monotonic()
+    site_dir = export_site(copy_app(root / "app"), env)
+    return Exported(site_dir, site, time.monotonic() - started)

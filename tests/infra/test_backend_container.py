@@ -17,15 +17,7 @@ import pytest
 
 from rdrive_app.core.settings import Backend, Settings
 from rdrive_app.storage import ensure_aws_resources
-from tests.infra.conftest import REPO_ROOT
-
-DOCKERFILE = (REPO_ROOT / "Dockerfile").read_text()
-
-
-def _instructions(name: str) -> list[str]:
-    """Each ``name`` instruction's arguments, continuation lines joined."""
-    joined = re.sub(r"\\\n\s*", " ", DOCKERFILE)
-    return [m.group(1).strip() for m in re.finditer(rf"^{name}\s+(.*)$", joined, re.M)]
+from tests.infra.rehearsal.processes import dockerfile_instructions as _instructions
 
 
 def test_dockerfile_is_multi_stage_non_root_healthchecked_and_secret_free() -> None:

@@ -8,11 +8,8 @@ browser must load it without a single CSP violation.
 from __future__ import annotations
 
 import functools
-import os
 import shutil
-import socket
 import threading
-import time
 from collections.abc import Iterator
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -20,40 +17,13 @@ from pathlib import Path
 import pytest
 
 from infra.components.site import content_security_policy
-from infra.export import export_site
-from tests.infra.conftest import REPO_ROOT, copy_app
+from tests.infra.conftest import Exported
 
 MEDIA_HOSTS = ["https://rdrive-media-123-us-east-1.s3.us-east-1.amazonaws.com"]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-@pytest.fixture(scope="module")
-def exported(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str, float]:
-    """One export for this module: (site directory, the API URL baked in, seconds taken)."""
-    root = tmp_path_factory.mktemp("export")
-    api_url = f"http://127.0.0.1:{_free_port()}"  # the same origin the browser test serves on
-    env = {
-        **os.environ,
-        "PATH": f"{REPO_ROOT / '.tools/node_modules/.bin'}:{os.environ['PATH']}",
-        "REFLEX_USE_SYSTEM_BUN": "1",
-        "REFLEX_TELEMETRY_ENABLED": "false",
-        "REFLEX_API_URL": api_url,
-        "RDRIVE_DATA_DIR": str(root / "data"),
-    }
-    started = time.monotonic()
-    site = export_site(copy_app(root / "app"), env)
-    return site, api_url, time.monotonic() - started
-
-
-def test_export_produces_the_static_site_with_the_api_url(
-    exported: tuple[Path, str, float],
-) -> None:
-    site, api_url, seconds = exported
+def test_export_produces_the_static_site_with_the_api_url(exported: Exported) -> None:
+    site, api_url, seconds = exported.site_dir, exported.site, exported.seconds
     assert seconds < 240, f"export took {seconds:.0f} s"
     assert (site / "index.html").is_file()
     assert (site / "404.html").is_file()  # CloudFront's error page for unknown paths
@@ -86,8 +56,8 @@ class _CloudFrontLike(SimpleHTTPRequestHandler):
 
 
 @pytest.fixture
-def served(exported: tuple[Path, str, float]) -> Iterator[str]:
-    site, api_url, _ = exported
+def served(exported: Exported) -> Iterator[str]:
+    site, api_url = exported.site_dir, exported.site
     port = int(api_url.rsplit(":", 1)[1])
     handler = functools.partial(_CloudFrontLike, directory=str(site))
     server = ThreadingHTTPServer(("127.0.0.1", port), handler)

@@ -82,7 +82,10 @@ def test_uri_rewrite_function_maps_routes_to_exported_pages() -> None:
         "/": "/",
         "/signin": "/signin.html",
         "/signin/": "/signin.html",
-        "/folder/a/b": "/folder/a/b.html",
+        "/folder": "/404.html",  # dynamic routes: the app shell, found (200)
+        "/folder/a/b": "/404.html",
+        "/folder/a.jpg": "/404.html",
+        "/folders": "/folders.html",
         "/assets/app-123.js": "/assets/app-123.js",
         "/404.html": "/404.html",
     }

@@ -17,6 +17,7 @@ import reflex as rx
 from rdrive_app.core.domain import ROOT, Folder, MediaItem
 from rdrive_app.core.errors import RDriveError
 from rdrive_app.services.presenter import item_urls
+from rdrive_app.ui.routes import FOLDER_ROUTE_PREFIX
 from rdrive_app.ui.state.labels import duration_label, status_label
 from rdrive_app.ui.state.paging import load_page
 from rdrive_app.ui.state.session import (
@@ -28,7 +29,6 @@ from rdrive_app.ui.state.session import (
     toast,
 )
 
-FOLDER_ROUTE_PREFIX = "/folder"
 PAGE_SIZE = 60
 POLL_SECONDS = 1.5
 KINDS = ("all", "image", "video")

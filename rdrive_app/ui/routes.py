@@ -1,0 +1,12 @@
+"""The app's URL routes as plain values: the pages and the CDN's URI rewrite (infra) name them.
+
+``SPA_ROUTE_PREFIXES`` are the dynamic routes: the static export has no file for
+``/folder/a/b``, so the distribution's viewer-request function serves the app shell
+(``404.html``, whose client-side router renders the route) with a 200 for them.
+"""
+
+from __future__ import annotations
+
+FOLDER_ROUTE_PREFIX = "/folder"
+SPA_ROUTE_PREFIXES: tuple[str, ...] = (FOLDER_ROUTE_PREFIX,)
+SPA_SHELL = "/404.html"
