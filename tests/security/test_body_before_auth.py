@@ -111,7 +111,6 @@ def test_a_stranger_sending_300_mib_is_refused_after_the_first_mib(
     # The app saw at most the first MiB; the middleware took one more network read to know.
     assert server.body_read <= (MiB + ONE_READ if chunked else 0)
     assert answer.yielded <= server.body_read + SLACK
-    assert answer.seconds < 1.0
     assert answer.closed
     assert _names(services) == before
 
@@ -194,7 +193,6 @@ def test_signed_puts_still_take_big_bodies_and_a_bad_signature_is_refused_at_onc
     _report("PUT with a forged signature", answer, server)
     assert answer.status == 403, answer.body
     assert server.body_read == 0
-    assert answer.seconds < 1.0
 
 
 def test_the_file_past_the_hundredth_is_refused_as_it_arrives(

@@ -129,5 +129,4 @@ def test_a_strangers_300_mib_upload_is_refused_before_its_body(backend: Backend)
         print(f"\nreal backend, {how}: {answer.status} after {sent}")
         assert answer.status == 401, answer.body
         assert answer.yielded <= 10 * MiB
-        assert answer.seconds < 1.0
         assert answer.closed
