@@ -45,7 +45,9 @@ SUPPRESSIONS: tuple[Suppression, ...] = (
         "Site/Distribution",
         "AwsSolutions-CFR2",
         "AWS WAF costs $5 a month per web ACL plus $1 per rule, more than the rest of the bill; "
-        "the app throttles sign-in (429 after 5 failures) and every other route needs a JWT.",
+        "the app throttles sign-in (429 after 5 failures per name and address, 10 per address, "
+        "100 per name an hour for devices it does not know; the address is "
+        "CloudFront-Viewer-Address) and every other route needs a JWT.",
     ),
     Suppression(
         "Site/Distribution",

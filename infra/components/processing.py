@@ -141,6 +141,9 @@ class Processing(Construct):
                 "RDRIVE_PROCESSING_TIMEOUT_S": str(PROCESSING_TIMEOUT_S),
                 # One item per invocation, so one decoding sandbox (a child process) is enough.
                 "RDRIVE_PROCESSING_WORKERS": "1",
+                # The decoder child's address-space limit: with the handler's own ~0.3 GiB it
+                # stays inside MEMORY_MB (a 100 MP photo needs about 0.75 GiB).
+                "RDRIVE_DECODER_MEMORY_BYTES": str(1536 * 1024 * 1024),
             },
         )
         self._grant(bucket_name=bucket_name, items=items)
