@@ -197,10 +197,14 @@ class Catalog(Protocol):
     def list_trash(self, *, limit: int = 100, cursor: str | None = None) -> Page:
         """Trashed items, most recently deleted first."""
 
-    def purge_item(self, item_id: str) -> None:
-        """Forget an item's record for good, trashed or not (the service deletes its blobs).
+    def purge_item(self, item_id: str, *, unchanged: MediaItem | None = None) -> bool:
+        """Forget an item's record for good, trashed or not (the service deletes its blobs
+        after, and only if, this returns True).
 
-        A missing item is not an error, so overlapping sweeps are harmless.
+        With ``unchanged`` (the item as the caller read it) only while the record is still in
+        the same place and state: a sweep never deletes an item restored, trashed again,
+        completed or touched since it listed it. False when nothing was deleted; a missing
+        item is not an error, so overlapping sweeps are harmless.
         """
 
     def items_with_status(
