@@ -59,6 +59,9 @@ class Settings(BaseSettings):
     processing_workers: int = Field(default=2, ge=1, le=16)
     trash_retention_days: int = Field(default=30, ge=1)
     stale_upload_hours: float = Field(default=24.0, gt=0)
+    # an item in ``processing`` longer than this is taken up again by the reconciler; above the
+    # AWS path's own retries (3 SQS deliveries, 30 minutes apart: infra/components/processing.py)
+    stuck_processing_minutes: float = Field(default=120.0, gt=0)
     login_max_failures: int = Field(default=5, ge=1)
     login_window_s: int = Field(default=15 * 60, ge=1)
 

@@ -271,10 +271,13 @@ class SignedFileWriter(Protocol):
         """The ETag the PUT answers with (a part's name in ``complete_multipart``)."""
 
     def write(self, chunk: bytes) -> None:
-        """Append bytes; raises TooLarge past the writer's limit."""
+        """Append bytes; raises TooLarge past the writer's limit, NotFound for a part of an
+        upload that completion has closed meanwhile."""
 
     def commit(self) -> object:
-        """Make the file or part visible, atomically."""
+        """Make the file or part visible, atomically. A whole file is created once, as S3's
+        ``If-None-Match: *`` does: FileExistsError when it exists already (HTTP 412); a part
+        of an upload that completion has closed raises NotFound."""
 
     def abort(self) -> None:
         """Drop what was written (a no-op after ``commit``)."""
