@@ -146,15 +146,15 @@ class AtomicWriter:
         self._file.flush()
         os.fsync(self._file.fileno())
         self._file.close()
-        if self._create_only:
-            try:
+        try:
+            if self._create_only:
                 os.link(self._tmp, final)
-            finally:
-                self._tmp.unlink(missing_ok=True)
-                self._done = True
-        else:
-            os.replace(self._tmp, final)
-        self._done = True
+                self._tmp.unlink()
+            else:
+                os.replace(self._tmp, final)
+        finally:
+            self._tmp.unlink(missing_ok=True)  # gone already unless the link failed
+            self._done = True
         return final
 
     def abort(self) -> None:
