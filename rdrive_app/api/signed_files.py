@@ -194,6 +194,10 @@ def signed_files_router(
             raise HTTPException(status_code=404, detail=exc.detail) from None
         except FileNotFoundError:  # the upload was aborted while this part was arriving
             raise HTTPException(status_code=404, detail="no such upload") from None
+        except FileExistsError:  # created once, as S3's If-None-Match: * (store.writer_for)
+            raise HTTPException(
+                status_code=412, detail="this file is stored already and is never replaced"
+            ) from None
         except InvalidInput as exc:
             raise HTTPException(status_code=400, detail=exc.detail) from None
         return Response(

@@ -48,7 +48,10 @@ class LocalSink:
         with writer:
             for piece in read_span(path, offset, length, progress):
                 writer.write(piece)
-            writer.commit()
+            try:
+                writer.commit()
+            except FileExistsError:  # stored by an earlier try (never replaced): HTTP's 412
+                return ""
         return f'"{writer.etag}"'
 
 

@@ -1,7 +1,7 @@
 """Items as the user sees them: list a folder page by page, look one up, rename, move, trash.
 
 Rename and move are metadata-only (blob keys are ids); every clash raises Conflict and nothing
-is overwritten. Deleting moves an item to the trash; purging removes its blobs too.
+is overwritten. Deleting moves an item to the trash; purging removes its record, then its blobs.
 """
 
 from __future__ import annotations
@@ -139,16 +139,26 @@ class ItemService:
         return self._catalog.list_trash(limit=limit, cursor=cursor or None)
 
     def purge(self, item_id: object) -> None:
-        """Delete a trashed item for good: its blobs first, then its record."""
+        """Delete a trashed item for good: its record, then its blobs.
+
+        Conflict when it is not in the trash, or no longer as read (restored meanwhile).
+        """
         item = self._get_any(item_id)
         if item.deleted_at is None:
             raise Conflict("move the item to the trash before deleting it forever")
-        self._forget(item)
+        if not self._forget(item):
+            self._catalog.get_item(item.id)  # NotFound when someone else purged it first
+            raise Conflict("the item changed meanwhile (restored?); it was not deleted")
 
-    def _forget(self, item: MediaItem) -> None:
+    def _forget(self, item: MediaItem) -> bool:
+        """Purge ``item`` as it was read: the record only if it still is that (a restore since
+        keeps it), and the blobs only once the record is gone (a failure in between leaves
+        blobs no item owns, which the reconciler deletes, never an item without its bytes)."""
+        if not self._catalog.purge_item(item.id, unchanged=item):
+            return False
         self._blobs.delete(item.original_key)
         self._blobs.delete_prefix(derived_prefix(item.id))
-        self._catalog.purge_item(item.id)
+        return True
 
     def empty_expired_trash(self, now: datetime | None = None) -> int:
         """Purge what has been in the trash longer than the retention period; returns how many."""
@@ -158,8 +168,7 @@ class ItemService:
             page = self._catalog.list_trash(limit=MAX_PAGE, cursor=cursor)
             for item in page.items:
                 if item.deleted_at is not None and item.deleted_at < cutoff:
-                    self._forget(item)
-                    purged += 1
+                    purged += self._forget(item)
             if page.next_cursor is None:
                 return purged
             cursor = page.next_cursor

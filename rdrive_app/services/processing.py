@@ -16,6 +16,7 @@ import hashlib
 import logging
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor
+from datetime import datetime
 from typing import Any
 
 from rdrive_app.core.domain import Kind, MediaItem, Status
@@ -266,9 +267,11 @@ class ProcessingPool:
             self._pending.add(item_id)
         return self._executor.submit(self._run, item_id)
 
-    def recover(self) -> int:
-        """Queue the items a crash left in ``processing`` (call on start); returns how many."""
-        stuck = self._storage.catalog.items_with_status(Status.PROCESSING)
+    def recover(self, stuck_before: datetime | None = None) -> int:
+        """Queue the items left in ``processing``: all of them on start (what a crash left),
+        those there since before ``stuck_before`` from the reconciler; returns how many
+        (not counting those already queued)."""
+        stuck = self._storage.catalog.items_with_status(Status.PROCESSING, older_than=stuck_before)
         queued = sum(1 for item in stuck if self.submit(item.id) is not None)
         if queued:
             log.info("re-queued %d items left in processing", queued)
@@ -282,26 +285,57 @@ class ProcessingPool:
 
     def _run(self, item_id: str) -> MediaItem | None:
         try:
-            return process_item(self._storage, self._settings, item_id, sandboxes=self._sandboxes)
-        except NotFound:
-            return None  # deleted while queued
-        except Exception as exc:
-            log.exception("processing %s failed", item_id)
-            return mark_failed(self._storage, item_id, f"processing failed: {exc}"[:300])
+            return run_guarded(self._storage, self._settings, item_id, self._sandboxes)
         finally:
             with self._lock:
                 self._pending.discard(item_id)
 
 
+def run_guarded(
+    storage: Storage, settings: Settings, item_id: str, sandboxes: SandboxPool | None = None
+) -> MediaItem | None:
+    """``process_item`` where nothing retries it: an item gone meanwhile is None, any error
+    marks the item failed (with the reason) rather than leaving it in ``processing``."""
+    try:
+        return process_item(storage, settings, item_id, sandboxes=sandboxes)
+    except NotFound:
+        return None  # deleted while queued
+    except Exception as exc:
+        log.exception("processing %s failed", item_id)
+        return mark_failed(storage, item_id, f"processing failed: {exc}"[:300])
+
+
 class EventQueue:
-    """The queue on AWS: processing starts from the S3 event (SQS → Lambda), so nothing to do."""
+    """The queue on AWS: processing starts from the S3 event (SQS → Lambda), so ``submit`` has
+    nothing to do; what that path leaves in ``processing`` the reconciler hands to ``recover``,
+    which processes it here, in the backend.
+
+    Here rather than by sending SQS a message again: the backend's subnet reaches S3 and
+    DynamoDB through free gateway endpoints and nothing else by IPv4 (SQS has no gateway
+    endpoint; an interface endpoint, ~$7 a month, costs more than the t4g.micro), and its role
+    already reads originals and writes thumbnails and the catalog, which is all processing
+    needs (renditions are made here on demand the same way). A message sent again would also
+    start the Lambda's delivery count afresh, so a poison item would go round forever.
+    """
+
+    def __init__(self, storage: Storage | None = None, settings: Settings | None = None) -> None:
+        self._storage = storage
+        self._settings = settings
 
     def submit(self, item_id: str) -> None:
         log.debug("item %s will be processed from its S3 event", item_id)
 
-    def recover(self) -> int:
-        """Nothing to resume here: SQS redelivers what a crashed Lambda did not finish."""
-        return 0
+    def recover(self, stuck_before: datetime | None = None) -> int:
+        """On start (None): nothing, SQS redelivers what a crashed Lambda did not finish.
+        From the reconciler: process the items in ``processing`` since before
+        ``stuck_before`` here, one after another; returns how many."""
+        if stuck_before is None or self._storage is None or self._settings is None:
+            return 0
+        stuck = self._storage.catalog.items_with_status(Status.PROCESSING, older_than=stuck_before)
+        for item in stuck:
+            log.info("item %s was left in processing; processing it here", item.id)
+            run_guarded(self._storage, self._settings, item.id)
+        return len(stuck)
 
     def shutdown(self, wait: bool = True) -> None:
-        """Nothing runs in this process."""
+        """Nothing runs in the background here."""

@@ -57,7 +57,7 @@ def _processing_for(storage: Storage, settings: Settings) -> ProcessingQueue:
     from rdrive_app.services.processing import EventQueue, ProcessingPool
 
     if settings.processing is ProcessingMode.EVENTS:
-        return EventQueue()
+        return EventQueue(storage, settings)
     return ProcessingPool(storage, settings)
 
 

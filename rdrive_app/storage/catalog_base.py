@@ -7,12 +7,16 @@ read records by key, id, partition or listing plan, and commit a ``Write`` all o
 backends store the same records (records.py), so the rules work on those plain dicts.
 
 Atomicity stays the backend's: ``_atomic`` holds SQLite's write lock around a read-then-write;
-DynamoDB has no lock, so its primitives make every write conditional on what was read instead.
+DynamoDB has no lock, so its primitives make every write conditional on the whole record read
+instead, and the rules here read again and retry when that condition fails (``_retrying``): a
+rename, move, trash or restore never writes back a record older than a change that landed
+between its read and its write (a processing result, say).
 """
 
 from __future__ import annotations
 
 from abc import abstractmethod
+from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime
@@ -35,7 +39,8 @@ from rdrive_app.storage import catalog_errors as E
 from rdrive_app.storage import records as R
 from rdrive_app.storage.protocols import Catalog, Page, SortOrder
 
-UPDATE_ATTEMPTS = 5  # update_item re-reads an item that moved under it this often
+UPDATE_ATTEMPTS = 5  # a write re-reads an item that changed under it this often
+_STATE = ("folder", "name", "status", "uploaded_at", "deleted_at")  # see _as_read
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,6 +134,9 @@ class BaseCatalog(Catalog):
 
     def rename_item(self, item_id: str, folder: str, name: str) -> MediaItem:
         folder, name = normalize_folder(folder), validate_name(name)
+        return self._retrying(lambda: self._rename_once(item_id, folder, name))
+
+    def _rename_once(self, item_id: str, folder: str, name: str) -> MediaItem:
         with self._atomic():
             old = self._current(item_id)
             item = R.record_item(old)
@@ -162,6 +170,9 @@ class BaseCatalog(Catalog):
         return self._read(normalize_folder(folder), name) is not None
 
     def trash_item(self, item_id: str) -> MediaItem:
+        return self._retrying(lambda: self._trash_once(item_id))
+
+    def _trash_once(self, item_id: str) -> MediaItem:
         with self._atomic():
             old = self._current(item_id)
             item = R.record_item(old)
@@ -173,13 +184,16 @@ class BaseCatalog(Catalog):
         return item
 
     def restore_item(self, item_id: str, name: str | None = None) -> MediaItem:
+        target = validate_name(name) if name is not None else None
+        return self._retrying(lambda: self._restore_once(item_id, target))
+
+    def _restore_once(self, item_id: str, name: str | None) -> MediaItem:
         with self._atomic():
             old = self._current(item_id)
             item = R.record_item(old)
             if item.deleted_at is None:
                 raise E.item_not_trashed()
-            target = validate_name(name) if name is not None else item.name
-            item = item.with_changes(name=target, deleted_at=None)
+            item = item.with_changes(name=name or item.name, deleted_at=None)
             self._commit(
                 _into_folder(R.item_record(item), replaces=old, missing=E.folder_gone(item.folder))
             )
@@ -190,12 +204,15 @@ class BaseCatalog(Catalog):
         start = R.decode_cursor(cursor, R.TRASH_PLAN, R.TRASH)
         return _page(self._query(R.TRASH, R.TRASH_PLAN, start, limit + 1), limit, R.TRASH_PLAN)
 
-    def purge_item(self, item_id: str) -> None:
-        """Forget the record; purging a missing item is not an error (sweeps may overlap)."""
+    def purge_item(self, item_id: str, *, unchanged: MediaItem | None = None) -> bool:
+        """Forget the record; False when there is none (sweeps may overlap) or, given the item
+        as the caller read it (``unchanged``), when it is no longer that: restored, trashed
+        again, completed or touched since (see ``_as_read``)."""
         with self._atomic():
             rec = self._item_record(item_id, consistent=True)
-            if rec is not None:
-                self._delete(rec, missing=None)
+            if rec is None or (unchanged is not None and not _as_read(rec, unchanged)):
+                return False
+            return self._delete(rec, missing=None)
 
     def items_with_status(
         self, status: str, *, older_than: datetime | None = None
@@ -270,6 +287,17 @@ class BaseCatalog(Catalog):
             raise E.no_item()
         return rec
 
+    @staticmethod
+    def _retrying(change: Callable[[], MediaItem]) -> MediaItem:
+        """Run a read-then-write again from a fresh read while its write finds the item changed
+        since the read (DynamoDB's conditional writes; under SQLite's lock it never does)."""
+        for _ in range(UPDATE_ATTEMPTS):
+            try:
+                return change()
+            except E.ItemChanged:
+                continue
+        raise E.item_kept_changing()
+
     # primitives: what each backend implements
 
     @abstractmethod
@@ -309,9 +337,9 @@ class BaseCatalog(Catalog):
         ``old``'s item (it moved meanwhile)."""
 
     @abstractmethod
-    def _delete(self, rec: R.Record, *, missing: RDriveError | None) -> None:
-        """Delete ``rec`` if its key still holds it (same item id; for a marker, a folder);
-        if not, raise ``missing``, or do nothing when that is None."""
+    def _delete(self, rec: R.Record, *, missing: RDriveError | None) -> bool:
+        """Delete ``rec`` if its key still holds it as read (for a marker: a folder); if not,
+        raise ``missing``, or return False when that is None."""
 
     @abstractmethod
     def _move_folder(self, src: str, dst: str, created: datetime) -> None:
@@ -371,6 +399,13 @@ def _into_folder(
         missing=missing or E.folder_missing(folder),
         replaces=replaces,
     )
+
+
+def _as_read(rec: R.Record, item: MediaItem) -> bool:
+    """Whether the record still is ``item`` as read: in the same place (a trashed item's is the
+    trash), in the same status, with the same upload activity and trashing time."""
+    then = R.item_record(item)
+    return all(rec.get(col) == then.get(col) for col in _STATE)
 
 
 def _page(found: list[R.Record], limit: int, plan: R.ListPlan) -> Page:

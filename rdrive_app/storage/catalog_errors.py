@@ -64,9 +64,14 @@ def item_not_trashed() -> InvalidInput:
     return InvalidInput("the item is not in the trash")
 
 
-def item_changed() -> Conflict:
+class ItemChanged(Conflict):
+    """A conditional write found the item moved or changed since it was read: the catalog
+    reads it again and retries (catalog_base), so a caller sees it only if that keeps failing."""
+
+
+def item_changed() -> ItemChanged:
     """A conditional write found the item moved or changed since it was read."""
-    return Conflict("the item changed meanwhile; try again")
+    return ItemChanged("the item changed meanwhile; try again")
 
 
 def item_kept_changing() -> Conflict:

@@ -197,10 +197,14 @@ class Catalog(Protocol):
     def list_trash(self, *, limit: int = 100, cursor: str | None = None) -> Page:
         """Trashed items, most recently deleted first."""
 
-    def purge_item(self, item_id: str) -> None:
-        """Forget an item's record for good, trashed or not (the service deletes its blobs).
+    def purge_item(self, item_id: str, *, unchanged: MediaItem | None = None) -> bool:
+        """Forget an item's record for good, trashed or not (the service deletes its blobs
+        after, and only if, this returns True).
 
-        A missing item is not an error, so overlapping sweeps are harmless.
+        With ``unchanged`` (the item as the caller read it) only while the record is still in
+        the same place and state: a sweep never deletes an item restored, trashed again,
+        completed or touched since it listed it. False when nothing was deleted; a missing
+        item is not an error, so overlapping sweeps are harmless.
         """
 
     def items_with_status(
@@ -272,10 +276,13 @@ class SignedFileWriter(Protocol):
         """The ETag the PUT answers with (a part's name in ``complete_multipart``)."""
 
     def write(self, chunk: bytes) -> None:
-        """Append bytes; raises TooLarge past the writer's limit."""
+        """Append bytes; raises TooLarge past the writer's limit, NotFound for a part of an
+        upload that completion has closed meanwhile."""
 
     def commit(self) -> object:
-        """Make the file or part visible, atomically."""
+        """Make the file or part visible, atomically. A whole file is created once, as S3's
+        ``If-None-Match: *`` does: FileExistsError when it exists already (HTTP 412); a part
+        of an upload that completion has closed raises NotFound."""
 
     def abort(self) -> None:
         """Drop what was written (a no-op after ``commit``)."""

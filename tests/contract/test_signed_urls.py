@@ -89,11 +89,14 @@ def test_signed_put_then_read_back(storage: Storage) -> None:
     assert storage.blobs.read_range("originals/up1", 0, len(DATA)) == DATA
 
 
-def test_signed_put_replaces(storage: Storage) -> None:
+def test_signed_put_creates_once_and_never_replaces(storage: Storage) -> None:
+    """S3 with ``If-None-Match: *`` and the local route alike: 412, the stored bytes stay."""
     storage.blobs.put("originals/up2", b"old", "image/png")
     url = storage.blobs.signed_put_url("originals/up2", expires_in=600, content_type="image/png")
-    httpx.put(url, content=b"new!", headers={"Content-Type": "image/png"}).raise_for_status()
-    assert storage.blobs.read_range("originals/up2", 0, 100) == b"new!"
+    headers = storage.blobs.signed_put_headers("image/png")
+    assert headers["If-None-Match"] == "*"
+    assert httpx.put(url, content=b"new!", headers=headers).status_code == 412
+    assert storage.blobs.read_range("originals/up2", 0, 100) == b"old"
 
 
 def test_aws_url_lifetime_is_the_requested_one(

@@ -13,9 +13,10 @@ hourly sweep (services/upkeep/housekeeping.py). What it finds and does:
 - temp files that a killed write left behind (a store that ``CleansTempFiles``, the local one;
   older than ``temp_age_s``, so a write in progress is never touched): deleted.
 
-Records are listed before and after the blobs, so nothing created or deleted meanwhile is
-mistaken for damage: an upload's record always exists before its bytes, and deleting removes
-the bytes before the record.
+Records are listed before and after the blobs, so nothing created meanwhile is mistaken for
+damage: an upload's record always exists before its bytes. Deleting removes the record before
+the bytes, so blobs seen without a record may be on their way out already; deleting them is
+what the purge was doing anyway.
 """
 
 from __future__ import annotations

@@ -4,15 +4,17 @@ early (not found, or discarded because it must not be kept)."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime, timedelta
 from typing import Any, Protocol
 
-from rdrive_app.core.domain import Kind, MediaItem
+from rdrive_app.core.domain import Kind, MediaItem, utcnow
 from rdrive_app.core.errors import NotFound
 from rdrive_app.core.settings import Settings
 from rdrive_app.services.uploads.parts import MultipartPolicy
 from rdrive_app.storage import Storage
 
 Sniffer = Callable[[bytes], tuple[Kind, str] | None]
+ACTIVITY_STEP = timedelta(minutes=1)  # an upload's activity is written at most this often
 
 
 class ProcessingQueue(Protocol):
@@ -25,8 +27,10 @@ class ProcessingQueue(Protocol):
 
     def submit(self, item_id: str) -> Any: ...
 
-    def recover(self) -> int:
-        """Queue again what a crash interrupted (on start); returns how many."""
+    def recover(self, stuck_before: datetime | None = None) -> int:
+        """Queue again what is left in ``processing``: on start (None) what a crash of this
+        process interrupted; from the reconciler, what has been there since before
+        ``stuck_before``, whoever was processing it. Returns how many."""
         ...
 
     def shutdown(self, wait: bool = True) -> None:
@@ -65,6 +69,16 @@ class UploadBase:
         if item.deleted_at is not None:
             raise NotFound("no such upload")
         return item
+
+    def _touch(self, item: MediaItem, *, always: bool = False) -> MediaItem:
+        """Note activity on an unfinished upload (its ``uploaded_at``, which the stale-upload
+        sweeper goes by): a part URL signed, a PUT arriving, a completion starting. At most
+        once every ACTIVITY_STEP unless ``always``; a sweep that listed the upload before
+        then finds it changed and spares it (``purge_item(unchanged=...)``)."""
+        now = utcnow()
+        if not always and now - item.uploaded_at < ACTIVITY_STEP:
+            return item
+        return self._catalog.update_item(item.id, uploaded_at=now)
 
     def discard(self, item: MediaItem) -> None:
         """Forget an upload that must not be kept."""

@@ -24,6 +24,8 @@ class Completion(UploadBase):
         item = self._uploading(item_id)
         if item.status != Status.UPLOADING:
             return item
+        # first of all: a sweep that listed this upload as stale now leaves it alone
+        item = self._touch(item, always=True)
         if item.upload_id is not None:
             self._join_parts(item)
         actual = self._blobs.size(item.original_key)

@@ -39,6 +39,7 @@ class PutRules(UploadBase):
             raise NotFound("no such upload") from None
         if item.status != Status.UPLOADING or item.deleted_at is not None:
             raise NotFound("this upload is already complete or was cancelled")
+        self._touch(item)  # bytes are arriving: not a stale upload
         if part_number is None:
             return item.size, None
         if upload_id is None or upload_id != item.upload_id:

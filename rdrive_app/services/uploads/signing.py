@@ -34,6 +34,7 @@ class PartSigning(UploadBase):
                 raise InvalidInput(f"part numbers of this upload go from 1 to {plan.part_count}")
         lifetime = self._settings.signed_url_lifetime_s
         assert item.upload_id is not None
+        self._touch(item)  # still moving: a slow upload is never swept while it asks for URLs
         return {
             n: self._blobs.signed_part_url(
                 item.original_key, item.upload_id, n, expires_in=lifetime

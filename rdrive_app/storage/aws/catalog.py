@@ -158,7 +158,7 @@ class DynamoCatalog(BaseCatalog):
             return False  # it moved meanwhile: the caller looks it up again
         return True
 
-    def _delete(self, rec: R.Record, *, missing: RDriveError | None) -> None:
+    def _delete(self, rec: R.Record, *, missing: RDriveError | None) -> bool:
         try:
             self.table.model(rec).delete(condition=self.table.same(rec))
         except DeleteError as exc:
@@ -166,6 +166,8 @@ class DynamoCatalog(BaseCatalog):
                 raise
             if missing is not None:
                 raise missing from None
+            return False
+        return True
 
     def _move_folder(self, src: str, dst: str, created: datetime) -> None:
         FolderMove(self.table, src, dst, first_records=self.first_records).run(created)

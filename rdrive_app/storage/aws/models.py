@@ -43,6 +43,7 @@ from rdrive_app.storage import records as R
 from rdrive_app.storage.aws.tx import Transaction
 
 BILLING_MODE = "PAY_PER_REQUEST"
+_KEY_AND_ID = frozenset({"folder", "name", "id"})  # what ``same`` needs no condition on
 
 
 @dataclass(frozen=True)
@@ -203,10 +204,23 @@ class ItemTable:
         return self.Item.folder.does_not_exist()
 
     def same(self, rec: Mapping[str, Any]) -> Condition:
-        """The key still holds ``rec``'s item (for a folder marker: still a folder)."""
-        if rec.get("id"):
-            return self.Item.id == rec["id"]
-        return self.Item.kind == R.FOLDER_KIND
+        """The key still holds ``rec`` as it was read: the same item with every attribute as
+        read and none added (for a folder marker: still a folder).
+
+        Renames, moves, trash and restore write back a whole record; on this condition such a
+        write cannot undo a change made since its read (a processing result landing meanwhile):
+        it fails, and the caller reads again.
+        """
+        Item = self.Item
+        if not rec.get("id"):
+            return Item.kind == R.FOLDER_KIND
+        cond = Item.id == rec["id"]
+        for col in R.ITEM_COLUMNS:
+            if col in _KEY_AND_ID:
+                continue
+            attr, value = getattr(Item, col), rec.get(col)
+            cond &= attr.does_not_exist() if value is None else attr == value
+        return cond
 
     def require_folder(self, tx: Transaction, path: str, error: RDriveError) -> None:
         """Make the transaction depend on ``path`` existing (the root always does)."""

@@ -51,9 +51,12 @@ class LocalBlobStore:
         """Where ``key`` lives on disk (validated: always inside root)."""
         return self._objects / validate_key(key)
 
-    def object_writer(self, key: str, *, limit: int | None = None) -> AtomicWriter:
-        """A writer whose ``commit()`` atomically replaces the blob ``key``."""
-        return AtomicWriter(self.path_for(key), limit=limit)
+    def object_writer(
+        self, key: str, *, limit: int | None = None, create_only: bool = False
+    ) -> AtomicWriter:
+        """A writer whose ``commit()`` atomically replaces the blob ``key`` (``create_only``:
+        creates it, FileExistsError if it exists)."""
+        return AtomicWriter(self.path_for(key), limit=limit, create_only=create_only)
 
     # ServesSignedFiles
 
@@ -73,14 +76,16 @@ class LocalBlobStore:
     def writer_for(
         self, signed: SignedRequest, *, limit: int | None = None, offset: int | None = None
     ) -> AtomicWriter | PlacedPartWriter:
-        """The writer a verified PUT goes to: a part (in place at ``offset`` when known) or
-        the whole object."""
+        """The writer a verified PUT goes to: a part (in place at ``offset`` when known; it
+        fails with NotFound once completion has closed the upload), or the whole object,
+        created once: its commit fails with FileExistsError when the object exists (a PUT
+        that was still streaming when an earlier one was completed and checked)."""
         if signed.op == "part":
             assert signed.upload_id is not None and signed.part_number is not None
             return self._uploads.part_writer(
                 signed.key, signed.upload_id, signed.part_number, limit=limit, offset=offset
             )
-        return self.object_writer(signed.key, limit=limit)
+        return self.object_writer(signed.key, limit=limit, create_only=True)
 
     # DropsOldUploads
 
@@ -187,9 +192,10 @@ class LocalBlobStore:
         return signing.sign_url(self._secret, self.base_url, req)
 
     def signed_put_headers(self, content_type: str) -> dict[str, str]:
-        # The file route asks the upload service before every write, and refuses one to an
-        # upload that is complete (``put_rule``): no precondition header is needed here.
-        return {"Content-Type": content_type}
+        # As on S3: a signed PUT creates its object once and is answered 412 after that (the
+        # file route does so whatever the header says; clients read 412 as "stored already"
+        # only when they sent it). The route also asks the upload service before every write.
+        return {"Content-Type": content_type, "If-None-Match": "*"}
 
     def create_multipart(self, key: str, content_type: str) -> str:
         return self._uploads.create(key)

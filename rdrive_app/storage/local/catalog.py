@@ -216,7 +216,9 @@ class SQLiteCatalog(BaseCatalog):
         self._commit(Write(new, clash=E.item_changed(), replaces=old))
         return True
 
-    def _delete(self, rec: R.Record, *, missing: RDriveError | None) -> None:
+    def _delete(self, rec: R.Record, *, missing: RDriveError | None) -> bool:
+        # under the write lock (the caller's read is in the same transaction) the key still
+        # holds what was read if it holds the same item
         with self._atomic() as db:
             cur = db.execute(
                 "DELETE FROM entries WHERE folder = ? AND name = ? "
@@ -225,6 +227,7 @@ class SQLiteCatalog(BaseCatalog):
             )
             if cur.rowcount == 0 and missing is not None:
                 raise missing
+            return cur.rowcount > 0
 
     def _move_folder(self, src: str, dst: str, created: datetime) -> None:
         """All in one transaction: the marker, every partition below, the trash's origins."""

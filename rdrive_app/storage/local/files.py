@@ -1,10 +1,11 @@
 """Blob files under the local store's root: which keys are safe, and how a file is written.
 
 Every write goes to a hidden temp file (``.tmp-*``) in the target's directory and is renamed
-into place, so a reader sees the old bytes or the new ones, never half a file. A write killed
-half-way leaves its temp file behind; ``stale_temp_files`` finds those for the reconciler.
-Keys are checked against a strict alphabet before they touch the file system, so no key can
-point outside the root.
+into place, so a reader sees the old bytes or the new ones, never half a file (a signed PUT's
+is linked into place only if nothing is there yet: bytes checked once are never replaced). A
+write killed half-way leaves its temp file behind; ``stale_temp_files`` finds those for the
+reconciler. Keys are checked against a strict alphabet before they touch the file system, so
+no key can point outside the root.
 """
 
 from __future__ import annotations
@@ -58,10 +59,18 @@ class AtomicWriter:
     Use it as a context manager: leaving the block without ``commit`` removes the temp file.
     """
 
-    def __init__(self, target: Path, *, limit: int | None = None, digest: bool = True) -> None:
+    def __init__(
+        self,
+        target: Path,
+        *,
+        limit: int | None = None,
+        digest: bool = True,
+        create_only: bool = False,
+    ) -> None:
         self.target = target
         self.size = 0
         self._limit = limit
+        self._create_only = create_only  # commit never replaces an existing file
         # digest=False: an opaque random etag instead of the MD5 (parts, joined uploads)
         self._md5 = hashlib.md5(usedforsecurity=False) if digest else None
         self._token = None if digest else secrets.token_hex(16)
@@ -127,13 +136,25 @@ class AtomicWriter:
                 left -= len(chunk)
 
     def commit(self, target: Path | None = None) -> Path:
-        """Flush to disk and rename over ``target`` (default: the one given at creation)."""
+        """Flush to disk and rename over ``target`` (default: the one given at creation).
+
+        A writer made ``create_only`` links the file into place instead, which fails with
+        FileExistsError when ``target`` exists (atomically: two writers cannot both win):
+        S3's ``If-None-Match: *``, so bytes checked once are never replaced.
+        """
         final = target or self.target
         self._file.flush()
         os.fsync(self._file.fileno())
         self._file.close()
-        os.replace(self._tmp, final)
-        self._done = True
+        try:
+            if self._create_only:
+                os.link(self._tmp, final)
+                self._tmp.unlink()
+            else:
+                os.replace(self._tmp, final)
+        finally:
+            self._tmp.unlink(missing_ok=True)  # gone already unless the link failed
+            self._done = True
         return final
 
     def abort(self) -> None:

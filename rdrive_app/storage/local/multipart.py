@@ -10,15 +10,23 @@ Layout under the store's ``multipart/`` directory::
     <upload_id>/data                    parts written in place when their offset is known
     <upload_id>/<nnnnn>.<etag>.<offset>-<size>   ...and their empty markers; such an upload
                                         completes by renaming ``data``, copying nothing
+    <upload_id>/lock, <upload_id>/sealed   the upload's gate (``_Gate``)
+
+Completion closes the upload to writes before it checks the parts (``sealed``, under the gate's
+lock held exclusively; part writers hold it shared while they check that the upload is open and
+write): a PUT still streaming when the upload completes cannot change a byte of the joined file
+(which, written in place, is the very ``data`` file those writers had open).
 """
 
 from __future__ import annotations
 
+import fcntl
 import os
 import re
 import secrets
 import shutil
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import NamedTuple, Self
 
@@ -31,6 +39,9 @@ MIN_PART_SIZE = 5 * 1024 * 1024  # what S3 demands of every part but the last
 _UPLOAD_ID_RE = re.compile(r"[0-9a-f]{32}")
 _PART_RE = re.compile(r"(\d{5})\.([0-9a-f]{32})(?:\.(\d+)-(\d+))?")
 _DATA = "data"
+_LOCK = "lock"
+_SEALED = "sealed"
+CLOSED = "this upload is already complete or was cancelled"
 
 
 def strip_etag(etag: str) -> str:
@@ -70,6 +81,54 @@ def _contiguous(parts: list[HeldPart]) -> bool:
             return False
         at += p.size
     return True
+
+
+class _Gate:
+    """One upload's lock (``flock``, so it holds across processes: the app and ``rdrive
+    import`` may write the same store). Writers check and write holding it shared; completion
+    seals the upload holding it exclusively, so it waits for a write under way to end and no
+    write starts after. NotFound when the upload is gone."""
+
+    def __init__(self, upload_dir: Path) -> None:
+        self._dir = upload_dir
+        try:
+            self._fd: int | None = os.open(upload_dir / _LOCK, os.O_RDWR | os.O_CREAT, 0o600)
+        except (FileNotFoundError, NotADirectoryError):
+            raise NotFound(CLOSED) from None
+
+    @contextmanager
+    def open_for_writes(self) -> Iterator[None]:
+        """Hold the gate shared while the upload is open; NotFound once sealed or removed."""
+        assert self._fd is not None
+        fcntl.flock(self._fd, fcntl.LOCK_SH)
+        try:
+            if (self._dir / _SEALED).exists() or not (self._dir / "key").exists():
+                raise NotFound(CLOSED)
+            yield
+        finally:
+            fcntl.flock(self._fd, fcntl.LOCK_UN)
+
+    @contextmanager
+    def sealed(self) -> Iterator[None]:
+        """Close the upload to writes for the block; open it again if the block fails (as S3
+        keeps an upload whose completion it refused)."""
+        assert self._fd is not None
+        marker = self._dir / _SEALED
+        fcntl.flock(self._fd, fcntl.LOCK_EX)
+        try:
+            marker.touch()
+        finally:
+            fcntl.flock(self._fd, fcntl.LOCK_UN)
+        try:
+            yield
+        except BaseException:
+            marker.unlink(missing_ok=True)
+            raise
+
+    def close(self) -> None:
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
 
 
 class Uploads:
@@ -122,7 +181,16 @@ class Uploads:
     ) -> None:
         """Join ``parts`` into ``target`` (renamed into place) and forget the upload."""
         upload_dir = self._upload_dir(key, upload_id)
-        chosen = self._check_parts(upload_dir, parts)
+        gate = _Gate(upload_dir)
+        try:
+            with gate.sealed():  # no part changes from here on
+                self._join(upload_dir, self._check_parts(upload_dir, parts), target)
+        finally:
+            gate.close()
+        shutil.rmtree(upload_dir, ignore_errors=True)
+
+    @staticmethod
+    def _join(upload_dir: Path, chosen: list[HeldPart], target: Path) -> None:
         data = upload_dir / _DATA
         if _contiguous(chosen):  # written in place: the data file is the object already
             with data.open("r+b") as f:
@@ -130,15 +198,14 @@ class Uploads:
                 os.fsync(f.fileno())
             target.parent.mkdir(parents=True, exist_ok=True)
             os.replace(data, target)
-        else:
-            with AtomicWriter(target, digest=False) as writer:
-                for p in chosen:
-                    if p.offset is None:
-                        writer.append_file(p.path)
-                    else:
-                        writer.append_file(data, p.offset, p.size)
-                writer.commit()
-        shutil.rmtree(upload_dir, ignore_errors=True)
+            return
+        with AtomicWriter(target, digest=False) as writer:
+            for p in chosen:
+                if p.offset is None:
+                    writer.append_file(p.path)
+                else:
+                    writer.append_file(data, p.offset, p.size)
+            writer.commit()
 
     def abort(self, key: str, upload_id: str) -> None:
         try:
@@ -214,25 +281,40 @@ class Uploads:
 
 
 class PartWriter(AtomicWriter):
-    """Writes one part; on commit the part replaces any earlier upload of the same number."""
+    """Writes one part; on commit the part replaces any earlier upload of the same number
+    (NotFound once completion has closed the upload)."""
 
     def __init__(self, upload_dir: Path, part_number: int, *, limit: int | None = None) -> None:
         self._upload_dir = upload_dir
         self._number = part_number
-        super().__init__(upload_dir / f"{part_number:05d}", limit=limit, digest=False)
+        self._gate = _Gate(upload_dir)
+        try:
+            super().__init__(upload_dir / f"{part_number:05d}", limit=limit, digest=False)
+        except BaseException:
+            self._gate.close()
+            raise
 
     def commit(self, target: Path | None = None) -> Path:
-        final = super().commit(self._upload_dir / f"{self._number:05d}.{self.etag}")
-        for path in self._upload_dir.glob(f"{self._number:05d}.*"):
-            if path != final:
-                path.unlink(missing_ok=True)
-        return final
+        try:
+            with self._gate.open_for_writes():
+                final = super().commit(self._upload_dir / f"{self._number:05d}.{self.etag}")
+                for path in self._upload_dir.glob(f"{self._number:05d}.*"):
+                    if path != final:
+                        path.unlink(missing_ok=True)
+            return final
+        finally:
+            self.abort()
+
+    def abort(self) -> None:
+        super().abort()
+        self._gate.close()
 
 
 class PlacedPartWriter:
     """Writes one part in place into the upload's data file at its offset; on commit an empty
     marker names its number, etag, offset and size. Any earlier marker of the same number goes
-    first, so a half-rewritten range is never listed as held."""
+    first, so a half-rewritten range is never listed as held. Every write checks, under the
+    upload's gate, that completion has not closed the upload (NotFound then)."""
 
     def __init__(
         self, upload_dir: Path, part_number: int, offset: int, *, limit: int | None = None
@@ -245,8 +327,15 @@ class PlacedPartWriter:
         self._limit = limit
         self.size = 0
         self.etag = secrets.token_hex(16)
-        self._drop_markers()
-        self._fd: int | None = os.open(upload_dir / _DATA, os.O_WRONLY | os.O_CREAT, 0o600)
+        self._fd: int | None = None
+        self._gate = _Gate(upload_dir)
+        try:
+            with self._gate.open_for_writes():
+                self._drop_markers()
+                self._fd = os.open(upload_dir / _DATA, os.O_WRONLY | os.O_CREAT, 0o600)
+        except BaseException:
+            self._gate.close()
+            raise
 
     def _drop_markers(self, keep: Path | None = None) -> None:
         for path in self._upload_dir.glob(f"{self._number:05d}.*"):
@@ -258,25 +347,29 @@ class PlacedPartWriter:
             raise TooLarge(f"the upload is larger than {self._limit} bytes")
         assert self._fd is not None
         view = memoryview(chunk)
-        while view:
-            n = os.pwrite(self._fd, view, self._offset + self.size)
-            self.size += n
-            view = view[n:]
+        with self._gate.open_for_writes():
+            while view:
+                n = os.pwrite(self._fd, view, self._offset + self.size)
+                self.size += n
+                view = view[n:]
 
     def commit(self) -> Path:
         assert self._fd is not None
-        os.fdatasync(self._fd)
-        os.close(self._fd)
-        self._fd = None
         marker = self._upload_dir / f"{self._number:05d}.{self.etag}.{self._offset}-{self.size}"
-        marker.touch(exist_ok=False)
-        self._drop_markers(keep=marker)
+        try:
+            with self._gate.open_for_writes():
+                os.fdatasync(self._fd)
+                marker.touch(exist_ok=False)
+                self._drop_markers(keep=marker)
+        finally:
+            self.abort()
         return marker
 
     def abort(self) -> None:
         if self._fd is not None:
             os.close(self._fd)
             self._fd = None
+        self._gate.close()
 
     def __enter__(self) -> Self:
         return self
