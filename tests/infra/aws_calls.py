@@ -26,9 +26,10 @@ from typing import Any
 import botocore.client
 from botocore.exceptions import ClientError
 
+from tests.infra import cfn
 from tests.infra.iam_policy import Request
 
-MOTO_ACCOUNT = "123456789012"  # moto's default account: what the ARNs are built with
+MOTO_ACCOUNT = cfn.ACCOUNT  # moto's default account: what the ARNs are built with
 
 
 @dataclass(frozen=True)

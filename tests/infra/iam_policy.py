@@ -18,10 +18,12 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from tests.infra import cfn
+
 ContextValue = str | list[str]
 
 
-class UnsupportedPolicy(ValueError):
+class UnsupportedPolicy(cfn.Unsupported):
     """The policy uses something this evaluator does not implement: fail, never guess."""
 
 
@@ -241,48 +243,22 @@ class Names:
 
 
 def resolve(value: Any, names: Names, resources: Mapping[str, Any]) -> Any:
-    """Resolve Ref, Fn::GetAtt (Arn), Fn::Join and Fn::Sub in ``value``; raise on others."""
-    if isinstance(value, list):
-        return [resolve(v, names, resources) for v in value]
-    if not isinstance(value, dict):
-        return value
-    if len(value) != 1 or not next(iter(value)).startswith(("Fn::", "Ref")):
-        return {k: resolve(v, names, resources) for k, v in value.items()}
-    [(fn, arg)] = value.items()
-    if fn == "Ref":
-        return names.ref(arg)
-    if fn == "Fn::GetAtt":
-        logical_id, attribute = arg
-        if attribute != "Arn":
-            raise UnsupportedPolicy(f"Fn::GetAtt {attribute}")
+    """``value`` resolved (tests/infra/cfn.py), naming resources as the workload did."""
+
+    def lookup(name: str) -> str:
+        if "." not in name:
+            return names.ref(name)
+        logical_id, attribute = name.rsplit(".", 1)
+        if attribute != "Arn" or logical_id not in resources:
+            raise UnsupportedPolicy(f"Fn::GetAtt {name}")
         return names.arn(logical_id, resources[logical_id]["Type"])
-    if fn == "Fn::Join":
-        sep, parts = arg
-        return sep.join(str(resolve(p, names, resources)) for p in parts)
-    if fn == "Fn::Sub":
-        text, variables = (arg, {}) if isinstance(arg, str) else arg
-        return _sub(
-            text, {k: resolve(v, names, resources) for k, v in variables.items()}, names, resources
-        )
-    if fn == "Fn::Base64":
-        return resolve(arg, names, resources)  # kept as text: the tests read it
-    raise UnsupportedPolicy(f"intrinsic {fn}")
 
-
-def _sub(
-    text: str, variables: Mapping[str, Any], names: Names, resources: Mapping[str, Any]
-) -> str:
-    def one(match: re.Match[str]) -> str:
-        token = match.group(1)
-        if token.startswith("!"):
-            return "${" + token[1:] + "}"  # ${!Literal} is written as ${Literal}
-        if token in variables:
-            return str(variables[token])
-        if token.endswith(".Arn"):
-            return str(resolve({"Fn::GetAtt": [token[:-4], "Arn"]}, names, resources))
-        return str(resolve({"Ref": token}, names, resources))
-
-    return re.sub(r"\$\{([^}]+)\}", one, text)
+    try:
+        return cfn.resolve(value, lookup)
+    except UnsupportedPolicy:
+        raise
+    except cfn.Unsupported as exc:
+        raise UnsupportedPolicy(str(exc)) from exc
 
 
 def role_statements(template: Mapping[str, Any], role_id: str, names: Names) -> list[Statement]:

@@ -2,14 +2,9 @@
 
 from __future__ import annotations
 
-import json
-import os
 import re
-import signal
 import socket
-import subprocess
 import sys
-import time
 from pathlib import Path
 
 import httpx
@@ -17,7 +12,10 @@ import pytest
 
 from rdrive_app.core.settings import Backend, Settings
 from rdrive_app.storage import ensure_aws_resources
-from tests.infra.rehearsal.processes import dockerfile_instructions as _instructions
+from tests.infra.rehearsal.processes import (
+    dockerfile_instructions as _instructions,
+)
+from tests.infra.rehearsal.processes import image_command, image_env, running
 
 
 def test_dockerfile_is_multi_stage_non_root_healthchecked_and_secret_free() -> None:
@@ -52,14 +50,9 @@ def test_backend_starts_from_the_dockerfile_command_against_moto(
         site_url="https://d1example.cloudfront.net",
     )
     ensure_aws_resources(settings)
-    [cmd] = _instructions("CMD")
-    argv = json.loads(cmd)
     port = _free_port()
-    argv[argv.index("--backend-port") + 1] = str(port)
-    argv[argv.index("--backend-host") + 1] = "127.0.0.1"
-    env_from_image = dict(re.findall(r"(\w+)=(\S+)", " ".join(_instructions("ENV"))))
     env = {
-        **env_from_image,
+        **image_env(),
         "PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin",  # no bun: backend only
         "HOME": str(tmp_path),
         "RDRIVE_DATA_DIR": str(tmp_path / "data"),
@@ -74,31 +67,15 @@ def test_backend_starts_from_the_dockerfile_command_against_moto(
         "RDRIVE_SITE_URL": settings.site_url,
         "RDRIVE_API_URL": settings.site_url,
     }
-    log = tmp_path / "backend.log"
-    with log.open("w") as out:
-        proc = subprocess.Popen(
-            argv, cwd=app_copy, env=env, stdout=out, stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )  # fmt: skip
     base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            assert proc.poll() is None, log.read_text()[-3000:]
-            assert time.monotonic() < deadline, log.read_text()[-3000:]
-            try:
-                if httpx.get(f"{base}/ping", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.3)
+    with running(
+        image_command("127.0.0.1", port),
+        cwd=app_copy,
+        env=env,
+        log=tmp_path / "backend.log",
+        ready_url=f"{base}/ping",
+    ):
         openapi = httpx.get(f"{base}/api/openapi.json", timeout=10)
         assert openapi.status_code == 200
         assert "/api/auth/login" in openapi.json()["paths"]
         assert httpx.get(f"{base}/_health", timeout=10).status_code == 200
-    finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(timeout=5)

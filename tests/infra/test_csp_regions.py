@@ -24,10 +24,11 @@ from rdrive_app.core.keys import thumbnail_key
 from rdrive_app.services.presenter import download_url, item_urls
 from rdrive_app.services.processing import RENDITION_WIDTHS, WEBP, rendition_key
 from rdrive_app.storage.aws.blobs import S3BlobStore
+from tests.infra import cfn
 from tests.infra.conftest import REPO_ROOT, Synthesized
 from tests.infra.csp import allows, governing_directive, parse_policy
 
-ACCOUNT = "123456789012"
+ACCOUNT = cfn.ACCOUNT
 SITE = "https://d111111abcdef8.cloudfront.net"  # 'self': the distribution's own name
 TABLE = REPO_ROOT / "tests" / "artifacts" / "csp_regions.md"
 LIFETIME = 3600
@@ -35,26 +36,7 @@ LIFETIME = 3600
 
 def resolve(value: Any, region: str, account: str = ACCOUNT) -> str:
     """A CloudFormation string value with its pseudo-parameter tokens resolved."""
-    pseudo = {
-        "AWS::Region": region,
-        "AWS::AccountId": account,
-        "AWS::Partition": "aws",
-        "AWS::URLSuffix": "amazonaws.com",
-    }
-    if isinstance(value, str):
-        return value
-    if isinstance(value, dict) and list(value) == ["Ref"] and value["Ref"] in pseudo:
-        return pseudo[value["Ref"]]
-    if isinstance(value, dict) and list(value) == ["Fn::Join"]:
-        sep, parts = value["Fn::Join"]
-        return str(sep).join(resolve(p, region, account) for p in parts)
-    if isinstance(value, dict) and list(value) == ["Fn::Sub"] and isinstance(value["Fn::Sub"], str):
-        text = value["Fn::Sub"]
-        for name, resolved in pseudo.items():
-            text = text.replace("${" + name + "}", resolved)
-        assert "${" not in text, f"unresolved Fn::Sub: {text}"
-        return text
-    raise AssertionError(f"a token this test cannot resolve: {json.dumps(value)}")
+    return str(cfn.resolve(value, cfn.from_mapping(cfn.pseudo_parameters(region, account))))
 
 
 def template_csp(template: dict[str, Any]) -> Any:

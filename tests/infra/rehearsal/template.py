@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-ACCOUNT = "123456789012"  # moto's default account
+from tests.infra.cfn import Unsupported, from_mapping, pseudo_parameters, resolve
 
 # Managed CloudFront policies by id (docs.aws.amazon.com, "Use managed origin request policies"
 # and "Use managed cache policies"); the stand-in implements what each one does.
@@ -24,57 +24,6 @@ CACHING_DISABLED = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"
 CACHING_OPTIMIZED = "658327ea-f89d-4fab-a63d-7e88639e58f6"
 KNOWN_ORIGIN_REQUEST_POLICIES = {None, ALL_VIEWER_EXCEPT_HOST_HEADER}
 KNOWN_CACHE_POLICIES = {CACHING_DISABLED, CACHING_OPTIMIZED}
-
-
-class Unsupported(Exception):
-    """The template uses something the stand-in does not implement."""
-
-
-def pseudo_refs(region: str) -> dict[str, str]:
-    return {
-        "AWS::AccountId": ACCOUNT,
-        "AWS::Region": region,
-        "AWS::Partition": "aws",
-        "AWS::URLSuffix": "amazonaws.com",
-    }
-
-
-def resolve(value: Any, refs: Mapping[str, str]) -> Any:
-    """``value`` with Ref, Fn::GetAtt, Fn::Join, Fn::Sub and Fn::Base64 evaluated."""
-    if isinstance(value, list):
-        return [resolve(v, refs) for v in value]
-    if not isinstance(value, dict):
-        return value
-    if len(value) == 1:
-        [(key, arg)] = value.items()
-        if key == "Ref":
-            return _ref(arg, refs)
-        if key == "Fn::GetAtt":
-            return _ref(".".join(arg), refs)
-        if key == "Fn::Join":
-            sep, parts = arg
-            return sep.join(str(resolve(p, refs)) for p in parts)
-        if key == "Fn::Base64":
-            return resolve(arg, refs)
-        if key == "Fn::Sub":
-            text, local = (arg, {}) if isinstance(arg, str) else arg
-            names = {**refs, **{k: str(resolve(v, refs)) for k, v in local.items()}}
-            return re.sub(r"\$\{(!?)([^}]+)\}", lambda m: _sub(m, names), text)
-        if key.startswith("Fn::"):
-            raise Unsupported(f"intrinsic {key}")
-    return {k: resolve(v, refs) for k, v in value.items()}
-
-
-def _sub(match: re.Match[str], names: Mapping[str, str]) -> str:
-    """One ``${Name}`` of Fn::Sub; ``${!Literal}`` stays ``${Literal}``."""
-    bang, name = match.groups()
-    return "${" + name + "}" if bang else _ref(name, names)
-
-
-def _ref(name: str, refs: Mapping[str, str]) -> str:
-    if name not in refs:
-        raise Unsupported(f"no stand-in for {name!r}")
-    return refs[name]
 
 
 @dataclass(frozen=True)
@@ -121,7 +70,7 @@ class Template:
     def __init__(self, template: dict[str, Any], region: str, refs: Mapping[str, str]) -> None:
         self.resources: dict[str, Any] = template["Resources"]
         self.region = region
-        self.refs = {**pseudo_refs(region), **refs}
+        self.refs = {**pseudo_parameters(region), **refs}
 
     def of_type(self, kind: str) -> dict[str, dict[str, Any]]:
         return {k: v["Properties"] for k, v in self.resources.items() if v["Type"] == kind}
@@ -131,7 +80,7 @@ class Template:
         return logical_id, props
 
     def resolved(self, value: Any) -> Any:
-        return resolve(value, self.refs)
+        return resolve(value, from_mapping(self.refs))
 
     # -- the distribution ---------------------------------------------------------------
     def distribution(self) -> Distribution:
