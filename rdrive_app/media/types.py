@@ -37,6 +37,31 @@ class Sniffed:
     demuxer: str | None = None  # FFmpeg input format for videos, so probing never guesses
 
 
+PLAY_ORIGINAL = "original"  # browser-safe as it is: the original is what the player gets
+PLAY_REMUX = "remux"  # the streams are browser-safe, the container is not: copy into MP4
+PLAY_TRANSCODE = "transcode"  # re-encode to H.264 + AAC in MP4
+
+
+@dataclass(frozen=True, slots=True)
+class PlaybackPlan:
+    """What a video needs before every browser plays it, found when it is probed."""
+
+    action: str  # PLAY_ORIGINAL, PLAY_REMUX or PLAY_TRANSCODE
+    mime: str  # the original's type with an RFC 6381 codecs parameter, for canPlayType
+    reason: str | None = None  # why the original is not played as it is (None when it is)
+
+
+@dataclass(frozen=True, slots=True)
+class PlaybackFile:
+    """A playback rendition that was written: its type (with codecs) and its shape."""
+
+    mime: str
+    width: int
+    height: int
+    duration: float | None
+    size: int
+
+
 @dataclass(frozen=True, slots=True)
 class MediaInfo:
     """Metadata of one photo or video; dimensions are as displayed (after orientation)."""
@@ -52,6 +77,12 @@ class MediaInfo:
     duration: float | None = None
     rotation: int | None = None
     codec: str | None = None
+    # Live Photos: Apple's content identifier, the same in a still and its video half.
+    content_id: str | None = None
+    # Motion Photos: (offset, length) of the MP4 a phone appended to the still.
+    motion_span: tuple[int, int] | None = None
+    # Videos: how a browser gets a file it can play (see media/playback.py).
+    playback: PlaybackPlan | None = None
 
     @property
     def camera(self) -> str | None:
