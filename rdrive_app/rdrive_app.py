@@ -28,6 +28,7 @@ BROWSER_SCRIPTS = (
     "/rdrive_pick.js",  # files dropped on the folder page or picked with "Upload" → uploads
     "/rdrive_scroll.js",  # infinite scroll: presses "Load more" when it comes into view
     "/rdrive_keys.js",  # the viewer's ← and → keys
+    "/rdrive_live.js",  # a Live Photo's motion on hover and press-and-hold
 )
 
 # Each session's state, its token included, is written under Reflex's state directory: the

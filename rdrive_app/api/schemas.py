@@ -64,6 +64,15 @@ class GPSOut(BaseModel):
     lon: float
 
 
+class PlaybackOut(BaseModel):
+    """A video's playback: ``original`` (it plays as uploaded), ``preparing`` (a rendition is
+    being made; ``progress`` 0..1), ``ready`` or ``failed`` (``reason`` says why)."""
+
+    state: str
+    progress: float
+    reason: str | None
+
+
 class ItemOut(BaseModel):
     """One photo or video; URLs are signed and short-lived, null while missing."""
 
@@ -86,9 +95,16 @@ class ItemOut(BaseModel):
     lens: str | None = None
     gps: GPSOut | None
     deleted_at: datetime | None = None
+    playback: PlaybackOut | None = None
+    live: bool = False
     url: str | None
+    url_type: str | None = None
     thumbnail_url: str | None
     preview_url: str | None
+    playback_url: str | None = None
+    playback_type: str | None = None
+    motion_url: str | None = None
+    motion_type: str | None = None
 
 
 class ItemPageOut(BaseModel):

@@ -16,6 +16,7 @@ from typing import Any
 
 from rdrive_app.core.errors import InvalidInput
 from rdrive_app.core.keys import original_key
+from rdrive_app.core.playback import Motion, Playback
 
 MAX_NAME_BYTES = 255
 MAX_PATH_DEPTH = 32
@@ -188,6 +189,9 @@ class MediaItem:
     rotation: int | None = None
     codec: str | None = None
     thumbnails: dict[str, str] = field(default_factory=dict)
+    playback: Playback | None = None  # videos: which file a browser plays (core/playback.py)
+    motion: Motion | None = None  # Live and Motion Photos: the still's video half
+    content_id: str | None = None  # Apple's Live Photo identifier, shared by both halves
     deleted_at: datetime | None = None
     # While uploading: the multipart upload id (None for a single PUT), and the client's opaque
     # "name|size|lastModified" string that lets a re-added file resume this upload.

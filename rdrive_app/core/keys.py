@@ -5,6 +5,9 @@ catalog record only. The layout:
 
     originals/<id>                 the bytes as uploaded
     thumbs/<id>/<size>.webp        derived images (thumb, preview, poster), one prefix per item
+    thumbs/<id>/playback.mp4       a video's playback rendition (H.264 + AAC)
+    thumbs/<id>/motion.<ext>       a Live or Motion Photo's video half, as it came
+    thumbs/<id>/motion-playback.mp4  that video's playback rendition
 
 The S3 event filter of the deployment (``infra/config.py``) and the reconciler both use these
 prefixes, so a new kind of derived file goes under ``thumbs/<id>/`` or gets a prefix here.
@@ -33,6 +36,23 @@ def derived_prefix(item_id: str) -> str:
 def thumbnail_key(item_id: str, size: str) -> str:
     """Blob key of a derived image (immutable: the id never changes)."""
     return f"{derived_prefix(item_id)}{size}.webp"
+
+
+def playback_key(item_id: str) -> str:
+    """Blob key of a video's playback rendition."""
+    return f"{derived_prefix(item_id)}playback.mp4"
+
+
+def motion_key(item_id: str, extension: str) -> str:
+    """Blob key of a still's video half (``extension`` without the dot: 'mov', 'mp4')."""
+    if not extension.isalnum():
+        raise ValueError(f"not a file extension: {extension!r}")
+    return f"{derived_prefix(item_id)}motion.{extension.lower()}"
+
+
+def motion_playback_key(item_id: str) -> str:
+    """Blob key of the playback rendition of a still's video half."""
+    return f"{derived_prefix(item_id)}motion-playback.mp4"
 
 
 def item_of_original(key: str) -> str | None:

@@ -69,6 +69,14 @@ class Settings(BaseSettings):
     # Address space of each decoder child (media/sandbox.py, whose DEFAULT_DECODER_MEMORY this
     # equals): a 100 MP photo peaks at about 0.75 GiB, the decoders alone at about 0.35 GiB.
     decoder_memory_bytes: int = Field(default=2 * 1024**3, ge=256 * 1024**2)
+    # Playback renditions (services/playback.py): the long side of a rendition, and how long
+    # one may take (a Lambda stops it earlier: its own 15 minutes, see README "Videos").
+    playback_max_long_side: int = Field(default=1080, ge=240, le=4320)
+    playback_timeout_s: float = Field(default=6 * 3600.0, gt=0)
+    # Live Photos (services/live_photos.py): halves without Apple's identifier pair by name
+    # when uploaded this close together and the video is at most this long.
+    live_photo_window_s: float = Field(default=600.0, ge=0)
+    live_photo_max_seconds: float = Field(default=10.0, gt=0)
     trash_retention_days: int = Field(default=30, ge=1)
     stale_upload_hours: float = Field(default=24.0, gt=0)
     # an item in ``processing`` longer than this is taken up again by the reconciler; above the

@@ -50,16 +50,17 @@ def handler(event: dict[str, Any], context: Any = None) -> dict[str, Any]:
     is marked failed instead. A direct S3 invocation never raises: a bad item ends failed.
     """
     services = runtime()
+    deadline = _deadline(context)
     failures: list[dict[str, str]] = []
     seen: set[str] = set()
     for record in event.get("Records") or []:
         if record.get("eventSource") == "aws:sqs":
             attempts = int(record.get("attributes", {}).get("ApproximateReceiveCount", "1"))
-            ok = _process_all(services, _s3_records(_body(record)), seen, attempts)
+            ok = _process_all(services, _s3_records(_body(record)), seen, attempts, deadline)
             if not ok:
                 failures.append({"itemIdentifier": record.get("messageId", "")})
         else:
-            _process_all(services, [record], seen, MAX_ATTEMPTS)
+            _process_all(services, [record], seen, MAX_ATTEMPTS, deadline)
     return {"batchItemFailures": failures}
 
 
@@ -76,7 +77,16 @@ def item_ids(records: Any) -> Iterator[str]:
             log.debug("ignoring S3 key %r", key)
 
 
-def _process_all(services: Services, records: Any, seen: set[str], attempts: int) -> bool:
+def _deadline(context: Any) -> float | None:
+    """When this invocation must be done (``time.monotonic()``), from the Lambda context: a
+    playback rendition that would run past it stops and says so instead of being killed."""
+    remaining = getattr(context, "get_remaining_time_in_millis", None)
+    return time.monotonic() + remaining() / 1000 if callable(remaining) else None
+
+
+def _process_all(
+    services: Services, records: Any, seen: set[str], attempts: int, deadline: float | None
+) -> bool:
     """Process the items of ``records``; False when one should be retried later."""
     storage = services.storage
     ok = True
@@ -86,7 +96,7 @@ def _process_all(services: Services, records: Any, seen: set[str], attempts: int
         seen.add(item_id)
         try:
             settle_upload(services, item_id)
-            item = process_item(storage, services.settings, item_id)
+            item = process_item(storage, services.settings, item_id, deadline=deadline)
             log.info("item %s: %s", item_id, item.status)
         except NotFound:
             log.info("item %s no longer exists; skipped", item_id)

@@ -6,6 +6,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from rdrive_app.core.domain import GPS, Kind
+from rdrive_app.core.playback import PLAY_ORIGINAL as PLAY_ORIGINAL  # re-exported: media's
+from rdrive_app.core.playback import PLAY_REMUX as PLAY_REMUX  # plans name their action
+from rdrive_app.core.playback import PLAY_TRANSCODE as PLAY_TRANSCODE  # with these
 
 THUMB = "thumb"
 PREVIEW = "preview"
@@ -35,11 +38,6 @@ class Sniffed:
     kind: Kind
     content_type: str
     demuxer: str | None = None  # FFmpeg input format for videos, so probing never guesses
-
-
-PLAY_ORIGINAL = "original"  # browser-safe as it is: the original is what the player gets
-PLAY_REMUX = "remux"  # the streams are browser-safe, the container is not: copy into MP4
-PLAY_TRANSCODE = "transcode"  # re-encode to H.264 + AAC in MP4
 
 
 @dataclass(frozen=True, slots=True)

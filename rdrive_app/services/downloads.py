@@ -2,7 +2,8 @@
 
 Entries are read from storage chunk by chunk while the response is being sent, so a ZIP of many
 gigabytes starts at once and the server's memory stays flat. Names inside the ZIP are the items'
-names (already free of '/', '..' and control characters), made unique, under their folder path.
+names (already free of '/', '..' and control characters), made unique, under their folder path;
+a Live Photo is its two files, each under its own name.
 """
 
 from __future__ import annotations
@@ -46,6 +47,10 @@ class DownloadService:
         for prefix, item in entries:
             arcname = self._unique(used, prefix, item.name)
             stream.add(_lazy_chunks(self._storage, item.original_key), arcname, size=item.size)
+            motion = item.motion
+            if motion is not None and motion.name:  # a Live Photo's video half, as it came
+                name = self._unique(used, prefix, motion.name)
+                stream.add(_lazy_chunks(self._storage, motion.key), name, size=motion.size)
         return ZipDownload(filename=filename, length=len(stream), chunks=iter(stream))
 
     @staticmethod

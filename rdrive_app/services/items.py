@@ -21,6 +21,7 @@ from rdrive_app.core.errors import Conflict, InvalidInput, NotFound
 from rdrive_app.core.keys import derived_prefix
 from rdrive_app.core.listing import Page, SortOrder
 from rdrive_app.storage import Storage
+from rdrive_app.storage.protocols import BlobStore, Catalog
 
 MAX_PAGE = 200
 MAX_FREE_NAME_TRIES = 1000
@@ -151,14 +152,7 @@ class ItemService:
             raise Conflict("the item changed meanwhile (restored?); it was not deleted")
 
     def _forget(self, item: MediaItem) -> bool:
-        """Purge ``item`` as it was read: the record only if it still is that (a restore since
-        keeps it), and the blobs only once the record is gone (a failure in between leaves
-        blobs no item owns, which the reconciler deletes, never an item without its bytes)."""
-        if not self._catalog.purge_item(item.id, unchanged=item):
-            return False
-        self._blobs.delete(item.original_key)
-        self._blobs.delete_prefix(derived_prefix(item.id))
-        return True
+        return forget_item(self._catalog, self._blobs, item)
 
     def empty_expired_trash(self, now: datetime | None = None) -> int:
         """Purge what has been in the trash longer than the retention period; returns how many."""
@@ -172,3 +166,14 @@ class ItemService:
             if page.next_cursor is None:
                 return purged
             cursor = page.next_cursor
+
+
+def forget_item(catalog: Catalog, blobs: BlobStore, item: MediaItem) -> bool:
+    """Purge ``item`` as it was read: the record only if it still is that (a restore since
+    keeps it), and the blobs only once the record is gone (a failure in between leaves
+    blobs no item owns, which the reconciler deletes, never an item without its bytes)."""
+    if not catalog.purge_item(item.id, unchanged=item):
+        return False
+    blobs.delete(item.original_key)
+    blobs.delete_prefix(derived_prefix(item.id))
+    return True

@@ -5,11 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from rdrive_app.core.domain import MediaItem, Status
+from rdrive_app.core.playback import MP4, Playback, PlaybackState
 from rdrive_app.storage.protocols import BlobStore
 
 
 def item_urls(item: MediaItem, blobs: BlobStore, lifetime_s: int) -> dict[str, str | None]:
-    """Signed URLs for the original (inline, sniffed type), the thumbnail and the preview."""
+    """Signed URLs of the original (inline, sniffed type; ``url_type`` with its codecs), the
+    thumbnail and the preview; of what a browser plays (``playback_url``: the original when
+    it is browser-safe, else its rendition, null while that is made) and of a Live Photo's
+    motion."""
 
     def thumb(size: str) -> str | None:
         key = item.thumbnails.get(size)
@@ -17,12 +21,30 @@ def item_urls(item: MediaItem, blobs: BlobStore, lifetime_s: int) -> dict[str, s
             return None
         return blobs.signed_get_url(key, expires_in=lifetime_s, content_type="image/webp")
 
+    def signed(key: str | None, content_type: str) -> str | None:
+        if not key:
+            return None
+        return blobs.signed_get_url(key, expires_in=lifetime_s, content_type=content_type)
+
     original = None
     if item.status in (Status.PROCESSING, Status.READY, Status.FAILED):
-        original = blobs.signed_get_url(
-            item.original_key, expires_in=lifetime_s, content_type=item.content_type
-        )
-    return {"url": original, "thumbnail_url": thumb("thumb"), "preview_url": thumb("preview")}
+        original = signed(item.original_key, item.content_type)
+    playback, motion = item.playback, item.motion
+    play_key, play_content = None, item.content_type
+    if playback is not None and playback.state == PlaybackState.ORIGINAL:
+        play_key = item.original_key
+    elif playback is not None and playback.state == PlaybackState.READY:
+        play_key, play_content = playback.key, MP4
+    return {
+        "url": original,
+        "url_type": playback.source_type if playback else item.content_type,
+        "thumbnail_url": thumb("thumb"),
+        "preview_url": thumb("preview"),
+        "playback_url": signed(play_key, play_content),
+        "playback_type": playback.type if play_key and playback else None,
+        "motion_url": signed(motion.play_key, MP4) if motion else None,
+        "motion_type": motion.play_type if motion else None,
+    }
 
 
 def download_url(item: MediaItem, blobs: BlobStore, lifetime_s: int) -> str:
@@ -57,7 +79,16 @@ def item_fields(item: MediaItem) -> dict[str, Any]:
         "lens": item.lens,
         "gps": {"lat": item.gps.lat, "lon": item.gps.lon} if item.gps else None,
         "deleted_at": item.deleted_at.isoformat() if item.deleted_at else None,
+        "playback": _playback_fields(item.playback),
+        "live": item.motion is not None and item.motion.play_key is not None,
     }
+
+
+def _playback_fields(playback: Playback | None) -> dict[str, Any] | None:
+    """A video's playback state as the API says it: state, progress (0..1) and reason."""
+    if playback is None:
+        return None
+    return {"state": playback.state.value, "progress": playback.progress, "reason": playback.reason}
 
 
 def present(item: MediaItem, blobs: BlobStore, lifetime_s: int) -> dict[str, Any]:

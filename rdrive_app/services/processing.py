@@ -20,26 +20,26 @@ from datetime import datetime
 from typing import Any
 
 from rdrive_app.core.domain import Kind, MediaItem, Status
-from rdrive_app.core.errors import Conflict, InvalidInput, NotFound, UnsupportedMedia
-from rdrive_app.core.keys import original_key, thumbnail_key
+from rdrive_app.core.errors import NotFound, UnsupportedMedia
+from rdrive_app.core.keys import original_key, playback_key, thumbnail_key
+from rdrive_app.core.playback import Motion, Playback, PlaybackState
 from rdrive_app.core.settings import Settings
-from rdrive_app.media.sandbox import SandboxPool, shared_pool
+from rdrive_app.media.sandbox import SandboxPool
 from rdrive_app.media.sniff import NOT_MEDIA, SNIFF_BYTES, sniff
 from rdrive_app.media.types import (
-    PREVIEW,
-    SIZES,
     Analysis,
     MediaError,
     MediaInfo,
     Sniffed,
-    fit_size,
 )
+from rdrive_app.services.decoding import decoder_pool, in_sandbox
+from rdrive_app.services.image_renditions import WEBP
+from rdrive_app.services.live_photos import extract_motion_photo, pair_live_photo
+from rdrive_app.services.playback import initial_playback, kept_rendition, prepare_playback
 from rdrive_app.storage import Storage
 
 log = logging.getLogger(__name__)
 
-RENDITION_WIDTHS = (200, 400, 800, 1600, 2560)
-WEBP = "image/webp"
 HASH_CHUNK = 4 * 1024 * 1024
 
 
@@ -66,8 +66,11 @@ def process_item(
     *,
     force: bool = False,
     sandboxes: SandboxPool | None = None,
+    deadline: float | None = None,
 ) -> MediaItem:
-    """Make thumbnails and read metadata; the item ends ``ready`` or ``failed`` with a reason.
+    """Make thumbnails, read metadata and, for a video no browser can play as it is, its
+    playback rendition; the item ends ``ready`` or ``failed`` with a reason. ``deadline``
+    (``time.monotonic()``) is when the caller must be done (a Lambda's end).
 
     A bad file (not media, damaged, too large, too slow to decode) is a ``failed`` item, not
     an exception. Storage errors propagate with the item still ``processing``, so a retry
@@ -90,9 +93,7 @@ def process_item(
     if found is None:
         blobs.delete(key)
         return _fail(storage, item_id, NOT_MEDIA)
-    pool = sandboxes or shared_pool(
-        "processing", settings.processing_workers, settings.decoder_memory_bytes
-    )
+    pool = sandboxes or decoder_pool("processing", settings)
     try:
         analysis = _analyse(pool, settings, storage, key, size, found)
     except MediaError as exc:
@@ -102,16 +103,52 @@ def process_item(
     for name, data in analysis.images.items():
         thumbnails[name] = thumbnail_key(item_id, name)
         blobs.put(thumbnails[name], data, WEBP)
-    return catalog.update_item(
-        item_id,
-        status=Status.READY,
-        status_reason=None,
-        kind=found.kind,
-        content_type=found.content_type,
-        sha256=sha256_blob(storage, key),
-        thumbnails=thumbnails,
+    fields: dict[str, Any] = {
+        "status_reason": None,
+        "kind": found.kind,
+        "content_type": found.content_type,
+        "sha256": sha256_blob(storage, key),
+        "thumbnails": thumbnails,
         **item_fields(analysis.info),
+    }
+    if found.kind == Kind.VIDEO:
+        fields["playback"] = _playback(storage, settings, item, analysis, fields, pool, deadline)
+    else:
+        fields["motion"] = item.motion or _embedded_motion(storage, settings, item, analysis, pool)
+    ready = catalog.update_item(item_id, status=Status.READY, **fields)
+    try:
+        pair_live_photo(storage, settings, ready)
+    except Exception:  # the item is ready; a pair not joined now stays two items
+        log.warning("item %s: joining its Live Photo half failed", item_id, exc_info=True)
+    return ready
+
+
+def _playback(
+    storage: Storage,
+    settings: Settings,
+    item: MediaItem,
+    analysis: Analysis,
+    fields: dict[str, Any],
+    pool: SandboxPool,
+    deadline: float | None,
+) -> Playback | None:
+    """The video's playback: the original, a rendition kept from an earlier run, or one made
+    now (the poster and metadata are stored first, the item still ``processing``)."""
+    probed = initial_playback(analysis.info.playback)
+    playback = kept_rendition(storage, item.playback, probed)
+    if playback is None or playback.state != PlaybackState.PREPARING:
+        return playback
+    item = storage.catalog.update_item(item.id, playback=playback, **fields)
+    return prepare_playback(
+        storage, settings, item, playback_key(item.id), pool=pool, deadline=deadline
     )
+
+
+def _embedded_motion(
+    storage: Storage, settings: Settings, item: MediaItem, analysis: Analysis, pool: SandboxPool
+) -> Motion | None:
+    span = analysis.info.motion_span
+    return extract_motion_photo(storage, settings, item, span, pool) if span else None
 
 
 def mark_failed(storage: Storage, item_id: str, reason: str) -> MediaItem | None:
@@ -134,6 +171,7 @@ def item_fields(info: MediaInfo) -> dict[str, Any]:
         "gps": info.gps,
         "rotation": info.rotation,
         "codec": info.codec,
+        "content_id": info.content_id,
     }
 
 
@@ -145,69 +183,6 @@ def sha256_blob(storage: Storage, key: str) -> str:
     return digest.hexdigest()
 
 
-def rendition_key(item_id: str, width: int) -> str:
-    """Immutable key of the WebP rendition ``width`` pixels wide."""
-    return thumbnail_key(item_id, f"w{width}")
-
-
-def rendition_url(storage: Storage, settings: Settings, item_id: str, width: object) -> str:
-    """A signed URL of the item as a WebP ``width`` wide, made and stored on first request.
-
-    InvalidInput (400) for a width outside RENDITION_WIDTHS, NotFound for an unknown item or
-    one that failed, Conflict while it is still being processed.
-    """
-    width = _rendition_width(width)
-    item = storage.catalog.get_item(item_id)
-    if item.status == Status.FAILED:
-        raise NotFound(f"no image of an item that failed: {item.status_reason}")
-    if item.status != Status.READY:
-        raise Conflict("the item is still being processed")
-    key = rendition_key(item.id, width)
-    if storage.blobs.size(key) is None:
-        storage.blobs.put(key, _render(storage, settings, item, width), WEBP)
-    return storage.blobs.signed_get_url(
-        key, expires_in=settings.signed_url_lifetime_s, content_type=WEBP
-    )
-
-
-def _rendition_width(width: object) -> int:
-    if isinstance(width, str) and width.isdigit():
-        width = int(width)
-    if isinstance(width, bool) or width not in RENDITION_WIDTHS:
-        allowed = ", ".join(str(w) for w in RENDITION_WIDTHS)
-        raise InvalidInput(f"width must be one of {allowed}")
-    assert isinstance(width, int)
-    return width
-
-
-def _render(storage: Storage, settings: Settings, item: MediaItem, width: int) -> bytes:
-    """Scale the stored preview when it is wide enough; otherwise decode the original."""
-    pool = shared_pool("renditions", settings.processing_workers, settings.decoder_memory_bytes)
-    key, op, kwargs = _rendition_source(storage, item, width)
-    size = storage.blobs.size(key)
-    if size is None:
-        raise NotFound("the item's original is missing")
-    try:
-        return _in_sandbox(pool, settings, storage, key, size, op, kwargs)
-    except MediaError as exc:
-        raise UnsupportedMedia(f"cannot make that size: {exc.reason}") from None
-
-
-def _rendition_source(
-    storage: Storage, item: MediaItem, width: int
-) -> tuple[str, str, dict[str, Any]]:
-    preview = item.thumbnails.get(PREVIEW)
-    if preview and item.width and item.height:
-        preview_width = fit_size((item.width, item.height), SIZES[PREVIEW])[0]
-        if preview_width >= width and storage.blobs.size(preview) is not None:
-            return preview, "render_image", {"content_type": WEBP, "box": (width, 1 << 30)}
-    key = original_key(item.id)
-    if item.kind == Kind.VIDEO:
-        found = sniff(storage.blobs.read_range(key, 0, SNIFF_BYTES))
-        return key, "render_poster", {"width": width, "demuxer": found.demuxer if found else None}
-    return key, "render_image", {"content_type": item.content_type, "box": (width, 1 << 30)}
-
-
 def _analyse(
     pool: SandboxPool, settings: Settings, storage: Storage, key: str, size: int, found: Sniffed
 ) -> Analysis:
@@ -215,28 +190,7 @@ def _analyse(
         op, kwargs = "analyse_video", {"demuxer": found.demuxer}
     else:
         op, kwargs = "analyse_image", {"content_type": found.content_type}
-    return _in_sandbox(pool, settings, storage, key, size, op, kwargs)
-
-
-def _in_sandbox(
-    pool: SandboxPool,
-    settings: Settings,
-    storage: Storage,
-    key: str,
-    size: int,
-    op: str,
-    kwargs: dict[str, Any],
-) -> Any:
-    """Run media operation ``op`` on the blob at ``key`` within the settings' time and pixel
-    limits; the sandbox reads the blob through ranged reads, never all of it at once."""
-    return pool.run(
-        op,
-        size,
-        lambda start, length: storage.blobs.read_range(key, start, length),
-        settings.processing_timeout_s,
-        max_pixels=settings.max_pixels,
-        **kwargs,
-    )
+    return in_sandbox(pool, settings, storage, key, size, op, kwargs)
 
 
 def _fail(storage: Storage, item_id: str, reason: str) -> MediaItem:

@@ -169,6 +169,10 @@ class BaseCatalog(UsersCatalog, Catalog):
     def name_taken(self, folder: str, name: str) -> bool:
         return self._read(normalize_folder(folder), name) is not None
 
+    def item_named(self, folder: str, name: str) -> MediaItem | None:
+        rec = self._read(normalize_folder(folder), name)
+        return R.record_item(rec) if rec is not None and rec["kind"] != R.FOLDER_KIND else None
+
     def trash_item(self, item_id: str) -> MediaItem:
         return self._retrying(lambda: self._trash_once(item_id))
 

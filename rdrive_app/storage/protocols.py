@@ -180,6 +180,10 @@ class Catalog(Protocol):
     def name_taken(self, folder: str, name: str) -> bool:
         """Whether a file or folder called ``name`` exists in ``folder``."""
 
+    def item_named(self, folder: str, name: str) -> MediaItem | None:
+        """The item called ``name`` in ``folder`` (not a subfolder), or None."""
+        ...
+
     def trash_item(self, item_id: str) -> MediaItem:
         """Move an item to the trash (frees its name); trashing it again returns it as is.
 

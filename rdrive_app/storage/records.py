@@ -24,6 +24,7 @@ from typing import Any
 
 from rdrive_app.core.domain import GPS, Folder, Kind, MediaItem, Status, User
 from rdrive_app.core.errors import InvalidInput
+from rdrive_app.core.playback import Motion, Playback
 from rdrive_app.storage.protocols import SortOrder
 
 Record = dict[str, Any]  # one stored record, as both backends read and write it
@@ -38,9 +39,9 @@ ITEM_COLUMNS = (
     "folder", "name", "kind", "id", "created_at", "moving_from", "content_type", "size",
     "uploaded_by", "uploaded_at", "status", "status_reason", "sha256", "taken_at", "width",
     "height", "duration", "camera", "lens", "gps_lat", "gps_lon", "rotation", "codec",
-    "thumbnails", "deleted_at", "orig_folder", "orig_name", "kind_name", "taken_key",
-    "uploaded_key", "kind_taken_key", "kind_uploaded_key", "deleted_key", "upload_id",
-    "fingerprint",
+    "thumbnails", "playback", "motion", "content_id", "deleted_at", "orig_folder", "orig_name",
+    "kind_name", "taken_key", "uploaded_key", "kind_taken_key", "kind_uploaded_key", "deleted_key",
+    "upload_id", "fingerprint",
 )  # fmt: skip
 # Fields update_item may change: everything but identity, place and trash state.
 UPDATABLE = frozenset(f.name for f in fields(MediaItem)) - {"id", "folder", "name", "deleted_at"}
@@ -112,6 +113,9 @@ def item_record(item: MediaItem) -> Record:
         "rotation": item.rotation,
         "codec": item.codec,
         "thumbnails": json.dumps(item.thumbnails, sort_keys=True) if item.thumbnails else None,
+        "playback": item.playback.to_json() if item.playback else None,
+        "motion": item.motion.to_json() if item.motion else None,
+        "content_id": item.content_id,
         "upload_id": item.upload_id,
         "fingerprint": item.fingerprint,
         **sort_keys(item),
@@ -156,6 +160,9 @@ def record_item(rec: Mapping[str, Any]) -> MediaItem:
         rotation=_opt(int, rec.get("rotation")),
         codec=rec.get("codec"),
         thumbnails=json.loads(thumbs) if thumbs else {},
+        playback=_opt(Playback.from_json, rec.get("playback")),
+        motion=_opt(Motion.from_json, rec.get("motion")),
+        content_id=rec.get("content_id"),
         deleted_at=_opt_dt(rec.get("deleted_at")),
         upload_id=rec.get("upload_id"),
         fingerprint=rec.get("fingerprint"),

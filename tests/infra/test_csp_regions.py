@@ -21,8 +21,8 @@ import pytest
 from infra.config import DEPLOY_REGIONS, DeployConfig
 from rdrive_app.core.domain import Kind, MediaItem, Status
 from rdrive_app.core.keys import thumbnail_key
+from rdrive_app.services.image_renditions import RENDITION_WIDTHS, WEBP, rendition_key
 from rdrive_app.services.presenter import download_url, item_urls
-from rdrive_app.services.processing import RENDITION_WIDTHS, WEBP, rendition_key
 from rdrive_app.storage.aws.blobs import S3BlobStore
 from tests.infra import cfn
 from tests.infra.conftest import REPO_ROOT, Synthesized
@@ -126,7 +126,7 @@ URL_KINDS = [
         "<a href> navigation (no directive governs it); connect-src checked as a guard",
         lambda b: download_url(PHOTO, b, LIFETIME),
     ),
-    # GET /api/media/{id}/rendition answers 302 to this URL (services/processing.rendition_url
+    # GET /api/media/{id}/rendition answers 302 to this URL (services/image_renditions.rendition_url
     # signs it exactly so; the redirect target is checked against the <img>'s img-src).
     UrlKind(
         "rendition",

@@ -17,14 +17,9 @@ from rdrive_app.core.domain import Kind, MediaItem, Status, new_id
 from rdrive_app.core.errors import Conflict, InvalidInput, NotFound, UnsupportedMedia
 from rdrive_app.core.keys import original_key, thumbnail_key
 from rdrive_app.core.settings import Settings
-from rdrive_app.services import processing
-from rdrive_app.services.processing import (
-    ProcessingPool,
-    process_item,
-    rendition_key,
-    rendition_url,
-    sniff_upload,
-)
+from rdrive_app.services import image_renditions, processing
+from rdrive_app.services.image_renditions import rendition_key, rendition_url
+from rdrive_app.services.processing import ProcessingPool, process_item, sniff_upload
 from rdrive_app.storage import Storage
 
 
@@ -250,7 +245,7 @@ def test_renditions_are_made_once_then_only_signed(
     def no_rendering(*args: object) -> bytes:
         raise AssertionError("a stored rendition must not be made again")
 
-    monkeypatch.setattr(processing, "_render", no_rendering)
+    monkeypatch.setattr(image_renditions, "_render", no_rendering)
     assert rendition_url(storage, settings, item.id, 200)
     for bad in (300, 0, -1, "200px", True, None, 10**9):
         with pytest.raises(InvalidInput, match="width must be one of 200, 400, 800, 1600, 2560"):

@@ -14,6 +14,7 @@ JOBS = {
     "rdrive_pick.js": "choosing files",
     "rdrive_scroll.js": "infinite scroll",
     "rdrive_keys.js": "viewer keys",
+    "rdrive_live.js": "Live Photo motion",
 }
 
 
@@ -39,3 +40,5 @@ def test_each_job_lives_in_its_own_script():
     page = script("rdrive_page.js")
     assert "replaceState" in page and "replaceState" not in upload + pick + scroll + keys
     assert "XMLHttpRequest" not in page and '"drop"' not in page
+    live = script("rdrive_live.js")
+    assert "pointerover" in live and "pointerover" not in upload + pick + scroll + keys + page

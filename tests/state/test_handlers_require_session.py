@@ -147,7 +147,7 @@ LIBRARY_VARS = (
     "uploads",
     "picker_folders",
     "image_src",
-    "video_src",
+    "sources",
     "open_name",
     "selected",
     "username",

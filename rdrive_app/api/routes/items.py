@@ -14,8 +14,8 @@ from rdrive_app.api.schemas import ItemOut, ItemPageOut, ItemPatchIn, RejectedOu
 from rdrive_app.core.domain import MediaItem
 from rdrive_app.core.errors import InvalidInput, RDriveError
 from rdrive_app.services.downloads import ZipDownload
+from rdrive_app.services.image_renditions import rendition_url
 from rdrive_app.services.presenter import download_url, present
-from rdrive_app.services.processing import rendition_url
 from rdrive_app.services.wiring import Services
 from rdrive_app.storage.content_headers import content_disposition
 

@@ -105,6 +105,9 @@ class ItemModel(Model):
     rotation = NumberAttribute(null=True)
     codec = UnicodeAttribute(null=True)
     thumbnails = UnicodeAttribute(null=True)  # JSON object
+    playback = UnicodeAttribute(null=True)  # JSON object (core/playback.py)
+    motion = UnicodeAttribute(null=True)  # JSON object
+    content_id = UnicodeAttribute(null=True)
     deleted_at = UnicodeAttribute(null=True)
     orig_folder = UnicodeAttribute(null=True)
     orig_name = UnicodeAttribute(null=True)

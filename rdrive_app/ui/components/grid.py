@@ -70,6 +70,18 @@ def tile(item: ObjectVar[TileRow]) -> rx.Component:
                     high_contrast=True,
                 ),
             ),
+            rx.cond(
+                item.live,
+                rx.badge(
+                    "Live",
+                    variant="solid",
+                    color_scheme="gray",
+                    position="absolute",
+                    bottom="6px",
+                    right="6px",
+                    high_contrast=True,
+                ),
+            ),
             type="button",
             aria_label=item.name,
             title=item.name,

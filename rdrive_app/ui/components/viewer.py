@@ -14,7 +14,7 @@ from rdrive_app.ui.components.controls import (
     shrinking,
 )
 from rdrive_app.ui.components.dialogs import delete_button, move_button, rename_button
-from rdrive_app.ui.state.viewer import InfoRow, ViewerState
+from rdrive_app.ui.state.viewer import InfoRow, VideoSource, ViewerState
 
 
 def _info_row(row: ObjectVar[InfoRow]) -> rx.Component:
@@ -35,25 +35,97 @@ def _info_row(row: ObjectVar[InfoRow]) -> rx.Component:
     )
 
 
-def _media() -> rx.Component:
-    return rx.cond(
-        ViewerState.open_kind == "video",
+def _source(source: ObjectVar[VideoSource]) -> rx.Component:
+    return rx.el.source(src=source.src, type=source.type)
+
+
+_FILL = {"max_width": "100%", "max_height": "100%"}
+
+
+def _video() -> rx.Component:
+    """The player (its sources in preference order) and, while it cannot play yet, why."""
+    return rx.vstack(
         rx.el.video(
-            rx.el.source(src=ViewerState.video_src),
+            rx.foreach(ViewerState.sources, _source),
             id="rdrive-video",
             controls=True,
             preload="metadata",
+            plays_inline=True,
             poster=ViewerState.poster,
             aria_label=ViewerState.open_name,
-            style={"max_width": "100%", "max_height": "100%", "background": "black"},
-            key=ViewerState.open_id,
+            style={**_FILL, "background": "black", "min_height": "0"},
+            key=ViewerState.player_key,
         ),
         rx.cond(
+            ViewerState.playback_note != "",
+            rx.text(ViewerState.playback_note, size="2", role="status", aria_live="polite"),
+        ),
+        align="center",
+        max_height="100%",
+        max_width="100%",
+    )
+
+
+def _live_photo() -> rx.Component:
+    """The still, with its motion over it: played on hover and on press-and-hold
+    (assets/rdrive_live.js), unless the Live toggle is off."""
+    return rx.box(
+        rx.el.img(
+            src=ViewerState.image_src,
+            alt=ViewerState.open_name,
+            draggable=False,
+            style={**_FILL, "object_fit": "contain", "display": "block", "user_select": "none"},
+        ),
+        rx.el.video(
+            rx.el.source(src=ViewerState.motion_src, type=ViewerState.motion_type),
+            muted=True,
+            plays_inline=True,
+            preload="auto",
+            aria_label="Live Photo motion",
+            custom_attrs={"data-rdrive-motion": "1"},
+            style={
+                "position": "absolute",
+                "inset": "0",
+                "width": "100%",
+                "height": "100%",
+                "object_fit": "contain",
+                "opacity": "0",
+                "pointer_events": "none",
+                "transition": "opacity 0.15s",
+            },
+            key=ViewerState.open_id,
+        ),
+        rx.badge(
+            "Live",
+            variant="solid",
+            color_scheme="gray",
+            position="absolute",
+            top="8px",
+            left="8px",
+            high_contrast=True,
+        ),
+        custom_attrs={"data-rdrive-live": rx.cond(ViewerState.live_on, "on", "off")},
+        position="relative",
+        max_width="100%",
+        max_height="100%",
+        style={"touch_action": "manipulation", "-webkit-touch-callout": "none"},
+    )
+
+
+def _media() -> rx.Component:
+    return rx.cond(
+        ViewerState.open_kind == "video",
+        _video(),
+        rx.cond(
             ViewerState.image_src != "",
-            rx.el.img(
-                src=ViewerState.image_src,
-                alt=ViewerState.open_name,
-                style={"max_width": "100%", "max_height": "100%", "object_fit": "contain"},
+            rx.cond(
+                ViewerState.motion_src != "",
+                _live_photo(),
+                rx.el.img(
+                    src=ViewerState.image_src,
+                    alt=ViewerState.open_name,
+                    style={**_FILL, "object_fit": "contain"},
+                ),
             ),
             rx.vstack(
                 rx.icon("image", size=64),
@@ -61,6 +133,21 @@ def _media() -> rx.Component:
                 align="center",
                 color="var(--gray-9)",
             ),
+        ),
+    )
+
+
+def _live_toggle() -> rx.Component:
+    return rx.cond(
+        ViewerState.motion_src != "",
+        rx.button(
+            rx.icon("circle-dot", size=16),
+            "Live",
+            variant=rx.cond(ViewerState.live_on, "solid", "outline"),
+            color_scheme="gray",
+            aria_pressed=ViewerState.live_on,
+            on_click=ViewerState.toggle_live,
+            type="button",
         ),
     )
 
@@ -105,6 +192,7 @@ def viewer() -> rx.Component:
                                 on_click=ViewerState.download_open,
                                 disabled=~ViewerState.can_download,
                             ),
+                            _live_toggle(),
                             rx.dialog.close(gray_button("Close", on_click=ViewerState.close)),
                             wrap="wrap",
                         ),

@@ -76,6 +76,7 @@ class TileRow(ItemRow):
     status: str = ""
     status_label: str = ""
     duration: str = ""
+    live: bool = False
 
 
 def folder_row(folder: Folder) -> FolderRow:
@@ -96,6 +97,7 @@ def tile_row(item: MediaItem) -> TileRow:
         status=item.status.value,
         status_label=status_label(item),
         duration=duration_label(item.duration),
+        live=item.motion is not None and item.motion.play_key is not None,
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rdrive_app.core.domain import MediaItem, Status
+from rdrive_app.core.playback import PlaybackState
 
 
 def size_label(size: int) -> str:
@@ -29,7 +30,20 @@ def status_label(item: MediaItem) -> str:
     if item.status == Status.FAILED:
         return f"Failed: {item.status_reason or 'unknown reason'}"
     if item.status == Status.PROCESSING:
-        return "Processing…"
+        return playback_note(item) or "Processing…"
     if item.status == Status.UPLOADING:
         return "Uploading…"
+    return ""
+
+
+def playback_note(item: MediaItem) -> str:
+    """What the viewer says over a video that does not play yet: 'Preparing video 40 %', or
+    why it cannot be played here (the original can still be downloaded)."""
+    playback = item.playback
+    if playback is None:
+        return ""
+    if playback.state == PlaybackState.PREPARING:
+        return f"Preparing video {round(playback.progress * 100)} %"
+    if playback.state == PlaybackState.FAILED:
+        return f"This video cannot be played here: {playback.reason}. Download it to watch it."
     return ""

@@ -16,9 +16,10 @@ from reflex.event import EventSpec
 
 from rdrive_app.core.domain import MediaItem, Status
 from rdrive_app.core.errors import RDriveError
+from rdrive_app.core.playback import PlaybackState
 from rdrive_app.services.presenter import download_url, item_urls
 from rdrive_app.ui.state.folder import FolderState
-from rdrive_app.ui.state.labels import duration_label, size_label, status_label
+from rdrive_app.ui.state.labels import duration_label, playback_note, size_label, status_label
 from rdrive_app.ui.state.session import (
     SessionState,
     browser_download,
@@ -27,6 +28,8 @@ from rdrive_app.ui.state.session import (
     toast,
 )
 from rdrive_app.ui.state.upload_protocol import page_command
+
+PLAYBACK_POLL_SECONDS = 2.0
 
 
 @dataclasses.dataclass
@@ -67,6 +70,26 @@ def info_rows(item: MediaItem) -> list[InfoRow]:
     return rows
 
 
+@dataclasses.dataclass
+class VideoSource:
+    """One ``<source>`` of the player: the browser plays the first whose type it can."""
+
+    src: str = ""
+    type: str = ""
+
+
+def video_sources(item: MediaItem, urls: dict[str, str | None]) -> list[VideoSource]:
+    """The original first when a rendition exists too (Safari plays an iPhone's HEVC as it
+    is; Chrome and Firefox answer "" for its type and take the rendition), else what plays."""
+    original = VideoSource(urls["url"] or "", urls["url_type"] or item.content_type)
+    playing = urls["playback_url"]
+    if not original.src:
+        return []
+    if not playing or playing == original.src:
+        return [VideoSource(playing or original.src, urls["playback_type"] or original.type)]
+    return [original, VideoSource(playing, urls["playback_type"] or "video/mp4")]
+
+
 def url_script(item_id: str) -> EventSpec:
     """Put the open item's id in the address bar (or take it out), without a navigation."""
     return page_command("setQuery", f"?{urlencode({'item': item_id})}" if item_id else "")
@@ -80,14 +103,25 @@ class ViewerState(SessionState):
     open_kind: rx.Field[str] = rx.field("")
     open_status: rx.Field[str] = rx.field("")
     image_src: rx.Field[str] = rx.field("")
-    video_src: rx.Field[str] = rx.field("")
+    sources: rx.Field[list[VideoSource]] = rx.field(default_factory=list)
+    playback_state: rx.Field[str] = rx.field("")
+    playback_note: rx.Field[str] = rx.field("")
+    motion_src: rx.Field[str] = rx.field("")
+    motion_type: rx.Field[str] = rx.field("")
+    live_on: rx.Field[bool] = rx.field(True)
     poster: rx.Field[str] = rx.field("")
     can_download: rx.Field[bool] = rx.field(False)
     info: rx.Field[list[InfoRow]] = rx.field(default_factory=list)
+    _polling_playback: bool = False
 
     @rx.var
     def is_open(self) -> bool:
         return self.open_id != ""
+
+    @rx.var
+    def player_key(self) -> str:
+        """Changes when the sources do, so the player loads them afresh."""
+        return f"{self.open_id}:{self.playback_state}"
 
     async def _show(self, item_id: str) -> bool:
         """Open ``item_id`` (False when it is not there to show)."""
@@ -102,18 +136,55 @@ class ViewerState(SessionState):
         self.open_kind, self.open_status = item.kind.value, status_label(item)
         self.info = info_rows(item)
         self.poster = urls["preview_url"] or ""
+        self.playback_state = item.playback.state.value if item.playback else ""
+        self.playback_note = playback_note(item)
+        self.motion_src, self.motion_type = urls["motion_url"] or "", urls["motion_type"] or ""
         if item.kind.value == "video":
-            self.video_src, self.image_src = urls["url"] or "", ""
+            self.sources, self.image_src = video_sources(item, urls), ""
         else:
             # Never the original for a 40 MB photo: the preview rendition, once it exists.
-            self.image_src, self.video_src = urls["preview_url"] or "", ""
+            self.image_src, self.sources = urls["preview_url"] or "", []
         self.can_download = item.status != Status.UPLOADING
         return True
 
     def _hide(self) -> None:
         self.open_id = ""
         self.open_kind = ""
-        self.video_src = ""
+        self.sources = []
+        self.motion_src = ""
+        self.playback_state = ""
+
+    def _opened(self) -> list[Any]:
+        """After an item is shown: its id in the URL, and progress polling while its video
+        is being prepared."""
+        events: list[Any] = [url_script(self.open_id)]
+        if self.playback_state == PlaybackState.PREPARING.value:
+            events.append(ViewerState.poll_playback)
+        return events
+
+    @rx.event(background=True)
+    async def poll_playback(self) -> None:
+        """While the open video's rendition is made: its progress, then the rendition."""
+        async with self:
+            if self._polling_playback or await self._require_user() is None:
+                return
+            self._polling_playback = True
+        try:
+            while True:
+                await asyncio.sleep(PLAYBACK_POLL_SECONDS)
+                async with self:
+                    if self.playback_state != PlaybackState.PREPARING.value:
+                        return
+                    if await self._require_user() is None or not await self._show(self.open_id):
+                        return
+        finally:
+            async with self:
+                self._polling_playback = False
+
+    @protected
+    async def toggle_live(self) -> None:
+        """Turn a Live Photo's motion on hover and press on or off."""
+        self.live_on = not self.live_on
 
     @protected
     async def download_open(self) -> Any:
@@ -133,7 +204,7 @@ class ViewerState(SessionState):
         """Open an item full screen and put its id in the URL."""
         if not isinstance(item_id, str) or not await self._show(item_id):
             return toast("error", "That item is no longer here.", 4000)
-        return url_script(self.open_id)
+        return self._opened()
 
     @protected
     async def open_from_url(self) -> Any:
@@ -142,6 +213,7 @@ class ViewerState(SessionState):
         if item_id:
             if not await self._show(item_id):
                 return url_script("")
+            return self._opened()
         else:
             self.open_id = ""
         return None
@@ -166,7 +238,7 @@ class ViewerState(SessionState):
         if not 0 <= index < len(ids):
             return None
         if await self._show(ids[index]):
-            return url_script(self.open_id)
+            return self._opened()
         return None
 
     @protected
