@@ -119,28 +119,37 @@ def h264_mp4(path: Path, **kw: Any) -> Path:
     return write_clip(path, fmt="mp4", codec="libx264", **kw)
 
 
-def hevc_mov(path: Path, *, ten_bit: bool = False, rotate: int = 90, **kw: Any) -> Path:
+def hevc_mov(
+    path: Path,
+    *,
+    ten_bit: bool = False,
+    rotate: int = 90,
+    x265: dict[str, str] | None = None,
+    **kw: Any,
+) -> Path:
     """An iPhone-like HEVC MOV (``hvc1``), portrait by its display matrix."""
     return write_clip(
         path,
         fmt="mov",
         codec="libx265",
         pix_fmt="yuv420p10le" if ten_bit else "yuv420p",
-        options=_X265_QUIET,
+        options=_X265_QUIET | (x265 or {}),
         tag="hvc1",
         rotate=rotate,
         **kw,
     )
 
 
-def hevc_hdr(path: Path, hdr: str = HLG, *, rotate: int = 0, **kw: Any) -> Path:
+def hevc_hdr(
+    path: Path, hdr: str = HLG, *, rotate: int = 0, x265: dict[str, str] | None = None, **kw: Any
+) -> Path:
     """HEVC 10-bit tagged HLG or PQ (BT.2020), bright saturated content, in MOV."""
     return write_clip(
         path,
         fmt="mov",
         codec="libx265",
         pix_fmt="yuv420p10le",
-        options=_X265_QUIET,
+        options=_X265_QUIET | (x265 or {}),
         tag="hvc1",
         rotate=rotate,
         hdr=hdr,
