@@ -16,7 +16,7 @@ export REFLEX_TELEMETRY_ENABLED := false
 export RDRIVE_DATA_DIR ?= $(CURDIR)/data
 PYTEST_WORKERS ?= 2
 
-.PHONY: run test lint bench audit deps dev-deps bun chromium clean help
+.PHONY: run test lint bench audit deps dev-deps bun chromium ffmpeg clean help
 
 help:
 	@echo "make run    - set up and start rDrive on http://localhost:3000 (local disk + SQLite)"
@@ -47,12 +47,19 @@ chromium:
 	  echo "installing Chromium for the browser tests (apt-get)"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
+# Debian's ffmpeg: only the tests and benches use it, as the reference the renditions are
+# measured against (zscale tone mapping, command-line speed); the app uses PyAV's own FFmpeg.
+ffmpeg:
+	@command -v ffmpeg >/dev/null 2>&1 || { \
+	  echo "installing Debian's ffmpeg for the rendition tests and bench (apt-get)"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ffmpeg >/dev/null; }
+
 run: deps
 	@mkdir -p "$(RDRIVE_DATA_DIR)"
 	@$(BIN)/rdrive users ensure-first
 	$(BIN)/reflex run
 
-test: dev-deps chromium lint
+test: dev-deps chromium ffmpeg lint
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadgroup -q
 
 # The guards of ARCHITECTURE.md: style, the layer arrows, types, module size, repeated code.
@@ -66,7 +73,7 @@ lint: dev-deps
 	$(BIN)/mypy
 	$(BIN)/python -m tools.architecture_guard --max-duplicates $(MAX_DUPLICATES)
 
-bench: dev-deps
+bench: dev-deps ffmpeg
 	$(BIN)/python -m bench
 
 # Known vulnerabilities in what is installed: the venv (runtime + test deps), bun (.tools) and

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import inspect
 import os
 import queue
 import resource
@@ -108,11 +109,21 @@ class Sandbox:
             )
         self._conn = Connection(ours.detach())
 
-    def run(self, op: str, size: int, fetch: Fetch, timeout: float, **kwargs: Any) -> Any:
+    def run(
+        self,
+        op: str,
+        size: int,
+        fetch: Fetch,
+        timeout: float,
+        on_progress: Callable[[float], None] | None = None,
+        **kwargs: Any,
+    ) -> Any:
         """Run media operation ``op`` on a file of ``size`` bytes served by ``fetch``.
 
         Returns what the operation returns; raises MediaError for a bad file, a timeout or a
-        crashed decoder, and re-raises the parent's own error when ``fetch`` failed.
+        crashed decoder, and re-raises the parent's own error when ``fetch`` failed. An
+        operation that reports progress (a rendition) has ``on_progress`` called with each
+        fraction done; ``timeout`` still bounds the whole job.
         """
         deadline = time.monotonic() + timeout
         fetch_error: BaseException | None = None
@@ -139,6 +150,9 @@ class Sandbox:
                         raise MediaError(
                             f"the decoder stopped unexpectedly ({self._reap()})"
                         ) from None
+                case ("progress", float(done)):
+                    if on_progress is not None:
+                        on_progress(done)
                 case ("ok", result):
                     return result
                 case ("fail", str(reason)):
@@ -200,9 +214,10 @@ class SandboxPool:
         finally:
             self._idle.put(sandbox)
 
-    def run(self, op: str, size: int, fetch: Fetch, timeout: float, **kwargs: Any) -> Any:
+    def run(self, op: str, *args: Any, **kwargs: Any) -> Any:
+        """``Sandbox.run`` (same arguments, ``on_progress`` too) on the next free sandbox."""
         with self.lease() as sandbox:
-            return sandbox.run(op, size, fetch, timeout, **kwargs)
+            return sandbox.run(op, *args, **kwargs)
 
     def close(self) -> None:
         for sandbox in self._all:
@@ -249,6 +264,7 @@ def _limit_memory(limit: int) -> None:
 def _child_ops() -> dict[str, Callable[..., Any]]:
     """What a sandbox can be asked to do (imported here: only the child loads the decoders)."""
     from rdrive_app.media.images import analyse_image, render_image
+    from rdrive_app.media.playback import make_playback
     from rdrive_app.media.video import analyse_video, render_poster
 
     return {
@@ -256,7 +272,12 @@ def _child_ops() -> dict[str, Callable[..., Any]]:
         "render_image": render_image,
         "analyse_video": analyse_video,
         "render_poster": render_poster,
+        "make_playback": make_playback,
     }
+
+
+def _takes_progress(fn: Callable[..., Any]) -> bool:
+    return "progress" in inspect.signature(fn).parameters
 
 
 def _serve(conn: Connection) -> None:
@@ -276,6 +297,8 @@ def _serve(conn: Connection) -> None:
         except (EOFError, OSError):
             return
         try:
+            if op in ops and _takes_progress(ops[op]):
+                kwargs["progress"] = lambda done: conn.send(("progress", float(done)))
             result: tuple[str, Any] = ("ok", ops[op](open_ranges(fetch, size), **kwargs))
         except MediaError as exc:
             result = ("fail", exc.reason)

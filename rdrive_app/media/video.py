@@ -29,10 +29,13 @@ _ROTATE = {
 }  # clockwise degrees → PIL (counter-clockwise) op
 _ISO6709 = re.compile(r"([+-]\d+(?:\.\d+)?)([+-]\d+(?:\.\d+)?)")
 _DATE_KEYS = ("com.apple.quicktime.creationdate", "creation_time", "date")
+_CONTENT_ID = "com.apple.quicktime.content.identifier"  # a Live Photo's video half
 
 
 def analyse_video(fp: BinaryIO, *, max_pixels: int, demuxer: str | None = None) -> Analysis:
     """Metadata plus thumb and preview WebPs of the poster frame; MediaError says why not."""
+    from rdrive_app.media.playback import plan_playback  # it imports this module's helpers
+
     with _opened(fp, demuxer) as container:
         stream = _video_stream(container)
         frame, rotation = _poster(container, stream, max_pixels)
@@ -50,6 +53,8 @@ def analyse_video(fp: BinaryIO, *, max_pixels: int, demuxer: str | None = None) 
             gps=iso6709(meta.get("com.apple.quicktime.location.ISO6709") or meta.get("location")),
             camera_make=meta.get("com.apple.quicktime.make") or meta.get("make"),
             camera_model=meta.get("com.apple.quicktime.model") or meta.get("model"),
+            content_id=(meta.get(_CONTENT_ID) or "").strip() or None,
+            playback=plan_playback(container, stream),
         )
         thumb = fit_image(poster, SIZES[THUMB])
         return Analysis(info, {PREVIEW: encode_webp(poster), THUMB: encode_webp(thumb)})

@@ -110,3 +110,30 @@ def test_pool_runs_jobs_side_by_side(jpeg: bytes) -> None:
         t.join()
     pool.close()
     assert results == [600] * 4
+
+
+def test_progress_reaches_the_caller(sandbox: Sandbox, jpeg: bytes, tmp_path: Path) -> None:
+    from tests.media_factory import hevc_mov
+
+    data = hevc_mov(tmp_path / "clip.mov", seconds=1.5).read_bytes()
+    seen: list[float] = []
+    result = sandbox.run(
+        "make_playback", len(data), lambda start, length: data[start : start + length], 30,
+        seen.append, out_path=str(tmp_path / "play.mp4"), demuxer="mov", action="transcode",
+        max_pixels=10**8,
+    )  # fmt: skip
+    assert (result.width, result.height) == (240, 320)
+    assert seen and seen[-1] == 1.0
+    assert run(sandbox, jpeg).info.width == 600  # the child serves the next job
+
+
+def test_a_rendition_over_the_time_limit_is_killed(sandbox: Sandbox, tmp_path: Path) -> None:
+    from tests.media_factory import hevc_mov
+
+    data = hevc_mov(tmp_path / "clip.mov", seconds=2, size=(640, 480)).read_bytes()
+    with pytest.raises(MediaError, match="longer than the limit"):  # it takes ~0.3 s
+        sandbox.run(
+            "make_playback", len(data), lambda start, length: data[start : start + length], 0.05,
+            lambda done: None, out_path=str(tmp_path / "play.mp4"), demuxer="mov",
+            action="transcode", max_pixels=10**8,
+        )  # fmt: skip
