@@ -135,3 +135,11 @@ def listing(
     if empty is None:
         return rx.cond(rows.length() > 0, shown)
     return rx.cond(rows.length() > 0, shown, empty)
+
+
+def corner_badge(*children: Any, **place: str) -> rx.Component:
+    """A small solid label over a picture's corner (a video's length, "Live")."""
+    return rx.badge(
+        *children, variant="solid", color_scheme="gray", position="absolute", high_contrast=True,
+        **place,
+    )  # fmt: skip

@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 from reflex.vars import ObjectVar
 
-from rdrive_app.ui.components.controls import soft_button
+from rdrive_app.ui.components.controls import corner_badge, soft_button
 from rdrive_app.ui.state.folder import FolderState, ItemRow, TileRow
 from rdrive_app.ui.state.viewer import ViewerState
 
@@ -59,29 +59,9 @@ def tile(item: ObjectVar[TileRow]) -> rx.Component:
             thumbnail(item, _type_icon(item), width="100%", height="100%", display="block"),
             rx.cond(
                 item.kind == "video",
-                rx.badge(
-                    rx.icon("play", size=12),
-                    item.duration,
-                    variant="solid",
-                    color_scheme="gray",
-                    position="absolute",
-                    bottom="6px",
-                    right="6px",
-                    high_contrast=True,
-                ),
+                corner_badge(rx.icon("play", size=12), item.duration, bottom="6px", right="6px"),
             ),
-            rx.cond(
-                item.live,
-                rx.badge(
-                    "Live",
-                    variant="solid",
-                    color_scheme="gray",
-                    position="absolute",
-                    bottom="6px",
-                    right="6px",
-                    high_contrast=True,
-                ),
-            ),
+            rx.cond(item.live, corner_badge("Live", bottom="6px", right="6px")),
             type="button",
             aria_label=item.name,
             title=item.name,

@@ -8,6 +8,7 @@ import reflex as rx
 from reflex.vars import ObjectVar
 
 from rdrive_app.ui.components.controls import (
+    corner_badge,
     gray_button,
     icon_button,
     labelled_button,
@@ -95,15 +96,7 @@ def _live_photo() -> rx.Component:
             },
             key=ViewerState.open_id,
         ),
-        rx.badge(
-            "Live",
-            variant="solid",
-            color_scheme="gray",
-            position="absolute",
-            top="8px",
-            left="8px",
-            high_contrast=True,
-        ),
+        corner_badge("Live", top="8px", left="8px"),
         custom_attrs={"data-rdrive-live": rx.cond(ViewerState.live_on, "on", "off")},
         position="relative",
         max_width="100%",

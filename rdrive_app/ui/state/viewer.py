@@ -112,7 +112,7 @@ class ViewerState(SessionState):
     poster: rx.Field[str] = rx.field("")
     can_download: rx.Field[bool] = rx.field(False)
     info: rx.Field[list[InfoRow]] = rx.field(default_factory=list)
-    _polling_playback: bool = False
+    _playback_poll: int = 0
 
     @rx.var
     def is_open(self) -> bool:
@@ -164,22 +164,19 @@ class ViewerState(SessionState):
 
     @rx.event(background=True)
     async def poll_playback(self) -> None:
-        """While the open video's rendition is made: its progress, then the rendition."""
+        """While the open video's rendition is made: its progress, then the rendition. A
+        newer poll (another video opened) ends an older one."""
         async with self:
-            if self._polling_playback or await self._require_user() is None:
-                return
-            self._polling_playback = True
-        try:
-            while True:
-                await asyncio.sleep(PLAYBACK_POLL_SECONDS)
-                async with self:
-                    if self.playback_state != PlaybackState.PREPARING.value:
-                        return
-                    if await self._require_user() is None or not await self._show(self.open_id):
-                        return
-        finally:
+            self._playback_poll += 1
+            mine = self._playback_poll
+        while True:
+            await asyncio.sleep(PLAYBACK_POLL_SECONDS)
             async with self:
-                self._polling_playback = False
+                preparing = self.playback_state == PlaybackState.PREPARING.value
+                if mine != self._playback_poll or not preparing:
+                    return
+                if await self._require_user() is None or not await self._show(self.open_id):
+                    return
 
     @protected
     async def toggle_live(self) -> None:
