@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 import av
+import pillow_heif
 from PIL import Image
 
 # --------------------------------------------------------------------------------------------
@@ -130,8 +131,8 @@ _MOTION_XMP = {
         'GCamera:MotionPhoto="1" GCamera:MotionPhotoVersion="1" '
         'GCamera:MotionPhotoPresentationTimestampUs="0">'
         "<Container:Directory><rdf:Seq>"
-        '<rdf:li rdf:parseType="Resource"><Container:Item Item:Mime="image/jpeg" '
-        'Item:Semantic="Primary" Item:Length="0" Item:Padding="0"/></rdf:li>'
+        '<rdf:li rdf:parseType="Resource"><Container:Item Item:Mime="image/{still}" '
+        'Item:Semantic="Primary" Item:Length="0" Item:Padding="{padding}"/></rdf:li>'
         '<rdf:li rdf:parseType="Resource"><Container:Item Item:Mime="video/mp4" '
         'Item:Semantic="MotionPhoto" Item:Length="{length}" Item:Padding="0"/></rdf:li>'
         "</rdf:Seq></Container:Directory></rdf:Description></rdf:RDF></x:xmpmeta>"
@@ -155,10 +156,23 @@ def motion_photo_jpeg(
     """An Android Motion Photo: a JPEG whose XMP describes the MP4 appended after it, in the
     newer ``Container:Directory`` style or the older ``MicroVideo`` one. ``claimed`` makes the
     XMP state another length (to make one that lies)."""
-    xmp = _MOTION_XMP[style].format(length=len(mp4_bytes) if claimed is None else claimed)
+    length = len(mp4_bytes) if claimed is None else claimed
+    xmp = _MOTION_XMP[style].format(length=length, still="jpeg", padding=0)
     still = io.BytesIO()
     Image.new("RGB", (64, 48), (30, 140, 90)).save(still, "JPEG", xmp=xmp.encode())
     path.write_bytes(still.getvalue() + mp4_bytes)
+    return path
+
+
+def motion_photo_heic(path: Path, mp4_bytes: bytes) -> Path:
+    """A HEIC Motion Photo as Pixel and Samsung phones write it: the MP4 inside a top-level
+    'mpvd' box after the image, whose 8-byte header is the primary item's padding."""
+    pillow_heif.register_heif_opener()
+    xmp = _MOTION_XMP["container"].format(length=len(mp4_bytes), still="heic", padding=8)
+    still = io.BytesIO()
+    Image.new("RGB", (64, 48), (90, 30, 140)).save(still, "HEIF", xmp=xmp.encode())
+    box = struct.pack(">I", 8 + len(mp4_bytes)) + b"mpvd" + mp4_bytes
+    path.write_bytes(still.getvalue() + box)
     return path
 
 
