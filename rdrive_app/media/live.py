@@ -146,10 +146,12 @@ def _xmp_text(xmp: object) -> str | None:
 def _prop(text: str, name: str) -> str | None:
     """The value of XMP property ``name`` (any namespace prefix), written as an attribute
     (``GCamera:MotionPhoto="1"``) or as an element (``<GCamera:MotionPhoto>1</...>``)."""
-    attribute = re.search(rf"[\s<][\w.-]+:{name}\s*=\s*([\"'])(.*?)\1", text, re.DOTALL)
+    # Every repeat is bounded by the next quote or '<' (values are short words and numbers), so
+    # a forged packet of a megabyte costs one linear scan, never one scan per start.
+    attribute = re.search(rf"[\s<][\w.-]+:{name}\s*=\s*([\"'])([^\"'<]{{0,64}})\1", text)
     if attribute:
         return attribute.group(2).strip()
-    element = re.search(rf"<([\w.-]+):{name}(?:\s[^>]*)?>([^<]*)</\1:{name}\s*>", text)
+    element = re.search(rf"<([\w.-]+):{name}(?:\s[^<>]*)?>([^<]{{0,64}})</\1:{name}\s*>", text)
     return element.group(2).strip() if element else None
 
 
