@@ -12,11 +12,16 @@ display matrix (what iPhones write for portrait video), which ffprobe reports as
 
 from __future__ import annotations
 
+import io
+import struct
 from fractions import Fraction
+from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import av
+import pillow_heif
+from PIL import Image
 
 HLG, PQ = "hlg", "pq"
 _TRC = {HLG: 18, PQ: 16}  # FFmpeg's AVColorTransferCharacteristic: arib-std-b67, smpte2084
@@ -199,3 +204,198 @@ def mpeg4_3gp(path: Path, *, amr: bool = True, **kw: Any) -> Path:
         **(sound if amr else {"audio": "aac"}),
         **kw,
     )
+
+
+# --------------------------------------------------------------------------------------------
+# The formats cameras write (issue 14 part 3) and Live / Motion Photo stills (part 4)
+# --------------------------------------------------------------------------------------------
+
+
+def camera_video(
+    target: Path | BinaryIO,
+    fmt: str,
+    codec: str,
+    *,
+    audio: str | None = None,
+    size: tuple[int, int] = (176, 144),
+    frames: int = 12,
+    rate: int = 12,
+    pix_fmt: str = "yuv420p",
+    gop: int | None = None,
+    options: dict[str, str] | None = None,
+) -> Path | BinaryIO:
+    """A short moving-gradient clip in container ``fmt`` ('mpegts', 'avi', '3gp'...) with video
+    ``codec`` and, if named, an ``audio`` track (AAC, AMR-NB: whatever the codec takes), with a
+    keyframe every ``gop`` frames (the encoder's default when None)."""
+    where = str(target) if isinstance(target, Path) else target
+    with av.open(where, "w", format=fmt, options=options or {}) as out:
+        video = out.add_stream(codec, rate=rate)
+        video.width, video.height = size
+        video.pix_fmt = pix_fmt
+        if gop is not None:
+            video.codec_context.gop_size = gop
+        sound = None
+        if audio is not None:
+            sample_rate = 8000 if audio.startswith("amr") or audio == "libopencore_amrnb" else 44100
+            sound = out.add_stream(audio, rate=sample_rate)
+            sound.layout = "mono"
+        samples = 0
+        for i in range(frames):
+            im = Image.linear_gradient("L").resize(size).point(lambda v, i=i: (v + 20 * i) % 256)
+            frame = av.VideoFrame.from_image(im.convert("RGB")).reformat(format=pix_fmt)
+            frame.pts = i
+            frame.time_base = Fraction(1, rate)
+            out.mux(video.encode(frame))
+            if sound is not None:
+                samples = _mux_silence(out, sound, until=(i + 1) / rate, done=samples)
+        out.mux(video.encode())
+        if sound is not None:
+            out.mux(sound.encode())
+    return target
+
+
+def _mux_silence(out: av.container.OutputContainer, sound: av.AudioStream, until: float,
+                 done: int) -> int:  # fmt: skip
+    """Audio frames of silence up to ``until`` seconds; returns the samples written so far."""
+    ctx = sound.codec_context
+    per = ctx.frame_size or 1024
+    while done < until * ctx.sample_rate:
+        frame = av.AudioFrame(format=ctx.format.name, layout="mono", samples=per)
+        for plane in frame.planes:
+            plane.update(bytes(plane.buffer_size))
+        frame.sample_rate, frame.pts = ctx.sample_rate, done
+        out.mux(sound.encode(frame))
+        done += per
+    return done
+
+
+def small_mp4() -> bytes:
+    """The bytes of a tiny H.264 MP4 (what a phone appends to a Motion Photo)."""
+    out = io.BytesIO()
+    with av.open(out, "w", format="mp4") as container:
+        video = container.add_stream("libx264", rate=10)
+        video.width, video.height, video.pix_fmt = 64, 48, "yuv420p"
+        for i in range(5):
+            frame = av.VideoFrame.from_image(Image.new("RGB", (64, 48), (40 * i, 80, 160)))
+            frame.pts = i
+            container.mux(video.encode(frame))
+        container.mux(video.encode())
+    return out.getvalue()
+
+
+def apple_makernote(content_id: str | None, *, extra: int = 1) -> bytes:
+    """An iPhone MakerNote: 'Apple iOS' header, then a big-endian IFD with offsets from its start,
+    holding ``extra`` unrelated LONG tags and (if given) tag 0x0011, the content identifier."""
+    entries: list[tuple[int, int, int, bytes]] = [(0x0001, 9, 1, struct.pack(">I", 14))]
+    entries += [(0x0004 + i, 9, 1, struct.pack(">I", i)) for i in range(extra - 1)]
+    data = b""
+    if content_id is not None:
+        entries.append((0x0011, 2, len(content_id) + 1, content_id.encode() + b"\x00"))
+    header = b"Apple iOS\x00" + b"\x00\x01" + b"MM"
+    table_end = len(header) + 2 + 12 * len(entries) + 4
+    ifd = struct.pack(">H", len(entries))
+    for tag, kind, count, value in entries:
+        if len(value) <= 4:
+            ifd += struct.pack(">HHI", tag, kind, count) + value.ljust(4, b"\x00")
+        else:
+            ifd += struct.pack(">HHII", tag, kind, count, table_end + len(data))
+            data += value
+    return header + ifd + b"\x00\x00\x00\x00" + data
+
+
+def live_photo_jpeg(path: Path, content_id: str | None, *, makernote: bytes | None = None) -> Path:
+    """An iPhone-like JPEG still whose MakerNote carries ``content_id`` (or ``makernote`` as is)."""
+    exif = Image.Exif()
+    exif[0x010F], exif[0x0110] = "Apple", "iPhone 12"
+    exif.get_ifd(0x8769)[0x927C] = (
+        makernote if makernote is not None else apple_makernote(content_id)
+    )
+    Image.new("RGB", (64, 48), (200, 120, 40)).save(path, "JPEG", exif=exif.tobytes())
+    return path
+
+
+_MOTION_XMP = {
+    "container": (
+        '<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF '
+        'xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
+        '<rdf:Description rdf:about="" xmlns:GCamera="http://ns.google.com/photos/1.0/camera/" '
+        'xmlns:Container="http://ns.google.com/photos/1.0/container/" '
+        'xmlns:Item="http://ns.google.com/photos/1.0/container/item/" '
+        'GCamera:MotionPhoto="1" GCamera:MotionPhotoVersion="1" '
+        'GCamera:MotionPhotoPresentationTimestampUs="0">'
+        "<Container:Directory><rdf:Seq>"
+        '<rdf:li rdf:parseType="Resource"><Container:Item Item:Mime="image/{still}" '
+        'Item:Semantic="Primary" Item:Length="0" Item:Padding="{padding}"/></rdf:li>'
+        '<rdf:li rdf:parseType="Resource"><Container:Item Item:Mime="video/mp4" '
+        'Item:Semantic="MotionPhoto" Item:Length="{length}" Item:Padding="0"/></rdf:li>'
+        "</rdf:Seq></Container:Directory></rdf:Description></rdf:RDF></x:xmpmeta>"
+    ),
+    "microvideo": (
+        '<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF '
+        'xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
+        '<rdf:Description rdf:about="" xmlns:GCamera="http://ns.google.com/photos/1.0/camera/">'
+        "<GCamera:MicroVideo>1</GCamera:MicroVideo>"
+        "<GCamera:MicroVideoVersion>1</GCamera:MicroVideoVersion>"
+        "<GCamera:MicroVideoOffset>{length}</GCamera:MicroVideoOffset>"
+        "<GCamera:MicroVideoPresentationTimestampUs>0</GCamera:MicroVideoPresentationTimestampUs>"
+        "</rdf:Description></rdf:RDF></x:xmpmeta>"
+    ),
+}
+
+
+def motion_photo_jpeg(
+    path: Path, mp4_bytes: bytes, style: str = "container", *, claimed: int | None = None
+) -> Path:
+    """An Android Motion Photo: a JPEG whose XMP describes the MP4 appended after it, in the
+    newer ``Container:Directory`` style or the older ``MicroVideo`` one. ``claimed`` makes the
+    XMP state another length (to make one that lies)."""
+    length = len(mp4_bytes) if claimed is None else claimed
+    xmp = _MOTION_XMP[style].format(length=length, still="jpeg", padding=0)
+    still = io.BytesIO()
+    Image.new("RGB", (64, 48), (30, 140, 90)).save(still, "JPEG", xmp=xmp.encode())
+    path.write_bytes(still.getvalue() + mp4_bytes)
+    return path
+
+
+def motion_photo_heic(path: Path, mp4_bytes: bytes) -> Path:
+    """A HEIC Motion Photo as Pixel and Samsung phones write it: the MP4 inside a top-level
+    'mpvd' box after the image, whose 8-byte header is the primary item's padding."""
+    pillow_heif.register_heif_opener()
+    xmp = _MOTION_XMP["container"].format(length=len(mp4_bytes), still="heic", padding=8)
+    still = io.BytesIO()
+    Image.new("RGB", (64, 48), (90, 30, 140)).save(still, "HEIF", xmp=xmp.encode())
+    box = struct.pack(">I", 8 + len(mp4_bytes)) + b"mpvd" + mp4_bytes
+    path.write_bytes(still.getvalue() + box)
+    return path
+
+
+# name → what camera_video gets: one of each shape cameras and phones write. AVCHD is BDAV
+# (192-byte packets: FFmpeg's m2ts mode); camcorders write a GOP of about half a second.
+_AVCHD_LIKE = {"frames": 50, "rate": 25, "gop": 12}
+CAMERA_SHAPES: dict[str, dict[str, Any]] = {
+    "clip.ts": {"fmt": "mpegts", "codec": "libx264", **_AVCHD_LIKE},
+    "00001.mts": {"fmt": "mpegts", "codec": "libx264", "audio": "aac",
+                  "options": {"mpegts_m2ts_mode": "1"}, **_AVCHD_LIKE},
+    "mjpeg.avi": {"fmt": "avi", "codec": "mjpeg", "pix_fmt": "yuvj420p"},
+    "mpeg4.avi": {"fmt": "avi", "codec": "mpeg4", "audio": "mp3"},
+    "phone.3gp": {"fmt": "3gp", "codec": "mpeg4", "audio": "aac"},
+    "old.3gp": {"fmt": "3gp", "codec": "h263", "audio": "libopencore_amrnb"},
+    "phone.3g2": {"fmt": "3g2", "codec": "mpeg4", "audio": "aac"},
+}  # fmt: skip
+
+
+@cache
+def camera_clip(name: str) -> bytes:
+    """The bytes of the CAMERA_SHAPES clip ``name`` (made once per test run)."""
+    out = io.BytesIO()
+    camera_video(out, **CAMERA_SHAPES[name])
+    return out.getvalue()
+
+
+def camera_videos(directory: Path) -> dict[str, Path]:
+    """Every CAMERA_SHAPES clip written into ``directory``, by name."""
+    made = {}
+    for name in CAMERA_SHAPES:
+        made[name] = directory / name
+        made[name].write_bytes(camera_clip(name))
+    return made

@@ -18,6 +18,7 @@ from PIL import Image, ImageCms, UnidentifiedImageError
 
 from rdrive_app.core.domain import Kind
 from rdrive_app.media.exif import ORIENTATION, read_exif
+from rdrive_app.media.live import live_fields
 from rdrive_app.media.types import PREVIEW, SIZES, THUMB, Analysis, MediaError, MediaInfo, fit_size
 
 pillow_heif.register_heif_opener(thumbnails=False)
@@ -50,7 +51,10 @@ _UNBOUNDED = 1 << 30
 
 
 def analyse_image(fp: BinaryIO, content_type: str, *, max_pixels: int) -> Analysis:
-    """Metadata plus the thumb and preview WebPs of one photo; MediaError says why not."""
+    """Metadata plus the thumb and preview WebPs of one photo; MediaError says why not.
+
+    The metadata includes a Live Photo's content identifier and where a Motion Photo's video is
+    in ``fp`` (media/live.py)."""
     with _decoding(max_pixels):
         im = _open(fp, content_type)
         exif = read_exif(im)
@@ -58,7 +62,8 @@ def analyse_image(fp: BinaryIO, content_type: str, *, max_pixels: int) -> Analys
         width, height = _display_size(im.size, orientation)
         preview = _decode_fitting(im, SIZES[PREVIEW], orientation)
         thumb = fit_image(preview, SIZES[THUMB])
-        info = MediaInfo(kind=Kind.IMAGE, width=width, height=height, **exif)
+        live = live_fields(im, fp)
+        info = MediaInfo(kind=Kind.IMAGE, width=width, height=height, **exif, **live)
         return Analysis(info, {PREVIEW: encode_webp(preview), THUMB: encode_webp(thumb)})
 
 

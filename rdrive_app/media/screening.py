@@ -7,10 +7,13 @@ the hostile shapes that sniffing lets through:
   sniffed it would run it);
 - a decompression bomb: a small PNG, GIF, WebP or JPEG whose header claims more pixels than
   ``max_pixels`` (the sandboxed decoder would refuse it too, after a wasted job);
-- a cut-short video: an ISO-BMFF (MP4/MOV/HEIC) file whose top-level boxes run past its end.
+- a cut-short video: an ISO-BMFF (MP4/MOV/3GP/HEIC) file whose top-level boxes run past its
+  end, an AVI whose RIFF chunks do, or an MPEG-TS / AVCHD file that is not a whole number of
+  packets or whose last packet has lost its sync byte.
 
-They read the sniffing window plus, for JPEG and ISO-BMFF, a few small ranged reads; formats not
-handled here are left to the sandboxed decoder, which enforces the same limits while decoding.
+They read the sniffing window plus, for JPEG, ISO-BMFF, AVI and MPEG-TS, a few small ranged
+reads; formats not handled here are left to the sandboxed decoder, which enforces the same limits
+while decoding.
 """
 
 from __future__ import annotations
@@ -19,6 +22,14 @@ import re
 from collections.abc import Callable
 
 from rdrive_app.core.errors import InvalidInput, TooLarge, UnsupportedMedia
+from rdrive_app.media.sniff import (
+    AVI,
+    ISO_BMFF_TYPES,
+    MPEG_TS,
+    TS_LAYOUTS,
+    TS_SYNC,
+    ts_packet_size,
+)
 
 Reader = Callable[[int, int], bytes]  # (start, length) → up to length bytes
 
@@ -26,9 +37,8 @@ _ACTIVE = re.compile(
     rb"<\s*(?:script|html|body|iframe|object|embed|svg|!doctype\s+html)[\s/>]|javascript:",
     re.IGNORECASE,
 )
-_ISO_BMFF_TYPES = {"video/mp4", "video/quicktime", "video/x-m4v", "image/heic", "image/heif",
-                   "image/avif"}  # fmt: skip
 MAX_BOXES = 64  # a plain MP4 has a handful of top-level boxes; fragmented ones are left alone
+MAX_RIFF_CHUNKS = 4096  # an OpenDML AVI adds one 'AVIX' RIFF chunk per gigabyte or so
 MAX_JPEG_SEGMENTS = 64
 _SOF = {0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 0xCF}
 
@@ -45,8 +55,18 @@ def screen_upload(content_type: str, head: bytes, size: int, read: Reader, max_p
                 f"the image claims {w} × {h} pixels, more than the limit of "
                 f"{max_pixels / 1e6:g} megapixels"
             )
-    if content_type in _ISO_BMFF_TYPES and _boxes_overrun(head, size, read):
+    if _cut_short(content_type, head, size, read):
         raise InvalidInput("the file is cut short (truncated); upload it again")
+
+
+def _cut_short(content_type: str, head: bytes, size: int, read: Reader) -> bool:
+    if content_type in ISO_BMFF_TYPES:
+        return _boxes_overrun(head, size, read)
+    if content_type == AVI.content_type:
+        return _riff_overrun(head, size, read)
+    if content_type == MPEG_TS.content_type:
+        return _ts_cut(head, size, read)
+    return False
 
 
 def declared_size(content_type: str, head: bytes, read: Reader) -> tuple[int, int] | None:
@@ -117,3 +137,35 @@ def _boxes_overrun(head: bytes, size: int, read: Reader) -> bool:
             return True
         pos += box
     return False
+
+
+def _riff_overrun(head: bytes, size: int, read: Reader) -> bool:
+    """True when a RIFF chunk ('AVI ', then any 'AVIX' of an OpenDML file) claims to end past
+    the end of the file. Bytes after the last RIFF chunk that are not one are left alone."""
+    pos = 0
+    for _ in range(MAX_RIFF_CHUNKS):
+        if pos >= size:
+            return False
+        header = head[pos : pos + 12] if pos + 12 <= len(head) else read(pos, 12)
+        if pos and header[:4] != b"RIFF":
+            return False
+        if len(header) < 8:
+            return True
+        chunk = int.from_bytes(header[4:8], "little")
+        end = pos + 8 + chunk
+        if end > size:
+            return True
+        pos = end + (chunk & 1)  # chunks are padded to an even size
+    return False
+
+
+def _ts_cut(head: bytes, size: int, read: Reader) -> bool:
+    """True when an MPEG-TS / BDAV file is not whole packets, or its last one lost its sync."""
+    packet = ts_packet_size(head)
+    if packet is None:
+        return True
+    if size % packet:
+        return True
+    sync_at = dict(TS_LAYOUTS)[packet]
+    last = read(size - packet + sync_at, 1)
+    return last != bytes([TS_SYNC])

@@ -18,6 +18,7 @@ from PIL import Image
 
 from rdrive_app.core.domain import GPS, Kind
 from rdrive_app.media.images import encode_webp, fit_image, width_box
+from rdrive_app.media.live import content_id_from_text
 from rdrive_app.media.types import PREVIEW, SIZES, THUMB, Analysis, MediaError, MediaInfo, fit_size
 
 POSTER_AT_S = 1.0
@@ -53,7 +54,7 @@ def analyse_video(fp: BinaryIO, *, max_pixels: int, demuxer: str | None = None) 
             gps=iso6709(meta.get("com.apple.quicktime.location.ISO6709") or meta.get("location")),
             camera_make=meta.get("com.apple.quicktime.make") or meta.get("make"),
             camera_model=meta.get("com.apple.quicktime.model") or meta.get("model"),
-            content_id=(meta.get(_CONTENT_ID) or "").strip() or None,
+            content_id=content_id_from_text(meta.get(_CONTENT_ID)),
             playback=plan_playback(container, stream),
         )
         thumb = fit_image(poster, SIZES[THUMB])
@@ -150,14 +151,23 @@ def _poster(container: Any, stream: Any, max_pixels: int) -> tuple[Any, int]:
             container.seek(offset, stream=stream, backward=True, any_frame=False)
         except av.error.FFmpegError:
             container.seek(0)
+    chosen = _first_at(container, stream, target)
+    if chosen is None and target > 0:  # the seek landed past the last keyframe (short TS)
+        container.seek(0)
+        chosen = _first_at(container, stream, 0.0)
+    if chosen is None:
+        raise MediaError("the video has no decodable frame")
+    return chosen, _rotation(chosen, stream)
+
+
+def _first_at(container: Any, stream: Any, target: float) -> Any:
+    """The first decoded frame at or after ``target`` seconds (or the last of _MAX_FRAMES)."""
     chosen = None
     for count, frame in enumerate(container.decode(stream)):
         chosen = frame
         if frame.time is None or frame.time >= target or count >= _MAX_FRAMES:
             break
-    if chosen is None:
-        raise MediaError("the video has no decodable frame")
-    return chosen, _rotation(chosen, stream)
+    return chosen
 
 
 def _rotation(frame: Any, stream: Any) -> int:

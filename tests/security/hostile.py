@@ -11,6 +11,7 @@ import struct
 import zlib
 from dataclasses import dataclass
 
+from tests.media_factory import camera_clip
 from tests.security.support import PHOTO, VIDEO
 
 REFUSED = frozenset({400, 404, 409, 413, 415})  # a clear "no", never 401/403 or a 5xx
@@ -93,9 +94,26 @@ SCRIPT_SVG = (
 HTML = b"<!DOCTYPE html><html><body><script>alert(document.cookie)</script></body></html>"
 
 
+# Where HTML can be written into the first 4 KB of each camera clip without breaking what
+# sniffing checks: inside a packet's payload, the AVI header list, or the 3GP's media data.
+_HTML_AT = {".ts": 188 * 3 + 8, ".mts": 192 * 3 + 12, ".avi": 200, ".3gp": 60, ".3g2": 60}
+
+
+def with_html_at(data: bytes, name: str) -> bytes:
+    """A camera clip (tests/media_factory.py CAMERA_SHAPES) with HTML over some of its bytes."""
+    at = _HTML_AT[name[name.rindex(".") :]]
+    marker = b"<script>alert(1)</script>"
+    return data[:at] + marker + data[at + len(marker) :]
+
+
 def files() -> list[HostileFile]:
-    """Built on demand: some read the test media."""
+    """Built on demand: some read the test media, some are made with PyAV."""
     video = VIDEO.read_bytes()
+    mts, avi, three_gp = (
+        camera_clip("00001.mts"),
+        camera_clip("mjpeg.avi"),
+        camera_clip("phone.3gp"),
+    )
     return [
         HostileFile("text named .jpg", "notes.jpg", b"just some text, not a photo\n" * 50, 415),
         HostileFile("HTML named .jpg", "page.jpg", HTML, 415),
@@ -104,6 +122,11 @@ def files() -> list[HostileFile]:
         HostileFile("polyglot JPEG + HTML", "poly.jpg", _jpeg_with_comment(HTML), 415),
         HostileFile("PNG claiming 30 000 × 30 000", "bomb.png", png_bomb(), 413, "image/png"),
         HostileFile("truncated MP4", "cut.mp4", video[: len(video) // 2], 400, "video/mp4"),
+        HostileFile("truncated AVCHD", "00001.MTS", mts[: len(mts) - 100], 400, "video/mp2t"),
+        HostileFile("truncated AVI", "MOV001.AVI", avi[: len(avi) // 2], 400, "video/x-msvideo"),
+        HostileFile("truncated 3GP", "cut.3gp", three_gp[:-1], 400, "video/3gpp"),
+        HostileFile("AVCHD + HTML", "00002.MTS", with_html_at(mts, ".mts"), 415, "video/mp2t"),
+        HostileFile("AVI + HTML", "poly.avi", with_html_at(avi, ".avi"), 415, "video/x-msvideo"),
         HostileFile("ZIP named .jpg", "archive.jpg", b"PK\x03\x04" + b"\x00" * 200, 415),
         HostileFile("empty file", "empty.jpg", b"", 400),
     ]

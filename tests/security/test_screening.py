@@ -9,7 +9,8 @@ import pytest
 from rdrive_app.core.errors import InvalidInput, TooLarge, UnsupportedMedia
 from rdrive_app.media.screening import declared_size, screen_upload
 from rdrive_app.media.sniff import SNIFF_BYTES, sniff
-from tests.security.hostile import HTML, png_bomb
+from tests.media_factory import CAMERA_SHAPES, camera_clip
+from tests.security.hostile import HTML, png_bomb, with_html_at
 from tests.security.support import MEDIA, PHOTO
 
 LIMIT = 100_000_000
@@ -80,3 +81,43 @@ def test_cut_short_videos_are_refused(name: str) -> None:
     for keep in (len(data) // 3, len(data) - 1):
         with pytest.raises(InvalidInput):
             _screen(data[:keep])
+
+
+@pytest.mark.parametrize("name", CAMERA_SHAPES)
+def test_formats_cameras_write_pass_whole_and_are_refused_cut_short(name: str) -> None:
+    data = camera_clip(name)
+    _screen(data)
+    for keep in (len(data) // 2 + 7, len(data) - 1, len(data) - 100):
+        with pytest.raises(InvalidInput, match="cut short"):
+            _screen(data[:keep])
+
+
+@pytest.mark.parametrize("name", CAMERA_SHAPES)
+def test_formats_cameras_write_carrying_html_are_refused(name: str) -> None:
+    with pytest.raises(UnsupportedMedia):
+        _screen(with_html_at(camera_clip(name), name))
+
+
+@pytest.mark.parametrize("name", ["clip.ts", "00001.mts"])
+def test_a_transport_stream_whose_last_packet_lost_its_sync_is_refused(name: str) -> None:
+    data = bytearray(camera_clip(name))
+    packet = 188 if name.endswith(".ts") else 192
+    data[len(data) - packet + packet - 188] = 0x00  # the sync byte of the last packet
+    with pytest.raises(InvalidInput, match="cut short"):
+        _screen(bytes(data))
+
+
+def _riff(kind: bytes, body: bytes, declared: int | None = None) -> bytes:
+    size = len(kind) + len(body) if declared is None else declared
+    return b"RIFF" + struct.pack("<I", size) + kind + body + b"\x00" * (len(body) & 1)
+
+
+def test_an_opendml_avi_is_walked_chunk_by_chunk() -> None:
+    avi = camera_clip("mjpeg.avi")
+    extended = avi + _riff(b"AVIX", b"LIST" + struct.pack("<I", 5) + b"movi0")
+    _screen(extended)  # two whole RIFF chunks (the second padded to an even size)
+    _screen(extended + b"trailing bytes that are no RIFF chunk")
+    with pytest.raises(InvalidInput, match="cut short"):
+        _screen(avi + _riff(b"AVIX", b"LIST", declared=4096))
+    with pytest.raises(InvalidInput, match="cut short"):  # the first chunk claims more
+        _screen(avi[:4] + struct.pack("<I", len(avi)) + avi[8:])

@@ -22,11 +22,17 @@ from rdrive_app.services.uploads.parts import (
     plan_parts,
 )
 from rdrive_app.services.uploads.service import UploadService
-from rdrive_app.services.uploads.starting import DeclaredFile, UploadTicket, declared_kind
+from rdrive_app.services.uploads.starting import (
+    PICKER_ACCEPT,
+    DeclaredFile,
+    UploadTicket,
+    declared_kind,
+)
 
 __all__ = [
     "MIB",
     "PART_FLOOR",
+    "PICKER_ACCEPT",
     "DeclaredFile",
     "MultipartPolicy",
     "PartPlan",

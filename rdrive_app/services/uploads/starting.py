@@ -18,7 +18,7 @@ from rdrive_app.core.domain import (
 )
 from rdrive_app.core.errors import Conflict, InvalidInput, NotFound, TooLarge, UnsupportedMedia
 from rdrive_app.core.fingerprint import MAX_FINGERPRINT_CHARS
-from rdrive_app.media.sniff import NOT_MEDIA
+from rdrive_app.media.sniff import NOT_MEDIA, VIDEO_EXTENSIONS
 from rdrive_app.services.uploads.base import UploadBase
 
 MAX_FREE_NAME_TRIES = 1000
@@ -58,6 +58,12 @@ class UploadTicket:
     headers: dict[str, str] = field(default_factory=dict)
 
 
+# The upload picker's ``accept``: the wildcards, plus the extensions some systems give no image/ or
+# video/ type (HEIC on older desktops, '.mts' as 'model/vnd.mts', '.3gp' as 'audio/3gpp', '.ts' as
+# a Qt translation file), which a picker filtering by type would otherwise grey out.
+PICKER_ACCEPT = ",".join(["image/*", "video/*", ".heic", ".heif", ".avif", *VIDEO_EXTENSIONS])
+
+
 def declared_kind(name: str, content_type: object) -> tuple[Kind, str]:
     """The kind a file claims by its type or extension (checked again from the bytes later)."""
     claimed = content_type if isinstance(content_type, str) else ""
@@ -71,8 +77,8 @@ def declared_kind(name: str, content_type: object) -> tuple[Kind, str]:
     lowered = name.lower()
     if lowered.endswith((".heic", ".heif", ".avif")):
         return Kind.IMAGE, "image/heic" if "hei" in lowered else "image/avif"
-    if lowered.endswith((".mkv", ".m4v", ".mov", ".webm")):
-        return Kind.VIDEO, "video/x-matroska" if lowered.endswith(".mkv") else "video/mp4"
+    if (ext := lowered[lowered.rfind(".") :]) in VIDEO_EXTENSIONS:  # '.mts' guesses 'model/...'
+        return Kind.VIDEO, VIDEO_EXTENSIONS[ext]
     raise UnsupportedMedia(f"“{name}” is {NOT_MEDIA}")
 
 

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from tests import media_factory as mf
+from tests.media_factory import camera_videos
 
 # name → (maker, suffix, arguments): the formats phones and cameras write (tests/media_factory.py)
 CLIPS: dict[str, tuple[Callable[..., Path], str, dict[str, Any]]] = {
@@ -25,6 +26,7 @@ CLIPS: dict[str, tuple[Callable[..., Path], str, dict[str, Any]]] = {
     "mpeg4_3gp_amr": (mf.mpeg4_3gp, ".3gp", {}),
     "mpeg4_3gp_aac": (mf.mpeg4_3gp, ".3gp", {"amr": False}),
 }
+
 MEDIA = (Path(__file__).resolve().parents[3] / "../shared/testdata/media").resolve()
 
 
@@ -49,3 +51,9 @@ def clips(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], Path]:
         return made[name]
 
     return get
+
+
+@pytest.fixture(scope="session")
+def camera_clips(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Small MPEG-TS, AVCHD, AVI and 3GP clips made with PyAV (tests/media_factory.py)."""
+    return camera_videos(tmp_path_factory.mktemp("camera"))
