@@ -15,7 +15,7 @@ from urllib.parse import quote, unquote
 import reflex as rx
 
 from rdrive_app.core.domain import ROOT, Folder, MediaItem
-from rdrive_app.core.errors import RDriveError
+from rdrive_app.core.errors import NotFound, RDriveError
 from rdrive_app.services.presenter import item_urls
 from rdrive_app.ui.routes import FOLDER_ROUTE_PREFIX
 from rdrive_app.ui.state.labels import duration_label, status_label
@@ -99,6 +99,11 @@ def tile_row(item: MediaItem) -> TileRow:
         duration=duration_label(item.duration),
         live=item.motion is not None and item.motion.play_key is not None,
     )
+
+
+def _stem(name: str) -> str:
+    """'IMG_1234.HEIC' → 'IMG_1234': how the halves of a Live Photo are named alike."""
+    return name.rpartition(".")[0] or name
 
 
 def crumbs(path: str) -> list[FolderRow]:
@@ -222,17 +227,33 @@ class FolderState(SessionState):
                     if not pending or await self._require_user() is None:
                         return
                     fresh = await asyncio.to_thread(self._fetch_rows, pending)
-                    self.items = [fresh.get(r.id, r) for r in self.items]
+                    halves = self._halves(pending, fresh)
+                    fresh.update(await asyncio.to_thread(self._fetch_rows, halves))
+                    self.items = [fresh.get(r.id) or r for r in self.items]
+                    self._drop_tiles({i for i, row in fresh.items() if row is None})
         finally:
             async with self:
                 self._polling = False
 
+    def _halves(self, pending: list[str], fresh: dict[str, TileRow | None]) -> list[str]:
+        """Tiles that may have changed with the ones just refreshed: a Live Photo's other half
+        (same name stem), taken into its still or become one, is fetched again too."""
+        stems = {
+            _stem(r.name)
+            for r in self.items
+            if r.id in fresh and ((row := fresh[r.id]) is None or row.live)
+        }
+        return [r.id for r in self.items if r.id not in fresh and _stem(r.name) in stems]
+
     @staticmethod
-    def _fetch_rows(ids: list[str]) -> dict[str, TileRow]:
-        rows = {}
+    def _fetch_rows(ids: list[str]) -> dict[str, TileRow | None]:
+        """Fresh rows by id; None for an item that is gone (not for one that failed to load)."""
+        rows: dict[str, TileRow | None] = {}
         for item_id in ids:
             try:
                 rows[item_id] = tile_row(services().items.get(item_id))
+            except NotFound:
+                rows[item_id] = None
             except RDriveError:
                 continue
         return rows

@@ -113,6 +113,7 @@ class ViewerState(SessionState):
     can_download: rx.Field[bool] = rx.field(False)
     info: rx.Field[list[InfoRow]] = rx.field(default_factory=list)
     _playback_poll: int = 0
+    _settling: bool = False  # the open item is still processing or preparing its video
 
     @rx.var
     def is_open(self) -> bool:
@@ -137,6 +138,8 @@ class ViewerState(SessionState):
         self.info = info_rows(item)
         self.poster = urls["preview_url"] or ""
         self.playback_state = item.playback.state.value if item.playback else ""
+        preparing = self.playback_state == PlaybackState.PREPARING.value
+        self._settling = preparing or item.status in (Status.UPLOADING, Status.PROCESSING)
         self.playback_note = playback_note(item)
         self.motion_src, self.motion_type = urls["motion_url"] or "", urls["motion_type"] or ""
         if item.kind.value == "video":
@@ -155,25 +158,26 @@ class ViewerState(SessionState):
         self.playback_state = ""
 
     def _opened(self) -> list[Any]:
-        """After an item is shown: its id in the URL, and progress polling while its video
-        is being prepared."""
+        """After an item is shown: its id in the URL, and polling while it is still being
+        processed or its video prepared."""
         events: list[Any] = [url_script(self.open_id)]
-        if self.playback_state == PlaybackState.PREPARING.value:
+        if self._settling:
             events.append(ViewerState.poll_playback)
         return events
 
     @rx.event(background=True)
     async def poll_playback(self) -> None:
-        """While the open video's rendition is made: its progress, then the rendition. A
-        newer poll (another video opened) ends an older one."""
+        """While the open item is processed and its video prepared: the progress, then the
+        poster and the rendition. A newer poll (another item opened) ends an older one."""
         async with self:
+            if await self._require_user() is None:
+                return
             self._playback_poll += 1
             mine = self._playback_poll
         while True:
             await asyncio.sleep(PLAYBACK_POLL_SECONDS)
             async with self:
-                preparing = self.playback_state == PlaybackState.PREPARING.value
-                if mine != self._playback_poll or not preparing:
+                if mine != self._playback_poll or not self._settling or not self.open_id:
                     return
                 if await self._require_user() is None or not await self._show(self.open_id):
                     return
