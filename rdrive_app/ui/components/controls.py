@@ -141,5 +141,5 @@ def corner_badge(*children: Any, **place: str) -> rx.Component:
     """A small solid label over a picture's corner (a video's length, "Live")."""
     return rx.badge(
         *children, variant="solid", color_scheme="gray", position="absolute", high_contrast=True,
-        **place,
+        pointer_events="none", **place,
     )  # fmt: skip
