@@ -80,6 +80,7 @@ class Workload:
     api_requests: int = 100_000
     uploads: int = 1_000
     metadata_gb: float = 1  # the seed budgets ~1 GB of DynamoDB metadata
+    video_minutes: float = 30  # phone video (HEVC, so each gets a playback rendition)
 
     def times(self, k: float) -> Workload:
         return replace(
@@ -90,6 +91,7 @@ class Workload:
             api_requests=int(self.api_requests * k),
             uploads=int(self.uploads * k),
             metadata_gb=self.metadata_gb * k,
+            video_minutes=self.video_minutes * k,
         )
 
 
@@ -103,8 +105,12 @@ WRU_PER_ITEM_WRITE = 10  # 1 for the item + the 5 local and up to 3 global index
 RRU_PER_API_REQUEST = 4  # a page of ~50 items is a few 4 KB reads, eventually consistent
 CF_REQUESTS_PER_API_REQUEST = 1.1  # API calls plus page loads and hashed assets
 SITE_AND_API_GB_PER_100K = 1.0  # app shell, assets and JSON through CloudFront
-LAMBDA_GB = 2.0  # the function's memory (infra/components/processing.py)
+LAMBDA_GB = 4.0  # the function's memory (infra/components/processing.py)
 LAMBDA_SECONDS_PER_UPLOAD = 4.0  # photos ~1-2 s, videos' poster frames longer
+# A playback rendition, per minute of 1080p HEVC: 48 CPU-seconds measured (bench/transcode.py,
+# on clean test clips), ×3 for real phone footage, over the function's ~2.3 vCPUs.
+RENDITION_SECONDS_PER_VIDEO_MINUTE = 63  # = 48 × 3 / 2.3
+RENDITION_GB_PER_VIDEO_MINUTE = 0.04  # H.264 at CRF 23, 1080 px: ~5 Mb/s
 SQS_IDLE_POLLS = 5 * 3 * 60 * 24 * 30  # Lambda's 5 long-pollers, one 20 s poll each
 ECR_GB = 1.5  # backend + Lambda images, a few versions kept
 LAMBDA_LOG_GB_PER_1K_UPLOADS = 0.05
@@ -148,8 +154,12 @@ def bill(w: Workload, instance: str = "t4g_micro") -> list[Line]:
         Line("DynamoDB", "reads", w.api_requests * RRU_PER_API_REQUEST, p["ddb_read"]),
         Line("DynamoDB", "metadata stored", w.metadata_gb, p["ddb_storage"]),
         Line("DynamoDB", "point-in-time recovery", w.metadata_gb, p["ddb_pitr"]),
-        Line("Lambda", "processing compute (2 GB, arm64)",
+        Line("Lambda", "processing compute (4 GB, arm64)",
              w.uploads * LAMBDA_GB * LAMBDA_SECONDS_PER_UPLOAD, p["lambda_gbs"]),
+        Line("Lambda", "playback renditions of HEVC/camcorder video",
+             w.video_minutes * LAMBDA_GB * RENDITION_SECONDS_PER_VIDEO_MINUTE, p["lambda_gbs"]),
+        Line("S3", "this month's playback renditions stored",
+             w.video_minutes * RENDITION_GB_PER_VIDEO_MINUTE, p["s3_storage"]),
         Line("Lambda", "invocations", w.uploads * 1.1, p["lambda_req"]),
         Line("SQS", "events + Lambda's idle long polling",
              SQS_IDLE_POLLS + w.uploads * 3, p["sqs"]),

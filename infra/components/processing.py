@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from aws_cdk import Aws, Duration, IgnoreMode, RemovalPolicy
+from aws_cdk import Aws, Duration, IgnoreMode, RemovalPolicy, Size
 from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_ecr_assets as ecr_assets
 from aws_cdk import aws_iam as iam
@@ -27,12 +27,16 @@ from infra.config import ORIGINALS_PREFIX, THUMBS_PREFIX, DeployConfig
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
-# A 4 GB video's poster frame: PyAV reads the container index and one keyframe through ranged
-# GETs, so memory is for decoding one frame (a 4K frame decodes into ~50 MB) plus thumbnails;
-# 2 GB also buys ~1.2 vCPU. Five minutes covers a slow moov-at-the-end file, and the app's own
-# limit (PROCESSING_TIMEOUT_S) fires first so the item is marked failed with a reason.
-MEMORY_MB = 2048
-TIMEOUT = Duration.minutes(5)
+# Sized for playback renditions, the heaviest job (bench/transcode.py, README "Videos"): a
+# minute of 1080p HEVC takes ~48 CPU-seconds and of 4K ~85 on clean test clips (say ×3 for
+# real phone footage); 4 GB buys ~2.3 vCPU, so 15 minutes make a rendition of ~13 minutes of
+# 1080p or ~7 minutes of 4K at that margin. A longer one stops at the deadline the handler
+# derives from the context, and the item is ready with the reason (the original still
+# downloads, and Safari plays it). Photos and posters need far less (a 4K frame is ~50 MB).
+MEMORY_MB = 4096
+TIMEOUT = Duration.minutes(15)
+# /tmp holds the rendition while it is written (H.264 at 1080 px: ~40 MB a minute).
+EPHEMERAL_MB = 4096
 PROCESSING_TIMEOUT_S = 240
 # Deliveries before a message goes to the dead-letter queue; equal to the handler's
 # MAX_ATTEMPTS, whose last attempt marks the item failed instead of asking for a retry.
@@ -41,8 +45,9 @@ MAX_RECEIVES = 3
 # by id (a by_id index query, then GetItem), mark it processing / ready / failed (conditional
 # updates), and, for an upload it completes itself and refuses (wrong size, not media, polyglot,
 # pixel bomb), purge its record (DeleteItem) and delete its bytes and parts. It never lists the
-# bucket: a HEAD of a missing original answers 403 instead of 404, a storage error that is
-# retried and then recorded on the item.
+# bucket's originals: a HEAD of a missing original answers 403 instead of 404, a storage error
+# that is retried and then recorded on the item. A Live Photo's halves joined (the still takes
+# in the video: services/live_photos.py) read, list and delete the video's derived files.
 ITEM_ACTIONS = ["dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"]
 ORIGINALS_ACTIONS = [
     "s3:GetObject",
@@ -50,8 +55,11 @@ ORIGINALS_ACTIONS = [
     "s3:AbortMultipartUpload",
     "s3:ListMultipartUploadParts",
 ]
+# Derived files: thumbnails, posters and playback renditions written; a Live Photo's video
+# half and its rendition read and copied under the still, then its own ones deleted.
+DERIVED_ACTIONS = ["s3:PutObject", "s3:GetObject", "s3:DeleteObject"]
 # Lambda's guidance: visibility at least six times the function timeout.
-VISIBILITY = Duration.minutes(30)
+VISIBILITY = Duration.minutes(90)
 
 # What the Lambda image build may see (dockerignore syntax, relative to the repository root).
 IMAGE_CONTEXT_EXCLUDES = [
@@ -128,6 +136,7 @@ class Processing(Construct):
             architecture=lambda_.Architecture.ARM_64,
             memory_size=MEMORY_MB,
             timeout=TIMEOUT,
+            ephemeral_storage_size=Size.mebibytes(EPHEMERAL_MB),
             role=self.role,
             log_group=self.log_group,
             environment={
@@ -142,8 +151,9 @@ class Processing(Construct):
                 # One item per invocation, so one decoding sandbox (a child process) is enough.
                 "RDRIVE_PROCESSING_WORKERS": "1",
                 # The decoder child's address-space limit: with the handler's own ~0.3 GiB it
-                # stays inside MEMORY_MB (a 100 MP photo needs about 0.75 GiB).
-                "RDRIVE_DECODER_MEMORY_BYTES": str(1536 * 1024 * 1024),
+                # stays inside MEMORY_MB (a 100 MP photo needs about 0.75 GiB, a 4K rendition's
+                # threads and frames about 0.35 GiB resident, more in address space).
+                "RDRIVE_DECODER_MEMORY_BYTES": str(3 * 1024**3),
             },
         )
         self._grant(bucket_name=bucket_name, items=items)
@@ -214,9 +224,19 @@ class Processing(Construct):
         )
         self.role.add_to_policy(
             iam.PolicyStatement(
-                sid="WriteThumbnails",
-                actions=["s3:PutObject"],
+                sid="DerivedFiles",
+                actions=DERIVED_ACTIONS,
                 resources=[media_objects_arn(bucket_name, THUMBS_PREFIX)],
+            )
+        )
+        # Listing one item's derived files only (a Live Photo's video half, taken into its
+        # still, has its own removed); a HEAD of a missing original still answers 403.
+        self.role.add_to_policy(
+            iam.PolicyStatement(
+                sid="ListDerivedFiles",
+                actions=["s3:ListBucket"],
+                resources=[f"arn:{Aws.PARTITION}:s3:::{bucket_name}"],
+                conditions={"StringLike": {"s3:prefix": [f"{THUMBS_PREFIX}*"]}},
             )
         )
         self.role.add_to_policy(

@@ -80,8 +80,8 @@ class Settings(BaseSettings):
     trash_retention_days: int = Field(default=30, ge=1)
     stale_upload_hours: float = Field(default=24.0, gt=0)
     # an item in ``processing`` longer than this is taken up again by the reconciler; above the
-    # AWS path's own retries (3 SQS deliveries, 30 minutes apart: infra/components/processing.py)
-    stuck_processing_minutes: float = Field(default=120.0, gt=0)
+    # AWS path's own retries (3 SQS deliveries, 90 minutes apart: infra/components/processing.py)
+    stuck_processing_minutes: float = Field(default=300.0, gt=0)
     # Sign-in throttle (auth/throttle.py): failures per name + address and per device, per
     # address across names, and a slower ceiling per name that device tokens are exempt from.
     login_max_failures: int = Field(default=5, ge=1)

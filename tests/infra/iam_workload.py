@@ -28,6 +28,7 @@ from rdrive_app.core.settings import Settings
 from rdrive_app.services.upkeep.fsck import fsck
 from rdrive_app.services.upkeep.housekeeping import reconcile, sweep
 from rdrive_app.services.wiring import Services
+from tests import media_factory
 from tests.infra.aws_calls import Recorder
 from tests.security.hostile import files as hostile_files
 from tests.security.hostile import png_bomb
@@ -110,6 +111,7 @@ class Uploaded:
     photo: str = ""
     video: str = ""
     big: str = ""
+    live: tuple[str, str] = ("", "")  # a Live Photo's still and video half (HEVC: a rendition)
     refused: dict[str, str] = field(default_factory=dict)  # refusal → item id (Lambda's)
 
 
@@ -136,6 +138,17 @@ def backend_uploads(browser: Browser, services: Services) -> Uploaded:
     browser.put_single(ticket, video)
     out.video = browser.complete(ticket["item"]["id"])["id"]
 
+    still, motion = live_photo()
+    ids = []
+    for name, data, content_type in (
+        ("IMG_0001.MOV", motion, "video/quicktime"),
+        ("IMG_0001.JPG", still, "image/jpeg"),
+    ):
+        ticket = browser.start(name, len(data), content_type, "/trip")
+        browser.put_single(ticket, data)
+        ids.append(browser.complete(ticket["item"]["id"])["id"])
+    out.live = (ids[1], ids[0])
+
     big = padded(photo, 2 * 8 * MIB + 1234)  # three parts, the last one short
     ticket = browser.start("big.jpg", len(big), "image/jpeg", "/trip/day1")
     assert ticket["multipart"] and ticket["part_count"] == 3
@@ -159,6 +172,23 @@ def backend_uploads(browser: Browser, services: Services) -> Uploaded:
     browser.start("abandoned.jpg", len(photo), "image/jpeg")  # the sweep removes these
     browser.put_parts(browser.start("abandoned.bin", len(big), "image/jpeg"), big, [1])
     return out
+
+
+def live_photo() -> tuple[bytes, bytes]:
+    """An iPhone Live Photo's halves: a JPEG and an HEVC MOV sharing Apple's identifier (the
+    Lambda makes the video's rendition, then the still takes the video in)."""
+    import tempfile
+
+    content_id = "9C1D2E3F-4A5B-4C6D-8E7F-0A1B2C3D4E5F"
+    with tempfile.TemporaryDirectory() as tmp:
+        still = media_factory.live_photo_jpeg(Path(tmp) / "s.jpg", content_id).read_bytes()
+        video = media_factory.hevc_mov(
+            Path(tmp) / "v.mov",
+            rotate=0,
+            metadata={"com.apple.quicktime.content.identifier": content_id},
+            container_options={"movflags": "use_metadata_tags"},
+        ).read_bytes()
+    return still, video
 
 
 # The uploads the Lambda completes itself and must refuse: the browser PUT the bytes and
@@ -195,7 +225,10 @@ def abandoned_uploads(browser: Browser, services: Services) -> dict[str, str]:
 
 def backend_after_processing(browser: Browser, services: Services, up: Uploaded) -> None:
     """What a signed-in user does with processed items, then the host's housekeeping."""
-    browser.call("GET", "/api/media", params={"folder": "/trip"})
+    listed = browser.call("GET", "/api/media", params={"folder": "/trip"}).json()["items"]
+    live = next(i for i in listed if i["id"] == up.live[0])
+    assert live["live"] and up.live[1] not in {i["id"] for i in listed}, listed
+    browser.call("GET", live["motion_url"])
     item = browser.call("GET", f"/api/media/{up.photo}").json()
     for url in (item["url"], item["thumbnail_url"], item["preview_url"]):
         browser.call("GET", url)

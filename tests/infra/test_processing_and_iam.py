@@ -33,10 +33,15 @@ def test_queue_has_a_dead_letter_queue_matching_the_handler(synth: Synthesized) 
     assert main["VisibilityTimeout"] >= 6 * fn["Timeout"]
 
 
-def test_lambda_is_sized_for_a_large_videos_poster(synth: Synthesized) -> None:
+def test_lambda_is_sized_for_playback_renditions(synth: Synthesized) -> None:
+    """The heaviest job is a rendition (README "Videos"): the most time Lambda allows, ~2.3
+    vCPU, room in /tmp for the file being written, and a decoder limit inside the memory."""
     fn = synth.one("AWS::Lambda::Function")
-    assert fn["Timeout"] == 300
-    assert fn["MemorySize"] == 2048
+    assert fn["Timeout"] == 900
+    assert fn["MemorySize"] == 4096
+    assert fn["EphemeralStorage"] == {"Size": 4096}
+    decoder = int(fn["Environment"]["Variables"]["RDRIVE_DECODER_MEMORY_BYTES"])
+    assert decoder + 512 * 1024**2 <= fn["MemorySize"] * 1024**2  # + the handler's own
     assert fn["Architectures"] == ["arm64"]
     assert fn["PackageType"] == "Image"
     env = fn["Environment"]["Variables"]
@@ -104,7 +109,9 @@ def test_object_access_is_scoped_to_the_key_prefixes(synth: Synthesized) -> None
             continue
         for resource in _as_list(st["Resource"]):
             text = json.dumps(resource)
-            if actions == ["s3:ListBucket"]:
+            if actions == ["s3:ListBucket"] and "Processing" in logical_id:
+                assert st["Condition"] == {"StringLike": {"s3:prefix": ["thumbs/*"]}}
+            elif actions == ["s3:ListBucket"]:
                 assert st["Condition"]["StringLikeIfExists"]["s3:prefix"] == [
                     "originals/*",
                     "thumbs/*",
@@ -113,22 +120,24 @@ def test_object_access_is_scoped_to_the_key_prefixes(synth: Synthesized) -> None
                 assert re.search(r'/(originals|thumbs)/\*"', text), (logical_id, text)
 
 
-def test_processing_role_cannot_touch_users_or_thumbnails_it_did_not_make(
+def test_processing_role_cannot_touch_users_or_list_originals(
     synth: Synthesized,
 ) -> None:
-    """It purges what it refuses (the original, its record), nothing else: no users table, no
-    deleting thumbnails, no listing the bucket (test_iam_from_behaviour.py proves the rest)."""
+    """It purges what it refuses (the original, its record) and a Live Photo's video half taken
+    into its still (its derived files, listed by their prefix): no users table, no listing of
+    originals (test_iam_from_behaviour.py proves the rest)."""
     [policy] = [
         v["Properties"]["PolicyDocument"]
         for k, v in synth.resources("AWS::IAM::Policy").items()
         if k.startswith("ProcessingRole")
     ]
     assert "CatalogUsersTable" not in json.dumps(policy)
-    assert "s3:ListBucket" not in json.dumps(policy)
     for st in policy["Statement"]:
         actions, text = _as_list(st["Action"]), json.dumps(st["Resource"])
+        if "s3:ListBucket" in actions:
+            assert st["Condition"] == {"StringLike": {"s3:prefix": ["thumbs/*"]}}
         if "s3:DeleteObject" in actions:
-            assert text.endswith('/originals/*"]]}'), text
+            assert text.endswith(('/originals/*"]]}', '/thumbs/*"]]}')), text
         if "dynamodb:DeleteItem" in actions:
             assert st["Resource"] == {"Fn::GetAtt": [_items_table(synth), "Arn"]}
 
