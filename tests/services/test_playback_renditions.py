@@ -21,6 +21,7 @@ from rdrive_app.core.settings import Settings
 from rdrive_app.services import playback as playback_service
 from rdrive_app.services.presenter import present
 from rdrive_app.services.processing import process_item
+from rdrive_app.services.upkeep.fsck import fsck
 from rdrive_app.storage import Storage
 from tests import media_factory as mf
 
@@ -127,3 +128,20 @@ def test_reprocessing_keeps_a_finished_rendition(
     monkeypatch.setattr(playback_service, "render_playback", no_second)
     again = process_item(storage, settings, item.id, force=True)
     assert again.playback == first.playback
+
+
+def test_fsck_makes_a_lost_rendition_again(
+    storage: Storage, settings: Settings, tmp_path: Path
+) -> None:
+    item = add_video(storage, mf.mjpeg_avi(tmp_path / "DSCF0001.AVI"), "video/x-msvideo")
+    done = process_item(storage, settings, item.id)
+    assert done.playback is not None and done.playback.key
+    storage.blobs.delete(done.playback.key)
+    report = fsck(
+        storage,
+        repair=True,
+        reprocess=lambda i: process_item(storage, settings, i, force=True),
+    )
+    assert report.missing_thumbnails == [item.id]
+    assert storage.blobs.size(done.playback.key)
+    assert storage.catalog.get_item(item.id).playback.state == PlaybackState.READY  # type: ignore[union-attr]

@@ -6,7 +6,7 @@ hourly sweep (services/upkeep/housekeeping.py). What it finds and does:
 - an item that is processing or ready whose original is gone: marked failed with the reason,
   so the person sees what was lost instead of a tile that never loads (a failed item may have
   no original: processing deletes what is not a photo or video);
-- a ready item whose thumbnails are gone: made again (``reprocess``);
+- a ready item whose thumbnails or playback rendition are gone: made again (``reprocess``);
 - a blob that no item owns (an upload cancelled while its bytes were still arriving, a crash
   between deleting a record and its blobs): deleted;
 - a folder move that stopped half-way (a catalog with ``ResumableMoves``, DynamoDB): finished;
@@ -114,7 +114,7 @@ def fsck(
             continue  # changed meanwhile: judged on the next run
         if item.status in (Status.PROCESSING, Status.READY) and item.original_key not in keys:
             report.rows_without_blobs.append(item_id)
-        elif item.status == Status.READY and any(k not in keys for k in item.thumbnails.values()):
+        elif item.status == Status.READY and any(k not in keys for k in _derived(item)):
             report.missing_thumbnails.append(item_id)
     owned = before.keys() | after.keys()
     report.blobs_without_rows = sorted(k for k in keys if owner_of(k) not in owned)
@@ -147,3 +147,10 @@ def _repair(
             log.warning("fsck: could not queue %s again: %s", item_id, exc)
     for key in report.blobs_without_rows:
         blobs.delete(key)
+
+
+def _derived(item: MediaItem) -> list[str]:
+    """The derived files a ready item needs, all made again by processing it again: its
+    thumbnails and its playback rendition (a Live Photo's video half is not: it has no source)."""
+    rendition = item.playback.key if item.playback and item.playback.key else None
+    return [*item.thumbnails.values(), *([rendition] if rendition else [])]
