@@ -57,6 +57,12 @@ def print_figures(figures: list[Figure]) -> None:
         print(f"  {f.name:<52} {f.value:>9.2f}  goal {f.goal:<8} {mark:<6} {f.detail}")
 
 
+def report(figures: list[Figure]) -> int:
+    """Print the figures; the exit status a bench's ``main`` returns (1 when a goal is missed)."""
+    print_figures(figures)
+    return 0 if all(f.ok for f in figures) else 1
+
+
 @contextmanager
 def scratch(prefix: str) -> Iterator[Path]:
     """A temporary directory for GB-sized files, always removed."""

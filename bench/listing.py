@@ -23,7 +23,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from bench.common import Figure, at_most, aws_env, median_time, moto_server, print_figures
+from bench.common import Figure, at_most, aws_env, median_time, moto_server, report
 from rdrive_app.core.domain import Kind, MediaItem, Status, new_id
 from rdrive_app.core.settings import Backend, Settings
 from rdrive_app.services.items import ItemService
@@ -142,8 +142,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--backends", default="local,aws")
     args = parser.parse_args(argv)
     figures = run(args.items, tuple(args.backends.split(",")))
-    print_figures(figures)
-    return 0 if all(f.ok for f in figures) else 1
+    return report(figures)
 
 
 if __name__ == "__main__":

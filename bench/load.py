@@ -50,7 +50,7 @@ from bench.common import (
     Figure,
     at_most,
     make_video,
-    print_figures,
+    report,
     scratch,
 )
 from bench.upload import app_upload
@@ -421,8 +421,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     figures = run(args.size_gb, args.signers, args.min_s, args.max_s, args.upload_mb_s)
-    print_figures(figures)
-    return 0 if all(f.ok for f in figures) else 1
+    return report(figures)
 
 
 if __name__ == "__main__":

@@ -27,7 +27,7 @@ from bench.common import (
     at_least,
     at_most,
     make_video,
-    print_figures,
+    report,
     scratch,
 )
 from rdrive_app.core.settings import load_settings
@@ -115,8 +115,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--size-gb", type=float, default=1.0)
     args = parser.parse_args(argv)
     figures = run(args.size_gb)
-    print_figures(figures)
-    return 0 if all(f.ok for f in figures) else 1
+    return report(figures)
 
 
 if __name__ == "__main__":

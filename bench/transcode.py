@@ -30,7 +30,7 @@ from typing import Any
 import av
 import psutil
 
-from bench.common import Figure, RssWatch, at_least, at_most, print_figures, scratch
+from bench.common import Figure, RssWatch, at_least, at_most, report, scratch
 from rdrive_app.media import tonemap
 from rdrive_app.media.picture import fit_even
 from rdrive_app.media.rendition import AUDIO_BITRATE, CRF, PRESET
@@ -188,8 +188,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=int, default=10)
     args = parser.parse_args(argv)
     figures = run(args.seconds)
-    print_figures(figures)
-    return 0 if all(f.ok for f in figures) else 1
+    return report(figures)
 
 
 if __name__ == "__main__":

@@ -35,7 +35,7 @@ from bench.common import (
     aws_env,
     make_video,
     moto_server,
-    print_figures,
+    report,
     scratch,
 )
 from rdrive_app.client.http import HttpTarget, RDriveClient
@@ -203,8 +203,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--aws-rss-gb", type=float, default=0.5)
     args = parser.parse_args(argv)
     figures = run(args.size_gb, args.rss_gb, args.aws_rss_gb)
-    print_figures(figures)
-    return 0 if all(f.ok for f in figures) else 1
+    return report(figures)
 
 
 if __name__ == "__main__":

@@ -26,7 +26,7 @@ from bench.common import (
     at_least,
     at_most,
     make_video,
-    print_figures,
+    report,
     scratch,
 )
 from bench.range import cat_s, curl_s
@@ -155,8 +155,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--file-mb", type=int, default=128)
     args = parser.parse_args(argv)
     figures = run(args.files, args.file_mb)
-    print_figures(figures)
-    return 0 if all(f.ok for f in figures) else 1
+    return report(figures)
 
 
 if __name__ == "__main__":

@@ -33,13 +33,12 @@ def in_sandbox(
 ) -> Any:
     """Media operation ``op`` on the blob at ``key`` (``size`` bytes); ``timeout`` defaults
     to the decoding limit, ``on_progress`` hears the fractions a long operation reports."""
-    extra: dict[str, Any] = {"on_progress": on_progress} if on_progress is not None else {}
     return pool.run(
         op,
         size,
         lambda start, length: storage.blobs.read_range(key, start, length),
         timeout if timeout is not None else settings.processing_timeout_s,
+        on_progress=on_progress,
         max_pixels=settings.max_pixels,
-        **extra,
         **kwargs,
     )

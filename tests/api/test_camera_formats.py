@@ -4,10 +4,9 @@ browser claims for them (often none, or a wrong one: '.mts' is 'model/vnd.mts' o
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
+from tests.api.test_media_api import wait_settled
 from tests.media_factory import CAMERA_SHAPES, camera_clip
 
 # name → (the type a browser sends, the type the bytes are)
@@ -28,16 +27,6 @@ def services(services_on_both):
     return services_on_both
 
 
-def _settled(client, auth, item_id: str, timeout: float = 60) -> dict:
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        item = client.get(f"/api/media/{item_id}", headers=auth).json()
-        if item["status"] in ("ready", "failed"):
-            return item
-        time.sleep(0.2)
-    raise AssertionError(f"item {item_id} never settled")
-
-
 @pytest.mark.parametrize("name", CLAIMS)
 def test_a_camera_format_uploads_directly_and_is_processed(client, auth, name: str) -> None:
     claimed, real = CLAIMS[name]
@@ -51,7 +40,7 @@ def test_a_camera_format_uploads_directly_and_is_processed(client, auth, name: s
     done = client.post(f"/api/uploads/{ticket['item']['id']}/complete", headers=auth)
     assert done.status_code == 200, done.text
     assert (done.json()["kind"], done.json()["content_type"]) == ("video", real)
-    item = _settled(client, auth, ticket["item"]["id"])
+    item = wait_settled(client, auth, ticket["item"]["id"])
     assert item["status"] == "ready", item
     assert item["height"] == 144
     assert item["width"] == (192 if name == "old.3gp" else 176)  # H.263's 12:11 pixels
@@ -65,7 +54,7 @@ def test_a_camera_format_uploads_through_the_api(client, auth, name: str) -> Non
     assert r.json()["rejected"] == []
     (item,) = r.json()["items"]
     assert (item["kind"], item["content_type"]) == ("video", CLAIMS[name][1])
-    assert _settled(client, auth, item["id"])["status"] == "ready"
+    assert wait_settled(client, auth, item["id"])["status"] == "ready"
 
 
 def test_the_upload_picker_offers_every_camera_extension() -> None:

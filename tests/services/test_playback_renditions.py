@@ -14,7 +14,7 @@ from pathlib import Path
 import av
 import pytest
 
-from rdrive_app.core.domain import Kind, MediaItem, Status, new_id
+from rdrive_app.core.domain import MediaItem, Status
 from rdrive_app.core.keys import original_key, playback_key
 from rdrive_app.core.playback import PlaybackState
 from rdrive_app.core.settings import Settings
@@ -24,6 +24,7 @@ from rdrive_app.services.processing import process_item
 from rdrive_app.services.upkeep.fsck import fsck
 from rdrive_app.storage import Storage
 from tests import media_factory as mf
+from tests.services.test_processing import add
 
 
 @pytest.fixture
@@ -32,19 +33,8 @@ def settings(storage_settings: Settings) -> Settings:
 
 
 def add_video(storage: Storage, path: Path, content_type: str) -> MediaItem:
-    data = path.read_bytes()
-    item = MediaItem(
-        id=new_id(),
-        folder="/",
-        name=path.name,
-        kind=Kind.VIDEO,
-        content_type=content_type,
-        size=len(data),
-        uploaded_by="ann",
-        status=Status.PROCESSING,
-    )
-    storage.blobs.put(original_key(item.id), data, content_type)
-    return storage.catalog.add_item(item)
+    """A video whose original has arrived, as upload completion leaves it."""
+    return add(storage, path.read_bytes(), path.name, content_type=content_type)
 
 
 def test_an_iphone_hevc_video_gets_an_h264_rendition_and_keeps_its_original(
