@@ -19,6 +19,18 @@
   const TOAST_LEVELS = ["success", "error", "info", "warning"]; // upload_protocol.TOAST_LEVELS
   let toaster = null; // Reflex's toast function, handed over with each command
 
+  // A download's click fires "beforeunload" at once (the browser cannot yet know the
+  // response is an attachment), and Reflex closes its socket on that. The next event then
+  // reconnects, and the reconnect's hydrate runs the page's on_load again with the address
+  // of that moment: a viewer just closed with Esc opened again. So that one beforeunload
+  // stops here. This listener is added as the page loads, before the app's socket adds
+  // its own (listeners on the window run in the order they were added); a real navigation
+  // away still closes the socket, on pagehide.
+  let downloading = false;
+  window.addEventListener("beforeunload", (event) => {
+    if (downloading) event.stopImmediatePropagation();
+  });
+
   // A signed URL whose response says "attachment": the browser saves it, the page stays.
   function download(url) {
     const a = document.createElement("a");
@@ -26,8 +38,13 @@
     a.rel = "noopener";
     a.hidden = true;
     document.body.appendChild(a);
-    a.click();
-    a.remove();
+    downloading = true;
+    try {
+      a.click();
+    } finally {
+      downloading = false;
+      a.remove();
+    }
   }
 
   // The address bar's query ("?item=<id>", or "" for none), without a navigation.
