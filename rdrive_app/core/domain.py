@@ -192,6 +192,13 @@ class MediaItem:
     playback: Playback | None = None  # videos: which file a browser plays (core/playback.py)
     motion: Motion | None = None  # Live and Motion Photos: the still's video half
     content_id: str | None = None  # Apple's Live Photo identifier, shared by both halves
+    favorite: bool = False
+    albums: tuple[str, ...] = ()  # the ids of the albums it is in
+    # Degrees clockwise the user turned it (0, 90, 180, 270), on top of the camera's own
+    # orientation; the original's bytes never change.
+    turn: int = 0
+    # The user set taken_at (a camera with a wrong clock): processing again keeps it.
+    date_fixed: bool = False
     deleted_at: datetime | None = None
     # While uploading: the multipart upload id (None for a single PUT), and the client's opaque
     # "name|size|lastModified" string that lets a re-added file resume this upload.
@@ -205,6 +212,11 @@ class MediaItem:
     @property
     def path(self) -> str:
         return join_path(self.folder, self.name)
+
+    @property
+    def on_timeline(self) -> bool:
+        """In the timeline, albums and favourites: stored (not uploading) and not trashed."""
+        return self.deleted_at is None and self.status != Status.UPLOADING
 
     @property
     def sort_date(self) -> datetime:

@@ -8,6 +8,9 @@ same cursors, so they list in exactly the same order: strings compare by UTF-8 b
 - ``kind_name`` = ``kind#name``, ``taken_key`` = ``iso(taken_at or uploaded_at)#name``,
   ``uploaded_key`` = ``iso(uploaded_at)#name``, and the ``kind_``-prefixed date keys. The name
   makes each key unique within its folder, which keyset pagination needs.
+- The timeline: ``timeline_key`` = ``iso(sort_date)#id`` and ``tl_month`` = its ``YYYY-MM``, set
+  only on items ``on_timeline`` (not uploading, not trashed), so both indexes over them are sparse;
+  ``fav_list`` = ``favorites`` marks a favourite on the timeline for the favourites index.
 - Trashed items live in folder ``#trash`` under their id and keep ``orig_folder``/``orig_name``;
   ``deleted_key`` = ``iso(deleted_at)#id`` orders the trash.
 """
@@ -41,7 +44,8 @@ ITEM_COLUMNS = (
     "height", "duration", "camera", "lens", "gps_lat", "gps_lon", "rotation", "codec",
     "thumbnails", "playback", "motion", "content_id", "deleted_at", "orig_folder", "orig_name",
     "kind_name", "taken_key", "uploaded_key", "kind_taken_key", "kind_uploaded_key", "deleted_key",
-    "upload_id", "fingerprint",
+    "upload_id", "fingerprint", "favorite", "albums", "turn", "date_fixed", "tl_month",
+    "timeline_key", "fav_list",
 )  # fmt: skip
 # Fields update_item may change: everything but identity, place and trash state.
 UPDATABLE = frozenset(f.name for f in fields(MediaItem)) - {"id", "folder", "name", "deleted_at"}
@@ -88,6 +92,21 @@ def sort_keys(item: MediaItem) -> dict[str, str]:
     }
 
 
+FAVORITES = "favorites"  # fav_list's one value: the favourites index has one partition
+
+
+def timeline_keys(item: MediaItem) -> dict[str, str | None]:
+    """The keys that put an item on the timeline (and the favourites) — None when it is not."""
+    if not item.on_timeline:
+        return {"tl_month": None, "timeline_key": None, "fav_list": None}
+    key = f"{iso(item.sort_date)}#{item.id}"
+    return {
+        "tl_month": key[:7],
+        "timeline_key": key,
+        "fav_list": FAVORITES if item.favorite else None,
+    }
+
+
 def item_record(item: MediaItem) -> Record:
     """The stored record of ``item``; a trashed item (deleted_at set) goes to the trash."""
     rec: Record = {
@@ -118,7 +137,12 @@ def item_record(item: MediaItem) -> Record:
         "content_id": item.content_id,
         "upload_id": item.upload_id,
         "fingerprint": item.fingerprint,
+        "favorite": 1 if item.favorite else None,
+        "albums": json.dumps(list(item.albums)) if item.albums else None,
+        "turn": item.turn or None,
+        "date_fixed": 1 if item.date_fixed else None,
         **sort_keys(item),
+        **timeline_keys(item),
     }
     if item.deleted_at is not None:
         deleted = iso(item.deleted_at)
@@ -166,6 +190,10 @@ def record_item(rec: Mapping[str, Any]) -> MediaItem:
         deleted_at=_opt_dt(rec.get("deleted_at")),
         upload_id=rec.get("upload_id"),
         fingerprint=rec.get("fingerprint"),
+        favorite=bool(rec.get("favorite")),
+        albums=tuple(json.loads(rec["albums"])) if rec.get("albums") else (),
+        turn=int(rec.get("turn") or 0),
+        date_fixed=bool(rec.get("date_fixed")),
     )
 
 
@@ -225,6 +253,8 @@ def apply_changes(item: MediaItem, changes: Mapping[str, Any]) -> MediaItem:
         raise InvalidInput(str(exc)) from None
     if coerced.get("thumbnails") is None and "thumbnails" in coerced:
         coerced["thumbnails"] = {}
+    if "albums" in coerced:
+        coerced["albums"] = tuple(coerced["albums"] or ())
     return item.with_changes(**coerced)
 
 

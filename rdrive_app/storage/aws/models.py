@@ -119,6 +119,13 @@ class ItemModel(Model):
     deleted_key = UnicodeAttribute(null=True)
     upload_id = UnicodeAttribute(null=True)  # while a multipart upload is under way
     fingerprint = UnicodeAttribute(null=True)  # the client's file identity, for resuming
+    favorite = NumberAttribute(null=True)  # 1, or absent
+    albums = UnicodeAttribute(null=True)  # JSON list of album ids
+    turn = NumberAttribute(null=True)  # the user's quarter turns, in degrees
+    date_fixed = NumberAttribute(null=True)  # 1 when the user set taken_at
+    tl_month = UnicodeAttribute(null=True)  # the timeline's bucket (records.timeline_keys)
+    timeline_key = UnicodeAttribute(null=True)
+    fav_list = UnicodeAttribute(null=True)
 
     by_kind = _lsi("by_kind", "kind_name")
     by_taken = _lsi("by_taken", "taken_key")

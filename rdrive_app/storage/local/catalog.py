@@ -25,7 +25,8 @@ from rdrive_app.storage import records as R
 from rdrive_app.storage.catalog_base import BaseCatalog, Write
 
 _TYPES = {"size": "INTEGER", "width": "INTEGER", "height": "INTEGER", "rotation": "INTEGER",
-          "duration": "REAL", "gps_lat": "REAL", "gps_lon": "REAL"}  # fmt: skip
+          "duration": "REAL", "gps_lat": "REAL", "gps_lon": "REAL", "favorite": "INTEGER",
+          "turn": "INTEGER", "date_fixed": "INTEGER"}  # fmt: skip
 _SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS entries (
     {", ".join(f"{c} {_TYPES.get(c, 'TEXT')}" for c in R.ITEM_COLUMNS)},
