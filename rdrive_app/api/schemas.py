@@ -112,6 +112,13 @@ class ItemPageOut(BaseModel):
     next_cursor: str | None
 
 
+class MonthOut(BaseModel):
+    """A month of the timeline (``YYYY-MM``, UTC) and how many items it holds."""
+
+    month: str
+    count: int
+
+
 class RejectedOut(BaseModel):
     name: str
     detail: str

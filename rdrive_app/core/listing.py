@@ -25,3 +25,11 @@ class Page:
 
     items: list[MediaItem]
     next_cursor: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class MonthCount:
+    """How many timeline items a month holds (``month`` is ``YYYY-MM``, UTC): the scrubber."""
+
+    month: str
+    count: int

@@ -13,6 +13,7 @@ from rdrive_app.services.downloads import DownloadService
 from rdrive_app.services.folders import FolderService
 from rdrive_app.services.items import ItemService
 from rdrive_app.services.private_files import keep_files_private, private_dir
+from rdrive_app.services.timeline import TimelineService
 from rdrive_app.services.uploads import ProcessingQueue, UploadService
 from rdrive_app.services.zip_tickets import ZipTickets
 from rdrive_app.storage import Storage, build_storage
@@ -27,6 +28,7 @@ class Services:
     accounts: AccountService
     folders: FolderService
     items: ItemService
+    timeline: TimelineService
     uploads: UploadService
     downloads: DownloadService
     zip_tickets: ZipTickets
@@ -46,6 +48,7 @@ def build_services(settings: Settings, processing: ProcessingQueue | None = None
         accounts=AccountService(storage.catalog, settings),
         folders=FolderService(storage.catalog),
         items=ItemService(storage, settings.trash_retention_days),
+        timeline=TimelineService(storage.catalog),
         uploads=UploadService(storage, settings, sniff_type, queue),
         downloads=DownloadService(storage),
         zip_tickets=ZipTickets(settings.api_url),

@@ -35,6 +35,7 @@ from rdrive_app.core.domain import (
 from rdrive_app.core.errors import RDriveError
 from rdrive_app.storage import catalog_errors as E
 from rdrive_app.storage import records as R
+from rdrive_app.storage.catalog_timeline import TimelineCatalog
 from rdrive_app.storage.catalog_users import UsersCatalog
 from rdrive_app.storage.protocols import Catalog, Page, SortOrder
 
@@ -57,9 +58,9 @@ class Write:
     replaces: R.Record | None = None
 
 
-class BaseCatalog(UsersCatalog, Catalog):
+class BaseCatalog(UsersCatalog, TimelineCatalog, Catalog):
     """Every Catalog method, once; subclasses supply the storage primitives (the users' in
-    ``UsersCatalog``)."""
+    ``UsersCatalog``, the timeline's in ``TimelineCatalog``)."""
 
     # folders
 

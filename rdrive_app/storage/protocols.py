@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import BinaryIO, Literal, Protocol, Self, runtime_checkable
 
 from rdrive_app.core.domain import Folder, Kind, MediaItem, User
-from rdrive_app.core.listing import Page, SortOrder
+from rdrive_app.core.listing import MonthCount, Page, SortOrder
 
 CHUNK = 1024 * 1024  # how much a stream reads or writes at a time
 
@@ -176,6 +176,34 @@ class Catalog(Protocol):
         another folder or order, raises InvalidInput; a missing folder raises NotFound.
         ``next_cursor`` is None on the last page (never an empty extra page).
         """
+
+    def list_timeline(
+        self,
+        *,
+        cursor: str | None = None,
+        before: datetime | None = None,
+        newer: bool = False,
+        favorites: bool = False,
+        limit: int = 100,
+    ) -> Page:
+        """Items on the timeline (every folder; not uploading, not trashed), newest first by
+        date taken. From the top, from strictly before ``before``, or after ``cursor``: older
+        items, or with ``newer`` the items just above it (still newest first; the page's
+        cursor goes on upwards). ``favorites`` keeps only favourites."""
+        ...
+
+    def timeline_cursor(self, item: MediaItem) -> str:
+        """The timeline position of ``item``, to page either way from it."""
+        ...
+
+    def timeline_months(self, *, favorites: bool = False) -> list[MonthCount]:
+        """The months that hold timeline items and how many each, newest first."""
+        ...
+
+    def off_timeline(self) -> list[str]:
+        """Items that belong on the timeline but were stored before it existed (fsck adds
+        them with ``update_item(id)``)."""
+        ...
 
     def name_taken(self, folder: str, name: str) -> bool:
         """Whether a file or folder called ``name`` exists in ``folder``."""

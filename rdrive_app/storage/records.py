@@ -33,6 +33,7 @@ from rdrive_app.storage.protocols import SortOrder
 Record = dict[str, Any]  # one stored record, as both backends read and write it
 
 TRASH = "#trash"
+MONTHS = "#months"  # DynamoDB's timeline month counters (aws/catalog.py)
 FOLDER_KIND = "folder"
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 MAX_PAGE = 1000
@@ -105,6 +106,17 @@ def timeline_keys(item: MediaItem) -> dict[str, str | None]:
         "timeline_key": key,
         "fav_list": FAVORITES if item.favorite else None,
     }
+
+
+def month_deltas(old: Mapping[str, Any] | None, new: Mapping[str, Any] | None) -> dict[str, int]:
+    """How a write changes the timeline's month counts (a backend that keeps counters applies
+    these in the same step): ``old`` replaced by ``new``, either None for a put or a delete."""
+    deltas: dict[str, int] = {}
+    for rec, step in ((old, -1), (new, 1)):
+        month = rec.get("tl_month") if rec is not None else None
+        if month:
+            deltas[month] = deltas.get(month, 0) + step
+    return {month: n for month, n in deltas.items() if n}
 
 
 def item_record(item: MediaItem) -> Record:

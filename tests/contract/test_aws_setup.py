@@ -138,3 +138,55 @@ def test_setup_refuses_without_an_endpoint(
     assert refused.returncode == 1
     assert "AWS_ENDPOINT_URL is not set" in refused.stderr
     assert "created" not in refused.stdout
+
+
+def test_setup_adds_the_indexes_an_older_table_lacks(
+    run_setup: Callable[..., subprocess.CompletedProcess[str]], aws_endpoint: str
+) -> None:
+    """A table made before the timeline existed gains its indexes (one at a time, as DynamoDB
+    requires); the records already in it stay."""
+    dynamodb = boto3.client("dynamodb", region_name=REGION, endpoint_url=aws_endpoint)
+    schema = make_models(ITEMS, USERS, REGION).items._get_schema()
+    new = {"by_timeline", "by_favorite"}
+
+    def index(ix: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "IndexName": ix["index_name"],
+            "KeySchema": ix["key_schema"],
+            "Projection": ix["projection"],
+        }
+
+    old_gsis = [
+        index(ix) for ix in schema["global_secondary_indexes"] if ix["index_name"] not in new
+    ]
+    used = {
+        k["AttributeName"]
+        for ix in old_gsis + [index(i) for i in schema["local_secondary_indexes"]]
+        for k in ix["KeySchema"]
+    }
+    used |= {k["AttributeName"] for k in schema["key_schema"]}
+    dynamodb.create_table(
+        TableName=ITEMS,
+        BillingMode="PAY_PER_REQUEST",
+        KeySchema=schema["key_schema"],
+        AttributeDefinitions=[
+            a for a in schema["attribute_definitions"] if a["AttributeName"] in used
+        ],
+        LocalSecondaryIndexes=[index(i) for i in schema["local_secondary_indexes"]],
+        GlobalSecondaryIndexes=old_gsis,
+    )
+    dynamodb.put_item(
+        TableName=ITEMS, Item={"folder": {"S": "/"}, "name": {"S": "kept"}, "kind": {"S": "folder"}}
+    )
+
+    first = run_setup()
+    assert first.returncode == 0, first.stderr
+    assert f"table {ITEMS}: exists" in first.stdout
+    assert "index by_timeline: added" in first.stdout and "index by_favorite: added" in first.stdout
+    table = dynamodb.describe_table(TableName=ITEMS)["Table"]
+    assert new <= {ix["IndexName"] for ix in table["GlobalSecondaryIndexes"]}
+    assert dynamodb.get_item(TableName=ITEMS, Key={"folder": {"S": "/"}, "name": {"S": "kept"}})[
+        "Item"
+    ]
+    second = run_setup()
+    assert "index" not in second.stdout.replace("indexes", "")

@@ -37,6 +37,15 @@ REFLEX_STATE_JS = (
 FAKE_PAGE = """
 const log = [];
 globalThis.window = globalThis;
+const listeners = {};
+window.addEventListener = (type, fn) => (listeners[type] ||= []).push(fn);
+// A link's click fires beforeunload first; Reflex's own listener (added later) would then
+// close the socket: "stopped" records whether the page kept it from running.
+const beforeunload = () => {
+  const event = { stopped: false, stopImmediatePropagation() { this.stopped = true; } };
+  for (const fn of listeners.beforeunload || []) if (!event.stopped) fn(event);
+  return event.stopped;
+};
 window.rdriveUpload = new Proxy({}, { get: (_, name) => (...args) => log.push([name, ...args]) });
 window.history = {
   state: { key: "k" },
@@ -47,7 +56,7 @@ globalThis.document = {
   body: { appendChild: () => {} },
   createElement: () => {
     const a = { remove: () => {} };
-    a.click = () => log.push(["click", a.href, a.rel, a.hidden]);
+    a.click = () => log.push(["click", a.href, a.rel, a.hidden, beforeunload()]);
     return a;
   },
 };
@@ -95,10 +104,12 @@ def test_commands_run_once_in_order_even_those_sent_before_the_script_loaded():
         toast("success", "Renamed", 3000),
         page_command("addUrls", "c1", {"2": "https://store/p2"}),
     )
+    # A navigation that is not a download is not stopped: Reflex closes its socket as before.
+    assert _run_page([], []) == []
     assert _run_page(early, late) == [
         ["start", [{"cid": "c1"}], ["c2"], "chosen:c1"],
         ["ack", "sent:c1"],
-        ["click", "https://store/x.jpg?sig=1", "noopener", True],
+        ["click", "https://store/x.jpg?sig=1", "noopener", True, True],
         ["replaceState", {"key": "k"}, "/folder/trip?item=ab12"],
         ["replaceState", {"key": "k"}, "/folder/trip"],
         ["toast", "success", "Renamed", {"duration": 3000}],

@@ -56,10 +56,21 @@ async def list_media(
     kind: str | None = Query(None, max_length=16, description="all, image or video"),
     type: str | None = Query(None, max_length=16, description="alias of kind"),
     sort: str | None = Query(None, max_length=16, description="name, taken or uploaded"),
+    favorite: bool = Query(
+        False, description="true: the favourites of every folder, newest first by date taken"
+    ),
     limit: int = Query(100, ge=1, le=200),
     cursor: str | None = Query(None, max_length=2048),
 ) -> ItemPageOut:
-    """A page of a folder's items; pass ``next_cursor`` back for the next one."""
+    """A page of a folder's items (or, with ``favorite=true``, of the favourites); pass
+    ``next_cursor`` back for the next one."""
+    if favorite:
+        page = await to_thread.run_sync(
+            lambda: services.timeline.page(cursor=cursor, limit=limit, favorites=True)
+        )
+        return ItemPageOut(
+            items=[_out(services, i) for i in page.items], next_cursor=page.next_cursor
+        )
     page = await to_thread.run_sync(
         lambda: services.items.list_page(
             folder, kind=kind or type, sort=sort, limit=limit, cursor=cursor

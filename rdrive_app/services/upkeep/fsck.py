@@ -10,6 +10,8 @@ hourly sweep (services/upkeep/housekeeping.py). What it finds and does:
 - a blob that no item owns (an upload cancelled while its bytes were still arriving, a crash
   between deleting a record and its blobs): deleted;
 - a folder move that stopped half-way (a catalog with ``ResumableMoves``, DynamoDB): finished;
+- items stored before the timeline existed, whose records lack its keys: written again, which
+  adds them (and, on DynamoDB, counts them in their months);
 - temp files that a killed write left behind (a store that ``CleansTempFiles``, the local one;
   older than ``temp_age_s``, so a write in progress is never touched): deleted.
 
@@ -21,6 +23,7 @@ what the purge was doing anyway.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -47,6 +50,7 @@ class FsckReport:
     blobs_without_rows: list[str] = field(default_factory=list)
     interrupted_moves: list[tuple[str, str]] = field(default_factory=list)
     stale_temp_files: list[str] = field(default_factory=list)
+    off_timeline: list[str] = field(default_factory=list)
     repaired: bool = False
 
     @property
@@ -57,6 +61,7 @@ class FsckReport:
             or self.blobs_without_rows
             or self.interrupted_moves
             or self.stale_temp_files
+            or self.off_timeline
         )
 
     def lines(self) -> list[str]:
@@ -74,6 +79,7 @@ class FsckReport:
             f"{verb}: move {a} → {b} was interrupted (finished)" for a, b in self.interrupted_moves
         ]
         out += [f"{verb}: unfinished write {p} (deleted)" for p in self.stale_temp_files]
+        out += [f"{verb}: item {i} was not on the timeline (added)" for i in self.off_timeline]
         if self.clean:
             out.append("catalog and blob store agree")
         return out
@@ -105,6 +111,7 @@ def fsck(
         if repair:
             for src, dst in report.interrupted_moves:
                 moves.move_folder(src, dst)
+    report.off_timeline = storage.catalog.off_timeline()
     before = _all_items(storage)
     keys = set(blobs.list_keys(ORIGINALS_PREFIX)) | set(blobs.list_keys(DERIVED_PREFIX))
     after = _all_items(storage)
@@ -147,6 +154,9 @@ def _repair(
             log.warning("fsck: could not queue %s again: %s", item_id, exc)
     for key in report.blobs_without_rows:
         blobs.delete(key)
+    for item_id in report.off_timeline:
+        with contextlib.suppress(NotFound):
+            catalog.update_item(item_id)
 
 
 def _derived(item: MediaItem) -> list[str]:

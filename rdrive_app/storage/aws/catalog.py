@@ -23,8 +23,16 @@ from rdrive_app.storage import catalog_errors as E
 from rdrive_app.storage import records as R
 from rdrive_app.storage.aws.models import ItemModel, ItemTable, Models, record
 from rdrive_app.storage.aws.moves import FolderMove
-from rdrive_app.storage.aws.tx import CHECK_FAILED
+from rdrive_app.storage.aws.tx import CHECK_FAILED, Transaction
 from rdrive_app.storage.catalog_base import BaseCatalog, Write
+
+
+class _Moved(RDriveError):
+    """A transactional rewrite or delete found the record changed since it was read."""
+
+
+def _moved() -> _Moved:
+    return _Moved("the record changed meanwhile")
 
 
 class DynamoCatalog(BaseCatalog):
@@ -109,21 +117,74 @@ class DynamoCatalog(BaseCatalog):
         found = (self.table.get(folder, name) for folder, name in keys)
         return [rec for rec in found if rec is not None]
 
+    def _timeline_records(
+        self, start: str | None, n: int, *, newer: bool, favorites: bool
+    ) -> list[R.Record]:
+        if favorites:
+            return self._index_page(self.Item.by_favorite, R.FAVORITES, start, n, newer)
+        # Month by month from the start's month, skipping the empty ones: a page reads the
+        # one or two months it shows.
+        months = sorted(self._month_counts(favorites=False), reverse=not newer)
+        if start is not None:
+            months = [m for m in months if (m >= start[:7] if newer else m <= start[:7])]
+        found: list[R.Record] = []
+        for month in months:
+            key = start if start is not None and month == start[:7] else None
+            found += self._index_page(self.Item.by_timeline, month, key, n - len(found), newer)
+            if len(found) >= n:
+                break
+        return found
+
+    def _index_page(
+        self, index: Any, partition: str, start: str | None, n: int, newer: bool
+    ) -> list[R.Record]:
+        Item = self.Item
+        condition = None
+        if start is not None:
+            condition = Item.timeline_key > start if newer else Item.timeline_key < start
+        hits = index.query(partition, condition, scan_index_forward=newer, page_size=n)
+        return [record(m) for m in islice(hits, n)]
+
+    def _untimed_records(self) -> list[R.Record]:
+        Item = self.Item
+        hits = self.Item.scan(
+            Item.timeline_key.does_not_exist()
+            & (Item.kind != R.FOLDER_KIND)
+            & Item.folder.startswith("/")
+        )
+        return [record(m) for m in hits]
+
+    def _month_counts(self, *, favorites: bool) -> dict[str, int]:
+        if favorites:  # one partition, read keys only: favourites are few
+            hits = self.Item.by_favorite.query(R.FAVORITES, attributes_to_get=["tl_month"])
+            counts: dict[str, int] = {}
+            for m in hits:
+                counts[m.tl_month] = counts.get(m.tl_month, 0) + 1
+            return counts
+        return {m.name: int(m.tally or 0) for m in self.Item.query(R.MONTHS, consistent_read=True)}
+
     def count(self) -> tuple[int, int]:
         items = folders = 0
         for m in self.Item.scan(attributes_to_get=["folder", "kind"]):
             if m.kind == R.FOLDER_KIND:
                 folders += 1
-            elif m.folder != R.TRASH:
+            elif m.folder.startswith("/"):  # not the trash or a bookkeeping partition
                 items += 1
         return items, folders
 
     # writing
 
+    def _count_months(self, tx: Transaction, old: R.Record | None, new: R.Record | None) -> None:
+        """Move the month counters as ``old`` → ``new`` does, in the same transaction."""
+        for month, delta in R.month_deltas(old, new).items():
+            counter = self.table.model({"folder": R.MONTHS, "name": month, "kind": "counter"})
+            tx.update(_moved(), counter, [self.Item.tally.add(delta)], None)
+
     def _commit(self, write: Write) -> None:
         table, put = self.table, self.table.model(write.put)
         missing = write.missing if write.put["folder"] != ROOT else None  # the root always is
-        if missing is None and write.replaces is None:  # nothing but the key: a plain put
+        counted = bool(R.month_deltas(write.replaces, write.put))
+        if missing is None and write.replaces is None and not counted:  # a plain put
             try:
                 put.save(condition=table.key_free())
             except PutError as exc:
@@ -137,6 +198,7 @@ class DynamoCatalog(BaseCatalog):
         if write.replaces is not None:
             tx.delete(E.item_changed(), table.model(write.replaces), table.same(write.replaces))
         tx.put(write.clash, put, table.key_free())
+        self._count_months(tx, write.replaces, write.put)
         tx.commit()
 
     def _rewrite(self, old: R.Record, new: R.Record) -> bool:
@@ -150,6 +212,15 @@ class DynamoCatalog(BaseCatalog):
         ]
         if not actions:
             return True
+        if R.month_deltas(old, new):
+            tx = self.table.transaction()
+            tx.update(_moved(), self.table.model(old), actions, self.table.same(old))
+            self._count_months(tx, old, new)
+            try:
+                tx.commit()
+            except _Moved:
+                return False
+            return True
         try:
             self.table.model(old).update(actions=actions, condition=self.table.same(old))
         except UpdateError as exc:
@@ -160,9 +231,15 @@ class DynamoCatalog(BaseCatalog):
 
     def _delete(self, rec: R.Record, *, missing: RDriveError | None) -> bool:
         try:
-            self.table.model(rec).delete(condition=self.table.same(rec))
-        except DeleteError as exc:
-            if exc.cause_response_code != CHECK_FAILED:
+            if R.month_deltas(rec, None):
+                tx = self.table.transaction()
+                tx.delete(_moved(), self.table.model(rec), self.table.same(rec))
+                self._count_months(tx, rec, None)
+                tx.commit()
+            else:
+                self.table.model(rec).delete(condition=self.table.same(rec))
+        except (DeleteError, _Moved) as exc:
+            if isinstance(exc, DeleteError) and exc.cause_response_code != CHECK_FAILED:
                 raise
             if missing is not None:
                 raise missing from None

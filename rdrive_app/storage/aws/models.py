@@ -12,8 +12,10 @@ Items table (the seed's design): partition key ``folder`` (the folder path), sor
   ``orig_name``; no user folder can be called ``#trash`` because folder paths start with '/'.
 - Local secondary indexes give every listing order within a folder; the date keys are only on
   items, so folder markers never show up in those indexes.
-- Global secondary indexes find an item by id, duplicates by sha256, work by status, and the
-  trash by deletion date.
+- Global secondary indexes find an item by id, duplicates by sha256, work by status, the
+  trash by deletion date, the timeline by month and date taken, and the favourites.
+- Partition ``#months`` holds one counter record per month of the timeline (``tally``), changed
+  in the same transaction as the item that moves it (records.month_deltas).
 """
 
 from __future__ import annotations
@@ -126,6 +128,7 @@ class ItemModel(Model):
     tl_month = UnicodeAttribute(null=True)  # the timeline's bucket (records.timeline_keys)
     timeline_key = UnicodeAttribute(null=True)
     fav_list = UnicodeAttribute(null=True)
+    tally = NumberAttribute(null=True)  # a month counter's count (catalog._count_months)
 
     by_kind = _lsi("by_kind", "kind_name")
     by_taken = _lsi("by_taken", "taken_key")
@@ -136,6 +139,10 @@ class ItemModel(Model):
     by_sha256 = _gsi("by_sha256", "sha256", None, KeysOnlyProjection())
     by_status = _gsi("by_status", "status", "uploaded_at", AllProjection())
     by_deleted = _gsi("by_deleted", "folder", "deleted_key", AllProjection())
+    # The timeline, bucketed by month so that a jump to a date reads that month's partition
+    # (and the months above or below it while a page is not full), never the whole library.
+    by_timeline = _gsi("by_timeline", "tl_month", "timeline_key", AllProjection())
+    by_favorite = _gsi("by_favorite", "fav_list", "timeline_key", AllProjection())
 
 
 class UserModel(Model):

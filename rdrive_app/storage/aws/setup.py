@@ -11,9 +11,11 @@ any other error stops the setup.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from typing import Any
 
+import boto3
 from botocore.exceptions import ClientError
 
 from rdrive_app.core.settings import Settings
@@ -122,4 +124,52 @@ def ensure_resources(settings: Settings) -> list[str]:
         if not existed:
             model.create_table(wait=True)
         report.append(f"table {model.Meta.table_name}: {'exists' if existed else 'created'}")
+        if existed:
+            for name in _add_missing_indexes(model, settings.aws_region):
+                report.append(f"  index {name}: added")
     return report
+
+
+def _add_missing_indexes(model: Any, region: str) -> list[str]:
+    """Give a table made by an older version the global indexes its model has gained (the
+    timeline's, say), one at a time as DynamoDB requires, each waited for until active."""
+    client = boto3.client("dynamodb", region_name=region)
+    table = model.Meta.table_name
+    have = client.describe_table(TableName=table)["Table"].get("GlobalSecondaryIndexes", [])
+    have_names = {ix["IndexName"] for ix in have}
+    schema = model._get_schema()
+    types = {a["AttributeName"]: a["AttributeType"] for a in schema["attribute_definitions"]}
+    added = []
+    for ix in schema["global_secondary_indexes"]:
+        if ix["index_name"] in have_names:
+            continue
+        keys = [k["AttributeName"] for k in ix["key_schema"]]
+        client.update_table(
+            TableName=table,
+            AttributeDefinitions=[{"AttributeName": k, "AttributeType": types[k]} for k in keys],
+            GlobalSecondaryIndexUpdates=[
+                {
+                    "Create": {
+                        "IndexName": ix["index_name"],
+                        "KeySchema": ix["key_schema"],
+                        "Projection": ix["projection"],
+                    }
+                }
+            ],
+        )
+        client.get_waiter("table_exists").wait(TableName=table)
+        _wait_active(client, table, ix["index_name"])
+        added.append(ix["index_name"])
+    return added
+
+
+def _wait_active(client: Any, table: str, index: str, timeout_s: float = 600) -> None:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        found = client.describe_table(TableName=table)["Table"].get("GlobalSecondaryIndexes", [])
+        if all(
+            ix.get("IndexStatus", "ACTIVE") == "ACTIVE" for ix in found if ix["IndexName"] == index
+        ):
+            return
+        time.sleep(1)
+    raise TimeoutError(f"index {index} of {table} did not become active")

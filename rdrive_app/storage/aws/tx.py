@@ -48,7 +48,7 @@ class Transaction:
         self.steps.append(("put", error, (model, cond)))
 
     def update(
-        self, error: RDriveError, model: Model, actions: list[Action], cond: Condition
+        self, error: RDriveError, model: Model, actions: list[Action], cond: Condition | None
     ) -> None:
         self.steps.append(("update", error, (model, actions, cond)))
 

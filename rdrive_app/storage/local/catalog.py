@@ -32,6 +32,16 @@ CREATE TABLE IF NOT EXISTS entries (
     {", ".join(f"{c} {_TYPES.get(c, 'TEXT')}" for c in R.ITEM_COLUMNS)},
     PRIMARY KEY (folder, name)
 );
+CREATE TABLE IF NOT EXISTS users (
+    name TEXT PRIMARY KEY,
+    password_hash TEXT NOT NULL,
+    token_version INTEGER NOT NULL,
+    created_at TEXT NOT NULL,
+    account_id TEXT
+);
+"""
+# After the columns an older database lacks are added (_add_missing_columns).
+_INDEXES = """
 CREATE UNIQUE INDEX IF NOT EXISTS entries_id ON entries (id) WHERE id IS NOT NULL;
 CREATE INDEX IF NOT EXISTS entries_kind_name ON entries (folder, kind_name);
 CREATE INDEX IF NOT EXISTS entries_taken ON entries (folder, taken_key);
@@ -41,13 +51,12 @@ CREATE INDEX IF NOT EXISTS entries_kind_uploaded ON entries (folder, kind_upload
 CREATE INDEX IF NOT EXISTS entries_deleted ON entries (folder, deleted_key);
 CREATE INDEX IF NOT EXISTS entries_sha256 ON entries (sha256) WHERE sha256 IS NOT NULL;
 CREATE INDEX IF NOT EXISTS entries_status ON entries (status, uploaded_at);
-CREATE TABLE IF NOT EXISTS users (
-    name TEXT PRIMARY KEY,
-    password_hash TEXT NOT NULL,
-    token_version INTEGER NOT NULL,
-    created_at TEXT NOT NULL,
-    account_id TEXT
-);
+CREATE INDEX IF NOT EXISTS entries_timeline ON entries (tl_month, timeline_key)
+    WHERE timeline_key IS NOT NULL;
+CREATE INDEX IF NOT EXISTS entries_timeline_key ON entries (timeline_key)
+    WHERE timeline_key IS NOT NULL;
+CREATE INDEX IF NOT EXISTS entries_favorites ON entries (fav_list, timeline_key)
+    WHERE fav_list IS NOT NULL;
 """
 _COLUMN_LIST = ", ".join(R.ITEM_COLUMNS)
 _PLACEHOLDERS = ", ".join("?" for _ in R.ITEM_COLUMNS)
@@ -69,6 +78,9 @@ class SQLiteCatalog(BaseCatalog):
         self._lock = threading.Lock()
         self._db().executescript(_SCHEMA)
         self._add_missing_columns()
+        self._db().executescript(_INDEXES)
+        for item_id in self.off_timeline():  # a library from before the timeline joins it
+            self.update_item(item_id)
 
     # connections and transactions
 
@@ -188,11 +200,38 @@ class SQLiteCatalog(BaseCatalog):
             sha256, R.TRASH,
         )  # fmt: skip
 
+    def _timeline_records(
+        self, start: str | None, n: int, *, newer: bool, favorites: bool
+    ) -> list[R.Record]:
+        where = ["fav_list = ?" if favorites else "timeline_key IS NOT NULL"]
+        args: list[Any] = [R.FAVORITES] if favorites else []
+        if start is not None:
+            where.append(f"timeline_key {'>' if newer else '<'} ?")
+            args.append(start)
+        sql = (
+            f"SELECT * FROM entries WHERE {' AND '.join(where)} "  # noqa: S608 (fixed names)
+            f"ORDER BY timeline_key {'ASC' if newer else 'DESC'} LIMIT ?"
+        )
+        return self._rows(sql, *args, n)
+
+    def _untimed_records(self) -> list[R.Record]:
+        return self._rows(
+            "SELECT * FROM entries WHERE timeline_key IS NULL AND kind <> ? AND folder LIKE '/%'",
+            R.FOLDER_KIND,
+        )
+
+    def _month_counts(self, *, favorites: bool) -> dict[str, int]:
+        where = "fav_list = ?" if favorites else "tl_month IS NOT NULL"
+        args = [R.FAVORITES] if favorites else []
+        sql = f"SELECT tl_month, COUNT(*) AS n FROM entries WHERE {where} GROUP BY tl_month"  # noqa: S608
+        return {row["tl_month"]: int(row["n"]) for row in self._rows(sql, *args)}
+
     def count(self) -> tuple[int, int]:
+        # user folders' paths start with '/'; the trash and the bookkeeping partitions with '#'
         row = self._row(
-            "SELECT SUM(kind <> ? AND folder <> ?) AS items, SUM(kind = ?) AS folders "
+            "SELECT SUM(kind <> ? AND folder LIKE '/%') AS items, SUM(kind = ?) AS folders "
             "FROM entries",
-            R.FOLDER_KIND, R.TRASH, R.FOLDER_KIND,
+            R.FOLDER_KIND, R.FOLDER_KIND,
         )  # fmt: skip
         assert row is not None
         return int(row["items"] or 0), int(row["folders"] or 0)
