@@ -92,6 +92,7 @@ class ModelItem:
     name: str
     size: int
     trashed: bool = False
+    favorite: bool = False
 
 
 class RecordingQueue:
@@ -330,6 +331,40 @@ class LibraryMachine(RuleBasedStateMachine):
             self.services.items.purge(item_id)
 
     # --- invariants -------------------------------------------------------------------------
+
+    @precondition(lambda self: self.items)
+    @rule(data=st.data(), on=st.booleans())
+    def favourite(self, data: st.DataObject, on: bool) -> None:
+        item_id = data.draw(st.sampled_from(list(self.items)), label="item")
+        self.step("favourite")
+        self.services.storage.catalog.update_item(item_id, favorite=on)
+        self.items[item_id] = replace(self.items[item_id], favorite=on)
+
+    def listed_timeline(self, *, favorites: bool) -> list[str]:
+        """The timeline's ids, every page, checked to be newest first without repeats."""
+        found: list[str] = []
+        dates = []
+        cursor: str | None = None
+        while True:
+            page = self.services.timeline.page(cursor=cursor, limit=PAGE, favorites=favorites)
+            found += [i.id for i in page.items]
+            dates += [i.sort_date for i in page.items]
+            if page.next_cursor is None:
+                break
+            cursor = page.next_cursor
+        assert len(found) == len(set(found)), "an item twice on the timeline"
+        assert dates == sorted(dates, reverse=True), "the timeline is not newest first"
+        return found
+
+    @invariant()
+    def timeline_matches_model(self) -> None:
+        """(f) the timeline holds every kept item of every folder, the favourites every kept
+        favourite, and the months count them all."""
+        kept = {i for i, m in self.items.items() if not m.trashed}
+        assert set(self.listed_timeline(favorites=False)) == kept
+        favourites = {i for i in kept if self.items[i].favorite}
+        assert set(self.listed_timeline(favorites=True)) == favourites
+        assert sum(m.count for m in self.services.timeline.months()) == len(kept)
 
     def listed_items(self, folder: str) -> dict[str, str]:
         """{id: name} of a folder's items, every page."""
