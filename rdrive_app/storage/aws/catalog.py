@@ -10,6 +10,7 @@ one of them gets Conflict. Folder moves re-key whole subtrees and are resumable 
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import AbstractContextManager, nullcontext
 from datetime import datetime
 from itertools import islice
@@ -25,6 +26,13 @@ from rdrive_app.storage.aws.models import ItemModel, ItemTable, Models, record
 from rdrive_app.storage.aws.moves import FolderMove
 from rdrive_app.storage.aws.tx import CHECK_FAILED, Transaction
 from rdrive_app.storage.catalog_base import BaseCatalog, Write
+
+
+def _holds_keys_beyond(month: str, start: str, newer: bool) -> bool:
+    """Whether ``month`` can hold timeline keys strictly below (or above) ``start``."""
+    if newer:
+        return month >= start[:7]
+    return f"{month}-01T00:00:00.000000Z" < start
 
 
 class _Moved(RDriveError):
@@ -43,6 +51,8 @@ class DynamoCatalog(BaseCatalog):
         self.table = ItemTable(models)
         self.Item = models.items
         self.User = models.users
+        # A timeline page reads its months in parallel (botocore clients are thread-safe).
+        self._pool = ThreadPoolExecutor(max_workers=8, thread_name_prefix="timeline")
 
     def record_model(self, rec: R.Record) -> ItemModel:
         """The model of a record (bench/ batch-writes these)."""
@@ -122,18 +132,27 @@ class DynamoCatalog(BaseCatalog):
     ) -> list[R.Record]:
         if favorites:
             return self._index_page(self.Item.by_favorite, R.FAVORITES, start, n, newer)
-        # Month by month from the start's month, skipping the empty ones: a page reads the
-        # one or two months it shows.
-        months = sorted(self._month_counts(favorites=False), reverse=not newer)
+        # Month by month from the start, skipping empty months: the counters say which months
+        # (and how many) fill the page, and those are read at once, in parallel.
+        counts = self._month_counts(favorites=False)
+        months = [m for m in sorted(counts, reverse=not newer) if counts[m] > 0]
         if start is not None:
-            months = [m for m in months if (m >= start[:7] if newer else m <= start[:7])]
+            months = [m for m in months if _holds_keys_beyond(m, start, newer)]
         found: list[R.Record] = []
-        for month in months:
-            key = start if start is not None and month == start[:7] else None
-            found += self._index_page(self.Item.by_timeline, month, key, n - len(found), newer)
-            if len(found) >= n:
-                break
-        return found
+        while months and len(found) < n:
+            batch, wanted = [], n - len(found)
+            while months and wanted > 0:
+                batch.append(months.pop(0))
+                wanted -= counts[batch[-1]]
+            need = n - len(found)
+
+            def read(month: str, need: int = need) -> list[R.Record]:
+                key = start if start is not None and month == start[:7] else None
+                return self._index_page(self.Item.by_timeline, month, key, need, newer)
+
+            for page in self._pool.map(read, batch):
+                found += page
+        return found[:n]
 
     def _index_page(
         self, index: Any, partition: str, start: str | None, n: int, newer: bool

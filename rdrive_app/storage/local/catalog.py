@@ -58,6 +58,32 @@ CREATE INDEX IF NOT EXISTS entries_timeline_key ON entries (timeline_key)
 CREATE INDEX IF NOT EXISTS entries_favorites ON entries (fav_list, timeline_key)
     WHERE fav_list IS NOT NULL;
 """
+# The timeline's month counts, kept by triggers so that every write (and a bench's raw insert)
+# moves them in its own transaction, and the scrubber reads a few dozen rows, not the library.
+# Run at every open: counted once (a library from before the counts has none yet).
+_MONTHS = """
+BEGIN IMMEDIATE;
+CREATE TABLE IF NOT EXISTS months (month TEXT PRIMARY KEY, n INTEGER NOT NULL);
+INSERT INTO months SELECT tl_month, COUNT(*) FROM entries
+    WHERE tl_month IS NOT NULL AND NOT EXISTS (SELECT 1 FROM months) GROUP BY tl_month;
+CREATE TRIGGER IF NOT EXISTS months_added AFTER INSERT ON entries
+    WHEN NEW.tl_month IS NOT NULL BEGIN
+    INSERT INTO months VALUES (NEW.tl_month, 1) ON CONFLICT (month) DO UPDATE SET n = n + 1;
+END;
+CREATE TRIGGER IF NOT EXISTS months_removed AFTER DELETE ON entries
+    WHEN OLD.tl_month IS NOT NULL BEGIN
+    UPDATE months SET n = n - 1 WHERE month = OLD.tl_month;
+END;
+CREATE TRIGGER IF NOT EXISTS months_left AFTER UPDATE OF tl_month ON entries
+    WHEN OLD.tl_month IS NOT NULL AND OLD.tl_month IS NOT NEW.tl_month BEGIN
+    UPDATE months SET n = n - 1 WHERE month = OLD.tl_month;
+END;
+CREATE TRIGGER IF NOT EXISTS months_joined AFTER UPDATE OF tl_month ON entries
+    WHEN NEW.tl_month IS NOT NULL AND OLD.tl_month IS NOT NEW.tl_month BEGIN
+    INSERT INTO months VALUES (NEW.tl_month, 1) ON CONFLICT (month) DO UPDATE SET n = n + 1;
+END;
+COMMIT;
+"""
 _COLUMN_LIST = ", ".join(R.ITEM_COLUMNS)
 _PLACEHOLDERS = ", ".join("?" for _ in R.ITEM_COLUMNS)
 _INSERT = f"INSERT INTO entries ({_COLUMN_LIST}) VALUES ({_PLACEHOLDERS})"  # noqa: S608
@@ -79,6 +105,7 @@ class SQLiteCatalog(BaseCatalog):
         self._db().executescript(_SCHEMA)
         self._add_missing_columns()
         self._db().executescript(_INDEXES)
+        self._db().executescript(_MONTHS)
         for item_id in self.off_timeline():  # a library from before the timeline joins it
             self.update_item(item_id)
 
@@ -221,10 +248,10 @@ class SQLiteCatalog(BaseCatalog):
         )
 
     def _month_counts(self, *, favorites: bool) -> dict[str, int]:
-        where = "fav_list = ?" if favorites else "tl_month IS NOT NULL"
-        args = [R.FAVORITES] if favorites else []
-        sql = f"SELECT tl_month, COUNT(*) AS n FROM entries WHERE {where} GROUP BY tl_month"  # noqa: S608
-        return {row["tl_month"]: int(row["n"]) for row in self._rows(sql, *args)}
+        if not favorites:
+            return {row["month"]: int(row["n"]) for row in self._rows("SELECT * FROM months")}
+        sql = "SELECT tl_month, COUNT(*) AS n FROM entries WHERE fav_list = ? GROUP BY tl_month"
+        return {row["tl_month"]: int(row["n"]) for row in self._rows(sql, R.FAVORITES)}
 
     def count(self) -> tuple[int, int]:
         # user folders' paths start with '/'; the trash and the bookkeeping partitions with '#'
