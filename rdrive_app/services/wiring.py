@@ -13,6 +13,7 @@ from rdrive_app.services.downloads import DownloadService
 from rdrive_app.services.folders import FolderService
 from rdrive_app.services.items import ItemService
 from rdrive_app.services.private_files import keep_files_private, private_dir
+from rdrive_app.services.turns import TurnService
 from rdrive_app.services.uploads import ProcessingQueue, UploadService
 from rdrive_app.services.zip_tickets import ZipTickets
 from rdrive_app.storage import Storage, build_storage
@@ -31,6 +32,7 @@ class Services:
     downloads: DownloadService
     zip_tickets: ZipTickets
     processing: ProcessingQueue
+    turns: TurnService
 
 
 def build_services(settings: Settings, processing: ProcessingQueue | None = None) -> Services:
@@ -40,16 +42,18 @@ def build_services(settings: Settings, processing: ProcessingQueue | None = None
     private_dir(settings.data_dir)
     storage = build_storage(settings)
     queue = processing or _processing_for(storage, settings)
+    items = ItemService(storage, settings.trash_retention_days)
     return Services(
         settings=settings,
         storage=storage,
         accounts=AccountService(storage.catalog, settings),
         folders=FolderService(storage.catalog),
-        items=ItemService(storage, settings.trash_retention_days),
+        items=items,
         uploads=UploadService(storage, settings, sniff_type, queue),
         downloads=DownloadService(storage),
         zip_tickets=ZipTickets(settings.api_url),
         processing=queue,
+        turns=TurnService(storage, settings, items),
     )
 
 
