@@ -46,9 +46,10 @@ class TurnService:
         """Show a photo turned ``rotation`` degrees clockwise (0, 90, 180, 270) from how its
         camera had it. UnsupportedMedia when its images cannot be made (nothing changes)."""
         turn = check_turn(rotation)
-        item = self._turnable(item_id)
-        if turn == item.turn:
+        item = self._items.get(item_id)
+        if turn == item.turn:  # as it is (a video's 0 too)
             return item
+        self._check_turnable(item)
         images = self._decode("render_sizes", item, turn)
         keys = {name: thumbnail_key(item.id, name, turn) for name in images}
         blobs = self._storage.blobs
@@ -79,15 +80,14 @@ class TurnService:
             key, expires_in=lifetime, content_type=JPEG, download_name=turned_name(item.name)
         )
 
-    def _turnable(self, item_id: object) -> MediaItem:
-        item = self._items.get(item_id)
+    @staticmethod
+    def _check_turnable(item: MediaItem) -> None:
         if item.kind == Kind.VIDEO:
             raise InvalidInput(NOT_VIDEOS)
         if item.status == Status.FAILED:
             raise Conflict(f"“{item.name}” could not be processed, so it cannot be turned")
         if item.status != Status.READY:
             raise Conflict(f"“{item.name}” is still being processed; try again in a moment")
-        return item
 
     def _decode(self, op: str, item: MediaItem, turn: int) -> Any:
         """``op`` on the original in a sandbox; UnsupportedMedia saying why it failed."""

@@ -95,6 +95,7 @@ def test_videos_cannot_be_turned_yet(client, auth):
     item = wait_settled(client, auth, r.json()["items"][0]["id"])
     r = patch(client, auth, item["id"], {"rotation": 90})
     assert r.status_code == 400 and r.json()["detail"] == "videos cannot be turned yet"
+    assert patch(client, auth, item["id"], {"rotation": 0}).status_code == 200  # as it is
     assert client.get(f"/api/media/{item['id']}", headers=auth).json()["rotation"] == 0
 
 
