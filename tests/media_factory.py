@@ -399,3 +399,48 @@ def camera_videos(directory: Path) -> dict[str, Path]:
         made[name] = directory / name
         made[name].write_bytes(camera_clip(name))
     return made
+
+
+MARK_TOP, MARK_LEFT, MARK_REST = (220, 20, 20), (20, 20, 220), (128, 128, 128)
+
+
+def marked_photo(size: tuple[int, int] = (600, 400), orientation: int = 1) -> bytes:
+    """A JPEG whose upright picture has a red top edge and a blue left edge (grey elsewhere),
+    so any turn or flip shows. ``orientation`` 6 stores it turned back a quarter, tagged for
+    a viewer to turn it clockwise (as a phone held upright writes it)."""
+    w, h = size
+    im = Image.new("RGB", size, MARK_REST)
+    im.paste(MARK_LEFT, (0, 0, w // 8, h))
+    im.paste(MARK_TOP, (0, 0, w, h // 8))
+    exif = Image.Exif()
+    if orientation == 6:
+        im = im.transpose(Image.Transpose.ROTATE_90)  # stored counter-clockwise of upright
+        exif[0x0112] = 6
+    elif orientation != 1:
+        raise ValueError("orientations 1 and 6 only")
+    exif[0x010F] = "rDrive tests"  # Make: an EXIF entry that must survive a turned download
+    out = io.BytesIO()
+    im.save(out, "JPEG", quality=95, exif=exif.tobytes())
+    return out.getvalue()
+
+
+def edge_colour(im: Image.Image, side: str) -> tuple[int, ...]:
+    """The mean colour of a thin strip along ``side`` (top, right, bottom, left), as RGB, with
+    the strip's corners left out (the other marks meet there)."""
+    im = im.convert("RGB")
+    w, h = im.size
+    strip = max(1, min(w, h) // 40)
+    boxes = {
+        "top": (w // 4, 0, w * 3 // 4, strip),
+        "bottom": (w // 4, h - strip, w * 3 // 4, h),
+        "left": (0, h // 4, strip, h * 3 // 4),
+        "right": (w - strip, h // 4, w, h * 3 // 4),
+    }
+    pixels = im.crop(boxes[side]).resize((1, 1), Image.Resampling.BOX).getpixel((0, 0))
+    assert isinstance(pixels, tuple)
+    return pixels
+
+
+def looks(colour: tuple[int, ...], expected: tuple[int, int, int], slack: int = 40) -> bool:
+    """True when ``colour`` is ``expected`` within ``slack`` per channel (WebP and JPEG blur)."""
+    return all(abs(a - b) <= slack for a, b in zip(colour, expected, strict=False))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt
 
 from rdrive_app.core.domain import Folder, User
 from rdrive_app.core.fingerprint import MAX_FINGERPRINT_CHARS
@@ -88,8 +88,13 @@ class ItemOut(BaseModel):
     uploaded_by: str
     uploaded_at: datetime
     taken_at: datetime | None
-    width: int | None
-    height: int | None
+    width: int | None = Field(description="as shown: after the camera's orientation and the turn")
+    height: int | None = Field(description="as shown: after the camera's orientation and the turn")
+    rotation: int = Field(0, description="the user's turn, degrees clockwise: 0, 90, 180, 270")
+    date_fixed: bool = Field(
+        False, description="taken_at was set by a user, not read from the file"
+    )
+    favorite: bool = False
     duration: float | None
     camera: str | None
     lens: str | None = None
@@ -117,6 +122,12 @@ class MonthOut(BaseModel):
 
     month: str
     count: int
+
+
+class ItemListOut(BaseModel):
+    """Items changed together (all of them: no pages)."""
+
+    items: list[ItemOut]
 
 
 class RejectedOut(BaseModel):
@@ -194,12 +205,34 @@ class ExistsOut(BaseModel):
 
 
 class ItemPatchIn(BaseModel):
-    """Rename and/or move an item."""
+    """Rename and/or move an item, turn a photo, set its date taken, make it a favourite."""
 
     model_config = ConfigDict(extra="forbid")
 
     name: str | None = Field(None, max_length=1024)
     folder: str | None = Field(None, max_length=4096)
+    rotation: StrictInt | None = Field(
+        None,
+        description="degrees clockwise, on top of the camera's orientation: 0, 90, 180 or 270 "
+        "(photos only; the original is never changed)",
+        json_schema_extra={"enum": [0, 90, 180, 270]},
+    )
+    taken_at: str | None = Field(
+        None,
+        max_length=64,
+        description="ISO 8601 date and time, e.g. 2019-07-14T15:30:00+02:00; without an offset "
+        "it is UTC. From 1826 to a day from now. Processing the item again keeps it.",
+    )
+    favorite: StrictBool | None = None
+
+
+class ShiftDatesIn(BaseModel):
+    """Move the date taken of a selection by a time difference (a camera's wrong clock)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    ids: list[str] = Field(description="1 to 1000 item ids")
+    seconds: StrictInt = Field(description="how far to move them; negative moves them earlier")
 
 
 class FolderPatchIn(BaseModel):

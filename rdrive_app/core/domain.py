@@ -19,6 +19,7 @@ from rdrive_app.core.keys import original_key
 from rdrive_app.core.playback import Motion, Playback
 
 MAX_NAME_BYTES = 255
+MAX_SELECTION = 1000  # ids in one call that acts on a selection
 MAX_PATH_DEPTH = 32
 ROOT = "/"
 
@@ -223,6 +224,14 @@ class MediaItem:
         """The date a photo app sorts by: when it was taken, else when it arrived."""
         return self.taken_at or self.uploaded_at
 
+    @property
+    def shown_size(self) -> tuple[int | None, int | None]:
+        """(width, height) as shown: the camera's orientation is in them, a user's quarter
+        turn swaps them (a justified grid keeps this aspect ratio)."""
+        if self.turn in (90, 270):
+            return self.height, self.width
+        return self.width, self.height
+
     def with_changes(self, **changes: Any) -> MediaItem:
         """A copy with these fields replaced (the catalogs' partial updates; checked there)."""
         return replace(self, **changes)
@@ -252,3 +261,14 @@ def validate_username(name: object) -> str:
     if not all(ch.isalnum() or ch in "._-" for ch in name):
         raise InvalidInput("a username may contain only letters, digits, '.', '_' and '-'")
     return name
+
+
+def selection(ids: object) -> list[str]:
+    """The ids of a selection, each once, in order: 1 to MAX_SELECTION ids, each text."""
+    if not isinstance(ids, list | tuple) or not ids:
+        raise InvalidInput("choose at least one item")
+    if len(ids) > MAX_SELECTION:
+        raise InvalidInput(f"at most {MAX_SELECTION} items in one call")
+    if not all(isinstance(i, str) and 0 < len(i) <= 64 for i in ids):
+        raise InvalidInput("an item id is text of 1 to 64 characters")
+    return list(dict.fromkeys(ids))

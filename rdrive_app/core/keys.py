@@ -5,6 +5,8 @@ catalog record only. The layout:
 
     originals/<id>                 the bytes as uploaded
     thumbs/<id>/<size>.webp        derived images (thumb, preview, poster), one prefix per item
+    thumbs/<id>/<size>-t<turn>.webp  the same for a photo the user turned (90, 180, 270)
+    thumbs/<id>/turned-t<turn>.jpg   a turned photo's full-size JPEG (download, made on request)
     thumbs/<id>/playback.mp4       a video's playback rendition (H.264 + AAC)
     thumbs/<id>/motion.<ext>       a Live or Motion Photo's video half, as it came
     thumbs/<id>/motion-playback.mp4  that video's playback rendition
@@ -33,9 +35,29 @@ def derived_prefix(item_id: str) -> str:
     return f"{DERIVED_PREFIX}{item_id}/"
 
 
-def thumbnail_key(item_id: str, size: str) -> str:
-    """Blob key of a derived image (immutable: the id never changes)."""
-    return f"{derived_prefix(item_id)}{size}.webp"
+TURNS = (0, 90, 180, 270)  # the user's turns of a photo, clockwise degrees
+
+
+def _turn_suffix(turn: int) -> str:
+    """'' upright, '-t90' and so on: a turned image gets its own key, so its URL changes and no
+    browser or CDN shows a cached copy of the other way round."""
+    if turn not in TURNS:
+        raise ValueError(f"not a turn: {turn!r}")
+    return f"-t{turn}" if turn else ""
+
+
+def thumbnail_key(item_id: str, size: str, turn: int = 0) -> str:
+    """Blob key of a derived image as turned ``turn`` degrees (immutable: same id, same turn,
+    same picture)."""
+    return f"{derived_prefix(item_id)}{size}{_turn_suffix(turn)}.webp"
+
+
+def turned_download_key(item_id: str, turn: int) -> str:
+    """Blob key of the full-size JPEG of a photo turned ``turn`` degrees (not 0: upright, the
+    original is the download)."""
+    if not turn:
+        raise ValueError("an upright photo downloads as its original")
+    return f"{derived_prefix(item_id)}turned{_turn_suffix(turn)}.jpg"
 
 
 def playback_key(item_id: str) -> str:

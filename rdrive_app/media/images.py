@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from typing import BinaryIO
 
 import pillow_heif
-from PIL import Image, ImageCms, UnidentifiedImageError
+from PIL import ExifTags, Image, ImageCms, UnidentifiedImageError
 
 from rdrive_app.core.domain import Kind
 from rdrive_app.media.exif import ORIENTATION, read_exif
@@ -44,14 +44,22 @@ _TRANSPOSE = {
     7: Image.Transpose.TRANSVERSE,
     8: Image.Transpose.ROTATE_90,
 }
+# The user's clockwise turn → its transpose (Pillow's ROTATE_n turn counter-clockwise).
+_TURN = {
+    90: Image.Transpose.ROTATE_270,
+    180: Image.Transpose.ROTATE_180,
+    270: Image.Transpose.ROTATE_90,
+}
 _SRGB = ImageCms.createProfile("sRGB")
 # A profile's colour space → the image modes it can describe.
 _PROFILE_MODES = {"RGB ": ("RGB", "RGBA"), "CMYK": ("CMYK",), "GRAY": ("L",)}
 _UNBOUNDED = 1 << 30
 
 
-def analyse_image(fp: BinaryIO, content_type: str, *, max_pixels: int) -> Analysis:
-    """Metadata plus the thumb and preview WebPs of one photo; MediaError says why not.
+def analyse_image(fp: BinaryIO, content_type: str, *, max_pixels: int, turn: int = 0) -> Analysis:
+    """Metadata plus the thumb and preview WebPs of one photo (turned ``turn`` degrees
+    clockwise on top of its own orientation; the metadata's size stays unturned); MediaError
+    says why not.
 
     The metadata includes a Live Photo's content identifier and where a Motion Photo's video is
     in ``fp`` (media/live.py)."""
@@ -60,21 +68,49 @@ def analyse_image(fp: BinaryIO, content_type: str, *, max_pixels: int) -> Analys
         exif = read_exif(im)
         orientation = _orientation(im, exif.pop(ORIENTATION, 1))
         width, height = _display_size(im.size, orientation)
-        preview = _decode_fitting(im, SIZES[PREVIEW], orientation)
-        thumb = fit_image(preview, SIZES[THUMB])
+        images = _sizes(im, orientation, turn)
         live = live_fields(im, fp)
         info = MediaInfo(kind=Kind.IMAGE, width=width, height=height, **exif, **live)
-        return Analysis(info, {PREVIEW: encode_webp(preview), THUMB: encode_webp(thumb)})
+        return Analysis(info, images)
+
+
+def render_sizes(
+    fp: BinaryIO, content_type: str, *, max_pixels: int, turn: int
+) -> dict[str, bytes]:
+    """The thumb and preview WebPs alone, turned ``turn`` degrees (when the user turns it)."""
+    with _decoding(max_pixels):
+        im = _open(fp, content_type)
+        return _sizes(im, _orientation(im, read_exif(im).get(ORIENTATION, 1)), turn)
+
+
+def _sizes(im: Image.Image, orientation: int, turn: int) -> dict[str, bytes]:
+    """Both sizes from one decode: the thumb is scaled from the preview."""
+    preview = _decode_fitting(im, SIZES[PREVIEW], orientation, turn)
+    thumb = fit_image(preview, SIZES[THUMB])
+    return {PREVIEW: encode_webp(preview), THUMB: encode_webp(thumb)}
 
 
 def render_image(
-    fp: BinaryIO, content_type: str, *, max_pixels: int, box: tuple[int, int]
+    fp: BinaryIO, content_type: str, *, max_pixels: int, box: tuple[int, int], turn: int = 0
 ) -> bytes:
-    """One WebP of the photo fitted into ``box`` (never enlarged); for thumbs and renditions."""
+    """One WebP of the photo fitted into ``box`` as shown (never enlarged), turned ``turn``
+    degrees; for thumbs and renditions."""
     with _decoding(max_pixels):
         im = _open(fp, content_type)
         orientation = _orientation(im, read_exif(im).get(ORIENTATION, 1))
-        return encode_webp(_decode_fitting(im, box, orientation))
+        return encode_webp(_decode_fitting(im, box, orientation, turn))
+
+
+def render_jpeg(fp: BinaryIO, content_type: str, *, max_pixels: int, turn: int) -> bytes:
+    """The whole photo as a JPEG, upright and turned ``turn`` degrees (the download of a
+    turned photo): full size, sRGB, its EXIF kept but for the orientation, now applied."""
+    with _decoding(max_pixels):
+        im = _open(fp, content_type)
+        exif = im.getexif()
+        orientation = _orientation(im, read_exif(im).get(ORIENTATION, 1))
+        picture = _decode_fitting(im, (_UNBOUNDED, _UNBOUNDED), orientation, turn)
+        exif.pop(ExifTags.Base.Orientation, None)
+        return _encode_jpeg(picture.convert("RGB"), exif.tobytes())
 
 
 def width_box(width: int) -> tuple[int, int]:
@@ -88,6 +124,17 @@ def fit_image(im: Image.Image, box: tuple[int, int]) -> Image.Image:
     if target == im.size:
         return im
     return im.resize(target, Image.Resampling.BICUBIC, reducing_gap=2.0)  # as Image.thumbnail
+
+
+def _encode_jpeg(im: Image.Image, exif: bytes) -> bytes:
+    """JPEG bytes at quality 92; without the EXIF when it does not fit a JPEG's 64 KB segment."""
+    out = io.BytesIO()
+    try:
+        im.save(out, "JPEG", quality=92, exif=exif)
+    except ValueError:  # EXIF data is too long
+        out = io.BytesIO()
+        im.save(out, "JPEG", quality=92)
+    return out.getvalue()
 
 
 def encode_webp(im: Image.Image, quality: int = 80) -> bytes:
@@ -171,10 +218,14 @@ def _display_size(size: tuple[int, int], orientation: int) -> tuple[int, int]:
     return (size[1], size[0]) if orientation in (5, 6, 7, 8) else size
 
 
-def _decode_fitting(im: Image.Image, box: tuple[int, int], orientation: int) -> Image.Image:
-    """Decode ``im`` (lazily opened) to fit ``box`` upright, in sRGB, as RGB or RGBA."""
+def _decode_fitting(
+    im: Image.Image, box: tuple[int, int], orientation: int, turn: int = 0
+) -> Image.Image:
+    """Decode ``im`` (lazily opened) to fit ``box`` upright and then turned ``turn`` degrees
+    clockwise, in sRGB, as RGB or RGBA."""
     icc = im.info.get("icc_profile")
-    stored_box = _display_size(box, orientation)  # the box in the file's own orientation
+    upright_box = (box[1], box[0]) if turn in (90, 270) else box
+    stored_box = _display_size(upright_box, orientation)  # the box in the file's orientation
     target = fit_size(im.size, stored_box)
     if im.format in ("JPEG", "MPO") and target != im.size:
         im.draft(None, target)  # libjpeg scales while decoding: at least ``target``
@@ -183,7 +234,9 @@ def _decode_fitting(im: Image.Image, box: tuple[int, int], orientation: int) -> 
     im = fit_image(im, stored_box)
     im = to_srgb(im, icc if isinstance(icc, bytes) else None)
     transpose = _TRANSPOSE.get(orientation)
-    return im.transpose(transpose) if transpose is not None else im
+    im = im.transpose(transpose) if transpose is not None else im
+    turned = _TURN.get(turn)
+    return im.transpose(turned) if turned is not None else im
 
 
 def _normalise_mode(im: Image.Image) -> Image.Image:

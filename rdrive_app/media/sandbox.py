@@ -263,13 +263,15 @@ def _limit_memory(limit: int) -> None:
 
 def _child_ops() -> dict[str, Callable[..., Any]]:
     """What a sandbox can be asked to do (imported here: only the child loads the decoders)."""
-    from rdrive_app.media.images import analyse_image, render_image
+    from rdrive_app.media.images import analyse_image, render_image, render_jpeg, render_sizes
     from rdrive_app.media.playback import make_playback
     from rdrive_app.media.video import analyse_video, render_poster
 
     return {
         "analyse_image": analyse_image,
         "render_image": render_image,
+        "render_sizes": render_sizes,
+        "render_jpeg": render_jpeg,
         "analyse_video": analyse_video,
         "render_poster": render_poster,
         "make_playback": make_playback,

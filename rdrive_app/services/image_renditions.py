@@ -1,7 +1,8 @@
 """Images of an item at the widths a page asks for (srcset), made on first request and kept.
 
-A stored WebP under the item's derived prefix per width; scaled from the preview when that is
-wide enough, decoded from the original (in a sandbox) otherwise.
+A stored WebP under the item's derived prefix per width and turn (``width`` as shown, after a
+user's turn); scaled from the preview (turned already) when that is wide enough, decoded from
+the original (in a sandbox) and turned otherwise.
 """
 
 from __future__ import annotations
@@ -21,9 +22,9 @@ RENDITION_WIDTHS = (200, 400, 800, 1600, 2560)
 WEBP = "image/webp"
 
 
-def rendition_key(item_id: str, width: int) -> str:
-    """Immutable key of the WebP rendition ``width`` pixels wide."""
-    return thumbnail_key(item_id, f"w{width}")
+def rendition_key(item_id: str, width: int, turn: int = 0) -> str:
+    """Immutable key of the WebP rendition ``width`` pixels wide, turned ``turn`` degrees."""
+    return thumbnail_key(item_id, f"w{width}", turn)
 
 
 def rendition_url(storage: Storage, settings: Settings, item_id: str, width: object) -> str:
@@ -38,7 +39,7 @@ def rendition_url(storage: Storage, settings: Settings, item_id: str, width: obj
         raise NotFound(f"no image of an item that failed: {item.status_reason}")
     if item.status != Status.READY:
         raise Conflict("the item is still being processed")
-    key = rendition_key(item.id, width)
+    key = rendition_key(item.id, width, item.turn)
     if storage.blobs.size(key) is None:
         storage.blobs.put(key, _render(storage, settings, item, width), WEBP)
     return storage.blobs.signed_get_url(
@@ -73,12 +74,14 @@ def _rendition_source(
     storage: Storage, item: MediaItem, width: int
 ) -> tuple[str, str, dict[str, Any]]:
     preview = item.thumbnails.get(PREVIEW)
-    if preview and item.width and item.height:
-        preview_width = fit_size((item.width, item.height), SIZES[PREVIEW])[0]
+    shown_width, shown_height = item.shown_size
+    if preview and shown_width and shown_height:
+        preview_width = fit_size((shown_width, shown_height), SIZES[PREVIEW])[0]
         if preview_width >= width and storage.blobs.size(preview) is not None:
             return preview, "render_image", {"content_type": WEBP, "box": (width, 1 << 30)}
     key = original_key(item.id)
     if item.kind == Kind.VIDEO:
         found = sniff(storage.blobs.read_range(key, 0, SNIFF_BYTES))
         return key, "render_poster", {"width": width, "demuxer": found.demuxer if found else None}
-    return key, "render_image", {"content_type": item.content_type, "box": (width, 1 << 30)}
+    box = (width, 1 << 30)
+    return key, "render_image", {"content_type": item.content_type, "box": box, "turn": item.turn}

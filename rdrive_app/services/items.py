@@ -1,4 +1,5 @@
-"""Items as the user sees them: list a folder page by page, look one up, rename, move, trash.
+"""Items as the user sees them: list a folder page by page, look one up, rename, move, trash;
+favourite one, set or shift the date taken (core/edits.py has the date rules).
 
 Rename and move are metadata-only (blob keys are ids); every clash raises Conflict and nothing
 is overwritten. Deleting moves an item to the trash; purging removes its record, then its blobs.
@@ -7,16 +8,20 @@ is overwritten. Deleting moves an item to the trash; purging removes its record,
 from __future__ import annotations
 
 import contextlib
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 
 from rdrive_app.core.domain import (
     Kind,
     MediaItem,
+    Status,
     normalize_folder,
     numbered_name,
+    selection,
     utcnow,
     validate_name,
 )
+from rdrive_app.core.edits import check_shift, parse_taken_at, shifted
 from rdrive_app.core.errors import Conflict, InvalidInput, NotFound
 from rdrive_app.core.keys import derived_prefix
 from rdrive_app.core.listing import Page, SortOrder
@@ -25,6 +30,7 @@ from rdrive_app.storage.protocols import BlobStore, Catalog
 
 MAX_PAGE = 200
 MAX_FREE_NAME_TRIES = 1000
+SELECTION_WORKERS = 16  # catalog calls in flight at once for a selection (DynamoDB: ~1000/s)
 
 
 def parse_kind(kind: object) -> Kind | None:
@@ -105,6 +111,46 @@ class ItemService:
             where = "this folder" if new_folder == item.folder else new_folder
             raise Conflict(f"“{new_name}” already exists in {where}")
         return self._catalog.rename_item(item.id, new_folder, new_name)
+
+    def set_favorite(self, item_id: object, on: object) -> MediaItem:
+        """Mark an item a favourite (``on`` True) or not."""
+        if not isinstance(on, bool):
+            raise InvalidInput("favorite must be true or false")
+        return self._catalog.update_item(self.get(item_id).id, favorite=on)
+
+    def set_taken_at(self, item_id: object, when: object) -> MediaItem:
+        """Set the date an item was taken (core/edits.py: ISO 8601, naive is UTC, 1826 to a
+        day ahead); it is then fixed: processing the item again keeps it."""
+        taken = parse_taken_at(when, utcnow())
+        item = self._datable(item_id)
+        return self._catalog.update_item(item.id, taken_at=taken, date_fixed=True)
+
+    def shift_dates(self, ids: object, seconds: object) -> list[MediaItem]:
+        """Move the date taken of a selection by ``seconds`` (a camera's wrong clock or time
+        zone); an item with no date taken moves from its upload date. Every id is checked,
+        and every new date, before anything changes."""
+        chosen, delta, now = selection(ids), check_shift(seconds), utcnow()
+        with ThreadPoolExecutor(SELECTION_WORKERS) as pool:  # a round trip each, overlapped
+            items = list(pool.map(self._datable, chosen))
+            moved = [(item.id, shifted(item.sort_date, delta, now)) for item in items]
+            return list(
+                pool.map(
+                    lambda m: self._catalog.update_item(m[0], taken_at=m[1], date_fixed=True), moved
+                )
+            )
+
+    def _datable(self, item_id: object) -> MediaItem:
+        """An item whose date may be set: stored, not trashed, not being processed (which
+        would write the camera's date over it)."""
+        try:
+            item = self.get(item_id)
+        except NotFound as exc:
+            raise NotFound(f"{exc.detail}: {item_id}") from None
+        if item.status == Status.UPLOADING:
+            raise Conflict(f"“{item.name}” has not finished uploading")
+        if item.status == Status.PROCESSING:
+            raise Conflict(f"“{item.name}” is still being processed; try again in a moment")
+        return item
 
     def trash(self, item_id: object) -> MediaItem:
         """Move an item to the trash (it can be restored)."""

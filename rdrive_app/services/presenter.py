@@ -58,7 +58,9 @@ def download_url(item: MediaItem, blobs: BlobStore, lifetime_s: int) -> str:
 
 
 def item_fields(item: MediaItem) -> dict[str, Any]:
-    """The item's metadata as plain JSON-able values."""
+    """The item's metadata as plain JSON-able values; ``width`` and ``height`` as shown (after
+    the user's turn, ``rotation``)."""
+    width, height = item.shown_size
     return {
         "id": item.id,
         "folder": item.folder,
@@ -72,8 +74,11 @@ def item_fields(item: MediaItem) -> dict[str, Any]:
         "uploaded_by": item.uploaded_by,
         "uploaded_at": item.uploaded_at.isoformat(),
         "taken_at": item.taken_at.isoformat() if item.taken_at else None,
-        "width": item.width,
-        "height": item.height,
+        "width": width,
+        "height": height,
+        "rotation": item.turn,
+        "date_fixed": item.date_fixed,
+        "favorite": item.favorite,
         "duration": item.duration,
         "camera": item.camera,
         "lens": item.lens,

@@ -4,7 +4,8 @@
 Lambda handler on AWS. It is idempotent (duplicate S3 events are normal): a ready or failed
 item is left alone, and re-running writes the same thumbnails under the same keys. An item still
 ``uploading`` is never processed: its bytes have not passed completion's checks (size, type,
-screening) yet.
+screening) yet. What the user chose stays: the thumbnails follow the photo's turn, and a date
+the user fixed is not replaced by the camera's.
 
 Decoding happens in sandboxed child processes with a time limit (see ``sandbox``); this module
 only moves bytes between storage and the sandbox and records the outcome.
@@ -95,13 +96,13 @@ def process_item(
         return _fail(storage, item_id, NOT_MEDIA)
     pool = sandboxes or decoder_pool("processing", settings)
     try:
-        analysis = _analyse(pool, settings, storage, key, size, found)
+        analysis = _analyse(pool, settings, storage, key, size, found, item.turn)
     except MediaError as exc:
         log.info("item %s failed: %s", item_id, exc.reason)
         return _fail(storage, item_id, exc.reason)
     thumbnails = {}
     for name, data in analysis.images.items():
-        thumbnails[name] = thumbnail_key(item_id, name)
+        thumbnails[name] = thumbnail_key(item_id, name, item.turn)
         blobs.put(thumbnails[name], data, WEBP)
     fields: dict[str, Any] = {
         "status_reason": None,
@@ -111,6 +112,8 @@ def process_item(
         "thumbnails": thumbnails,
         **item_fields(analysis.info),
     }
+    if storage.catalog.get_item(item_id).date_fixed:  # read now: it may have been set meanwhile
+        del fields["taken_at"]
     if found.kind == Kind.VIDEO:
         fields["playback"] = _playback(storage, settings, item, analysis, fields, pool, deadline)
     else:
@@ -184,12 +187,17 @@ def sha256_blob(storage: Storage, key: str) -> str:
 
 
 def _analyse(
-    pool: SandboxPool, settings: Settings, storage: Storage, key: str, size: int, found: Sniffed
+    pool: SandboxPool,
+    settings: Settings,
+    storage: Storage,
+    key: str,
+    size: int,
+    found: Sniffed,
+    turn: int,
 ) -> Analysis:
+    op, kwargs = "analyse_image", {"content_type": found.content_type, "turn": turn}
     if found.kind == Kind.VIDEO:
         op, kwargs = "analyse_video", {"demuxer": found.demuxer}
-    else:
-        op, kwargs = "analyse_image", {"content_type": found.content_type}
     return in_sandbox(pool, settings, storage, key, size, op, kwargs)
 
 

@@ -14,6 +14,7 @@ from rdrive_app.services.folders import FolderService
 from rdrive_app.services.items import ItemService
 from rdrive_app.services.private_files import keep_files_private, private_dir
 from rdrive_app.services.timeline import TimelineService
+from rdrive_app.services.turns import TurnService
 from rdrive_app.services.uploads import ProcessingQueue, UploadService
 from rdrive_app.services.zip_tickets import ZipTickets
 from rdrive_app.storage import Storage, build_storage
@@ -33,6 +34,7 @@ class Services:
     downloads: DownloadService
     zip_tickets: ZipTickets
     processing: ProcessingQueue
+    turns: TurnService
 
 
 def build_services(settings: Settings, processing: ProcessingQueue | None = None) -> Services:
@@ -42,17 +44,19 @@ def build_services(settings: Settings, processing: ProcessingQueue | None = None
     private_dir(settings.data_dir)
     storage = build_storage(settings)
     queue = processing or _processing_for(storage, settings)
+    items = ItemService(storage, settings.trash_retention_days)
     return Services(
         settings=settings,
         storage=storage,
         accounts=AccountService(storage.catalog, settings),
         folders=FolderService(storage.catalog),
-        items=ItemService(storage, settings.trash_retention_days),
+        items=items,
         timeline=TimelineService(storage.catalog),
         uploads=UploadService(storage, settings, sniff_type, queue),
         downloads=DownloadService(storage),
         zip_tickets=ZipTickets(settings.api_url),
         processing=queue,
+        turns=TurnService(storage, settings, items),
     )
 
 

@@ -91,6 +91,7 @@ BODY_VALUES: dict[str, Any] = {
     "sha256": ["0" * 64],
     "username": "alice",
     "password": "guess",
+    "seconds": 60,
 }
 # Per-route values where the generic ones would not be meaningful.
 OVERRIDES: dict[str, dict[str, Any]] = {
@@ -174,6 +175,8 @@ def build_request(route: ApiRoute, seeded: Seeded, multipart_id: str | None = No
             request.files = [(param.name, ("evil.jpg", data, "image/jpeg"))]
         elif hasattr(annotation, "model_fields"):
             request.json = _model_body(annotation, {**BODY_VALUES, **overrides}, data)
+            if "ids" in request.json:  # a selection: the seeded photo
+                request.json["ids"] = [seeded.ready.id]
         else:
             request.json = _generic(annotation)
     return request

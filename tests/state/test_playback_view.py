@@ -5,7 +5,7 @@ from __future__ import annotations
 from rdrive_app.core.domain import Kind, MediaItem, Status
 from rdrive_app.core.playback import Playback, PlaybackState, player_type
 from rdrive_app.ui.state.labels import playback_note, status_label
-from rdrive_app.ui.state.viewer import VideoSource, video_sources
+from rdrive_app.ui.state.viewer import VideoSource, player_key, video_sources
 
 HEVC = 'video/quicktime; codecs="hvc1.2.4.L123.B0, mp4a.40.2"'
 H264 = 'video/mp4; codecs="avc1.640028, mp4a.40.2"'
@@ -46,3 +46,14 @@ def test_preparing_and_failed_say_so() -> None:
     failed = video(Playback(PlaybackState.FAILED, HEVC, reason="it could not be prepared"))
     assert playback_note(failed).startswith("This video cannot be played here: it could not")
     assert playback_note(video(None)) == ""
+
+
+def test_the_player_restarts_for_other_files_only() -> None:
+    """Processing finishing (the same original, signed again) keeps the video playing; the
+    rendition arriving loads the player afresh."""
+    before = [VideoSource("https://o/orig?sig=1", H264)]
+    again = [VideoSource("https://o/orig?sig=2", H264)]
+    with_rendition = [*again, VideoSource("https://o/rend?sig=3", H264)]
+    assert player_key("v1", before) == player_key("v1", again)
+    assert player_key("v1", again) != player_key("v1", with_rendition)
+    assert player_key("v1", again) != player_key("v2", again)

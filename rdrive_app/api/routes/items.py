@@ -1,8 +1,9 @@
-"""Items: list a folder, look one up, upload through the API, rename/move, trash, download."""
+"""Items: list a folder, look one up, upload through the API, rename/move, turn, date, favourite,
+trash, download."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from anyio import to_thread
 from fastapi import APIRouter, File, Query, UploadFile
@@ -10,12 +11,21 @@ from fastapi.responses import RedirectResponse, StreamingResponse
 
 from rdrive_app.api.deps import CurrentUser, ServicesDep
 from rdrive_app.api.openapi import error_responses
-from rdrive_app.api.schemas import ItemOut, ItemPageOut, ItemPatchIn, RejectedOut, UploadResultOut
-from rdrive_app.core.domain import MediaItem
+from rdrive_app.api.schemas import (
+    ItemListOut,
+    ItemOut,
+    ItemPageOut,
+    ItemPatchIn,
+    RejectedOut,
+    ShiftDatesIn,
+    UploadResultOut,
+)
+from rdrive_app.core.domain import MediaItem, utcnow
+from rdrive_app.core.edits import check_turn, parse_taken_at
 from rdrive_app.core.errors import InvalidInput, RDriveError
 from rdrive_app.services.downloads import ZipDownload
 from rdrive_app.services.image_renditions import rendition_url
-from rdrive_app.services.presenter import download_url, present
+from rdrive_app.services.presenter import present
 from rdrive_app.services.wiring import Services
 from rdrive_app.storage.content_headers import content_disposition
 
@@ -137,28 +147,36 @@ async def get_media(item_id: str, user: CurrentUser, services: ServicesDep) -> I
     return _out(services, await to_thread.run_sync(services.items.get, item_id))
 
 
-@router.get(
+def _redirect(path: str, to: str, *codes: int) -> Any:
+    """A GET route that answers 302 to a signed URL (``to`` says of what)."""
+    return router.get(
+        path,
+        status_code=302,
+        responses={**error_responses(*codes), 302: {"description": f"to a signed URL {to}"}},
+    )
+
+
+@_redirect(
     "/media/{item_id}/download",
-    status_code=302,
-    responses={**_errors, 302: {"description": "to a signed URL that downloads the original"}},
-)
-async def download_one(item_id: str, user: CurrentUser, services: ServicesDep) -> RedirectResponse:
+    "that downloads the original (or turned JPEG)",
+    400, 401, 404, 409, 415,
+)  # fmt: skip
+async def download_one(
+    item_id: str,
+    user: CurrentUser,
+    services: ServicesDep,
+    rotated: bool = Query(
+        False,
+        description="a photo the user turned as a full-size JPEG, 'NAME (rotated).jpg' "
+        "(an upright photo, or a video, downloads its original)",
+    ),
+) -> RedirectResponse:
     """302 to a signed URL that downloads the original under its own name."""
-    item = await to_thread.run_sync(services.items.get, item_id)
-    if item.status.value == "uploading":
-        raise InvalidInput("that file has not finished uploading")
-    url = download_url(item, services.storage.blobs, services.settings.signed_url_lifetime_s)
+    url = await to_thread.run_sync(lambda: services.turns.download_url(item_id, turned=rotated))
     return RedirectResponse(url, status_code=302, headers={"Cache-Control": "no-store"})
 
 
-@router.get(
-    "/media/{item_id}/rendition",
-    status_code=302,
-    responses={
-        **error_responses(400, 401, 404, 409),
-        302: {"description": "to a signed URL of the WebP rendition"},
-    },
-)
+@_redirect("/media/{item_id}/rendition", "of the WebP rendition", 400, 401, 404, 409)
 async def rendition(
     item_id: str, user: CurrentUser, services: ServicesDep, w: int = Query(ge=1, le=100_000)
 ) -> RedirectResponse:
@@ -171,19 +189,53 @@ async def rendition(
     return RedirectResponse(url, status_code=302, headers={"Cache-Control": "no-store"})
 
 
+_PATCH_FIELDS = ("name", "folder", "rotation", "taken_at", "favorite")
+
+
 @router.patch(
-    "/media/{item_id}", response_model=ItemOut, responses=error_responses(400, 401, 404, 409)
+    "/media/{item_id}",
+    response_model=ItemOut,
+    responses=error_responses(400, 401, 404, 409, 415),
 )
 async def patch_media(
     item_id: str, body: ItemPatchIn, user: CurrentUser, services: ServicesDep
 ) -> ItemOut:
-    """Rename and/or move an item (metadata only); 409 when the name is taken there."""
-    if body.name is None and body.folder is None:
-        raise InvalidInput("send a new name, a new folder, or both")
-    item = await to_thread.run_sync(
-        lambda: services.items.rename_or_move(item_id, name=body.name, folder=body.folder)
-    )
-    return _out(services, item)
+    """Rename and/or move an item (metadata only; 409 when the name is taken there), turn a
+    photo, set its date taken, make it a favourite. Every value is checked before anything
+    changes; then the name and folder are written, then the turn, the date, the favourite."""
+    sent = {f for f in _PATCH_FIELDS if getattr(body, f) is not None}
+    if not sent:
+        raise InvalidInput("send a name, folder, rotation, taken_at or favorite to change")
+    for field in ("rotation", "taken_at", "favorite"):
+        if field in body.model_fields_set and field not in sent:
+            raise InvalidInput(f"{field} cannot be null")
+    turn = check_turn(body.rotation) if body.rotation is not None else None
+    taken = parse_taken_at(body.taken_at, utcnow()) if body.taken_at is not None else None
+
+    def apply() -> MediaItem:
+        item = services.items.get(item_id)
+        if body.name is not None or body.folder is not None:
+            item = services.items.rename_or_move(item_id, name=body.name, folder=body.folder)
+        if turn is not None:
+            item = services.turns.turn(item_id, turn)
+        if taken is not None:
+            item = services.items.set_taken_at(item_id, taken)
+        if body.favorite is not None:
+            item = services.items.set_favorite(item_id, body.favorite)
+        return item
+
+    return _out(services, await to_thread.run_sync(apply))
+
+
+@router.post(
+    "/media/shift-dates", response_model=ItemListOut, responses=error_responses(400, 401, 404, 409)
+)
+async def shift_dates(body: ShiftDatesIn, user: CurrentUser, services: ServicesDep) -> ItemListOut:
+    """Move the date taken of 1 to 1000 items by ``seconds`` (a camera with a wrong clock or
+    time zone); an item without one moves from its upload date. Unknown or trashed ids are
+    404, a date moved before 1826 or into the future 400, and then nothing changes."""
+    items = await to_thread.run_sync(services.items.shift_dates, body.ids, body.seconds)
+    return ItemListOut(items=[_out(services, i) for i in items])
 
 
 @router.delete("/media/{item_id}", response_model=ItemOut, responses=_errors)

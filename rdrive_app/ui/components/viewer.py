@@ -55,7 +55,7 @@ def _video() -> rx.Component:
             poster=ViewerState.poster,
             aria_label=ViewerState.open_name,
             style={**_FILL, "background": "black", "min_height": "0"},
-            key=ViewerState.player_key,
+            key=ViewerState.player_files,
         ),
         rx.cond(
             ViewerState.playback_note != "",

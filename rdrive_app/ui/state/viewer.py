@@ -90,6 +90,12 @@ def video_sources(item: MediaItem, urls: dict[str, str | None]) -> list[VideoSou
     return [original, VideoSource(playing, urls["playback_type"] or "video/mp4")]
 
 
+def player_key(item_id: str, sources: list[VideoSource]) -> str:
+    """Which files a player plays, without their signatures (they change at every look)."""
+    files = "|".join(source.src.split("?", 1)[0] for source in sources)
+    return f"{item_id}:{files}"
+
+
 def url_script(item_id: str) -> EventSpec:
     """Put the open item's id in the address bar (or take it out), without a navigation."""
     return page_command("setQuery", f"?{urlencode({'item': item_id})}" if item_id else "")
@@ -120,9 +126,11 @@ class ViewerState(SessionState):
         return self.open_id != ""
 
     @rx.var
-    def player_key(self) -> str:
-        """Changes when the sources do, so the player loads them afresh."""
-        return f"{self.open_id}:{self.playback_state}"
+    def player_files(self) -> str:
+        """Changes when the files to play do, so the player loads them afresh; not when only
+        their signatures or the item's status do (processing finishing while the video plays
+        must not restart it)."""
+        return player_key(self.open_id, self.sources)
 
     async def _show(self, item_id: str) -> bool:
         """Open ``item_id`` (False when it is not there to show)."""
