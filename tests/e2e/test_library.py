@@ -99,6 +99,15 @@ def test_upload_view_play_download_organise(page: Page, app_server, tmp_path):
     # The page stays connected through a download: a reconnect would run on_load again with
     # the address of that moment and open the viewer that Esc is about to close.
     assert drops == []
+    # F makes it a favourite; it stays one when opened again.
+    heart = page.get_by_role("dialog").get_by_role("button", name="Favourite")
+    expect(heart).to_have_attribute("aria-pressed", "false")
+    page.keyboard.press("f")
+    expect(heart).to_have_attribute("aria-pressed", "true")
+    page.keyboard.press("Escape")
+    expect(page.get_by_role("dialog")).to_have_count(0)
+    page.get_by_role("button", name="Canon_40D.jpg", exact=True).click()
+    expect(heart).to_have_attribute("aria-pressed", "true")
     page.keyboard.press("Escape")
     expect(page.get_by_role("dialog")).to_have_count(0)
 

@@ -145,6 +145,20 @@ def _live_toggle() -> rx.Component:
     )
 
 
+def _favourite_toggle() -> rx.Component:
+    """The heart: pressed for a favourite (key F, assets/rdrive_keys.js)."""
+    return rx.button(
+        rx.icon("heart", size=16, fill=rx.cond(ViewerState.favorite, "currentColor", "none")),
+        "Favourite",
+        variant=rx.cond(ViewerState.favorite, "solid", "outline"),
+        color_scheme="tomato",
+        aria_pressed=ViewerState.favorite,
+        aria_keyshortcuts="F",
+        on_click=ViewerState.toggle_favorite,
+        type="button",
+    )
+
+
 def viewer() -> rx.Component:
     nav: dict[str, Any] = {
         "variant": "soft",
@@ -185,6 +199,7 @@ def viewer() -> rx.Component:
                                 on_click=ViewerState.download_open,
                                 disabled=~ViewerState.can_download,
                             ),
+                            _favourite_toggle(),
                             _live_toggle(),
                             rx.dialog.close(gray_button("Close", on_click=ViewerState.close)),
                             wrap="wrap",

@@ -117,6 +117,7 @@ class ViewerState(SessionState):
     live_on: rx.Field[bool] = rx.field(True)
     poster: rx.Field[str] = rx.field("")
     can_download: rx.Field[bool] = rx.field(False)
+    favorite: rx.Field[bool] = rx.field(False)
     info: rx.Field[list[InfoRow]] = rx.field(default_factory=list)
     _playback_poll: int = 0
     _settling: bool = False  # the open item is still processing or preparing its video
@@ -156,6 +157,7 @@ class ViewerState(SessionState):
             # Never the original for a 40 MB photo: the preview rendition, once it exists.
             self.image_src, self.sources = urls["preview_url"] or "", []
         self.can_download = item.status != Status.UPLOADING
+        self.favorite = item.favorite
         return True
 
     def _hide(self) -> None:
@@ -194,6 +196,20 @@ class ViewerState(SessionState):
     async def toggle_live(self) -> None:
         """Turn a Live Photo's motion on hover and press on or off."""
         self.live_on = not self.live_on
+
+    @protected
+    async def toggle_favorite(self) -> Any:
+        """Make the open item a favourite, or no longer one."""
+        if not self.open_id:
+            return None
+        try:
+            item = await asyncio.to_thread(
+                services().items.set_favorite, self.open_id, not self.favorite
+            )
+        except RDriveError as exc:
+            return toast("error", exc.detail, 4000)
+        self.favorite = item.favorite
+        return None
 
     @protected
     async def download_open(self) -> Any:
