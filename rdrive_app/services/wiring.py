@@ -9,6 +9,7 @@ from functools import lru_cache
 from rdrive_app.core.settings import ProcessingMode, Settings, get_settings
 from rdrive_app.media.sniff import sniff_type
 from rdrive_app.services.accounts import AccountService
+from rdrive_app.services.albums import AlbumService
 from rdrive_app.services.downloads import DownloadService
 from rdrive_app.services.folders import FolderService
 from rdrive_app.services.items import ItemService
@@ -31,6 +32,7 @@ class Services:
     downloads: DownloadService
     zip_tickets: ZipTickets
     processing: ProcessingQueue
+    albums: AlbumService
 
 
 def build_services(settings: Settings, processing: ProcessingQueue | None = None) -> Services:
@@ -50,6 +52,7 @@ def build_services(settings: Settings, processing: ProcessingQueue | None = None
         downloads=DownloadService(storage),
         zip_tickets=ZipTickets(settings.api_url),
         processing=queue,
+        albums=AlbumService(storage),
     )
 
 

@@ -22,6 +22,9 @@ class AlbumCatalog(Protocol):
         """Every album by name, with how many items it shows and its cover (the chosen one while
         it shows, else its newest item); reads every membership."""
 
+    def album_summary(self, album_id: str) -> AlbumSummary:
+        """One album as ``list_albums`` shows it. Raises NotFound."""
+
     def rename_album(self, album_id: str, name: str) -> Album:
         """Conflict if another album has the name (nothing is renamed); NotFound."""
 

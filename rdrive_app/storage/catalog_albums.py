@@ -55,6 +55,9 @@ class AlbumsCatalog:
         albums.sort(key=lambda a: (a.name.casefold(), a.name, a.id))
         return [self._summary(album) for album in albums]
 
+    def album_summary(self, album_id: str) -> AlbumSummary:
+        return self._summary(self.get_album(album_id))
+
     def _summary(self, album: Album) -> AlbumSummary:
         members = {m["name"]: m["taken_key"] for m in self._partition(A.members_of(album.id))}
         found = self._records_by_ids(list(members), consistent=False)
