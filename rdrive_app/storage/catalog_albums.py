@@ -169,13 +169,7 @@ class AlbumsCatalog:
         added: list[str] = []
         with self._atomic():
             album = self._album_record(album_id)
-            found = self._records_by_ids(ids, consistent=True)
-            missing = [i for i in ids if i not in found]
-            if missing:
-                raise E.unknown_items(missing)
-            hidden = [i for i in ids if not R.record_item(found[i]).on_timeline]
-            if hidden:
-                raise E.items_not_shown(hidden)
+            found = self._shown_items(ids)
             for chunk in _chunks(ids, self.ALBUM_BATCH):
                 added += self._add_batch(album, chunk, found)
         return AlbumChange(changed=tuple(added), unchanged=tuple(i for i in ids if i not in added))
@@ -199,13 +193,13 @@ class AlbumsCatalog:
             try:
                 self._transact(steps)
             except E.ItemChanged:
-                found.update(self._reread(ids))
+                found.update(self._shown_items(ids))
                 continue
             return added
         raise E.item_kept_changing()
 
-    def _reread(self, ids: list[str]) -> dict[str, R.Record]:
-        """The items again after a batch failed: still there, still shown, or the call fails."""
+    def _shown_items(self, ids: list[str]) -> dict[str, R.Record]:
+        """The items' records, read now; NotFound or Conflict unless all exist and are shown."""
         found = self._records_by_ids(ids, consistent=True)
         missing = [i for i in ids if i not in found]
         if missing:
