@@ -169,7 +169,10 @@ class AlbumsCatalog:
         added: list[str] = []
         with self._atomic():
             album = self._album_record(album_id)
-            found = self._shown_items(ids)
+            found = self._shown_items(ids, consistent=False)
+            claimed = [i for i in ids if album["name"] in R.record_item(found[i]).albums]
+            if claimed:  # "in it already" must not rest on an old read
+                found.update(self._shown_items(claimed, consistent=True))
             for chunk in _chunks(ids, self.ALBUM_BATCH):
                 added += self._add_batch(album, chunk, found)
         return AlbumChange(changed=tuple(added), unchanged=tuple(i for i in ids if i not in added))
@@ -193,14 +196,16 @@ class AlbumsCatalog:
             try:
                 self._transact(steps)
             except E.ItemChanged:
-                found.update(self._shown_items(ids))
+                found.update(self._shown_items(ids, consistent=True))
                 continue
             return added
         raise E.item_kept_changing()
 
-    def _shown_items(self, ids: list[str]) -> dict[str, R.Record]:
-        """The items' records, read now; NotFound or Conflict unless all exist and are shown."""
-        found = self._records_by_ids(ids, consistent=True)
+    def _shown_items(self, ids: list[str], *, consistent: bool) -> dict[str, R.Record]:
+        """The items' records; NotFound or Conflict unless all exist and are shown. A first
+        read may be a little old (half the reads on DynamoDB): the writes are conditional on
+        the records as read, so an old one fails its step and the batch is read again."""
+        found = self._records_by_ids(ids, consistent=consistent)
         missing = [i for i in ids if i not in found]
         if missing:
             raise E.unknown_items(missing)
@@ -233,7 +238,7 @@ class AlbumsCatalog:
             items, changed = found, False
             for _ in range(ATTEMPTS):
                 if items is None or changed:
-                    items = self._records_by_ids(chunk, consistent=True)
+                    items = self._records_by_ids(chunk, consistent=changed)
                 steps = []
                 for item_id in chunk:
                     if not changed or self._read(A.members_of(album_id), item_id) is not None:
