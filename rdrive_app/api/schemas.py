@@ -6,6 +6,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt
 
+from rdrive_app.core.albums import MAX_IDS_PER_CALL, AlbumChange
 from rdrive_app.core.domain import Folder, User
 from rdrive_app.core.fingerprint import MAX_FINGERPRINT_CHARS
 
@@ -110,6 +111,7 @@ class ItemOut(BaseModel):
     playback_type: str | None = None
     motion_url: str | None = None
     motion_type: str | None = None
+    albums: list[str] = Field(default_factory=list, description="ids of the albums it is in")
 
 
 class ItemPageOut(BaseModel):
@@ -242,3 +244,55 @@ class FolderPatchIn(BaseModel):
 
     path: str = Field(max_length=4096)
     new_path: str = Field(max_length=4096)
+
+
+class AlbumIn(BaseModel):
+    """A new album."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(max_length=1024)
+
+
+class AlbumPatchIn(BaseModel):
+    """A new name and/or cover; ``cover_id: null`` goes back to the newest item."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str | None = Field(None, max_length=1024)
+    cover_id: str | None = Field(None, max_length=64)
+
+
+class AlbumIdsIn(BaseModel):
+    """Items to add to or remove from an album (1 to 1000 ids)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    ids: list[str] = Field(min_length=1, max_length=MAX_IDS_PER_CALL)
+
+
+class AlbumChangeOut(BaseModel):
+    """``changed``: added (removed); ``unchanged``: in it already (not in it)."""
+
+    changed: list[str]
+    unchanged: list[str]
+
+    @classmethod
+    def of(cls, change: AlbumChange) -> AlbumChangeOut:
+        return cls(changed=list(change.changed), unchanged=list(change.unchanged))
+
+
+class AlbumOut(BaseModel):
+    """An album: ``count`` items shown (trashed ones are hidden), and its cover (the chosen
+    ``cover_id`` while it is shown, else the newest item; null when empty)."""
+
+    id: str
+    name: str
+    created_at: datetime
+    cover_id: str | None
+    count: int
+    cover: ItemOut | None
+
+
+class AlbumListOut(BaseModel):
+    albums: list[AlbumOut]

@@ -92,6 +92,20 @@ class DownloadService:
             raise InvalidInput(f"“{item.name}” has not finished uploading")
         return item
 
+    def zip_album(self, album_id: str) -> ZipDownload:
+        """The items an album shows (not trashed, not uploading), flat, under the album's name."""
+        catalog = self._storage.catalog
+        album = catalog.get_album(album_id)
+        entries: list[tuple[str, MediaItem]] = []
+        cursor = None
+        while True:
+            page = catalog.album_items(album.id, limit=PAGE, cursor=cursor)
+            entries.extend((f"{album.name}/", item) for item in page.items)
+            if page.next_cursor is None:
+                break
+            cursor = page.next_cursor
+        return self._zip(entries, f"{album.name}.zip")
+
     def zip_folder(self, path: object) -> ZipDownload:
         """A folder with its subfolders, kept as paths inside the ZIP."""
         root = normalize_folder(path)

@@ -86,6 +86,7 @@ def item_fields(item: MediaItem) -> dict[str, Any]:
         "deleted_at": item.deleted_at.isoformat() if item.deleted_at else None,
         "playback": _playback_fields(item.playback),
         "live": item.motion is not None and item.motion.play_key is not None,
+        "albums": list(item.albums),
     }
 
 

@@ -9,6 +9,7 @@ from functools import lru_cache
 from rdrive_app.core.settings import ProcessingMode, Settings, get_settings
 from rdrive_app.media.sniff import sniff_type
 from rdrive_app.services.accounts import AccountService
+from rdrive_app.services.albums import AlbumService
 from rdrive_app.services.downloads import DownloadService
 from rdrive_app.services.folders import FolderService
 from rdrive_app.services.items import ItemService
@@ -35,6 +36,7 @@ class Services:
     zip_tickets: ZipTickets
     processing: ProcessingQueue
     turns: TurnService
+    albums: AlbumService
 
 
 def build_services(settings: Settings, processing: ProcessingQueue | None = None) -> Services:
@@ -57,6 +59,7 @@ def build_services(settings: Settings, processing: ProcessingQueue | None = None
         zip_tickets=ZipTickets(settings.api_url),
         processing=queue,
         turns=TurnService(storage, settings, items),
+        albums=AlbumService(storage),
     )
 
 

@@ -21,10 +21,11 @@ MAX_TICKETS = 1000
 
 @dataclass(frozen=True)
 class ZipRequest:
-    """Either chosen items or one folder."""
+    """Chosen items, one folder or one album."""
 
     ids: list[str] | None = None
     folder: str | None = None
+    album: str | None = None
 
 
 class ZipTickets:
@@ -46,6 +47,10 @@ class ZipTickets:
     def issue_folder(self, path: str) -> str:
         """The URL of a ZIP of a folder and its subfolders."""
         return self._issue(ZipRequest(folder=path))
+
+    def issue_album(self, album_id: str) -> str:
+        """The URL of a ZIP of the items an album shows."""
+        return self._issue(ZipRequest(album=album_id))
 
     def _issue(self, request: ZipRequest) -> str:
         ticket = secrets.token_urlsafe(32)

@@ -35,6 +35,7 @@ from rdrive_app.core.domain import (
 from rdrive_app.core.errors import RDriveError
 from rdrive_app.storage import catalog_errors as E
 from rdrive_app.storage import records as R
+from rdrive_app.storage.catalog_albums import AlbumsCatalog
 from rdrive_app.storage.catalog_timeline import TimelineCatalog
 from rdrive_app.storage.catalog_users import UsersCatalog
 from rdrive_app.storage.protocols import Catalog, Page, SortOrder
@@ -58,9 +59,9 @@ class Write:
     replaces: R.Record | None = None
 
 
-class BaseCatalog(UsersCatalog, TimelineCatalog, Catalog):
+class BaseCatalog(UsersCatalog, TimelineCatalog, AlbumsCatalog, Catalog):
     """Every Catalog method, once; subclasses supply the storage primitives (the users' in
-    ``UsersCatalog``, the timeline's in ``TimelineCatalog``)."""
+    ``UsersCatalog``, the timeline's in ``TimelineCatalog``, the albums' in ``AlbumsCatalog``)."""
 
     # folders
 
@@ -129,7 +130,9 @@ class BaseCatalog(UsersCatalog, TimelineCatalog, Catalog):
             with self._atomic():
                 old = self._current(item_id)
                 item = R.apply_changes(R.record_item(old), fields)
-                if self._rewrite(old, R.item_record(item)):
+                new = R.item_record(item)
+                if self._rewrite(old, new):
+                    self._follow_sort_date(old, new)  # its place in its albums
                     return item
         raise E.item_kept_changing()
 
@@ -217,7 +220,10 @@ class BaseCatalog(UsersCatalog, TimelineCatalog, Catalog):
             rec = self._item_record(item_id, consistent=True)
             if rec is None or (unchanged is not None and not _as_read(rec, unchanged)):
                 return False
-            return self._delete(rec, missing=None)
+            if not self._delete(rec, missing=None):
+                return False
+            self._forget_memberships(rec)
+            return True
 
     def items_with_status(
         self, status: str, *, older_than: datetime | None = None

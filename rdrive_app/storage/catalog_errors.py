@@ -87,3 +87,44 @@ def user_exists(name: str) -> Conflict:
 
 def no_user(name: str) -> NotFound:
     return NotFound(f"no user {name}")
+
+
+# albums
+
+
+def no_album() -> NotFound:
+    return NotFound("no such album")
+
+
+def album_name_taken(name: str) -> Conflict:
+    return Conflict(f"an album called '{name}' already exists")
+
+
+def album_changed() -> ItemChanged:
+    """The album (or an item being added) changed between the read and the write."""
+    return ItemChanged("the album changed meanwhile; try again")
+
+
+def unknown_items(ids: list[str]) -> NotFound:
+    return NotFound(f"no such item: {_some(ids)}")
+
+
+def items_not_shown(ids: list[str]) -> Conflict:
+    return Conflict(
+        f"items in the trash or still uploading cannot join an album: {_some(ids)}; "
+        "nothing was added"
+    )
+
+
+def not_in_album() -> InvalidInput:
+    return InvalidInput("the cover must be an item in this album")
+
+
+def bad_ids(most: int) -> InvalidInput:
+    return InvalidInput(f"send a list of 1 to {most} item ids")
+
+
+def _some(ids: list[str]) -> str:
+    """The ids, shortened when there are many (the message stays a sentence)."""
+    shown = ", ".join(ids[:10])
+    return shown + (f" and {len(ids) - 10} more" if len(ids) > 10 else "")

@@ -15,6 +15,7 @@ from typing import BinaryIO, Literal, Protocol, Self, runtime_checkable
 
 from rdrive_app.core.domain import Folder, Kind, MediaItem, User
 from rdrive_app.core.listing import MonthCount, Page, SortOrder
+from rdrive_app.storage.album_protocol import AlbumCatalog
 
 CHUNK = 1024 * 1024  # how much a stream reads or writes at a time
 
@@ -114,8 +115,8 @@ class BlobStore(Protocol):
 
 
 @runtime_checkable
-class Catalog(Protocol):
-    """Metadata: folders, items (with trash) and users.
+class Catalog(AlbumCatalog, Protocol):
+    """Metadata: folders, items (with trash), albums and users.
 
     Names are unique within a folder across files and folders; every write that could clash is
     conditional, so a clash raises Conflict and nothing is ever overwritten.

@@ -11,6 +11,7 @@ same cursors, so they list in exactly the same order: strings compare by UTF-8 b
 - The timeline: ``timeline_key`` = ``iso(sort_date)#id`` and ``tl_month`` = its ``YYYY-MM``, set
   only on items ``on_timeline`` (not uploading, not trashed), so both indexes over them are sparse;
   ``fav_list`` = ``favorites`` marks a favourite on the timeline for the favourites index.
+- Albums (catalog_albums.py) live in partitions starting with '#' too, as user folders never do.
 - Trashed items live in folder ``#trash`` under their id and keep ``orig_folder``/``orig_name``;
   ``deleted_key`` = ``iso(deleted_at)#id`` orders the trash.
 """
@@ -46,7 +47,7 @@ ITEM_COLUMNS = (
     "thumbnails", "playback", "motion", "content_id", "deleted_at", "orig_folder", "orig_name",
     "kind_name", "taken_key", "uploaded_key", "kind_taken_key", "kind_uploaded_key", "deleted_key",
     "upload_id", "fingerprint", "favorite", "albums", "turn", "date_fixed", "tl_month",
-    "timeline_key", "fav_list",
+    "timeline_key", "fav_list", "album_name", "cover_id", "added_at",
 )  # fmt: skip
 # Fields update_item may change: everything but identity, place and trash state.
 UPDATABLE = frozenset(f.name for f in fields(MediaItem)) - {"id", "folder", "name", "deleted_at"}

@@ -1,4 +1,5 @@
-"""Stateful model test of the library: folders, uploads, renames, moves, trash, restore, purge.
+"""Stateful model test of the library: folders, uploads, renames, moves, trash, restore, purge,
+albums.
 
 A Hypothesis state machine drives the real services on each backend (local disk + SQLite, and
 S3 + DynamoDB on the moto server) and, after every step, compares the catalog and the blob
@@ -45,7 +46,7 @@ from hypothesis.stateful import (
 from PIL import Image
 
 from rdrive_app.core.domain import ROOT, is_same_or_inside, join_path, numbered_name
-from rdrive_app.core.errors import Conflict, InvalidInput
+from rdrive_app.core.errors import Conflict, InvalidInput, NotFound
 from rdrive_app.core.keys import original_key
 from rdrive_app.core.settings import Backend, Settings
 from rdrive_app.services.wiring import Services, build_services
@@ -77,6 +78,7 @@ assert len({len(p) for p in PHOTOS}) == len(PHOTOS)
 FOLDER_NAMES = st.sampled_from(["a", "b", "é", "e\u0301", "a.jpg"])
 FILE_NAMES = st.sampled_from(["a.jpg", "b.jpg", "é.jpg", "e\u0301.jpg", "a (1).jpg"])
 RENAME_NAMES = st.sampled_from(["a.jpg", "b.jpg", "é.jpg", "a (1).jpg", "a", "é"])
+ALBUM_NAMES = st.sampled_from(["Trip", "trip", "Été", "E\u0301TE\u0301", "a/b"])
 
 
 def nfc(name: str) -> str:
@@ -142,6 +144,7 @@ class LibraryMachine(RuleBasedStateMachine):
         self.folders: set[str] = {ROOT}
         self.items: dict[str, ModelItem] = {}
         self.purged: set[str] = set()
+        self.albums: dict[str, tuple[str, set[str]]] = {}  # id: (name, member ids), by creation
 
     def teardown(self) -> None:
         close = getattr(self.services.storage.catalog, "close", None)
@@ -320,6 +323,8 @@ class LibraryMachine(RuleBasedStateMachine):
         self.services.items.purge(item_id)
         del self.items[item_id]
         self.purged.add(item_id)
+        for _, members in self.albums.values():
+            members.discard(item_id)  # purging drops its memberships
 
     @precondition(lambda self: self.ids(trashed=False))
     @rule(data=st.data())
@@ -329,6 +334,81 @@ class LibraryMachine(RuleBasedStateMachine):
         self.step("purge_live_refused")
         with pytest.raises(Conflict):
             self.services.items.purge(item_id)
+
+    # --- albums -----------------------------------------------------------------------------
+
+    def album_taken(self, name: str, but: str | None = None) -> bool:
+        key = nfc(nfc(name).casefold())
+        return any(nfc(n.casefold()) == key for a, (n, _) in self.albums.items() if a != but)
+
+    @rule(name=ALBUM_NAMES)
+    def create_album(self, name: str) -> None:
+        self.step("create_album")
+        if "/" in name:
+            with pytest.raises(InvalidInput):
+                self.services.albums.create(name)
+        elif self.album_taken(name):
+            with pytest.raises(Conflict):
+                self.services.albums.create(name)
+        else:
+            album = self.services.albums.create(name)
+            assert album.name == nfc(name)
+            self.albums[album.id] = (album.name, set())
+
+    @precondition(lambda self: self.albums)
+    @rule(data=st.data(), name=ALBUM_NAMES)
+    def rename_album(self, data: st.DataObject, name: str) -> None:
+        album_id = data.draw(st.sampled_from(list(self.albums)), label="album")
+        self.step("rename_album")
+        members = self.albums[album_id][1]
+        if "/" in name:
+            with pytest.raises(InvalidInput):
+                self.services.albums.rename(album_id, name)
+        elif self.album_taken(name, but=album_id):
+            with pytest.raises(Conflict):
+                self.services.albums.rename(album_id, name)
+        else:
+            assert self.services.albums.rename(album_id, name).name == nfc(name)
+            self.albums[album_id] = (nfc(name), members)
+
+    @precondition(lambda self: self.albums)
+    @rule(data=st.data())
+    def delete_album(self, data: st.DataObject) -> None:
+        album_id = data.draw(st.sampled_from(list(self.albums)), label="album")
+        self.step("delete_album")
+        self.services.albums.delete(album_id)
+        del self.albums[album_id]
+        with pytest.raises(NotFound):
+            self.services.albums.get(album_id)
+
+    @precondition(lambda self: self.albums and self.items)
+    @rule(data=st.data())
+    def add_to_album(self, data: st.DataObject) -> None:
+        album_id = data.draw(st.sampled_from(list(self.albums)), label="album")
+        chosen = data.draw(st.lists(st.sampled_from(list(self.items)), min_size=1, max_size=4))
+        self.step("add_to_album")
+        members = self.albums[album_id][1]
+        if any(self.items[i].trashed for i in chosen):
+            with pytest.raises(Conflict):
+                self.services.albums.add(album_id, chosen)
+            return
+        change = self.services.albums.add(album_id, chosen)
+        unique = list(dict.fromkeys(chosen))
+        assert change.changed == tuple(i for i in unique if i not in members)
+        assert change.unchanged == tuple(i for i in unique if i in members)
+        members.update(unique)
+
+    @precondition(lambda self: self.albums and self.items)
+    @rule(data=st.data())
+    def remove_from_album(self, data: st.DataObject) -> None:
+        album_id = data.draw(st.sampled_from(list(self.albums)), label="album")
+        chosen = data.draw(st.lists(st.sampled_from(list(self.items)), min_size=1, max_size=4))
+        self.step("remove_from_album")
+        members = self.albums[album_id][1]
+        change = self.services.albums.remove(album_id, chosen)
+        unique = list(dict.fromkeys(chosen))
+        assert change.changed == tuple(i for i in unique if i in members)
+        members.difference_update(unique)
 
     # --- invariants -------------------------------------------------------------------------
 
@@ -413,6 +493,32 @@ class LibraryMachine(RuleBasedStateMachine):
         """(e) the trash holds exactly the model's trashed items, with where they return to."""
         expected = {i: (m.folder, m.name) for i, m in self.items.items() if m.trashed}
         assert self.listed_trash() == expected
+
+    @invariant()
+    def albums_match_model(self) -> None:
+        """(f) each album shows its untrashed members, every page, each once; every item names
+        exactly the albums it is in; the list of albums has the model's names and counts."""
+        albums = self.services.albums
+        for album_id, (_, members) in self.albums.items():
+            shown: list[str] = []
+            cursor: str | None = None
+            while True:
+                page = albums.items(album_id, limit=PAGE, cursor=cursor)
+                shown += [i.id for i in page.items]
+                if page.next_cursor is None:
+                    break
+                cursor = page.next_cursor
+            assert len(shown) == len(set(shown)), f"an item twice in album {album_id}"
+            assert set(shown) == {i for i in members if not self.items[i].trashed}
+        catalog = self.services.storage.catalog
+        for item_id in self.items:
+            expected = {a for a, (_, members) in self.albums.items() if item_id in members}
+            assert set(catalog.get_item(item_id).albums) == expected, f"albums of {item_id}"
+        listed = sorted((s.album.name, s.count) for s in albums.list())
+        assert listed == sorted(
+            (name, sum(not self.items[i].trashed for i in members))
+            for name, members in self.albums.values()
+        )
 
     @invariant()
     def blobs_match_catalog(self) -> None:

@@ -157,6 +157,8 @@ def build_request(route: ApiRoute, seeded: Seeded, multipart_id: str | None = No
     for param in route.dependant.path_params:
         if param.name == "item_id":
             value = _item_for(route.path, seeded, multipart_id)
+        elif param.name == "album_id":
+            value = seeded.album.id
         else:
             value = overrides.get(param.name, "x")
         url = url.replace("{" + param.name + "}", value).replace("{" + param.name + ":path}", value)
@@ -174,9 +176,8 @@ def build_request(route: ApiRoute, seeded: Seeded, multipart_id: str | None = No
         if "UploadFile" in str(annotation):
             request.files = [(param.name, ("evil.jpg", data, "image/jpeg"))]
         elif hasattr(annotation, "model_fields"):
-            request.json = _model_body(annotation, {**BODY_VALUES, **overrides}, data)
-            if "ids" in request.json:  # a selection: the seeded photo
-                request.json["ids"] = [seeded.ready.id]
+            values = {**BODY_VALUES, "ids": [seeded.ready.id], **overrides}
+            request.json = _model_body(annotation, values, data)
         else:
             request.json = _generic(annotation)
     return request

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import jwt
 
+from rdrive_app.core.albums import Album
 from rdrive_app.core.domain import Kind, MediaItem, Status, new_id
 from rdrive_app.core.keys import thumbnail_key
 from rdrive_app.services.wiring import Services
@@ -49,6 +50,7 @@ class Seeded:
     ready: MediaItem
     trashed: MediaItem
     uploading: MediaItem
+    album: Album  # "Trip", holding the ready photo
 
 
 def _add(storage: Storage, name: str, status: Status, data: bytes) -> MediaItem:
@@ -84,7 +86,9 @@ def seed(services: Services) -> Seeded:
     ready = _add(storage, "a.jpg", Status.READY, data)
     trashed = storage.catalog.trash_item(_add(storage, "t.jpg", Status.READY, data).id)
     uploading = _add(storage, "u.jpg", Status.UPLOADING, data)
-    return Seeded(ready=ready, trashed=trashed, uploading=uploading)
+    album = services.albums.create("Trip")
+    services.albums.add(album.id, [ready.id])
+    return Seeded(ready=ready, trashed=trashed, uploading=uploading, album=album)
 
 
 def _walk_folders(storage: Storage) -> list[str]:
@@ -106,7 +110,8 @@ def snapshot(storage: Storage) -> tuple:
     )
     users = [(u.name, u.password_hash, u.token_version) for u in catalog.list_users()]
     blob_sizes = sorted((key, blobs.size(key)) for key in blobs.list_keys(""))
-    return (_walk_folders(storage), items, users, blob_sizes)
+    albums = [(s, catalog.album_items(s.album.id, limit=1000).items) for s in catalog.list_albums()]
+    return (_walk_folders(storage), items, users, blob_sizes, repr(albums))
 
 
 @dataclass(frozen=True)

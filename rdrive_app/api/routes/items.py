@@ -254,6 +254,8 @@ async def download_ticket(ticket: str, services: ServicesDep) -> StreamingRespon
     request = services.zip_tickets.redeem(ticket)
     if request.folder is not None:
         download = await to_thread.run_sync(services.downloads.zip_folder, request.folder)
+    elif request.album is not None:
+        download = await to_thread.run_sync(services.downloads.zip_album, request.album)
     else:
         download = await to_thread.run_sync(services.downloads.zip_items, request.ids)
     return zip_response(download)

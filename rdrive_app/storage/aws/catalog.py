@@ -22,6 +22,7 @@ from rdrive_app.core.domain import ROOT
 from rdrive_app.core.errors import RDriveError
 from rdrive_app.storage import catalog_errors as E
 from rdrive_app.storage import records as R
+from rdrive_app.storage.aws.albums import DynamoAlbums
 from rdrive_app.storage.aws.models import ItemModel, ItemTable, Models, record
 from rdrive_app.storage.aws.moves import FolderMove
 from rdrive_app.storage.aws.tx import CHECK_FAILED, Transaction
@@ -43,7 +44,7 @@ def _moved() -> _Moved:
     return _Moved("the record changed meanwhile")
 
 
-class DynamoCatalog(BaseCatalog):
+class DynamoCatalog(DynamoAlbums, BaseCatalog):
     """Catalog on the items and users tables described in aws/models.py."""
 
     def __init__(self, models: Models) -> None:
@@ -221,14 +222,7 @@ class DynamoCatalog(BaseCatalog):
         tx.commit()
 
     def _rewrite(self, old: R.Record, new: R.Record) -> bool:
-        Item = self.Item
-        actions = [
-            getattr(Item, col).set(new[col])
-            if new.get(col) is not None
-            else getattr(Item, col).remove()
-            for col in R.ITEM_COLUMNS
-            if col not in ("folder", "name") and new.get(col) != old.get(col)
-        ]
+        actions = self.table.changes(old, new)
         if not actions:
             return True
         if R.month_deltas(old, new):

@@ -129,6 +129,9 @@ class ItemModel(Model):
     timeline_key = UnicodeAttribute(null=True)
     fav_list = UnicodeAttribute(null=True)
     tally = NumberAttribute(null=True)  # a month counter's count (catalog._count_months)
+    album_name = UnicodeAttribute(null=True)  # albums (storage/album_records.py)
+    cover_id = UnicodeAttribute(null=True)  # an album's chosen cover
+    added_at = UnicodeAttribute(null=True)  # when an item joined an album
 
     by_kind = _lsi("by_kind", "kind_name")
     by_taken = _lsi("by_taken", "taken_key")
@@ -216,6 +219,17 @@ class ItemTable:
             parent, self.Item.kind_name.startswith(f"{R.FOLDER_KIND}#"), consistent_read=True
         )
         return [record(m) for m in hits]
+
+    def changes(self, old: Mapping[str, Any], new: Mapping[str, Any]) -> list[Any]:
+        """The update actions that turn record ``old`` into ``new`` (the same key)."""
+        Item = self.Item
+        return [
+            getattr(Item, col).set(new[col])
+            if new.get(col) is not None
+            else getattr(Item, col).remove()
+            for col in R.ITEM_COLUMNS
+            if col not in ("folder", "name") and new.get(col) != old.get(col)
+        ]
 
     def key_free(self) -> Condition:
         return self.Item.folder.does_not_exist()

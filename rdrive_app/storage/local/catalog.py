@@ -23,6 +23,7 @@ from rdrive_app.core.errors import RDriveError
 from rdrive_app.storage import catalog_errors as E
 from rdrive_app.storage import records as R
 from rdrive_app.storage.catalog_base import BaseCatalog, Write
+from rdrive_app.storage.local.albums import SQLiteAlbums
 
 _TYPES = {"size": "INTEGER", "width": "INTEGER", "height": "INTEGER", "rotation": "INTEGER",
           "duration": "REAL", "gps_lat": "REAL", "gps_lon": "REAL", "favorite": "INTEGER",
@@ -93,7 +94,7 @@ def _values(rec: Mapping[str, Any]) -> list[Any]:
     return [rec.get(c) for c in R.ITEM_COLUMNS]
 
 
-class SQLiteCatalog(BaseCatalog):
+class SQLiteCatalog(SQLiteAlbums, BaseCatalog):
     """Catalog in SQLite; safe to call from many threads."""
 
     def __init__(self, path: Path) -> None:
