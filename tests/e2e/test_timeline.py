@@ -14,7 +14,7 @@ from playwright.sync_api import Page, expect
 from rdrive_app.core.domain import Kind, MediaItem, Status, new_id
 from rdrive_app.core.settings import Settings
 from rdrive_app.storage import build_storage
-from tests.e2e.conftest import shot
+from tests.e2e.conftest import SCREENSHOTS
 from tests.e2e.test_library import sign_in
 from tests.timeline_photos import spread, write_photos
 
@@ -24,6 +24,12 @@ NEWEST = datetime(2024, 6, 15, 18, 0)  # a Saturday
 TIMES = spread(NEWEST, 300, days=11, per_day=PER_DAY)
 BULK = int(os.environ.get("RDRIVE_E2E_TIMELINE_ITEMS", "10000"))
 TILES = "button[aria-label$='.jpg']"
+
+
+def shot(page: Page, name: str) -> None:
+    """The viewport (a full-page picture of a window-scrolled virtual list shows mostly space)."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"))
 
 
 def open_photos(page: Page) -> None:
