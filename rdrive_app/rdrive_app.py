@@ -12,12 +12,14 @@ from rdrive_app.services.wiring import get_services
 from rdrive_app.ui.components.page_commands import page_commands
 from rdrive_app.ui.components.uploads import bridge
 from rdrive_app.ui.pages.library import library_page
+from rdrive_app.ui.pages.photos import photos_page
 from rdrive_app.ui.pages.signin import signin_page
 from rdrive_app.ui.pages.trash import trash_page
-from rdrive_app.ui.routes import FOLDER_ROUTE_PREFIX
+from rdrive_app.ui.routes import FAVORITES_ROUTE, FOLDER_ROUTE_PREFIX, PHOTOS_ROUTE
 from rdrive_app.ui.state.folder import FolderState
 from rdrive_app.ui.state.session import SIGN_IN_ROUTE, backend_error
 from rdrive_app.ui.state.signin import SignInState
+from rdrive_app.ui.state.timeline import TimelineState
 from rdrive_app.ui.state.trash import TrashState
 from rdrive_app.ui.state.viewer import ViewerState
 
@@ -57,11 +59,17 @@ async def _housekeeping() -> None:
 
 app.register_lifespan_task(_housekeeping)
 app.add_page(signin_page, route=SIGN_IN_ROUTE, title="Sign in · rDrive", on_load=SignInState.enter)
-for route in ("/", f"{FOLDER_ROUTE_PREFIX}/[[...splat]]"):
+app.add_page(
+    library_page,
+    route=f"{FOLDER_ROUTE_PREFIX}/[[...splat]]",
+    title="Folders · rDrive",
+    on_load=[FolderState.load_folder, ViewerState.open_from_url],
+)
+for route, title in (("/", "Photos"), (PHOTOS_ROUTE, "Photos"), (FAVORITES_ROUTE, "Favourites")):
     app.add_page(
-        library_page,
+        photos_page,
         route=route,
-        title="Library · rDrive",
-        on_load=[FolderState.load_folder, ViewerState.open_from_url],
+        title=f"{title} · rDrive",
+        on_load=[TimelineState.load_timeline, ViewerState.open_from_url],
     )
 app.add_page(trash_page, route="/trash", title="Trash · rDrive", on_load=TrashState.load_trash)

@@ -7,6 +7,8 @@
 
 from __future__ import annotations
 
-FOLDER_ROUTE_PREFIX = "/folder"
+FOLDER_ROUTE_PREFIX = "/folder"  # the root folder is /folder itself
+PHOTOS_ROUTE = "/photos"  # the timeline; "/" shows it too (where a signed-in user lands)
+FAVORITES_ROUTE = "/favorites"
 SPA_ROUTE_PREFIXES: tuple[str, ...] = (FOLDER_ROUTE_PREFIX,)
 SPA_SHELL = "/404.html"

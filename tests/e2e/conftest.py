@@ -220,8 +220,8 @@ def warm_app(request):
     page.get_by_label("Username").fill(app.username)
     page.get_by_label("Password").fill(app.password)
     page.get_by_role("button", name="Sign in").click()
-    page.get_by_role("button", name="New folder").wait_for(timeout=180_000)
-    for path in ("/trash", "/folder/warm-up"):
+    page.get_by_role("heading", name="Photos").wait_for(timeout=180_000)
+    for path in ("/trash", "/folder", "/folder/warm-up", "/photos", "/favorites"):
         page.goto(path)
         page.get_by_role("button", name="Sign out").wait_for(timeout=180_000)
     context.close()

@@ -27,6 +27,8 @@ def sign_in(page: Page, app) -> None:
     page.get_by_label("Username").fill(app.username)
     page.get_by_label("Password").fill(app.password)
     page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", name="Photos")).to_be_visible()  # where one lands
+    page.get_by_role("link", name="Folders").click()
     expect(page.get_by_role("button", name="New folder")).to_be_visible()
 
 

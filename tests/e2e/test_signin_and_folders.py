@@ -21,6 +21,9 @@ def test_sign_in_create_folder_reload_sign_out(page, app_server):
 
     page.get_by_label("Password").fill(app_server.password)
     page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", name="Photos")).to_be_visible()  # where one lands
+    page.get_by_role("link", name="Folders").click()
+    expect(page).to_have_url(re.compile(r"/folder$"))
     expect(page.get_by_role("button", name="New folder")).to_be_visible()
     expect(page.get_by_role("button", name="Sign out")).to_be_visible()
     shot(page, "03-empty-library")

@@ -154,8 +154,9 @@ def test_no_compiled_page_asks_reflex_to_eval():
         assert '"_call_script"' not in code, route
         # A _call_function the page can run without eval carries a function, not its source.
         assert not re.search(r'"_call_function", \(\{ \["function"\] : "', code), route
-    # "Upload" opens the file chooser from a handler compiled into the page itself.
-    assert "(() => document.getElementById('rdrive-file-input').click())" in codes["index"]
+    # "Upload" opens the file chooser from a handler compiled into the folder page itself.
+    opener = "(() => document.getElementById('rdrive-file-input').click())"
+    assert opener in codes["folder/[[...splat]]"]
 
 
 # Reflex helpers whose events the page runs through eval when a handler returns them (a

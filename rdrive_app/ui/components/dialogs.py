@@ -1,6 +1,9 @@
-"""The rename and move dialogs, their Rename / Move / Delete buttons and the Undo notice."""
+"""The rename and move dialogs, the actions on a selection (Download ZIP, Move, Rename,
+Delete) and the Undo notice."""
 
 from __future__ import annotations
+
+from typing import Any
 
 import reflex as rx
 from reflex.vars import ObjectVar
@@ -11,8 +14,10 @@ from rdrive_app.ui.components.controls import (
     error_line,
     gray_button,
     icon_button,
+    labelled_button,
     name_form,
     soft_button,
+    wrapping_row,
 )
 from rdrive_app.ui.state.folder import FolderRow
 from rdrive_app.ui.state.organize import OrganizeState
@@ -31,6 +36,23 @@ def move_button() -> rx.Component:
 def delete_button() -> rx.Component:
     """Move the open item or the selected tiles to the trash."""
     return soft_button("Delete", OrganizeState.delete_selected, color_scheme="red")
+
+
+def selection_actions(count: Any, on_clear: Any) -> rx.Component:
+    """What the selected tiles of a grid (a folder's, the timeline's) can have done to them."""
+    return rx.cond(
+        count > 0,
+        wrapping_row(
+            rx.text(count.to_string() + " selected", size="2"),
+            labelled_button(
+                "Download ZIP", icon="archive", on_click=OrganizeState.download_selected
+            ),
+            move_button(),
+            rx.cond(count == 1, rename_button()),
+            delete_button(),
+            rx.button("Clear selection", variant="ghost", on_click=on_clear),
+        ),
+    )
 
 
 def rename_dialog() -> rx.Component:

@@ -9,7 +9,6 @@ from rdrive_app.ui.components.controls import (
     dialog_frame,
     gray_button,
     icon_button,
-    labelled_button,
     listing,
     name_form,
     select_menu,
@@ -17,17 +16,16 @@ from rdrive_app.ui.components.controls import (
     wrapping_row,
 )
 from rdrive_app.ui.components.dialogs import (
-    delete_button,
-    move_button,
     move_dialog,
-    rename_button,
     rename_dialog,
+    selection_actions,
     undo_notice,
 )
 from rdrive_app.ui.components.grid import grid
 from rdrive_app.ui.components.layout import page_frame
 from rdrive_app.ui.components.uploads import upload_button, upload_panel
 from rdrive_app.ui.components.viewer import viewer
+from rdrive_app.ui.routes import PHOTOS_ROUTE
 from rdrive_app.ui.state.folder import FolderRow, FolderState
 from rdrive_app.ui.state.organize import OrganizeState
 
@@ -125,19 +123,7 @@ def toolbar() -> rx.Component:
             on_change=FolderState.set_sort,
         ),
         gray_button("Select all", on_click=FolderState.select_all),
-        rx.cond(
-            FolderState.selected_count > 0,
-            wrapping_row(
-                rx.text(FolderState.selected_count.to_string() + " selected", size="2"),
-                labelled_button(
-                    "Download ZIP", icon="archive", on_click=FolderState.download_selected
-                ),
-                move_button(),
-                rx.cond(FolderState.selected_count == 1, rename_button()),
-                delete_button(),
-                rx.button("Clear selection", variant="ghost", on_click=FolderState.clear_selection),
-            ),
-        ),
+        selection_actions(FolderState.selected_count, FolderState.clear_selection),
         spacing="2",
         width="100%",
     )
@@ -153,6 +139,11 @@ def library_page() -> rx.Component:
                 rx.spacer(),
                 upload_button(),
                 new_folder_dialog(),
+                rx.link(
+                    rx.hstack(rx.icon("images", size=16), "Photos", align="center", spacing="1"),
+                    href=PHOTOS_ROUTE,
+                    size="2",
+                ),
                 rx.link(
                     rx.hstack(rx.icon("trash-2", size=16), "Trash", align="center", spacing="1"),
                     href="/trash",

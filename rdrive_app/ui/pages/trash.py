@@ -14,6 +14,7 @@ from rdrive_app.ui.components.controls import (
 )
 from rdrive_app.ui.components.grid import kind_icon, thumbnail
 from rdrive_app.ui.components.layout import page_frame
+from rdrive_app.ui.routes import FOLDER_ROUTE_PREFIX
 from rdrive_app.ui.state.trash import TrashRow, TrashState
 
 THUMB = "64px"
@@ -77,7 +78,7 @@ def trash_page() -> rx.Component:
     return page_frame(
         rx.vstack(
             rx.hstack(
-                rx.link("Library", href="/", size="4"),
+                rx.link("Library", href=FOLDER_ROUTE_PREFIX, size="4"),
                 rx.icon("chevron-right", size=14),
                 rx.heading("Trash", size="5"),
                 align="center",

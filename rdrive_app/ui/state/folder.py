@@ -20,9 +20,9 @@ from rdrive_app.services.presenter import item_urls
 from rdrive_app.ui.routes import FOLDER_ROUTE_PREFIX
 from rdrive_app.ui.state.labels import duration_label, status_label
 from rdrive_app.ui.state.paging import load_page
+from rdrive_app.ui.state.selection import toggle_in
 from rdrive_app.ui.state.session import (
     SessionState,
-    browser_download,
     form_field,
     protected,
     services,
@@ -38,7 +38,7 @@ SORTS = ("name", "taken", "uploaded")
 def folder_href(path: str) -> str:
     """The page URL of a folder: one route per folder, so it can be bookmarked."""
     if path == ROOT:
-        return "/"
+        return FOLDER_ROUTE_PREFIX
     return FOLDER_ROUTE_PREFIX + "/".join(quote(seg, safe="") for seg in path.split("/"))
 
 
@@ -107,7 +107,7 @@ def _stem(name: str) -> str:
 
 
 def crumbs(path: str) -> list[FolderRow]:
-    rows = [FolderRow(name="Library", path=ROOT, href="/")]
+    rows = [FolderRow(name="Library", path=ROOT, href=FOLDER_ROUTE_PREFIX)]
     current = ""
     for segment in [s for s in path.split("/") if s]:
         current += "/" + segment
@@ -287,18 +287,7 @@ class FolderState(SessionState):
     @protected
     async def toggle_select(self, item_id: str, shift: bool = False) -> None:
         """Tick one tile; with shift, tick every tile between the last one and this one."""
-        ids = self._item_ids()
-        if item_id not in ids:
-            return
-        if shift and self._anchor in ids:
-            a, b = sorted((ids.index(self._anchor), ids.index(item_id)))
-            chosen = set(self.selected) | set(ids[a : b + 1])
-            self.selected = [i for i in ids if i in chosen]
-        elif item_id in self.selected:
-            self.selected = [i for i in self.selected if i != item_id]
-        else:
-            self.selected = [*self.selected, item_id]
-        self._anchor = item_id
+        toggle_in(self, item_id, shift)
 
     @protected
     async def select_all(self) -> None:
@@ -327,11 +316,3 @@ class FolderState(SessionState):
         self.new_folder_open = False
         self.new_folder_error = ""
         return toast("success", f"Created folder “{name}”", 3000)
-
-    @protected
-    async def download_selected(self) -> Any:
-        """Start a ZIP download of the selected items in the browser."""
-        if not self.selected:
-            return None
-        url = await asyncio.to_thread(services().zip_tickets.issue, list(self.selected))
-        return browser_download(url)

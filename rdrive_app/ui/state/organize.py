@@ -15,6 +15,7 @@ import reflex as rx
 from rdrive_app.core.domain import ROOT, join_path, split_path
 from rdrive_app.core.errors import RDriveError
 from rdrive_app.ui.state.folder import FolderRow, FolderState, folder_href, folder_row
+from rdrive_app.ui.state.grids import on_timeline, showing_grid
 from rdrive_app.ui.state.session import (
     SessionState,
     browser_download,
@@ -23,6 +24,7 @@ from rdrive_app.ui.state.session import (
     services,
     toast,
 )
+from rdrive_app.ui.state.timeline import TimelineState
 from rdrive_app.ui.state.viewer import ViewerState, url_script
 
 
@@ -51,7 +53,7 @@ class OrganizeState(SessionState):
         viewer = await self.get_state(ViewerState)
         if viewer.open_id:
             return [viewer.open_id]
-        return list((await self.get_state(FolderState)).selected)
+        return list((await showing_grid(self)).selected)
 
     async def _open_folder(self) -> str:
         return (await self.get_state(FolderState)).folder
@@ -73,7 +75,7 @@ class OrganizeState(SessionState):
     async def start_rename_selected(self) -> None:
         """Rename the open item, or the one selected tile."""
         viewer = await self.get_state(ViewerState)
-        selected = (await self.get_state(FolderState)).selected
+        selected = (await showing_grid(self)).selected
         if viewer.open_id:
             await self._begin_rename_item(viewer.open_id)
         elif len(selected) == 1:
@@ -187,9 +189,9 @@ class OrganizeState(SessionState):
         return toast("success", f"Moved {_plural(len(moved_ids))} to {target}", 3000)
 
     async def _drop_moved(self, gone: set[str], target: str) -> None:
-        """Tiles that left the open folder leave the grid."""
+        """Tiles that left the open folder leave the grid (the timeline keeps them)."""
         folder = await self.get_state(FolderState)
-        if target != folder.folder:
+        if target != folder.folder and not on_timeline(self):
             folder._drop_tiles(gone)
             viewer = await self.get_state(ViewerState)
             if viewer.open_id in gone:
@@ -207,7 +209,7 @@ class OrganizeState(SessionState):
                 continue
             trashed.append(item_id)
         gone = set(trashed)
-        (await self.get_state(FolderState))._drop_tiles(gone)
+        (await showing_grid(self))._drop_tiles(gone)
         viewer = await self.get_state(ViewerState)
         if viewer.open_id in gone:
             viewer.open_id = ""
@@ -218,7 +220,7 @@ class OrganizeState(SessionState):
         return None
 
     @protected
-    async def undo_delete(self) -> None:
+    async def undo_delete(self) -> Any:
         folder = await self.get_state(FolderState)
         for item_id in self.undo_ids:
             try:
@@ -227,6 +229,8 @@ class OrganizeState(SessionState):
                 continue
             folder._upsert_tile(item)
         self.undo_ids, self.undo_message = [], ""
+        # The timeline shows them again where they belong: its window is read afresh.
+        return TimelineState.load_timeline if on_timeline(self) else None
 
     @protected
     async def dismiss_undo(self) -> None:
@@ -243,6 +247,15 @@ class OrganizeState(SessionState):
         except RDriveError as exc:
             return toast("error", exc.detail, 5000)
         return rx.redirect(folder_href(split_path(folder)[0]), replace=True)
+
+    @protected
+    async def download_selected(self) -> Any:
+        """A ZIP of the selected tiles of the grid shown, by a short-lived link."""
+        selected = list((await showing_grid(self)).selected)
+        if not selected:
+            return None
+        url = await asyncio.to_thread(services().zip_tickets.issue, selected)
+        return browser_download(url)
 
     @protected
     async def download_folder(self) -> Any:

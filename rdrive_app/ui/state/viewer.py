@@ -1,7 +1,8 @@
 """The full-screen viewer over the grid: one item, ← and → for its neighbours, Esc to close.
 
 The URL names the open item (``?item=<id>``), so a link opens it again. The neighbours are the
-open folder's tiles (``FolderState``); the view is ``ui/components/viewer.py``.
+tiles of the grid shown (the open folder's, or the timeline's, which fetches past its window:
+``grids.showing_grid``); the view is ``ui/components/viewer.py``.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from rdrive_app.core.domain import MediaItem, Status
 from rdrive_app.core.errors import RDriveError
 from rdrive_app.core.playback import PlaybackState
 from rdrive_app.services.presenter import download_url, item_urls
-from rdrive_app.ui.state.folder import FolderState
+from rdrive_app.ui.state.grids import showing_grid
 from rdrive_app.ui.state.labels import duration_label, playback_note, size_label, status_label
 from rdrive_app.ui.state.session import (
     SessionState,
@@ -27,6 +28,7 @@ from rdrive_app.ui.state.session import (
     services,
     toast,
 )
+from rdrive_app.ui.state.timeline import TimelineState
 from rdrive_app.ui.state.upload_protocol import page_command
 
 PLAYBACK_POLL_SECONDS = 2.0
@@ -256,10 +258,16 @@ class ViewerState(SessionState):
         return None
 
     async def _step(self, delta: int) -> Any:
-        ids = (await self.get_state(FolderState))._item_ids()
+        grid = await showing_grid(self)
+        ids = grid._item_ids()
         if self.open_id not in ids:
             return None
         index = ids.index(self.open_id) + delta
+        if not 0 <= index < len(ids) and isinstance(grid, TimelineState):
+            # The timeline goes on past its window: fetch the next page that way first.
+            await grid._extend(older=delta > 0)
+            ids = grid._item_ids()
+            index = ids.index(self.open_id) + delta if self.open_id in ids else -1
         if not 0 <= index < len(ids):
             return None
         if await self._show(ids[index]):

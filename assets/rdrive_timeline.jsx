@@ -1,0 +1,322 @@
+// The Photos timeline's two React components, wrapped for Reflex in
+// rdrive_app/ui/components/timeline.py (TimelineGrid, TimelineScrubber).
+//
+// Nothing here lays out or virtualises by hand: react-virtuoso keeps only the sections near the
+// viewport in the DOM (the window scrolls; firstItemIndex keeps the position when the state
+// prepends newer sections or drops far ones), and react-photo-album's RowsPhotoAlbum justifies
+// each section's tiles in rows that keep every photo's aspect ratio. Both take render
+// functions, which is why this is a small JSX module rather than props set from Python.
+//
+// The data comes from TimelineState (rdrive_app/ui/state/timeline.py): sections of one day
+// (at most a few dozen tiles each), labelled there; the tiles' names are the accessible names
+// of their buttons, images and checkboxes, as on the folder grid.
+import { useEffect, useMemo, useRef, useState } from "react";
+import { Virtuoso } from "react-virtuoso";
+import { RowsPhotoAlbum } from "react-photo-album";
+import "react-photo-album/rows.css";
+
+const ROW_HEIGHT = 180; // the rows' target height in px (Google Photos' is about the same)
+const SPACING = 4;
+const MONTH = /^\d{4}-\d{2}$/;
+
+const tileButton = {
+  all: "unset",
+  cursor: "pointer",
+  display: "block",
+  width: "100%",
+  position: "relative",
+  background: "var(--gray-a3)",
+  borderRadius: "var(--radius-2)",
+  overflow: "hidden",
+};
+const chosenOutline = { outline: "3px solid var(--accent-9)", outlineOffset: "-3px" };
+const checkbox = {
+  position: "absolute",
+  top: "6px",
+  left: "6px",
+  width: "18px",
+  height: "18px",
+  cursor: "pointer",
+  accentColor: "var(--accent-9)",
+};
+const badge = {
+  position: "absolute",
+  right: "6px",
+  bottom: "6px",
+  padding: "1px 6px",
+  borderRadius: "var(--radius-2)",
+  background: "rgba(0, 0, 0, 0.6)",
+  color: "white",
+  fontSize: "11px",
+  pointerEvents: "none",
+};
+
+function Tile({ props, photo, width, height, ctx }) {
+  const tile = photo.tile;
+  return (
+    <button
+      type="button"
+      aria-label={tile.name}
+      title={tile.name}
+      style={ctx.chosen.has(tile.id) ? { ...tileButton, ...chosenOutline } : tileButton}
+      onClick={() => ctx.onOpen(tile.id)}
+    >
+      {tile.thumb ? (
+        <img {...props} style={{ ...props.style, objectFit: "cover" }} />
+      ) : (
+        <span
+          style={{
+            display: "flex",
+            alignItems: "center",
+            justifyContent: "center",
+            width: "100%",
+            aspectRatio: `${width} / ${height}`,
+            color: "var(--gray-10)",
+            fontSize: "12px",
+          }}
+        >
+          {tile.kind === "video" ? "Video" : "Photo"}
+        </span>
+      )}
+      {tile.kind === "video" && tile.duration ? <span style={badge}>▶ {tile.duration}</span> : null}
+      {tile.live ? <span style={badge}>Live</span> : null}
+    </button>
+  );
+}
+
+function Section({ section, ctx }) {
+  const photos = useMemo(
+    () =>
+      section.tiles.map((tile) => ({
+        key: tile.id,
+        src: tile.thumb || "data:,",
+        alt: tile.name,
+        width: tile.width || 1,
+        height: tile.height || 1,
+        tile,
+      })),
+    [section],
+  );
+  const render = useMemo(
+    () => ({
+      image: (props, { photo, width, height }) => (
+        <Tile props={props} photo={photo} width={width} height={height} ctx={ctx} />
+      ),
+      extras: (_, { photo }) => (
+        <input
+          type="checkbox"
+          aria-label={`Select ${photo.tile.name}`}
+          checked={ctx.chosen.has(photo.tile.id)}
+          readOnly
+          style={checkbox}
+          onClick={(event) => {
+            event.stopPropagation();
+            ctx.onToggle(photo.tile.id, event.shiftKey);
+          }}
+        />
+      ),
+    }),
+    [ctx],
+  );
+  return (
+    <section data-rdrive-day={section.day} style={{ paddingBottom: `${SPACING}px` }}>
+      {section.show_month ? (
+        <h2 style={{ margin: "20px 0 4px", fontSize: "22px", fontWeight: 600 }}>{section.month_label}</h2>
+      ) : null}
+      {section.show_day ? (
+        <h3 style={{ margin: "10px 0 6px", fontSize: "14px", fontWeight: 500, color: "var(--gray-11)" }}>
+          {section.day_label}
+        </h3>
+      ) : null}
+      <RowsPhotoAlbum
+        photos={photos}
+        targetRowHeight={ROW_HEIGHT}
+        spacing={SPACING}
+        rowConstraints={{ singleRowMaxHeight: ROW_HEIGHT }}
+        render={render}
+        componentsProps={{ container: { "aria-label": section.day_label } }}
+      />
+    </section>
+  );
+}
+
+const itemContent = (_index, section, ctx) => <Section section={section} ctx={ctx} />;
+const sectionKey = (_index, section) => section.key;
+
+// While the viewer is not open, the address bar follows the month at the top of the viewport
+// (replaceState, no navigation), so a reload or Back returns to where the person was.
+const TOP_BAR = 64;
+const SETTLE_MS = 800;
+// Sections rendered beyond the viewport: below only, since rendering ahead above breaks the
+// scroll position kept when sections are prepended (react-virtuoso issue #947).
+const OVERSCAN = { top: 0, bottom: 600 }; // the page's sticky bar covers the top of the window
+
+function followMonth(grid) {
+  const params = new URLSearchParams(window.location.search);
+  if (!grid || params.has("item")) return;
+  if (!params.has("month") && window.scrollY < 200) return; // the top of the timeline: no month
+  const box = grid.getBoundingClientRect();
+  const under = document.elementFromPoint(box.left + 8, TOP_BAR + 24);
+  const section = under && under.closest("section[data-rdrive-day]");
+  const month = section ? section.dataset.rdriveDay.slice(0, 7) : "";
+  if (!MONTH.test(month) || params.get("month") === month) return;
+  params.set("month", month);
+  window.history.replaceState(window.history.state, "", `${window.location.pathname}?${params}`);
+}
+
+export function TimelineGrid({
+  sections,
+  firstItemIndex,
+  initialIndex,
+  selected,
+  onStartReached,
+  onEndReached,
+  onOpen,
+  onToggle,
+}) {
+  const chosen = useMemo(() => new Set(selected || []), [selected]);
+  const ctx = useMemo(() => ({ chosen, onOpen, onToggle }), [chosen, onOpen, onToggle]);
+  const grid = useRef(null);
+  const data = sections || [];
+  // Read once (each window mounts a new grid); the same object on every render, or Virtuoso
+  // would scroll back to it each time the data changes.
+  const start = useRef(initialIndex || 0);
+  const initialLocation = useMemo(() => ({ index: start.current, align: "start", offset: -TOP_BAR }), []);
+  // Virtuoso reports the top reached as it mounts, before it has scrolled to the section a
+  // jump opens at: newer items prepended then would move that section away. So the top only
+  // counts once the grid has settled (and is asked for then if it is in view).
+  const settled = useRef(false);
+  const askNewer = useRef(onStartReached);
+  askNewer.current = onStartReached;
+  useEffect(() => {
+    if (start.current === 0) window.scrollTo(0, 0); // else Virtuoso scrolls to that section
+    const settle = setTimeout(() => {
+      settled.current = true;
+      const box = grid.current && grid.current.getBoundingClientRect();
+      if (box && box.top > 0 && askNewer.current) askNewer.current();
+    }, SETTLE_MS);
+    let pending = null;
+    const onScroll = () => {
+      if (pending === null) pending = setTimeout(() => ((pending = null), followMonth(grid.current)), 250);
+    };
+    window.addEventListener("scroll", onScroll, { passive: true });
+    return () => {
+      window.removeEventListener("scroll", onScroll);
+      clearTimeout(settle);
+      if (pending !== null) clearTimeout(pending);
+    };
+  }, []);
+  return (
+    <div ref={grid}>
+      <Virtuoso
+        useWindowScroll
+        data={data}
+        firstItemIndex={firstItemIndex || 0}
+        initialTopMostItemIndex={initialLocation}
+        computeItemKey={sectionKey}
+        itemContent={itemContent}
+        context={ctx}
+        increaseViewportBy={OVERSCAN}
+        startReached={() => settled.current && onStartReached && onStartReached()}
+        endReached={() => onEndReached && onEndReached()}
+      />
+    </div>
+  );
+}
+
+// The scrubber: one segment per month, newest at the top, as tall as its share of the items.
+// A press, or a drag released over a month, jumps there (onJump); keyboard users press the
+// segment's button.
+export function TimelineScrubber({ marks, current, onJump }) {
+  const bar = useRef(null);
+  const dragging = useRef(false);
+  const [hover, setHover] = useState(null);
+  const list = marks || [];
+  const monthAt = (clientY) => {
+    const buttons = bar.current ? bar.current.querySelectorAll("button[data-month]") : [];
+    let found = null;
+    for (const button of buttons) {
+      const box = button.getBoundingClientRect();
+      if (clientY >= box.top) found = { month: button.dataset.month, label: button.ariaLabel, y: box.top };
+      if (clientY < box.bottom) break;
+    }
+    return found;
+  };
+  const barTop = () => (bar.current ? bar.current.getBoundingClientRect().top : 0);
+  return (
+    <nav
+      ref={bar}
+      aria-label="Timeline scrubber"
+      style={{
+        position: "fixed",
+        right: "4px",
+        top: "72px",
+        bottom: "12px",
+        width: "64px",
+        display: "flex",
+        flexDirection: "column",
+        touchAction: "none",
+        userSelect: "none",
+        zIndex: 5,
+      }}
+      onPointerDown={(event) => {
+        dragging.current = true;
+        event.currentTarget.setPointerCapture(event.pointerId);
+        setHover(monthAt(event.clientY));
+      }}
+      onPointerMove={(event) => setHover(monthAt(event.clientY))}
+      onPointerLeave={() => dragging.current || setHover(null)}
+      onPointerUp={(event) => {
+        if (!dragging.current) return;
+        dragging.current = false;
+        const at = monthAt(event.clientY);
+        setHover(null);
+        if (at && onJump) onJump(at.month);
+      }}
+    >
+      {list.map((mark) => (
+        <button
+          key={mark.month}
+          type="button"
+          data-month={mark.month}
+          aria-label={mark.label}
+          aria-current={mark.month === current ? "true" : undefined}
+          onClick={(event) => event.detail === 0 && onJump && onJump(mark.month)}
+          style={{
+            all: "unset",
+            position: "relative",
+            flex: `${mark.count} 1 0px`,
+            minHeight: "2px",
+            cursor: "pointer",
+            borderRight: `3px solid ${mark.month === current ? "var(--accent-9)" : "var(--gray-a5)"}`,
+          }}
+        >
+          {mark.year_start ? (
+            <span style={{ position: "absolute", top: 0, right: "8px", fontSize: "11px", color: "var(--gray-11)" }}>
+              {mark.year}
+            </span>
+          ) : null}
+        </button>
+      ))}
+      {hover ? (
+        <span
+          role="status"
+          style={{
+            position: "absolute",
+            right: "70px",
+            top: `${hover.y - barTop()}px`,
+            whiteSpace: "nowrap",
+            padding: "2px 8px",
+            borderRadius: "var(--radius-2)",
+            background: "var(--gray-12)",
+            color: "var(--gray-1)",
+            fontSize: "12px",
+            pointerEvents: "none",
+          }}
+        >
+          {hover.label}
+        </span>
+      ) : null}
+    </nav>
+  );
+}

@@ -1,0 +1,46 @@
+"""The timeline's grid and scrubber: react-virtuoso and react-photo-album, wrapped for Reflex.
+
+Reflex has no virtualised grid. ``assets/rdrive_timeline.jsx`` is a small local React module
+that composes two well-kept libraries — react-virtuoso (only the sections near the viewport
+are in the DOM; ``firstItemIndex`` keeps the position as sections come or go at the top) and
+react-photo-album's ``RowsPhotoAlbum`` (justified rows keeping each photo's aspect ratio) —
+because both take render functions, which props set from Python cannot be. The classes here
+declare its props and events, and the npm packages Reflex installs for it. (An event's
+``rx.EventHandler[spec]`` is how Reflex reads its arguments; mypy knows no such generic.)
+"""
+
+from __future__ import annotations
+
+import reflex as rx
+from reflex.event import no_args_event_spec, passthrough_event_spec
+
+TIMELINE_MODULE = "$/public/rdrive_timeline.jsx"  # assets/ is the bundle's public/
+PACKAGES = ["react-virtuoso@4.18.21", "react-photo-album@3.6.1"]
+
+
+class TimelineGrid(rx.Component):
+    """The sections of the timeline's window, each a day's justified rows of tiles."""
+
+    library = TIMELINE_MODULE
+    tag = "TimelineGrid"
+    lib_dependencies: list[str] = PACKAGES
+
+    sections: rx.Var[list]
+    first_item_index: rx.Var[int]
+    initial_index: rx.Var[int]  # read when the grid mounts (its key changes with each window)
+    selected: rx.Var[list[str]]
+    on_start_reached: rx.EventHandler[no_args_event_spec]  # type: ignore[type-arg,valid-type]
+    on_end_reached: rx.EventHandler[no_args_event_spec]  # type: ignore[type-arg,valid-type]
+    on_open: rx.EventHandler[passthrough_event_spec(str)]  # type: ignore[type-arg,valid-type]
+    on_toggle: rx.EventHandler[passthrough_event_spec(str, bool)]  # type: ignore[type-arg,valid-type]
+
+
+class TimelineScrubber(rx.Component):
+    """Months along the right edge in proportion to their counts; press or drag to jump."""
+
+    library = TIMELINE_MODULE
+    tag = "TimelineScrubber"
+
+    marks: rx.Var[list]
+    current: rx.Var[str]
+    on_jump: rx.EventHandler[passthrough_event_spec(str)]  # type: ignore[type-arg,valid-type]

@@ -1,0 +1,112 @@
+"""The Photos page (and Favourites): the timeline's grid, the scrubber, the selection's actions.
+
+Everything a folder's tile offers works here too: the viewer steps across the whole timeline,
+and the rename/move/delete dialogs take this grid's selection (``state/grids.py``).
+"""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from rdrive_app.ui.components.controls import wrapping_row
+from rdrive_app.ui.components.dialogs import (
+    move_dialog,
+    rename_dialog,
+    selection_actions,
+    undo_notice,
+)
+from rdrive_app.ui.components.layout import page_frame
+from rdrive_app.ui.components.timeline import TimelineGrid, TimelineScrubber
+from rdrive_app.ui.components.viewer import viewer
+from rdrive_app.ui.state.timeline import TimelineState
+from rdrive_app.ui.state.viewer import ViewerState
+
+SCRUBBER_ROOM = "76px"
+STICKY_BAR = {"position": "sticky", "top": "56px", "z_index": "6", "width": "100%"} | {
+    "background_color": "var(--color-background)"
+}
+
+
+def _nav_link(label: str, href: str, icon: str) -> rx.Component:
+    return rx.link(
+        rx.hstack(rx.icon(icon, size=16), label, align="center", spacing="1"), href=href, size="2"
+    )
+
+
+def header() -> rx.Component:
+    return wrapping_row(
+        rx.heading(rx.cond(TimelineState.favorites, "Favourites", "Photos"), size="6"),
+        rx.spacer(),
+        rx.cond(
+            TimelineState.favorites,
+            _nav_link("Photos", "/photos", "images"),
+            _nav_link("Favourites", "/favorites", "heart"),
+        ),
+        _nav_link("Folders", "/folder", "folder"),
+        _nav_link("Trash", "/trash", "trash-2"),
+        width="100%",
+        spacing="4",
+    )
+
+
+def selection_bar() -> rx.Component:
+    """Stays in view under the top bar while the timeline scrolls."""
+    return rx.box(
+        selection_actions(TimelineState.selected_count, TimelineState.clear_selection),
+        style=STICKY_BAR,
+    )
+
+
+def timeline_grid() -> rx.Component:
+    """The window's sections; a new window (``generation``) mounts a new grid."""
+    return TimelineGrid.create(
+        key=TimelineState.generation,
+        sections=TimelineState.sections,
+        first_item_index=TimelineState.first_index,
+        initial_index=TimelineState.initial_index,
+        selected=TimelineState.selected,
+        **{
+            "on_start_reached": TimelineState.load_newer,  # newer above, older below
+            "on_end_reached": TimelineState.load_older,
+            "on_open": ViewerState.open_item,
+            "on_toggle": TimelineState.toggle_select,
+        },
+    )
+
+
+def photos_page() -> rx.Component:
+    return page_frame(
+        rx.el.span(custom_attrs={"data-rdrive-timeline-page": "1"}, hidden=True),
+        rx.vstack(
+            header(),
+            undo_notice(),
+            selection_bar(),
+            rx.cond(
+                TimelineState.empty,
+                rx.callout(
+                    rx.cond(
+                        TimelineState.favorites,
+                        "No favourites yet: press the heart on a photo to keep it here.",
+                        "No photos yet. Upload some in Folders and they show up here by date.",
+                    ),
+                    icon="images",
+                    width="100%",
+                ),
+            ),
+            rx.box(
+                timeline_grid(),
+                width="100%",
+            ),
+            spacing="3",
+            width="100%",
+            padding_right=SCRUBBER_ROOM,
+        ),
+        TimelineScrubber.create(
+            marks=TimelineState.marks,
+            current=TimelineState.position,
+            on_jump=TimelineState.jump,
+        ),
+        viewer(),
+        rename_dialog(),
+        move_dialog(),
+    )

@@ -1,0 +1,26 @@
+"""Which grid the page shows — a folder's or the timeline's — for the states that act on it.
+
+The viewer steps through that grid's tiles and the rename/move/delete actions take its
+selection; both grids offer the same few helpers (``selected``, ``_item_ids``,
+``_drop_tiles``). The route decides, as it decides which page is shown.
+"""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from rdrive_app.ui.state.folder import FolderState
+from rdrive_app.ui.state.timeline import TIMELINE_ROUTES, TimelineState
+
+
+def on_timeline(state: rx.State) -> bool:
+    """Whether the page shown is the timeline (Photos, Favourites)."""
+    path = (state.router.url.path if state.router.url else "") or "/"
+    return (path.rstrip("/") or "/") in TIMELINE_ROUTES
+
+
+async def showing_grid(state: rx.State) -> FolderState | TimelineState:
+    """The grid of the page shown."""
+    if on_timeline(state):
+        return await state.get_state(TimelineState)
+    return await state.get_state(FolderState)
