@@ -46,11 +46,11 @@ class TimelineCatalog:
     def list_timeline(
         self,
         *,
-        cursor: str | None = None,
-        before: datetime | None = None,
-        newer: bool = False,
-        favorites: bool = False,
         limit: int = 100,
+        favorites: bool = False,
+        cursor: str | None = None,
+        newer: bool = False,
+        before: datetime | None = None,
     ) -> Page:
         limit = R.check_limit(limit)
         if cursor is not None and before is not None:
