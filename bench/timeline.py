@@ -6,7 +6,8 @@ Run: ``python -m bench.timeline`` (part of ``make bench``). Options: ``--items N
 Each library spreads its items evenly over ten years (so the big one has ~830 a month, the small
 one ~8) in 20 folders. Measured through ``TimelineService`` (what the API and the Photos page
 call): the first page of 100, a jump to a month three years back (a page of 100 from there),
-and the months for the scrubber. Each time is the median of 41 (7 on moto), big and small
+the months for the scrubber, and the first page of an album of 500 photos spread over the ten
+years (``AlbumService.items``). Each time is the median of 41 (7 on moto), big and small
 measured alternately. The libraries are seeded directly (SQLite: ``add_item`` in one
 transaction; DynamoDB: batch writes of the catalog's own records plus the month counters those
 writes would have made), with no blobs: the timeline reads the catalog only.
@@ -32,12 +33,14 @@ from pathlib import Path
 from bench.common import Figure, at_most, aws_env, median_time, moto_server, report
 from rdrive_app.core.domain import Kind, MediaItem, Status, new_id
 from rdrive_app.core.settings import Backend, Settings
+from rdrive_app.services.albums import AlbumService
 from rdrive_app.services.timeline import TimelineService, month_end
 from rdrive_app.storage import Storage, build_storage, ensure_aws_resources
 from rdrive_app.storage import records as R
 
 RUNS = 41
 PAGE = 100
+ALBUM = 500
 FOLDERS = 20
 START = datetime(2016, 1, 1, tzinfo=UTC)
 SPAN = timedelta(days=3652)
@@ -66,7 +69,8 @@ def _items(n: int) -> list[MediaItem]:
     ]
 
 
-def _fill(storage: Storage, n: int) -> None:
+def _fill(storage: Storage, n: int) -> str:
+    """Fill the library; the id of an album of ALBUM of its items, spread over the years."""
     catalog = storage.catalog
     for f in range(FOLDERS):
         catalog.create_folder(f"/f{f:02d}")
@@ -83,6 +87,10 @@ def _fill(storage: Storage, n: int) -> None:
         with catalog._atomic():  # type: ignore[attr-defined]  # one transaction, not 100 000
             for item in items:
                 catalog.add_item(item)
+    albums = AlbumService(storage)
+    album = albums.create("Best of")
+    albums.add(album.id, [item.id for item in items[:: max(1, n // ALBUM)]][:ALBUM])
+    return album.id
 
 
 def _paired(
@@ -97,20 +105,20 @@ def _paired(
     return statistics.median(big_times), statistics.median(small_times)
 
 
-def _calls(timeline: TimelineService) -> dict[str, Callable[[], object]]:
+def _calls(storage: Storage, album: str) -> dict[str, Callable[[], object]]:
+    timeline, albums = TimelineService(storage.catalog), AlbumService(storage)
     back = (NOW - timedelta(days=3 * 365)).strftime("%Y-%m")
     return {
         "first page": lambda: timeline.page(limit=PAGE),
         f"jump to {back}": lambda: timeline.page(before=month_end(back), limit=PAGE),
         "months": lambda: timeline.months(),
+        f"album of {ALBUM}, first page": lambda: albums.items(album, limit=PAGE),
     }
 
 
 def run_backend(big: Storage, small: Storage, label: str, n: int, runs: int) -> list[Figure]:
-    _fill(big, n)
-    _fill(small, n // 100)
-    big_calls = _calls(TimelineService(big.catalog))
-    small_calls = _calls(TimelineService(small.catalog))
+    big_calls = _calls(big, _fill(big, n))
+    small_calls = _calls(small, _fill(small, n // 100))
     page = big_calls["first page"]()
     assert len(page.items) == PAGE, "the big library's first page is not full"  # type: ignore[attr-defined]
     figures = []

@@ -113,6 +113,32 @@ def test_upload_view_play_download_organise(page: Page, app_server, tmp_path):
     page.keyboard.press("Escape")
     expect(page.get_by_role("dialog")).to_have_count(0)
 
+    # Rotate: the landscape photo turns a quarter right, in the viewer and on its tile; its
+    # date taken is set by hand (a camera with a wrong clock).
+    page.get_by_role("button", name="DSCN0010.jpg", exact=True).click()
+    dialog = page.get_by_role("dialog")
+    natural = "(img) => [img.naturalWidth, img.naturalHeight]"
+    wide, high = dialog.get_by_role("img", name="DSCN0010.jpg").evaluate(natural)
+    assert wide > high
+    dialog.get_by_role("button", name="Rotate").click()
+    page.wait_for_function(
+        """() => { const img = document.querySelector('[data-rdrive-viewer] img[alt="DSCN0010.jpg"]');
+                   return img && img.complete && img.naturalHeight > img.naturalWidth; }"""
+    )
+    dialog.get_by_role("button", name="Edit date").click()
+    page.get_by_label("Date and time taken").fill("2019-07-14T10:30:00")
+    page.get_by_role("button", name="Save").click()
+    expect(dialog.get_by_text("2019-07-14 10:30")).to_be_visible()
+    page.keyboard.press("Escape")
+    expect(page.get_by_role("dialog")).to_have_count(0)
+    tile = page.get_by_role("img", name="DSCN0010.jpg")
+    page.wait_for_function(
+        """() => { const img = document.querySelector('img[alt="DSCN0010.jpg"]');
+                   return img && img.complete && img.naturalHeight > img.naturalWidth; }"""
+    )
+    expect(tile).to_be_visible()
+    shot(page, "12-turned-tile")
+
     # Video: play and seek to 5 s; the picture changes.
     page.get_by_role("button", name=VIDEO.name, exact=True).click()
     video = page.locator("#rdrive-video")

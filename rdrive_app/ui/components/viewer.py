@@ -9,12 +9,16 @@ from reflex.vars import ObjectVar
 
 from rdrive_app.ui.components.controls import (
     corner_badge,
+    dialog_frame,
     gray_button,
     icon_button,
     labelled_button,
+    name_form,
     shrinking,
+    soft_button,
 )
 from rdrive_app.ui.components.dialogs import delete_button, move_button, rename_button
+from rdrive_app.ui.state.edits import EditState
 from rdrive_app.ui.state.viewer import InfoRow, VideoSource, ViewerState
 
 
@@ -145,6 +149,36 @@ def _live_toggle() -> rx.Component:
     )
 
 
+def _edit_buttons() -> rx.Component:
+    """Turn a photo a quarter right; set the date taken (and its dialog)."""
+    return rx.hstack(
+        rx.cond(
+            ViewerState.open_kind == "image",
+            labelled_button(
+                "Rotate", icon="rotate-cw", variant="soft", on_click=EditState.turn_right
+            ),
+        ),
+        soft_button("Edit date", EditState.start_edit_date),
+        dialog_frame(
+            "Date taken",
+            name_form(
+                "Date and time taken",
+                "date-input",
+                "Save",
+                error=EditState.date_error,
+                on_submit=EditState.submit_date,
+                default_value=EditState.date_value,
+                key=EditState.date_value,
+                type="datetime-local",
+                step="1",
+            ),
+            is_open=EditState.date_open,
+            on_open_change=EditState.set_date_open,
+        ),
+        wrap="wrap",
+    )
+
+
 def _favourite_toggle() -> rx.Component:
     """The heart: pressed for a favourite (key F, assets/rdrive_keys.js)."""
     return rx.button(
@@ -205,6 +239,7 @@ def viewer() -> rx.Component:
                             wrap="wrap",
                         ),
                         rx.hstack(rename_button(), move_button(), delete_button(), wrap="wrap"),
+                        _edit_buttons(),
                         rx.separator(size="4"),
                         rx.foreach(ViewerState.info, _info_row),
                         width=["100%", "100%", "280px"],

@@ -33,6 +33,7 @@ from rdrive_app.ui.state.timeline_rows import (
     named_month,
     scrub_marks,
     sections_of,
+    to_tile,
 )
 
 PAGE_SIZE = 100
@@ -240,6 +241,16 @@ class TimelineState(SessionState):
         if not named_month(month):
             return None
         return rx.redirect(f"{self.base_route}?month={month}")
+
+    def _replace_tile(self, item: MediaItem) -> None:
+        """Show a changed item (turned, made a favourite) where its tile is, if it is shown."""
+        tile = to_tile(item)
+        self.sections = [
+            dataclasses.replace(s, tiles=[tile if t.id == item.id else t for t in s.tiles])
+            if any(t.id == item.id for t in s.tiles)
+            else s
+            for s in self.sections
+        ]
 
     def _drop_tiles(self, gone: set[str]) -> None:
         """Tiles that left the timeline (trashed) leave the grid and the selection."""

@@ -46,8 +46,9 @@ class InfoRow:
 def info_rows(item: MediaItem) -> list[InfoRow]:
     """The info panel: label/value pairs, and a map link when GPS is known."""
     rows = [InfoRow("Name", item.name), InfoRow("Size", size_label(item.size))]
-    if item.width and item.height:
-        rows.append(InfoRow("Dimensions", f"{item.width} × {item.height}"))
+    width, height = item.shown_size
+    if width and height:
+        rows.append(InfoRow("Dimensions", f"{width} × {height}"))
     if item.duration is not None:
         rows.append(InfoRow("Duration", duration_label(item.duration)))
     if item.taken_at:
