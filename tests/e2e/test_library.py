@@ -121,10 +121,10 @@ def test_upload_view_play_download_organise(page: Page, app_server, tmp_path):
     wide, high = dialog.get_by_role("img", name="DSCN0010.jpg").evaluate(natural)
     assert wide > high
     dialog.get_by_role("button", name="Rotate").click()
-    page.wait_for_function(
-        """() => { const img = document.querySelector('[data-rdrive-viewer] img[alt="DSCN0010.jpg"]');
-                   return img && img.complete && img.naturalHeight > img.naturalWidth; }"""
-    )
+    standing = """(within) => {
+        const img = document.querySelector(within + ' img[alt="DSCN0010.jpg"]');
+        return img && img.complete && img.naturalHeight > img.naturalWidth; }"""
+    page.wait_for_function(standing, arg="[data-rdrive-viewer]")
     dialog.get_by_role("button", name="Edit date").click()
     page.get_by_label("Date and time taken").fill("2019-07-14T10:30:00")
     page.get_by_role("button", name="Save").click()
@@ -132,10 +132,7 @@ def test_upload_view_play_download_organise(page: Page, app_server, tmp_path):
     page.keyboard.press("Escape")
     expect(page.get_by_role("dialog")).to_have_count(0)
     tile = page.get_by_role("img", name="DSCN0010.jpg")
-    page.wait_for_function(
-        """() => { const img = document.querySelector('img[alt="DSCN0010.jpg"]');
-                   return img && img.complete && img.naturalHeight > img.naturalWidth; }"""
-    )
+    page.wait_for_function(standing, arg="body")
     expect(tile).to_be_visible()
     shot(page, "12-turned-tile")
 
