@@ -116,6 +116,43 @@ def name_form(
     )
 
 
+def toggle_button(icon: rx.Component, label: str, pressed: Var[bool], **props: Any) -> rx.Component:
+    """A button that stays pressed while ``pressed`` (aria-pressed): Live, Favourite."""
+    return rx.button(
+        icon,
+        label,
+        variant=rx.cond(pressed, "solid", "outline"),
+        aria_pressed=pressed,
+        type="button",
+        **props,
+    )
+
+
+def form_dialog(
+    title: str, label: str, input_id: str, state: Any, field: str, **input_props: Any
+) -> rx.Component:
+    """A dialog holding one ``name_form`` (Rename, Date taken) over ``state``'s fields named
+    by ``field``: ``<field>_open``, ``_error``, ``_value``, ``set_<field>_open`` and
+    ``submit_<field>``; the input starts afresh whenever the value it starts from changes."""
+    value = getattr(state, f"{field}_value")
+    form = name_form(
+        label,
+        input_id,
+        "Save",
+        error=getattr(state, f"{field}_error"),
+        on_submit=getattr(state, f"submit_{field}"),
+        default_value=value,
+        key=value,
+        **input_props,
+    )
+    return dialog_frame(
+        title,
+        form,
+        is_open=getattr(state, f"{field}_open"),
+        on_open_change=getattr(state, f"set_{field}_open"),
+    )
+
+
 def shrinking(*children: rx.Component, stack: Any = rx.vstack, **props: Any) -> rx.Component:
     """A stack that takes the room left in its row and may shrink below its content's width
     (so long names truncate instead of pushing the buttons out)."""

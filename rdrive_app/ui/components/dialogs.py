@@ -12,10 +12,10 @@ from rdrive_app.ui.components.controls import (
     dialog_buttons,
     dialog_frame,
     error_line,
+    form_dialog,
     gray_button,
     icon_button,
     labelled_button,
-    name_form,
     soft_button,
     wrapping_row,
 )
@@ -56,20 +56,7 @@ def selection_actions(count: Any, on_clear: Any) -> rx.Component:
 
 
 def rename_dialog() -> rx.Component:
-    return dialog_frame(
-        "Rename",
-        name_form(
-            "New name",
-            "rename-input",
-            "Save",
-            error=OrganizeState.rename_error,
-            on_submit=OrganizeState.submit_rename,
-            default_value=OrganizeState.rename_value,
-            key=OrganizeState.rename_target,
-        ),
-        is_open=OrganizeState.rename_open,
-        on_open_change=OrganizeState.set_rename_open,
-    )
+    return form_dialog("Rename", "New name", "rename-input", OrganizeState, "rename")
 
 
 def _picker_row(folder: ObjectVar[FolderRow]) -> rx.Component:

@@ -9,13 +9,13 @@ from reflex.vars import ObjectVar
 
 from rdrive_app.ui.components.controls import (
     corner_badge,
-    dialog_frame,
+    form_dialog,
     gray_button,
     icon_button,
     labelled_button,
-    name_form,
     shrinking,
     soft_button,
+    toggle_button,
 )
 from rdrive_app.ui.components.dialogs import delete_button, move_button, rename_button
 from rdrive_app.ui.state.edits import EditState
@@ -137,16 +137,17 @@ def _media() -> rx.Component:
 def _live_toggle() -> rx.Component:
     return rx.cond(
         ViewerState.motion_src != "",
-        rx.button(
+        toggle_button(
             rx.icon("circle-dot", size=16),
             "Live",
-            variant=rx.cond(ViewerState.live_on, "solid", "outline"),
+            ViewerState.live_on,
             color_scheme="gray",
-            aria_pressed=ViewerState.live_on,
             on_click=ViewerState.toggle_live,
-            type="button",
         ),
     )
+
+
+_DATE = {"type": "datetime-local", "step": "1"}  # seconds too: what EditState fills in
 
 
 def _edit_buttons() -> rx.Component:
@@ -159,37 +160,20 @@ def _edit_buttons() -> rx.Component:
             ),
         ),
         soft_button("Edit date", EditState.start_edit_date),
-        dialog_frame(
-            "Date taken",
-            name_form(
-                "Date and time taken",
-                "date-input",
-                "Save",
-                error=EditState.date_error,
-                on_submit=EditState.submit_date,
-                default_value=EditState.date_value,
-                key=EditState.date_value,
-                type="datetime-local",
-                step="1",
-            ),
-            is_open=EditState.date_open,
-            on_open_change=EditState.set_date_open,
-        ),
+        form_dialog("Date taken", "Date and time taken", "date-input", EditState, "date", **_DATE),
         wrap="wrap",
     )
 
 
 def _favourite_toggle() -> rx.Component:
     """The heart: pressed for a favourite (key F, assets/rdrive_keys.js)."""
-    return rx.button(
+    return toggle_button(
         rx.icon("heart", size=16, fill=rx.cond(ViewerState.favorite, "currentColor", "none")),
         "Favourite",
-        variant=rx.cond(ViewerState.favorite, "solid", "outline"),
+        ViewerState.favorite,
         color_scheme="tomato",
-        aria_pressed=ViewerState.favorite,
         aria_keyshortcuts="F",
         on_click=ViewerState.toggle_favorite,
-        type="button",
     )
 
 

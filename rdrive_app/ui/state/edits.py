@@ -60,7 +60,7 @@ class EditState(SessionState):
 
     @protected
     async def set_date_open(self, is_open: bool) -> None:
-        self.date_open, self.date_error = bool(is_open), ""
+        self.date_open = bool(is_open)  # its error is cleared when it opens
 
     @protected
     async def submit_date(self, form_data: dict) -> Any:
