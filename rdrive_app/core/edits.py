@@ -83,6 +83,19 @@ def check_shift(seconds: object) -> int:
     return seconds
 
 
+_SHIFT_TEXT = re.compile(r"([+-]?)(\d{1,6})(?::([0-5]\d))?")
+
+
+def parse_shift_text(text: object) -> int:
+    """A time difference as a person types it: hours, or hours:minutes, with a sign
+    ("-3", "+1:30", "26") → seconds, checked by ``check_shift``."""
+    found = _SHIFT_TEXT.fullmatch(text.strip()) if isinstance(text, str) else None
+    if found is None:
+        raise InvalidInput("write the difference in hours, or hours:minutes, such as -3 or +1:30")
+    sign = -1 if found[1] == "-" else 1
+    return check_shift(sign * (int(found[2]) * 3600 + int(found[3] or 0) * 60))
+
+
 def turned_name(name: str) -> str:
     """The download name of a turned photo's JPEG: 'IMG_1.HEIC' → 'IMG_1 (rotated).jpg'."""
     stem, dot, _ = name.rpartition(".")

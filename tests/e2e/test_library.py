@@ -135,6 +135,14 @@ def test_upload_view_play_download_organise(page: Page, app_server, tmp_path):
     page.wait_for_function(standing, arg="body")
     expect(tile).to_be_visible()
     shot(page, "12-turned-tile")
+    # A camera an hour and a half fast: shift two photos back.
+    for name in ("Canon_40D.jpg", "DSCN0010.jpg"):
+        page.get_by_role("checkbox", name=f"Select {name}").click()
+    page.get_by_role("button", name="Shift dates").click()
+    page.get_by_label("Shift by (hours, or hours:minutes)").fill("-1:30")
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_text("Moved 2 by -1:30")).to_be_visible()
+    page.get_by_role("button", name="Clear selection").click()
 
     # Video: play and seek to 5 s; the picture changes.
     page.get_by_role("button", name=VIDEO.name, exact=True).click()

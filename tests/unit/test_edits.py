@@ -12,6 +12,7 @@ from rdrive_app.core.edits import (
     add_turns,
     check_shift,
     check_turn,
+    parse_shift_text,
     parse_taken_at,
     shifted,
     turned_name,
@@ -165,3 +166,17 @@ def test_a_quarter_turn_swaps_the_size_shown() -> None:
         (600, 400),
         (400, 600),
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "seconds"),
+    [("-3", -10800), ("+1:30", 5400), ("26", 93600), (" 0:05 ", 300), ("-0:45", -2700)],
+)
+def test_a_shift_is_typed_in_hours_and_minutes(text: str, seconds: int) -> None:
+    assert parse_shift_text(text) == seconds
+
+
+@pytest.mark.parametrize("bad", ["", "three", "1:75", "1.5", "--2", "+", None, 3, "999999999"])
+def test_anything_else_is_not_a_shift(bad: object) -> None:
+    with pytest.raises(InvalidInput):
+        parse_shift_text(bad)

@@ -19,6 +19,7 @@ from rdrive_app.ui.components.controls import (
     soft_button,
     wrapping_row,
 )
+from rdrive_app.ui.state.edits import EditState
 from rdrive_app.ui.state.folder import FolderRow
 from rdrive_app.ui.state.organize import OrganizeState
 
@@ -49,8 +50,17 @@ def selection_actions(count: Any, on_clear: Any) -> rx.Component:
             ),
             move_button(),
             rx.cond(count == 1, rename_button()),
+            soft_button("Shift dates", EditState.start_shift),
             delete_button(),
             rx.button("Clear selection", variant="ghost", on_click=on_clear),
+            form_dialog(
+                "Shift dates",
+                "Shift by (hours, or hours:minutes)",
+                "shift-input",
+                EditState,
+                "shift",
+                placeholder="-3 or +1:30",
+            ),
         ),
     )
 
