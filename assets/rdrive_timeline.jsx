@@ -119,7 +119,11 @@ function Section({ section, ctx }) {
     [ctx],
   );
   return (
-    <section data-rdrive-day={section.day} style={{ paddingBottom: `${SPACING}px` }}>
+    <section
+      data-rdrive-day={section.day}
+      data-rdrive-key={section.key}
+      style={{ paddingBottom: `${SPACING}px` }}
+    >
       {section.show_month ? (
         <h2 style={{ margin: "20px 0 4px", fontSize: "22px", fontWeight: 600 }}>{section.month_label}</h2>
       ) : null}
@@ -146,7 +150,8 @@ const sectionKey = (_index, section) => section.key;
 // While the viewer is not open, the address bar follows the month at the top of the viewport
 // (replaceState, no navigation), so a reload or Back returns to where the person was.
 const TOP_BAR = 64;
-const SETTLE_MS = 800;
+const SETTLE_MS = 200; // how often the grid looks whether a jump has landed
+const SETTLE_MAX_MS = 10000; // and when it stops waiting
 // Sections rendered beyond the viewport: below only, since rendering ahead above breaks the
 // scroll position kept when sections are prepended (react-virtuoso issue #947).
 const OVERSCAN = { top: 0, bottom: 600 }; // the page's sticky bar covers the top of the window
@@ -183,14 +188,26 @@ export function TimelineGrid({
   const start = useRef(initialIndex || 0);
   const initialLocation = useMemo(() => ({ index: start.current, align: "start", offset: -TOP_BAR }), []);
   // Virtuoso reports the top reached as it mounts, before it has scrolled to the section a
-  // jump opens at: newer items prepended then would move that section away. So the top only
-  // counts once the grid has settled (and is asked for then if it is in view).
+  // jump opens at: newer items prepended then would push that section away. So the top only
+  // counts once the grid has settled — the jumped-to section has reached the top of the view
+  // (or the page cannot scroll further) — and newer items are asked for then if the grid's
+  // top is in view. Watched, not timed: on a slow phone the scroll comes late.
   const settled = useRef(false);
   const askNewer = useRef(onStartReached);
   askNewer.current = onStartReached;
+  const target = data[start.current] ? data[start.current].key : null;
   useEffect(() => {
     if (start.current === 0) window.scrollTo(0, 0); // else Virtuoso scrolls to that section
-    const settle = setTimeout(() => {
+    const began = Date.now();
+    const atTarget = () => {
+      if (start.current === 0 || target === null) return true;
+      const shown = grid.current && grid.current.querySelector(`section[data-rdrive-key="${target}"]`);
+      const bottom = window.innerHeight + window.scrollY >= document.documentElement.scrollHeight - 2;
+      return (shown && shown.getBoundingClientRect().top <= TOP_BAR + 48) || bottom;
+    };
+    const settle = setInterval(() => {
+      if (!atTarget() && Date.now() - began < SETTLE_MAX_MS) return;
+      clearInterval(settle);
       settled.current = true;
       const box = grid.current && grid.current.getBoundingClientRect();
       if (box && box.top > 0 && askNewer.current) askNewer.current();
@@ -202,7 +219,7 @@ export function TimelineGrid({
     window.addEventListener("scroll", onScroll, { passive: true });
     return () => {
       window.removeEventListener("scroll", onScroll);
-      clearTimeout(settle);
+      clearInterval(settle);
       if (pending !== null) clearTimeout(pending);
     };
   }, []);
