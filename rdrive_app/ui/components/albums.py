@@ -61,13 +61,12 @@ def new_album_dialog() -> rx.Component:
 
 
 def _choice(album: ObjectVar[AlbumCard]) -> rx.Component:
-    count = rx.text(album.count, size="1", color_scheme="gray")
+    count = rx.text(album.count, size="1", color_scheme="gray", margin_left="auto")
     return choice_row(
         "images",
         album.name,
         AlbumState.add_to(album.id),
         f"Add to {album.name}",
-        rx.spacer(),
         count,
     )
 

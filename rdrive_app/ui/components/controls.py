@@ -164,6 +164,7 @@ def choice_list(rows: ArrayVar, render: Any, empty: str) -> rx.Component:
         ),
         max_height="300px",
         type="auto",
+        scrollbars="vertical",
     )
 
 

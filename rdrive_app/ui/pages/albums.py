@@ -82,6 +82,7 @@ def _album_header() -> rx.Component:
         ),
         rename_album_dialog(),
         delete_album_dialog(),
+        *_links(),
         width="100%",
         spacing="3",
     )
