@@ -9,7 +9,7 @@
 //
 // The data comes from TimelineState (rdrive_app/ui/state/timeline.py): sections of one day
 // (at most a few dozen tiles each), labelled there; the tiles' names are the accessible names
-// of their buttons, images and checkboxes, as on the folder grid.
+// of their buttons, images and checkboxes, as on the folder grid; each tile has its heart.
 import { useEffect, useMemo, useRef, useState } from "react";
 import { Virtuoso } from "react-virtuoso";
 import { RowsPhotoAlbum } from "react-photo-album";
@@ -39,6 +39,45 @@ const checkbox = {
   cursor: "pointer",
   accentColor: "var(--accent-9)",
 };
+const heartButton = {
+  all: "unset",
+  position: "absolute",
+  top: "4px",
+  right: "4px",
+  width: "28px",
+  height: "28px",
+  display: "flex",
+  alignItems: "center",
+  justifyContent: "center",
+  cursor: "pointer",
+  borderRadius: "50%",
+  background: "rgba(0, 0, 0, 0.35)",
+};
+
+// The tile's heart: pressed for a favourite; shown on hover or focus, or when pressed
+// (assets/rdrive_tiles.css). The same name and state as the folder grid's (components/grid.py).
+function Heart({ tile, onFavorite }) {
+  return (
+    <button
+      type="button"
+      className="rdrive-heart"
+      aria-label={`Favourite ${tile.name}`}
+      aria-pressed={tile.favorite ? "true" : "false"}
+      style={heartButton}
+      onClick={(event) => {
+        event.stopPropagation();
+        onFavorite && onFavorite(tile.id, !tile.favorite);
+      }}
+    >
+      <svg width="16" height="16" viewBox="0 0 24 24" aria-hidden="true"
+        fill={tile.favorite ? "white" : "none"} stroke="white" strokeWidth="2"
+        strokeLinecap="round" strokeLinejoin="round">
+        <path d="M19 14c1.49-1.46 3-3.21 3-5.5A5.5 5.5 0 0 0 16.5 3c-1.76 0-3 .5-4.5 2-1.5-1.5-2.74-2-4.5-2A5.5 5.5 0 0 0 2 8.5c0 2.3 1.5 4.05 3 5.5l7 7Z" />
+      </svg>
+    </button>
+  );
+}
+
 const badge = {
   position: "absolute",
   right: "6px",
@@ -103,17 +142,20 @@ function Section({ section, ctx }) {
         <Tile props={props} photo={photo} width={width} height={height} ctx={ctx} />
       ),
       extras: (_, { photo }) => (
-        <input
-          type="checkbox"
-          aria-label={`Select ${photo.tile.name}`}
-          checked={ctx.chosen.has(photo.tile.id)}
-          readOnly
-          style={checkbox}
-          onClick={(event) => {
-            event.stopPropagation();
-            ctx.onToggle(photo.tile.id, event.shiftKey);
-          }}
-        />
+        <>
+          <input
+            type="checkbox"
+            aria-label={`Select ${photo.tile.name}`}
+            checked={ctx.chosen.has(photo.tile.id)}
+            readOnly
+            style={checkbox}
+            onClick={(event) => {
+              event.stopPropagation();
+              ctx.onToggle(photo.tile.id, event.shiftKey);
+            }}
+          />
+          <Heart tile={photo.tile} onFavorite={ctx.onFavorite} />
+        </>
       ),
     }),
     [ctx],
@@ -151,7 +193,7 @@ const sectionKey = (_index, section) => section.key;
 // (replaceState, no navigation), so a reload or Back returns to where the person was.
 const TOP_BAR = 64;
 const SETTLE_MS = 200; // how often the grid looks whether a jump has landed
-const SETTLE_MAX_MS = 10000; // and when it stops waiting
+const SETTLE_MAX_MS = 4000; // and when it stops waiting
 // Sections rendered beyond the viewport: below only, since rendering ahead above breaks the
 // scroll position kept when sections are prepended (react-virtuoso issue #947).
 const OVERSCAN = { top: 0, bottom: 600 }; // the page's sticky bar covers the top of the window
@@ -178,9 +220,13 @@ export function TimelineGrid({
   onEndReached,
   onOpen,
   onToggle,
+  onFavorite,
 }) {
   const chosen = useMemo(() => new Set(selected || []), [selected]);
-  const ctx = useMemo(() => ({ chosen, onOpen, onToggle }), [chosen, onOpen, onToggle]);
+  const ctx = useMemo(
+    () => ({ chosen, onOpen, onToggle, onFavorite }),
+    [chosen, onOpen, onToggle, onFavorite],
+  );
   const grid = useRef(null);
   const data = sections || [];
   // Read once (each window mounts a new grid); the same object on every render, or Virtuoso
@@ -189,9 +235,10 @@ export function TimelineGrid({
   const initialLocation = useMemo(() => ({ index: start.current, align: "start", offset: -TOP_BAR }), []);
   // Virtuoso reports the top reached as it mounts, before it has scrolled to the section a
   // jump opens at: newer items prepended then would push that section away. So the top only
-  // counts once the grid has settled — the jumped-to section has reached the top of the view
-  // (or the page cannot scroll further) — and newer items are asked for then if the grid's
-  // top is in view. Watched, not timed: on a slow phone the scroll comes late.
+  // counts once the grid has settled — the jumped-to section is in the upper half of the view
+  // (or the page cannot scroll further; or, at the latest, after SETTLE_MAX_MS) — and newer
+  // items are asked for then if the grid's top is in view. Watched rather than timed: on a
+  // slow phone the scroll comes late.
   const settled = useRef(false);
   const askNewer = useRef(onStartReached);
   askNewer.current = onStartReached;
@@ -203,7 +250,7 @@ export function TimelineGrid({
       if (start.current === 0 || target === null) return true;
       const shown = grid.current && grid.current.querySelector(`section[data-rdrive-key="${target}"]`);
       const bottom = window.innerHeight + window.scrollY >= document.documentElement.scrollHeight - 2;
-      return (shown && shown.getBoundingClientRect().top <= TOP_BAR + 48) || bottom;
+      return (shown && shown.getBoundingClientRect().top < window.innerHeight / 2) || bottom;
     };
     const settle = setInterval(() => {
       if (!atTarget() && Date.now() - began < SETTLE_MAX_MS) return;

@@ -11,11 +11,13 @@ from rdrive_app.services.upkeep.housekeeping import housekeeping
 from rdrive_app.services.wiring import get_services
 from rdrive_app.ui.components.page_commands import page_commands
 from rdrive_app.ui.components.uploads import bridge
+from rdrive_app.ui.pages.albums import album_page, albums_page
 from rdrive_app.ui.pages.library import library_page
 from rdrive_app.ui.pages.photos import photos_page
 from rdrive_app.ui.pages.signin import signin_page
 from rdrive_app.ui.pages.trash import trash_page
-from rdrive_app.ui.routes import FAVORITES_ROUTE, FOLDER_ROUTE_PREFIX, PHOTOS_ROUTE
+from rdrive_app.ui.routes import ALBUMS_ROUTE, FAVORITES_ROUTE, FOLDER_ROUTE_PREFIX, PHOTOS_ROUTE
+from rdrive_app.ui.state.albums import AlbumState
 from rdrive_app.ui.state.folder import FolderState
 from rdrive_app.ui.state.session import SIGN_IN_ROUTE, backend_error
 from rdrive_app.ui.state.signin import SignInState
@@ -39,6 +41,7 @@ private_dir(prerequisites.get_states_dir())
 
 app = rx.App(
     head_components=[rx.script(src=src) for src in BROWSER_SCRIPTS],
+    stylesheets=["/rdrive_tiles.css"],  # the tiles' hearts: shown on hover, focus or when on
     api_transformer=create_api(),
     # The upload script's bridge and the receiver of the state's page commands sit in the
     # app's root, not in a page, so they are never remounted while uploads run and the user
@@ -72,4 +75,14 @@ for route, title in (("/", "Photos"), (PHOTOS_ROUTE, "Photos"), (FAVORITES_ROUTE
         title=f"{title} · rDrive",
         on_load=[TimelineState.load_timeline, ViewerState.open_from_url],
     )
+app.add_page(
+    albums_page, route=ALBUMS_ROUTE, title="Albums · rDrive", on_load=AlbumState.load_albums
+)
+# The route's argument has a name no state uses: Reflex adds it as a var of every state.
+app.add_page(
+    album_page,
+    route=f"{ALBUMS_ROUTE}/[album]",
+    title="Album · rDrive",
+    on_load=[TimelineState.load_timeline, AlbumState.load_album, ViewerState.open_from_url],
+)
 app.add_page(trash_page, route="/trash", title="Trash · rDrive", on_load=TrashState.load_trash)

@@ -1,8 +1,8 @@
 """The app's URL routes as plain values: the pages and the CDN's URI rewrite (infra) name them.
 
 ``SPA_ROUTE_PREFIXES`` are the dynamic routes: the static export has no file for
-``/folder/a/b``, so the distribution's viewer-request function serves the app shell
-(``404.html``, whose client-side router renders the route) with a 200 for them.
+``/folder/a/b`` or ``/albums/<id>``, so the distribution's viewer-request function serves the
+app shell (``404.html``, whose client-side router renders the route) with a 200 for them.
 """
 
 from __future__ import annotations
@@ -10,5 +10,6 @@ from __future__ import annotations
 FOLDER_ROUTE_PREFIX = "/folder"  # the root folder is /folder itself
 PHOTOS_ROUTE = "/photos"  # the timeline; "/" shows it too (where a signed-in user lands)
 FAVORITES_ROUTE = "/favorites"
-SPA_ROUTE_PREFIXES: tuple[str, ...] = (FOLDER_ROUTE_PREFIX,)
+ALBUMS_ROUTE = "/albums"  # the list; one album is /albums/<id>
+SPA_ROUTE_PREFIXES: tuple[str, ...] = (FOLDER_ROUTE_PREFIX, ALBUMS_ROUTE)
 SPA_SHELL = "/404.html"

@@ -221,7 +221,8 @@ def warm_app(request):
     page.get_by_label("Password").fill(app.password)
     page.get_by_role("button", name="Sign in").click()
     page.get_by_role("heading", name="Photos").wait_for(timeout=180_000)
-    for path in ("/trash", "/folder", "/folder/warm-up", "/photos", "/favorites"):
+    warm = ("/trash", "/folder", "/folder/warm-up", "/photos", "/favorites", "/albums", "/albums/0")
+    for path in warm:
         page.goto(path)
         page.get_by_role("button", name="Sign out").wait_for(timeout=180_000)
     context.close()

@@ -86,6 +86,7 @@ def test_uri_rewrite_function_maps_routes_to_exported_pages() -> None:
         "/folder/a/b": "/404.html",
         "/folder/a.jpg": "/404.html",
         "/folders": "/folders.html",
+        "/albums/0123abcd": "/404.html",  # one album (a bookmark)
         "/assets/app-123.js": "/assets/app-123.js",
         "/404.html": "/404.html",
     }

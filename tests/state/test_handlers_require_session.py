@@ -19,6 +19,7 @@ import jwt
 import pytest
 import reflex as rx
 
+import rdrive_app.ui.state.albums
 import rdrive_app.ui.state.folder
 import rdrive_app.ui.state.organize
 import rdrive_app.ui.state.signin
@@ -141,6 +142,9 @@ def _snapshot(services) -> tuple:
 
 LIBRARY_VARS = (
     "items",
+    "albums",
+    "sections",
+    "album_name",
     "subfolders",
     "trashed",
     "info",

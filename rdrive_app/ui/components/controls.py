@@ -47,6 +47,13 @@ def dismiss_button(label: Any, on_click: Any, **props: Any) -> rx.Component:
     return icon_button("x", label, on_click, icon_size=14, size="1", variant="ghost", **props)
 
 
+def nav_link(label: str, href: str, icon: str) -> rx.Component:
+    """A link to another page (Photos, Albums, Folders…), named by ``label``."""
+    return rx.link(
+        rx.hstack(rx.icon(icon, size=16), label, align="center", spacing="1"), href=href, size="2"
+    )
+
+
 def wrapping_row(*children: Any, **props: Any) -> rx.Component:
     """A row of controls, centred on one line, that wraps on a narrow screen."""
     return rx.hstack(*children, align="center", wrap="wrap", **props)
@@ -116,6 +123,67 @@ def name_form(
     )
 
 
+def name_dialog(
+    title: str,
+    label: str,
+    input_id: str,
+    submit: str,
+    *,
+    error: Var[str],
+    on_submit: Any,
+    is_open: Var[bool],
+    on_open_change: Any,
+    trigger: rx.Component | None = None,
+    max_width: str = "440px",
+    **input_props: Any,
+) -> rx.Component:
+    """A dialog asking for one name (new folder, new album, rename): ``name_form`` framed."""
+    form = name_form(label, input_id, submit, error=error, on_submit=on_submit, **input_props)
+    return dialog_frame(
+        title, form, is_open=is_open, on_open_change=on_open_change, trigger=trigger,
+        max_width=max_width,
+    )  # fmt: skip
+
+
+def choice_row(icon: str, label: Any, on_click: Any, name: Any, *after: Any) -> rx.Component:
+    """One choice of a dialog's list (a folder to move to, an album to add to), named ``name``."""
+    return rx.button(
+        rx.icon(icon, size=16), label, *after,
+        variant="ghost", justify="start", width="100%", on_click=on_click, aria_label=name,
+    )  # fmt: skip
+
+
+def choice_list(rows: ArrayVar, render: Any, empty: str) -> rx.Component:
+    """A dialog's scrolling list of choices, or ``empty`` said when there is none."""
+    return rx.scroll_area(
+        rx.vstack(
+            rx.foreach(rows, render),
+            rx.cond(rows.length() == 0, rx.text(empty, size="2", color_scheme="gray")),
+            spacing="1",
+            width="100%",
+        ),
+        max_height="300px",
+        type="auto",
+        scrollbars="vertical",
+    )
+
+
+def card_link(body: rx.Component, href: Any, name: Any) -> rx.Component:
+    """A card that opens a page (a folder's, an album's), named ``name``."""
+    return rx.link(
+        rx.card(body, width="100%"), href=href, underline="none", color_scheme="gray",
+        high_contrast=True, aria_label=name, min_width="0",
+    )  # fmt: skip
+
+
+def card_grid(rows: ArrayVar, render: Any, min_width: str, **props: Any) -> rx.Component:
+    """Cards (folders, albums) in as many columns of at least ``min_width`` as fit."""
+    return listing(
+        rows, render, container=rx.grid, columns=f"repeat(auto-fill, minmax({min_width}, 1fr))",
+        width="100%", **props,
+    )  # fmt: skip
+
+
 def toggle_button(icon: rx.Component, label: str, pressed: Var[bool], **props: Any) -> rx.Component:
     """A button that stays pressed while ``pressed`` (aria-pressed): Live, Favourite."""
     return rx.button(
@@ -131,26 +199,16 @@ def toggle_button(icon: rx.Component, label: str, pressed: Var[bool], **props: A
 def form_dialog(
     title: str, label: str, input_id: str, state: Any, field: str, **input_props: Any
 ) -> rx.Component:
-    """A dialog holding one ``name_form`` (Rename, Date taken) over ``state``'s fields named
-    by ``field``: ``<field>_open``, ``_error``, ``_value``, ``set_<field>_open`` and
-    ``submit_<field>``; the input starts afresh whenever the value it starts from changes."""
+    """``name_dialog`` over ``state``'s fields named by ``field``: ``<field>_open``,
+    ``_error``, ``_value``, ``set_<field>_open`` and ``submit_<field>`` (Rename, Date taken,
+    Shift dates); the input starts afresh whenever the value it starts from changes."""
     value = getattr(state, f"{field}_value")
-    form = name_form(
-        label,
-        input_id,
-        "Save",
-        error=getattr(state, f"{field}_error"),
-        on_submit=getattr(state, f"submit_{field}"),
-        default_value=value,
-        key=value,
-        **input_props,
-    )
-    return dialog_frame(
-        title,
-        form,
-        is_open=getattr(state, f"{field}_open"),
-        on_open_change=getattr(state, f"set_{field}_open"),
-    )
+    return name_dialog(
+        title, label, input_id, "Save",
+        error=getattr(state, f"{field}_error"), on_submit=getattr(state, f"submit_{field}"),
+        is_open=getattr(state, f"{field}_open"), on_open_change=getattr(state, f"set_{field}_open"),
+        default_value=value, key=value, **input_props,
+    )  # fmt: skip
 
 
 def shrinking(*children: rx.Component, stack: Any = rx.vstack, **props: Any) -> rx.Component:

@@ -1,5 +1,5 @@
-"""The rename and move dialogs, the actions on a selection (Download ZIP, Move, Rename,
-Delete) and the Undo notice."""
+"""The rename and move dialogs, the actions on a selection (Download ZIP, Add to album, Move,
+Rename, Delete) and the Undo notice."""
 
 from __future__ import annotations
 
@@ -8,7 +8,10 @@ from typing import Any
 import reflex as rx
 from reflex.vars import ObjectVar
 
+from rdrive_app.ui.components.albums import add_to_album_button
 from rdrive_app.ui.components.controls import (
+    choice_list,
+    choice_row,
     dialog_buttons,
     dialog_frame,
     error_line,
@@ -39,8 +42,9 @@ def delete_button() -> rx.Component:
     return soft_button("Delete", OrganizeState.delete_selected, color_scheme="red")
 
 
-def selection_actions(count: Any, on_clear: Any) -> rx.Component:
-    """What the selected tiles of a grid (a folder's, the timeline's) can have done to them."""
+def selection_actions(count: Any, on_clear: Any, *extra: rx.Component) -> rx.Component:
+    """What the selected tiles of a grid (a folder's, the timeline's, an album's) can have
+    done to them; ``extra`` are the page's own."""
     return rx.cond(
         count > 0,
         wrapping_row(
@@ -48,6 +52,8 @@ def selection_actions(count: Any, on_clear: Any) -> rx.Component:
             labelled_button(
                 "Download ZIP", icon="archive", on_click=OrganizeState.download_selected
             ),
+            add_to_album_button(),
+            *extra,
             move_button(),
             rx.cond(count == 1, rename_button()),
             soft_button("Shift dates", EditState.start_shift),
@@ -70,14 +76,11 @@ def rename_dialog() -> rx.Component:
 
 
 def _picker_row(folder: ObjectVar[FolderRow]) -> rx.Component:
-    return rx.button(
-        rx.icon("folder", size=16),
+    return choice_row(
+        "folder",
         folder.name,
-        variant="ghost",
-        justify="start",
-        width="100%",
-        on_click=OrganizeState.picker_enter(folder.path),
-        aria_label=f"Open folder {folder.name}",
+        OrganizeState.picker_enter(folder.path),
+        f"Open folder {folder.name}",
     )
 
 
@@ -98,19 +101,7 @@ def move_dialog() -> rx.Component:
                 rx.code(OrganizeState.picker_path),
                 align="center",
             ),
-            rx.scroll_area(
-                rx.vstack(
-                    rx.foreach(OrganizeState.picker_folders, _picker_row),
-                    rx.cond(
-                        OrganizeState.picker_folders.length() == 0,
-                        rx.text("No subfolders here.", size="2", color_scheme="gray"),
-                    ),
-                    spacing="1",
-                    width="100%",
-                ),
-                max_height="300px",
-                type="auto",
-            ),
+            choice_list(OrganizeState.picker_folders, _picker_row, "No subfolders here."),
             error_line(OrganizeState.move_error),
             dialog_buttons(
                 rx.dialog.close(gray_button("Cancel")),

@@ -1,4 +1,5 @@
-"""The grid of tiles: a thumbnail (or a type icon with the status), the name, a video badge."""
+"""The grid of tiles: a thumbnail (or a type icon with the status), the name, a video badge,
+the selection's tick and the favourite's heart."""
 
 from __future__ import annotations
 
@@ -52,6 +53,33 @@ def _type_icon(item: ObjectVar[TileRow]) -> rx.Component:
     )
 
 
+def heart(item: ObjectVar[TileRow]) -> rx.Component:
+    """The tile's heart: pressed for a favourite; shown on hover or focus, or when pressed
+    (assets/rdrive_tiles.css). The timeline's tiles have the same (assets/rdrive_timeline.jsx)."""
+    return rx.el.button(
+        rx.icon("heart", size=16, color="white", fill=rx.cond(item.favorite, "white", "none")),
+        type="button",
+        class_name="rdrive-heart",
+        aria_label=f"Favourite {item.name}",
+        aria_pressed=rx.cond(item.favorite, "true", "false"),
+        on_click=ViewerState.favorite_tile(item.id, ~item.favorite),
+        style={
+            "all": "unset",
+            "position": "absolute",
+            "top": "6px",
+            "right": "6px",
+            "width": "28px",
+            "height": "28px",
+            "display": "flex",
+            "align_items": "center",
+            "justify_content": "center",
+            "cursor": "pointer",
+            "border_radius": "50%",
+            "background": "rgba(0, 0, 0, 0.35)",
+        },
+    )
+
+
 def tile(item: ObjectVar[TileRow]) -> rx.Component:
     selected = FolderState.selected.contains(item.id)
     return rx.box(
@@ -94,7 +122,9 @@ def tile(item: ObjectVar[TileRow]) -> rx.Component:
                 "accent_color": "var(--accent-9)",
             },
         ),
+        heart(item),
         rx.text(item.name, size="1", truncate=True, margin_top="4px", title=item.name),
+        class_name="rdrive-tile",
         position="relative",
         outline=rx.cond(selected, "3px solid var(--accent-9)", "none"),
         border_radius="var(--radius-3)",

@@ -33,6 +33,7 @@ class TimelineGrid(rx.Component):
     on_end_reached: rx.EventHandler[no_args_event_spec]  # type: ignore[type-arg,valid-type]
     on_open: rx.EventHandler[passthrough_event_spec(str)]  # type: ignore[type-arg,valid-type]
     on_toggle: rx.EventHandler[passthrough_event_spec(str, bool)]  # type: ignore[type-arg,valid-type]
+    on_favorite: rx.EventHandler[passthrough_event_spec(str, bool)]  # type: ignore[type-arg,valid-type]
 
 
 class TimelineScrubber(rx.Component):

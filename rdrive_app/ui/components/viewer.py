@@ -7,6 +7,7 @@ from typing import Any
 import reflex as rx
 from reflex.vars import ObjectVar
 
+from rdrive_app.ui.components.albums import add_to_album_button
 from rdrive_app.ui.components.controls import (
     corner_badge,
     form_dialog,
@@ -177,7 +178,8 @@ def _favourite_toggle() -> rx.Component:
     )
 
 
-def viewer() -> rx.Component:
+def viewer(*extra: rx.Component) -> rx.Component:
+    """The viewer; ``extra`` are actions the page adds (an album's "Set as cover")."""
     nav: dict[str, Any] = {
         "variant": "soft",
         "color_scheme": "gray",
@@ -222,7 +224,14 @@ def viewer() -> rx.Component:
                             rx.dialog.close(gray_button("Close", on_click=ViewerState.close)),
                             wrap="wrap",
                         ),
-                        rx.hstack(rename_button(), move_button(), delete_button(), wrap="wrap"),
+                        rx.hstack(
+                            add_to_album_button(),
+                            *extra,
+                            rename_button(),
+                            move_button(),
+                            delete_button(),
+                            wrap="wrap",
+                        ),
                         _edit_buttons(),
                         rx.separator(size="4"),
                         rx.foreach(ViewerState.info, _info_row),

@@ -5,12 +5,14 @@ from __future__ import annotations
 import reflex as rx
 from reflex.vars import ObjectVar
 
+from rdrive_app.ui.components.albums import add_to_album_dialog
 from rdrive_app.ui.components.controls import (
-    dialog_frame,
+    card_grid,
+    card_link,
     gray_button,
     icon_button,
-    listing,
-    name_form,
+    name_dialog,
+    nav_link,
     select_menu,
     soft_button,
     wrapping_row,
@@ -25,7 +27,7 @@ from rdrive_app.ui.components.grid import grid
 from rdrive_app.ui.components.layout import page_frame
 from rdrive_app.ui.components.uploads import upload_button, upload_panel
 from rdrive_app.ui.components.viewer import viewer
-from rdrive_app.ui.routes import PHOTOS_ROUTE
+from rdrive_app.ui.routes import ALBUMS_ROUTE, PHOTOS_ROUTE
 from rdrive_app.ui.state.folder import FolderRow, FolderState
 from rdrive_app.ui.state.organize import OrganizeState
 
@@ -49,41 +51,22 @@ def breadcrumb() -> rx.Component:
 
 
 def new_folder_dialog() -> rx.Component:
-    return dialog_frame(
-        "New folder",
-        name_form(
-            "Folder name",
-            "new-folder-name",
-            "Create",
-            error=FolderState.new_folder_error,
-            on_submit=FolderState.create_folder,
-            auto_focus=True,
-        ),
-        is_open=FolderState.new_folder_open,
-        on_open_change=FolderState.set_new_folder_open,
-        max_width="420px",
-        trigger=soft_button("New folder", icon="folder-plus"),
-    )
+    return name_dialog(
+        "New folder", "Folder name", "new-folder-name", "Create",
+        error=FolderState.new_folder_error, on_submit=FolderState.create_folder,
+        is_open=FolderState.new_folder_open, on_open_change=FolderState.set_new_folder_open,
+        max_width="420px", trigger=soft_button("New folder", icon="folder-plus"), auto_focus=True,
+    )  # fmt: skip
 
 
 def folder_tile(folder: ObjectVar[FolderRow]) -> rx.Component:
-    return rx.link(
-        rx.card(
-            rx.hstack(
-                rx.icon("folder", size=22, color="var(--accent-9)"),
-                rx.text(folder.name, weight="medium", truncate=True),
-                align="center",
-                spacing="2",
-            ),
-            width="100%",
-        ),
-        href=folder.href,
-        underline="none",
-        color_scheme="gray",
-        high_contrast=True,
-        aria_label=folder.name,
-        min_width="0",
+    body = rx.hstack(
+        rx.icon("folder", size=22, color="var(--accent-9)"),
+        rx.text(folder.name, weight="medium", truncate=True),
+        align="center",
+        spacing="2",
     )
+    return card_link(body, folder.href, folder.name)
 
 
 def folder_menu() -> rx.Component:
@@ -139,16 +122,9 @@ def library_page() -> rx.Component:
                 rx.spacer(),
                 upload_button(),
                 new_folder_dialog(),
-                rx.link(
-                    rx.hstack(rx.icon("images", size=16), "Photos", align="center", spacing="1"),
-                    href=PHOTOS_ROUTE,
-                    size="2",
-                ),
-                rx.link(
-                    rx.hstack(rx.icon("trash-2", size=16), "Trash", align="center", spacing="1"),
-                    href="/trash",
-                    size="2",
-                ),
+                nav_link("Photos", PHOTOS_ROUTE, "images"),
+                nav_link("Albums", ALBUMS_ROUTE, "book-image"),
+                nav_link("Trash", "/trash", "trash-2"),
                 width="100%",
                 spacing="3",
             ),
@@ -159,14 +135,7 @@ def library_page() -> rx.Component:
                     "This folder does not exist.", icon="circle-alert", color_scheme="amber"
                 ),
                 rx.vstack(
-                    listing(
-                        FolderState.subfolders,
-                        folder_tile,
-                        container=rx.grid,
-                        columns="repeat(auto-fill, minmax(160px, 1fr))",
-                        gap="0.75em",
-                        width="100%",
-                    ),
+                    card_grid(FolderState.subfolders, folder_tile, "160px", gap="0.75em"),
                     toolbar(),
                     rx.cond(
                         (FolderState.items.length() == 0) & (FolderState.subfolders.length() == 0),
@@ -199,4 +168,5 @@ def library_page() -> rx.Component:
         viewer(),
         rename_dialog(),
         move_dialog(),
+        add_to_album_dialog(),
     )

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import reflex as rx
 
-from rdrive_app.ui.components.controls import wrapping_row
+from rdrive_app.ui.components.albums import add_to_album_dialog
+from rdrive_app.ui.components.controls import nav_link, wrapping_row
 from rdrive_app.ui.components.dialogs import (
     move_dialog,
     rename_dialog,
@@ -18,6 +19,7 @@ from rdrive_app.ui.components.dialogs import (
 from rdrive_app.ui.components.layout import page_frame
 from rdrive_app.ui.components.timeline import TimelineGrid, TimelineScrubber
 from rdrive_app.ui.components.viewer import viewer
+from rdrive_app.ui.routes import ALBUMS_ROUTE
 from rdrive_app.ui.state.timeline import TimelineState
 from rdrive_app.ui.state.viewer import ViewerState
 
@@ -27,23 +29,18 @@ STICKY_BAR = {"position": "sticky", "top": "56px", "z_index": "6", "width": "100
 }
 
 
-def _nav_link(label: str, href: str, icon: str) -> rx.Component:
-    return rx.link(
-        rx.hstack(rx.icon(icon, size=16), label, align="center", spacing="1"), href=href, size="2"
-    )
-
-
 def header() -> rx.Component:
     return wrapping_row(
         rx.heading(rx.cond(TimelineState.favorites, "Favourites", "Photos"), size="6"),
         rx.spacer(),
         rx.cond(
             TimelineState.favorites,
-            _nav_link("Photos", "/photos", "images"),
-            _nav_link("Favourites", "/favorites", "heart"),
+            nav_link("Photos", "/photos", "images"),
+            nav_link("Favourites", "/favorites", "heart"),
         ),
-        _nav_link("Folders", "/folder", "folder"),
-        _nav_link("Trash", "/trash", "trash-2"),
+        nav_link("Albums", ALBUMS_ROUTE, "book-image"),
+        nav_link("Folders", "/folder", "folder"),
+        nav_link("Trash", "/trash", "trash-2"),
         width="100%",
         spacing="4",
     )
@@ -70,6 +67,7 @@ def timeline_grid() -> rx.Component:
             "on_end_reached": TimelineState.load_older,
             "on_open": ViewerState.open_item,
             "on_toggle": TimelineState.toggle_select,
+            "on_favorite": ViewerState.favorite_tile,
         },
     )
 
@@ -109,4 +107,5 @@ def photos_page() -> rx.Component:
         viewer(),
         rename_dialog(),
         move_dialog(),
+        add_to_album_dialog(),
     )

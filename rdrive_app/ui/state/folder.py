@@ -77,6 +77,7 @@ class TileRow(ItemRow):
     status_label: str = ""
     duration: str = ""
     live: bool = False
+    favorite: bool = False
 
 
 def folder_row(folder: Folder) -> FolderRow:
@@ -98,6 +99,7 @@ def tile_row(item: MediaItem) -> TileRow:
         status_label=status_label(item),
         duration=duration_label(item.duration),
         live=item.motion is not None and item.motion.play_key is not None,
+        favorite=item.favorite,
     )
 
 
@@ -273,6 +275,12 @@ class FolderState(SessionState):
         """Tiles that left the open folder leave the grid and the selection."""
         self.items = [r for r in self.items if r.id not in gone]
         self.selected = [i for i in self.selected if i not in gone]
+
+    def _set_favorite(self, item_id: str, on: bool) -> None:
+        """A tile's heart follows its item (pressed on the tile or in the viewer)."""
+        self.items = [
+            dataclasses.replace(r, favorite=on) if r.id == item_id else r for r in self.items
+        ]
 
     def _label_tiles(self, labels: dict[str, str]) -> None:
         """Show a progress label ("Uploading 40 %") on the tiles still uploading."""

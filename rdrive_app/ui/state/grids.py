@@ -1,4 +1,5 @@
-"""Which grid the page shows — a folder's or the timeline's — for the states that act on it.
+"""Which grid the page shows — a folder's or the timeline's (an album's too) — for the states
+that act on it.
 
 The viewer steps through that grid's tiles and the rename/move/delete actions take its
 selection; both grids offer the same few helpers (``selected``, ``_item_ids``,
@@ -10,13 +11,13 @@ from __future__ import annotations
 import reflex as rx
 
 from rdrive_app.ui.state.folder import FolderState
-from rdrive_app.ui.state.timeline import TIMELINE_ROUTES, TimelineState
+from rdrive_app.ui.state.timeline import TIMELINE_ROUTES, TimelineState, album_from_url
 
 
 def on_timeline(state: rx.State) -> bool:
-    """Whether the page shown is the timeline (Photos, Favourites)."""
+    """Whether the page shown is the timeline's grid (Photos, Favourites, an album)."""
     path = (state.router.url.path if state.router.url else "") or "/"
-    return (path.rstrip("/") or "/") in TIMELINE_ROUTES
+    return (path.rstrip("/") or "/") in TIMELINE_ROUTES or album_from_url(path) != ""
 
 
 async def showing_grid(state: rx.State) -> FolderState | TimelineState:

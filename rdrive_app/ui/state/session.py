@@ -20,7 +20,7 @@ import functools
 import inspect
 import logging
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 import reflex as rx
 from reflex.event import EventSpec
@@ -29,6 +29,8 @@ from rdrive_app.core.domain import User
 from rdrive_app.core.errors import NotAuthenticated, RDriveError
 from rdrive_app.services.wiring import Services, get_services
 from rdrive_app.ui.state.upload_protocol import TOAST_LEVELS, page_command
+
+_T = TypeVar("_T")
 
 SIGN_IN_ROUTE = "/signin"
 DEVICE_STORAGE_KEY = "rdrive_device"
@@ -66,6 +68,14 @@ def backend_error(exception: Exception) -> EventSpec:
 def form_field(form_data: Any, key: str) -> Any:
     """One field of a submitted form, or None: the browser may send anything as the form."""
     return form_data.get(key) if isinstance(form_data, dict) else None
+
+
+async def attempt(call: Callable[..., _T], *args: Any) -> tuple[_T | None, str]:
+    """A service call off the event loop: (its answer, "") or (None, the refusal's message)."""
+    try:
+        return await asyncio.to_thread(call, *args), ""
+    except RDriveError as exc:
+        return None, exc.detail
 
 
 def authenticated(handler: Callable[..., Any]) -> Callable[..., Any]:

@@ -1,4 +1,5 @@
-"""The Photos timeline (and the Favourites, the same grid over favourites only): a window of it.
+"""The Photos timeline (and the Favourites and an album's page, the same grid over favourites
+only or over one album's items): a window of it.
 
 The state holds a few hundred items around where the person is, never the library: pages are
 fetched as the grid's ends come into view (older below, newer above), and when the window
@@ -7,6 +8,9 @@ grows past ``WINDOW_MAX`` whole sections leave its far end. The grid
 top through ``first_index``, so the scroll position stays put. The URL names a month
 (``?month=2024-06``): the page loads the window around it, and the scrubber jumps by
 navigating there, so reload and Back return to it.
+
+An album (``/albums/<id>``) is read from its newest item down only (its pages have no way up and
+no month counts): its window is not trimmed and it has no scrubber.
 """
 
 from __future__ import annotations
@@ -16,13 +20,15 @@ import dataclasses
 import functools
 from datetime import datetime
 from typing import Any
+from urllib.parse import unquote
 
 import reflex as rx
 
 from rdrive_app.core.domain import MediaItem
 from rdrive_app.core.errors import RDriveError
+from rdrive_app.core.listing import Page
 from rdrive_app.services.timeline import month_end
-from rdrive_app.ui.routes import FAVORITES_ROUTE, PHOTOS_ROUTE
+from rdrive_app.ui.routes import ALBUMS_ROUTE, FAVORITES_ROUTE, PHOTOS_ROUTE
 from rdrive_app.ui.state.selection import toggle_in
 from rdrive_app.ui.state.session import SessionState, protected, services
 from rdrive_app.ui.state.timeline_rows import (
@@ -42,6 +48,15 @@ NEWER_ON_JUMP = 24  # items above the month jumped to, so scrolling up goes on a
 WINDOW_MAX = 300  # items held at most: the state the browser gets stays small
 # route → favourites only
 TIMELINE_ROUTES = {"/": False, PHOTOS_ROUTE: False, FAVORITES_ROUTE: True}
+ALBUM_PAGE_SIZE = 100  # an album's page (the service gives at most 200)
+
+
+def album_from_url(url_path: str) -> str:
+    """The album id an album page's URL names ('/albums/<id>' → '<id>'), else ''."""
+    prefix = ALBUMS_ROUTE + "/"
+    if not url_path.startswith(prefix):
+        return ""
+    return unquote(url_path[len(prefix) :].strip("/"))
 
 
 class TimelineState(SessionState):
@@ -54,6 +69,7 @@ class TimelineState(SessionState):
     marks: rx.Field[list[ScrubMark]] = rx.field(default_factory=list)
     month: rx.Field[str] = rx.field("")  # the month the URL names ("" = the newest)
     favorites: rx.Field[bool] = rx.field(False)
+    album_id: rx.Field[str] = rx.field("")  # an album's page: only its items
     loaded: rx.Field[bool] = rx.field(False)
     selected: rx.Field[list[str]] = rx.field(default_factory=list)
     _older: rx.Field[str] = rx.field("")  # cursor below the window ("" = oldest is in it)
@@ -91,12 +107,22 @@ class TimelineState(SessionState):
         """on_load: the window around the item or month the URL names, or the newest items."""
         path = self.router.url.path or "/"
         self.favorites = TIMELINE_ROUTES.get(path.rstrip("/") or "/", False)
+        self.album_id = album_from_url(path)
         query = self.router.url.query_parameters
-        self.month = named_month(query.get("month", ""))
+        self.month = "" if self.album_id else named_month(query.get("month", ""))
         self.selected, self._anchor, self._cursors = [], "", {}
         self.first_index, self.sections, self.initial_index = FIRST_INDEX, [], 0
         self._older = self._newer = ""
         timeline = services().timeline
+        if self.album_id:
+            self.marks = []
+            try:
+                await self._load_at()
+            except RDriveError:  # no such album: the page says so (AlbumState)
+                self.sections = []
+            self.generation += 1
+            self.loaded = True
+            return
         months = await asyncio.to_thread(timeline.months, favorites=self.favorites)
         self.marks = scrub_marks(months)
         item = await self._item_named(query.get("item", ""))
@@ -129,15 +155,7 @@ class TimelineState(SessionState):
         """A fresh window from a position: a page older than it (after ``first``), then, when
         it is not the top, a few newer items above, where the grid starts scrolled past."""
         timeline = services().timeline
-        older = await asyncio.to_thread(
-            functools.partial(
-                timeline.page,
-                cursor=cursor,
-                before=before,
-                limit=PAGE_SIZE,
-                favorites=self.favorites,
-            )
-        )
+        older = await asyncio.to_thread(self._page_below, cursor, before)
         self._older = older.next_cursor or ""
         self._add([*first, *older.items], at_end=True)
         if (cursor is None and before is None) or not self.sections:
@@ -149,15 +167,26 @@ class TimelineState(SessionState):
         self._newer = newer.next_cursor or ""
         self.initial_index = self._add(newer.items, at_end=False)
 
+    def _page_below(self, cursor: str | None, before: datetime | None) -> Page:
+        """The page below a position: of the album shown, else of the timeline."""
+        if self.album_id:
+            return services().albums.items(self.album_id, limit=ALBUM_PAGE_SIZE, cursor=cursor)
+        return services().timeline.page(
+            cursor=cursor, before=before, limit=PAGE_SIZE, favorites=self.favorites
+        )
+
+    def _cursor_of(self, item: MediaItem) -> str:
+        """Where the window may go on from an item (an album's window never trims: none)."""
+        return "" if self.album_id else services().timeline.cursor_of(item)
+
     def _add(self, items: list[MediaItem], *, at_end: bool) -> int:
         """Put a page (newest first) below or above the window, then trim the far end; the
         number of sections it adds above (the grid's index of the first section there was)."""
         if not items:
             return 0
-        timeline = services().timeline
         known = set(self._cursors)
         fresh = [i for i in items if i.id not in known]
-        self._cursors.update({i.id: timeline.cursor_of(i) for i in fresh})
+        self._cursors.update({i.id: self._cursor_of(i) for i in fresh})
         sections = sections_of(fresh)
         if at_end:
             merged = list(self.sections)
@@ -180,6 +209,8 @@ class TimelineState(SessionState):
     def _trim(self, sections: list[Section], *, keep_end: bool) -> list[Section]:
         """Drop whole sections from the far end until the window holds ``WINDOW_MAX`` items
         (``keep_end``: the newest ones go, else the oldest); the cursor there moves in."""
+        if self.album_id:  # an album is read downwards only: nothing to come back for
+            return sections
         count = sum(len(s.tiles) for s in sections)
         dropped: list[Section] = []
         while count > WINDOW_MAX and len(sections) > 1:
@@ -206,14 +237,13 @@ class TimelineState(SessionState):
         timeline = services().timeline
         try:
             if older:
-                call = functools.partial(
-                    timeline.page, cursor=cursor, limit=PAGE_SIZE, favorites=self.favorites
-                )
+                page = await asyncio.to_thread(self._page_below, cursor, None)
             else:
-                call = functools.partial(
-                    timeline.newer, cursor, limit=PAGE_SIZE, favorites=self.favorites
+                page = await asyncio.to_thread(
+                    functools.partial(
+                        timeline.newer, cursor, limit=PAGE_SIZE, favorites=self.favorites
+                    )
                 )
-            page = await asyncio.to_thread(call)
         except RDriveError:
             return False
         finally:
@@ -264,6 +294,19 @@ class TimelineState(SessionState):
         for item_id in gone:
             self._cursors.pop(item_id, None)
         self.selected = [i for i in self.selected if i not in gone]
+
+    def _set_favorite(self, item_id: str, on: bool) -> None:
+        """A tile's heart follows its item; one no longer a favourite leaves the Favourites."""
+        if self.favorites and not on:
+            self._drop_tiles({item_id})
+            return
+        self.sections = [
+            dataclasses.replace(
+                s, tiles=[dataclasses.replace(t, favorite=on) if t.id == item_id else t
+                          for t in s.tiles]
+            ) if any(t.id == item_id for t in s.tiles) else s
+            for s in self.sections
+        ]  # fmt: skip
 
     # selection
     @protected

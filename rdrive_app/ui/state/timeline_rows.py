@@ -31,6 +31,7 @@ class Tile(ItemRow):
     height: int = 1
     duration: str = ""
     live: bool = False
+    favorite: bool = False
 
 
 @dataclasses.dataclass
@@ -99,6 +100,7 @@ def to_tile(item: MediaItem) -> Tile:
         height=height,
         duration=duration_label(item.duration),
         live=item.motion is not None and item.motion.play_key is not None,
+        favorite=item.favorite,
     )
 
 

@@ -212,6 +212,19 @@ class ViewerState(SessionState):
         except RDriveError as exc:
             return toast("error", exc.detail, 4000)
         self.favorite = item.favorite
+        (await showing_grid(self))._set_favorite(item.id, item.favorite)
+        return None
+
+    @protected
+    async def favorite_tile(self, item_id: str, on: bool) -> Any:
+        """The heart on a tile: the tile, and the viewer if it shows that item, follow."""
+        try:
+            item = await asyncio.to_thread(services().items.set_favorite, item_id, on)
+        except RDriveError as exc:
+            return toast("error", exc.detail, 4000)
+        (await showing_grid(self))._set_favorite(item.id, item.favorite)
+        if self.open_id == item.id:
+            self.favorite = item.favorite
         return None
 
     @protected
