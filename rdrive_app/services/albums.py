@@ -9,6 +9,7 @@ service checks the shapes a caller sends and names the use-cases.
 from __future__ import annotations
 
 from rdrive_app.core.albums import Album, AlbumChange, AlbumSummary
+from rdrive_app.core.domain import MediaItem
 from rdrive_app.core.errors import InvalidInput, NotFound
 from rdrive_app.core.listing import Page
 from rdrive_app.storage import Storage
@@ -60,11 +61,22 @@ class AlbumService:
         """Forget the album; its items stay where they are."""
         self._catalog.delete_album(_album_id(album_id))
 
-    def items(self, album_id: object, *, limit: int = 100, cursor: str | None = None) -> Page:
-        """A page of the album's items, newest taken first (trashed ones hidden)."""
+    def items(
+        self, album_id: object, *, limit: int = 100, cursor: str | None = None, newer: bool = False
+    ) -> Page:
+        """A page of the album's items, newest taken first (trashed ones hidden): below
+        ``cursor``, or with ``newer`` just above it (the cursor then goes on upwards)."""
         if not isinstance(limit, int) or not 1 <= limit <= MAX_PAGE:
             raise InvalidInput(f"limit must be between 1 and {MAX_PAGE}")
-        return self._catalog.album_items(_album_id(album_id), limit=limit, cursor=cursor or None)
+        if not isinstance(newer, bool):
+            raise InvalidInput("newer must be true or false")
+        return self._catalog.album_items(
+            _album_id(album_id), limit=limit, cursor=cursor or None, newer=newer
+        )
+
+    def cursor_of(self, album_id: object, item: MediaItem) -> str:
+        """Where ``item`` sits in the album: a cursor to page either way from."""
+        return self._catalog.album_cursor(_album_id(album_id), item)
 
     def add(self, album_id: object, item_ids: object) -> AlbumChange:
         """Add up to 1000 items; those already in it are reported, never doubled."""

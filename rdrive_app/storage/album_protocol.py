@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Protocol
 
 from rdrive_app.core.albums import Album, AlbumChange, AlbumSummary
+from rdrive_app.core.domain import MediaItem
 from rdrive_app.core.listing import Page
 
 
@@ -35,8 +36,17 @@ class AlbumCatalog(Protocol):
     def delete_album(self, album_id: str) -> None:
         """Forget the album and its memberships; never an item. NotFound."""
 
-    def album_items(self, album_id: str, *, limit: int = 100, cursor: str | None = None) -> Page:
-        """A page of the album's shown items (not trashed, not uploading), newest taken first."""
+    def album_items(
+        self, album_id: str, *, limit: int = 100, cursor: str | None = None, newer: bool = False
+    ) -> Page:
+        """A page of the album's shown items (not trashed, not uploading), newest taken first:
+        from the top or below ``cursor``, or with ``newer`` the items just above ``cursor``
+        (still newest first; the page's cursor goes on upwards). InvalidInput for a bad
+        cursor, one of another album, or ``newer`` without one; NotFound."""
+
+    def album_cursor(self, album_id: str, item: MediaItem) -> str:
+        """The position of ``item`` in the album (reads nothing), to page either way from.
+        NotFound for an album id that cannot name one."""
 
     def add_to_album(self, album_id: str, item_ids: list[str]) -> AlbumChange:
         """Add up to 1000 items; those in it already are left as they are. NotFound for an

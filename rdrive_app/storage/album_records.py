@@ -9,7 +9,8 @@ the CDK stack needs no new table or index:
   taken, so two albums cannot share a name (one transaction writes the album and its claim);
 - each member: ``("#album/<album id>", <item id>, kind="member")`` with ``added_at`` and
   ``taken_key`` = ``iso(item.sort_date)#<item id>``, so the folders' date index lists an album
-  newest first with the same keyset cursors; the item lists the album in ``albums`` (written in
+  newest first with the same keyset cursors (and upwards from one, ``MEMBERS_UP``: a cursor is
+  a position, ``member_position``); the item lists the album in ``albums`` (written in
   the same transaction as its member record).
 """
 
@@ -30,6 +31,8 @@ ALBUM_KIND = "album"
 NAME_KIND = "album-name"
 MEMBER_KIND = "member"
 MEMBERS_PLAN = R.ListPlan("by_taken", "taken_key", True, None)  # newest taken first
+# read upwards (oldest first), for the items above a position; the same cursor fields
+MEMBERS_UP = R.ListPlan("by_taken", "taken_key", False, None)
 
 
 def members_of(album_id: str) -> str:
@@ -74,6 +77,11 @@ def member_record(album_id: str, item: MediaItem) -> R.Record:
         "taken_key": member_key(item),
         "added_at": R.iso(utcnow()),
     }
+
+
+def member_position(album_id: str, item: MediaItem) -> R.Record:
+    """The key of ``item``'s member record in an album: a position to page either way from."""
+    return {"folder": members_of(album_id), "name": item.id, "taken_key": member_key(item)}
 
 
 def member_stub(album_id: str, item_id: str) -> R.Record:

@@ -21,7 +21,7 @@ from dataclasses import replace
 from typing import ClassVar, TypeVar
 
 from rdrive_app.core.albums import MAX_IDS_PER_CALL, Album, AlbumChange, AlbumSummary
-from rdrive_app.core.domain import new_id, validate_name
+from rdrive_app.core.domain import MediaItem, new_id, validate_name
 from rdrive_app.core.listing import Page
 from rdrive_app.storage import album_records as A
 from rdrive_app.storage import catalog_errors as E
@@ -141,14 +141,19 @@ class AlbumsCatalog:
 
     # members
 
-    def album_items(self, album_id: str, *, limit: int = 100, cursor: str | None = None) -> Page:
+    def album_items(
+        self, album_id: str, *, limit: int = 100, cursor: str | None = None, newer: bool = False
+    ) -> Page:
         limit = R.check_limit(limit)
         part = A.members_of(album_id)
-        start = R.decode_cursor(cursor, A.MEMBERS_PLAN, part) if _is_id(album_id) else None
+        plan = A.MEMBERS_UP if newer else A.MEMBERS_PLAN
+        start = R.decode_cursor(cursor, plan, part) if _is_id(album_id) else None
         self._album_record(album_id)
-        shown: list[tuple[R.Record, R.Record]] = []  # (member, item), newest first
+        if newer and start is None:
+            raise E.newer_needs_cursor()
+        shown: list[tuple[R.Record, R.Record]] = []  # (member, item), in the order read
         while len(shown) <= limit:
-            batch = self._query(part, A.MEMBERS_PLAN, start, limit + 1)
+            batch = self._query(part, plan, start, limit + 1)
             found = self._records_by_ids([m["name"] for m in batch], consistent=False)
             for member in batch:
                 rec = found.get(member["name"])
@@ -156,13 +161,21 @@ class AlbumsCatalog:
                     shown.append((member, rec))
             if len(batch) <= limit:
                 break  # the album ends here
-            start = {f: batch[-1][f] for f in A.MEMBERS_PLAN.cursor_fields}
+            start = {f: batch[-1][f] for f in plan.cursor_fields}
         more = len(shown) > limit
         shown = shown[:limit]
+        items = [R.record_item(rec) for _, rec in shown]
+        if newer:
+            items.reverse()  # read upwards from the start; shown newest first
         return Page(
-            items=[R.record_item(rec) for _, rec in shown],
-            next_cursor=R.encode_cursor(shown[-1][0], A.MEMBERS_PLAN) if more else None,
+            items=items,
+            next_cursor=R.encode_cursor(shown[-1][0], plan) if more else None,
         )
+
+    def album_cursor(self, album_id: str, item: MediaItem) -> str:
+        if not _is_id(album_id):
+            raise E.no_album()
+        return R.encode_cursor(A.member_position(album_id, item), A.MEMBERS_PLAN)
 
     def add_to_album(self, album_id: str, item_ids: list[str]) -> AlbumChange:
         ids = _checked_ids(item_ids)

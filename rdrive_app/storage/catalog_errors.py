@@ -120,6 +120,11 @@ def not_in_album() -> InvalidInput:
     return InvalidInput("the cover must be an item in this album")
 
 
+def newer_needs_cursor() -> InvalidInput:
+    """Paging upwards (the timeline's or an album's) starts from a position."""
+    return InvalidInput("newer items need a cursor to start from")
+
+
 def bad_ids(most: int) -> InvalidInput:
     return InvalidInput(f"send a list of 1 to {most} item ids")
 

@@ -289,3 +289,73 @@ def test_many_items_in_batches(storage: Storage, make_item: MakeItem) -> None:
     assert c.list_albums()[0].count == 120
     c.delete_album(album.id)
     assert all(c.get_item(i).albums == () for i in ids)
+
+
+def _climb(c, album_id: str, cursor: str | None, limit: int) -> tuple[list[str], int]:
+    """Every item above ``cursor``, read upwards a page at a time: (ids newest first, pages)."""
+    seen: list[str] = []
+    pages = 0
+    while cursor is not None:
+        page = c.album_items(album_id, limit=limit, cursor=cursor, newer=True)
+        if not page.items:
+            assert page.next_cursor is None, "an empty page ends the climb"
+            break
+        pages += 1
+        seen = _ids(page.items) + seen  # each page sits above the one before
+        cursor = page.next_cursor
+    return seen, pages
+
+
+def test_climbing_from_a_middle_item_returns_exactly_the_items_above(
+    storage: Storage, make_item: MakeItem
+) -> None:
+    c = storage.catalog
+    items = [c.add_item(make_item(f"{i:02}.jpg", taken_at=_days(i))) for i in range(10)]
+    twins = [c.add_item(make_item(f"t{i}.jpg", taken_at=_days(3))) for i in range(2)]
+    album = c.create_album("Many")
+    c.add_to_album(album.id, [i.id for i in [*items, *twins]])
+    for i in (2, 4, 5, 6):  # a run longer than a page, and one more
+        c.trash_item(items[i].id)
+    everything = []
+    cursor = None
+    while True:
+        page = c.album_items(album.id, limit=3, cursor=cursor)
+        everything += _ids(page.items)
+        if page.next_cursor is None:
+            break
+        cursor = page.next_cursor
+    middle = items[8]
+    above = everything[: everything.index(middle.id)]
+    assert len(above) == 6 and twins[0].id in above  # the twins sort by id, both ways
+    seen, pages = _climb(c, album.id, c.album_cursor(album.id, middle), limit=2)
+    assert seen == above and len(set(seen)) == len(seen)
+    assert pages == 3
+    # one page of the climb is newest first, and its cursor goes on upwards
+    page = c.album_items(album.id, limit=2, cursor=c.album_cursor(album.id, middle), newer=True)
+    assert _ids(page.items) == above[-2:]
+    # and downwards from the same position: exactly the items below
+    below = c.album_items(album.id, limit=100, cursor=c.album_cursor(album.id, middle))
+    assert _ids(below.items) == everything[everything.index(middle.id) + 1 :]
+    # from the newest item there is nothing above; a page's cursor climbs as well
+    top = c.album_items(album.id, cursor=c.album_cursor(album.id, items[0]), newer=True)
+    assert top.items == [] and top.next_cursor is None
+    first = c.album_items(album.id, limit=3)
+    assert (
+        _ids(c.album_items(album.id, cursor=first.next_cursor, newer=True).items)
+        == (everything[:2])
+    )
+
+
+def test_climbing_with_bad_cursors_is_refused(storage: Storage, library) -> None:
+    c = storage.catalog
+    album = c.create_album("Best")
+    other = c.create_album("Other")
+    c.add_to_album(album.id, [i.id for i in library])
+    c.add_to_album(other.id, [library[0].id])
+    for cursor in (None, "", "junk", c.album_cursor(other.id, library[0])):
+        with pytest.raises(InvalidInput):
+            c.album_items(album.id, cursor=cursor, newer=True)
+    with pytest.raises(NotFound):
+        c.album_items("nope", newer=True)  # an unknown album before a missing cursor
+    with pytest.raises(NotFound):
+        c.album_cursor("../" * 40, library[0])

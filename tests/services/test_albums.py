@@ -93,3 +93,22 @@ def test_trashed_items_leave_the_album_count_and_come_back(
     items.purge(b.id)
     assert [i.id for i in albums.items(album.id).items] == [a.id]
     assert albums.get(album.id).count == 1
+
+
+def test_cursor_of_an_item_pages_both_ways(storage: Storage, albums: AlbumService) -> None:
+    photos = [_photo(storage, f"{n}.jpg", datetime(2020 - n, 1, 1, tzinfo=UTC)) for n in range(5)]
+    album = albums.create("Trip")
+    albums.add(album.id, [p.id for p in photos])
+    at = albums.cursor_of(album.id, photos[2])
+    above = albums.items(album.id, cursor=at, newer=True, limit=1)
+    assert [i.id for i in above.items] == [photos[1].id]
+    assert [i.id for i in albums.items(album.id, cursor=above.next_cursor, newer=True).items] == [
+        photos[0].id
+    ]
+    assert [i.id for i in albums.items(album.id, cursor=at).items] == [p.id for p in photos[3:]]
+    for bad in ({"cursor": ""}, {"cursor": at, "newer": "yes"}, {"cursor": at, "limit": 201}):
+        with pytest.raises(InvalidInput):
+            albums.items(album.id, **{"newer": True, **bad})
+    for album_id in (None, "", "x" * 65):
+        with pytest.raises(NotFound):
+            albums.cursor_of(album_id, photos[0])
