@@ -9,13 +9,14 @@ import rdrive_app.ui.state.albums  # noqa: F401  (registers the state)
 from rdrive_app.ui.state.albums import AlbumState, added_message, album_href
 from rdrive_app.ui.state.folder import FolderState
 from rdrive_app.ui.state.organize import OrganizeState
-from rdrive_app.ui.state.timeline import TimelineState
+from rdrive_app.ui.state.timeline import FIRST_INDEX, TimelineState
 from rdrive_app.ui.state.viewer import ViewerState
-from tests.state import test_handlers_work
+from tests.state import test_handlers_work, test_timeline
 from tests.state.test_handlers_work import run, sibling, signed_in
-from tests.state.test_timeline import seed
+from tests.state.test_timeline import _indices, seed
 
 services = test_handlers_work.services  # the fixture: a fresh library with alice in it
+small_window = test_timeline.small_window  # the fixture: small pages and window
 
 
 def album_page(services, album_id: str, query: dict | None = None):
@@ -198,3 +199,51 @@ def test_added_message_says_what_happened():
     assert added_message(AlbumChange(("a",), ()), "X") == "Added 1 item to “X”."
     already = "Added 0 items to “X”; 1 was already there."
     assert added_message(AlbumChange((), ("a",)), "X") == already
+
+
+def test_a_big_albums_window_stays_bounded_and_climbs_back_up(services, small_window):
+    """Scrolled to its end, an album's page holds a window like the timeline's (at most
+    WINDOW_MAX, whole sections leaving the top), and scrolling back up brings every item back
+    once, in order, up to the newest."""
+    ids = seed(services, 100, every=timedelta(hours=7))  # three or four photos a day
+    album = services.albums.create("Big")
+    members = [i for n, i in enumerate(ids) if n % 3]  # two in three, from all over
+    services.albums.add(album.id, members)
+    for gone in (members[5], members[30], members[31]):
+        services.items.trash(gone)
+    expected = [i for i in members if i not in {members[5], members[30], members[31]}]
+    grid = album_page(services, album.id)[0]
+    assert grid._item_ids() == expected[:10]
+    seen_keys: dict[str, int] = {}
+    down: list[str] = []
+    for _ in range(20):  # down to its oldest item
+        _indices(grid, seen_keys)
+        window = grid._item_ids()
+        assert len(window) <= 25 and _is_run_of(window, expected)
+        down += [i for i in window if i not in down]
+        run(TimelineState.load_older.fn, grid)
+    assert down == expected and grid._item_ids()[-1] == expected[-1]
+    assert grid.first_index > FIRST_INDEX  # sections left at the top
+    up: list[str] = []
+    for _ in range(20):  # and back up to the newest
+        _indices(grid, seen_keys)
+        window = grid._item_ids()
+        assert len(window) <= 25 and _is_run_of(window, expected)
+        up = _prepend(up, window) if up else window
+        run(TimelineState.load_newer.fn, grid)
+    assert grid._item_ids()[0] == expected[0]
+    assert up == expected  # every item came back, once, in order
+
+
+def _is_run_of(window: list[str], order: list[str]) -> bool:
+    """The window is one unbroken stretch of ``order``: nothing skipped, nothing twice."""
+    if not window:
+        return True
+    start = order.index(window[0])
+    return window == order[start : start + len(window)]
+
+
+def _prepend(up: list[str], window: list[str]) -> list[str]:
+    """The items seen climbing: those above the top seen so far join in front."""
+    top = window.index(up[0]) if up[0] in window else len(window)
+    return window[:top] + up

@@ -9,15 +9,15 @@ top through ``first_index``, so the scroll position stays put. The URL names a m
 (``?month=2024-06``): the page loads the window around it, and the scrubber jumps by
 navigating there, so reload and Back return to it.
 
-An album (``/albums/<id>``) is read from its newest item down only (its pages have no way up and
-no month counts): its window is not trimmed and it has no scrubber.
+An album (``/albums/<id>``) is the same window over its items, newest taken first, with the
+same cursors both ways (``services().albums.cursor_of``); it has no month counts, so no
+scrubber and no month in its URL.
 """
 
 from __future__ import annotations
 
 import asyncio
 import dataclasses
-import functools
 from datetime import datetime
 from typing import Any
 from urllib.parse import unquote
@@ -48,7 +48,6 @@ NEWER_ON_JUMP = 24  # items above the month jumped to, so scrolling up goes on a
 WINDOW_MAX = 300  # items held at most: the state the browser gets stays small
 # route → favourites only
 TIMELINE_ROUTES = {"/": False, PHOTOS_ROUTE: False, FAVORITES_ROUTE: True}
-ALBUM_PAGE_SIZE = 100  # an album's page (the service gives at most 200)
 
 
 def album_from_url(url_path: str) -> str:
@@ -154,30 +153,35 @@ class TimelineState(SessionState):
     ) -> None:
         """A fresh window from a position: a page older than it (after ``first``), then, when
         it is not the top, a few newer items above, where the grid starts scrolled past."""
-        timeline = services().timeline
         older = await asyncio.to_thread(self._page_below, cursor, before)
         self._older = older.next_cursor or ""
         self._add([*first, *older.items], at_end=True)
         if (cursor is None and before is None) or not self.sections:
             return
         top = self._cursors[self.sections[0].tiles[0].id]
-        newer = await asyncio.to_thread(
-            functools.partial(timeline.newer, top, limit=NEWER_ON_JUMP, favorites=self.favorites)
-        )
+        newer = await asyncio.to_thread(self._page_above, top, NEWER_ON_JUMP)
         self._newer = newer.next_cursor or ""
         self.initial_index = self._add(newer.items, at_end=False)
 
     def _page_below(self, cursor: str | None, before: datetime | None) -> Page:
         """The page below a position: of the album shown, else of the timeline."""
         if self.album_id:
-            return services().albums.items(self.album_id, limit=ALBUM_PAGE_SIZE, cursor=cursor)
+            return services().albums.items(self.album_id, limit=PAGE_SIZE, cursor=cursor)
         return services().timeline.page(
             cursor=cursor, before=before, limit=PAGE_SIZE, favorites=self.favorites
         )
 
+    def _page_above(self, cursor: str, limit: int) -> Page:
+        """The items just above a position (newest first), of the album or the timeline."""
+        if self.album_id:
+            return services().albums.items(self.album_id, limit=limit, cursor=cursor, newer=True)
+        return services().timeline.newer(cursor, limit=limit, favorites=self.favorites)
+
     def _cursor_of(self, item: MediaItem) -> str:
-        """Where the window may go on from an item (an album's window never trims: none)."""
-        return "" if self.album_id else services().timeline.cursor_of(item)
+        """Where the window may go on from an item, when its far end is trimmed past it."""
+        if self.album_id:
+            return services().albums.cursor_of(self.album_id, item)
+        return services().timeline.cursor_of(item)
 
     def _add(self, items: list[MediaItem], *, at_end: bool) -> int:
         """Put a page (newest first) below or above the window, then trim the far end; the
@@ -209,8 +213,6 @@ class TimelineState(SessionState):
     def _trim(self, sections: list[Section], *, keep_end: bool) -> list[Section]:
         """Drop whole sections from the far end until the window holds ``WINDOW_MAX`` items
         (``keep_end``: the newest ones go, else the oldest); the cursor there moves in."""
-        if self.album_id:  # an album is read downwards only: nothing to come back for
-            return sections
         count = sum(len(s.tiles) for s in sections)
         dropped: list[Section] = []
         while count > WINDOW_MAX and len(sections) > 1:
@@ -234,16 +236,11 @@ class TimelineState(SessionState):
         if not cursor or self._busy:
             return False
         self._busy = True
-        timeline = services().timeline
         try:
             if older:
                 page = await asyncio.to_thread(self._page_below, cursor, None)
             else:
-                page = await asyncio.to_thread(
-                    functools.partial(
-                        timeline.newer, cursor, limit=PAGE_SIZE, favorites=self.favorites
-                    )
-                )
+                page = await asyncio.to_thread(self._page_above, cursor, PAGE_SIZE)
         except RDriveError:
             return False
         finally:
