@@ -150,6 +150,23 @@ class GPS:
 
 
 @dataclass(frozen=True, slots=True)
+class Place:
+    """Where a photo was taken, in words: the nearest locality to its GPS position, as an
+    offline reverse geocoder names it (media/places.py)."""
+
+    city: str
+    region: str
+    country: str
+    country_code: str
+
+    @property
+    def label(self) -> str:
+        """'Arezzo, Tuscany, Italy' (parts that repeat or are empty left out)."""
+        parts = [p for p in (self.city, self.region, self.country) if p]
+        return ", ".join(dict.fromkeys(parts))
+
+
+@dataclass(frozen=True, slots=True)
 class Folder:
     """A folder: it exists even when empty (a marker record in the catalog)."""
 
@@ -200,6 +217,9 @@ class MediaItem:
     turn: int = 0
     # The user set taken_at (a camera with a wrong clock): processing again keeps it.
     date_fixed: bool = False
+    description: str = ""  # the user's caption (core/tags.py checks it)
+    tags: tuple[str, ...] = ()  # normalised, each once, in the order given (core/tags.py)
+    place: Place | None = None  # from gps (services/places.py); None without a position
     deleted_at: datetime | None = None
     # While uploading: the multipart upload id (None for a single PUT), and the client's opaque
     # "name|size|lastModified" string that lets a re-added file resume this upload.

@@ -33,3 +33,22 @@ class MonthCount:
 
     month: str
     count: int
+
+
+@dataclass(frozen=True, slots=True)
+class TagCount:
+    """A tag and how many items (on the timeline) carry it: the Tags page."""
+
+    tag: str
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
+class PlaceCount:
+    """A city (in its region and country) and how many items were taken there: Places."""
+
+    country: str
+    city: str
+    region: str
+    country_code: str
+    count: int

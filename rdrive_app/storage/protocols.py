@@ -14,7 +14,8 @@ from datetime import datetime
 from typing import BinaryIO, Literal, Protocol, Self, runtime_checkable
 
 from rdrive_app.core.domain import Folder, Kind, MediaItem, User
-from rdrive_app.core.listing import MonthCount, Page, SortOrder
+from rdrive_app.core.listing import MonthCount, Page, PlaceCount, SortOrder, TagCount
+from rdrive_app.core.search import SearchQuery
 from rdrive_app.storage.album_protocol import AlbumCatalog
 
 CHUNK = 1024 * 1024  # how much a stream reads or writes at a time
@@ -199,6 +200,20 @@ class Catalog(AlbumCatalog, Protocol):
 
     def timeline_months(self, *, favorites: bool = False) -> list[MonthCount]:
         """The months that hold timeline items and how many each, newest first."""
+        ...
+
+    def search(self, query: SearchQuery, *, limit: int = 100, cursor: str | None = None) -> Page:
+        """The items ``query`` matches (core.search.matches, exactly), newest first by date
+        taken; ``next_cursor`` goes on to older results. A blank query or an empty date range
+        gives an empty page; a bad cursor InvalidInput."""
+        ...
+
+    def tag_counts(self) -> list[TagCount]:
+        """Every tag on the timeline's items and how many carry it, most used first."""
+        ...
+
+    def place_counts(self) -> list[PlaceCount]:
+        """Every city the timeline's items were taken in, with counts, by country then city."""
         ...
 
     def off_timeline(self) -> list[str]:

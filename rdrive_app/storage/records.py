@@ -26,9 +26,10 @@ from dataclasses import dataclass, fields
 from datetime import UTC, datetime
 from typing import Any
 
-from rdrive_app.core.domain import GPS, Folder, Kind, MediaItem, Status, User
+from rdrive_app.core.domain import GPS, Folder, Kind, MediaItem, Place, Status, User
 from rdrive_app.core.errors import InvalidInput
 from rdrive_app.core.playback import Motion, Playback
+from rdrive_app.core.search import item_terms
 from rdrive_app.storage.protocols import SortOrder
 
 Record = dict[str, Any]  # one stored record, as both backends read and write it
@@ -47,7 +48,8 @@ ITEM_COLUMNS = (
     "thumbnails", "playback", "motion", "content_id", "deleted_at", "orig_folder", "orig_name",
     "kind_name", "taken_key", "uploaded_key", "kind_taken_key", "kind_uploaded_key", "deleted_key",
     "upload_id", "fingerprint", "favorite", "albums", "turn", "date_fixed", "tl_month",
-    "timeline_key", "fav_list", "album_name", "cover_id", "added_at",
+    "timeline_key", "fav_list", "album_name", "cover_id", "added_at", "description", "tags",
+    "place_city", "place_region", "place_country", "place_code", "search_terms",
 )  # fmt: skip
 # Fields update_item may change: everything but identity, place and trash state.
 UPDATABLE = frozenset(f.name for f in fields(MediaItem)) - {"id", "folder", "name", "deleted_at"}
@@ -109,6 +111,37 @@ def timeline_keys(item: MediaItem) -> dict[str, str | None]:
     }
 
 
+def place_fields(place: Place | None) -> dict[str, str | None]:
+    if place is None:
+        return {"place_city": None, "place_region": None, "place_country": None,
+                "place_code": None}  # fmt: skip
+    return {
+        "place_city": place.city,
+        "place_region": place.region,
+        "place_country": place.country,
+        "place_code": place.country_code,
+    }
+
+
+def record_place(rec: Mapping[str, Any]) -> Place | None:
+    if not rec.get("place_country") and not rec.get("place_city"):
+        return None
+    return Place(
+        city=rec.get("place_city") or "",
+        region=rec.get("place_region") or "",
+        country=rec.get("place_country") or "",
+        country_code=rec.get("place_code") or "",
+    )
+
+
+def search_fields(item: MediaItem) -> dict[str, str | None]:
+    """``search_terms``: the words the search indexes (core.search.item_terms), space-joined;
+    None off the timeline, so trashed and uploading items are never found."""
+    if not item.on_timeline:
+        return {"search_terms": None}
+    return {"search_terms": " ".join(item_terms(item)) or None}
+
+
 def month_deltas(old: Mapping[str, Any] | None, new: Mapping[str, Any] | None) -> dict[str, int]:
     """How a write changes the timeline's month counts (a backend that keeps counters applies
     these in the same step): ``old`` replaced by ``new``, either None for a put or a delete."""
@@ -154,6 +187,10 @@ def item_record(item: MediaItem) -> Record:
         "albums": json.dumps(list(item.albums)) if item.albums else None,
         "turn": item.turn or None,
         "date_fixed": 1 if item.date_fixed else None,
+        "description": item.description or None,
+        "tags": json.dumps(list(item.tags), ensure_ascii=False) if item.tags else None,
+        **place_fields(item.place),
+        **search_fields(item),
         **sort_keys(item),
         **timeline_keys(item),
     }
@@ -207,6 +244,9 @@ def record_item(rec: Mapping[str, Any]) -> MediaItem:
         albums=tuple(json.loads(rec["albums"])) if rec.get("albums") else (),
         turn=int(rec.get("turn") or 0),
         date_fixed=bool(rec.get("date_fixed")),
+        description=rec.get("description") or "",
+        tags=tuple(json.loads(rec["tags"])) if rec.get("tags") else (),
+        place=record_place(rec),
     )
 
 
@@ -266,8 +306,11 @@ def apply_changes(item: MediaItem, changes: Mapping[str, Any]) -> MediaItem:
         raise InvalidInput(str(exc)) from None
     if coerced.get("thumbnails") is None and "thumbnails" in coerced:
         coerced["thumbnails"] = {}
-    if "albums" in coerced:
-        coerced["albums"] = tuple(coerced["albums"] or ())
+    for many in ("albums", "tags"):
+        if many in coerced:
+            coerced[many] = tuple(coerced[many] or ())
+    if coerced.get("description", "") is None:
+        coerced["description"] = ""
     return item.with_changes(**coerced)
 
 

@@ -132,6 +132,13 @@ class ItemModel(Model):
     album_name = UnicodeAttribute(null=True)  # albums (storage/album_records.py)
     cover_id = UnicodeAttribute(null=True)  # an album's chosen cover
     added_at = UnicodeAttribute(null=True)  # when an item joined an album
+    description = UnicodeAttribute(null=True)
+    tags = UnicodeAttribute(null=True)  # JSON list of normalised tags (core/tags.py)
+    place_city = UnicodeAttribute(null=True)  # the reverse geocoder's place (core Place)
+    place_region = UnicodeAttribute(null=True)
+    place_country = UnicodeAttribute(null=True)
+    place_code = UnicodeAttribute(null=True)
+    search_terms = UnicodeAttribute(null=True)  # core.search.item_terms, space-joined
 
     by_kind = _lsi("by_kind", "kind_name")
     by_taken = _lsi("by_taken", "taken_key")
