@@ -15,6 +15,7 @@ from rdrive_app.core.errors import InvalidInput
 from rdrive_app.core.listing import PlaceCount, TagCount
 from rdrive_app.core.search import SearchQuery, matches, parse_query
 from rdrive_app.storage import Storage
+from rdrive_app.storage.local.catalog import SQLiteCatalog
 from rdrive_app.storage.protocols import Catalog
 
 MakeItem = Callable[..., MediaItem]
@@ -283,3 +284,22 @@ def test_results_are_the_rule_over_the_library(storage: Storage, make_item) -> N
             query = parse_query(text, SearchQuery(**base))  # type: ignore[arg-type]
             expected = [i.name for i in everything if matches(i, query)]
             assert find(c, text, limit=4, **base) == expected, (text, base)
+
+
+def test_an_older_sqlite_library_is_indexed_when_opened(tmp_path, make_item) -> None:
+    """A database from before the search (terms, no index) gets its index at the next open,
+    and only once: reopening keeps it as it is."""
+    path = tmp_path / "catalog.sqlite3"
+    catalog = SQLiteCatalog(path)
+    catalog.add_item(make_item("Crémieux11.tiff", taken_at=T0))
+    db = catalog._db()
+    for trigger in ("search_added", "search_removed", "search_changed"):
+        db.execute(f"DROP TRIGGER {trigger}")
+    db.execute("DROP TABLE search_fts")
+    catalog.add_item(make_item("later.jpg", taken_at=T0))  # written with no index at all
+    catalog.close()
+    for _ in range(2):
+        catalog = SQLiteCatalog(path)
+        assert find(catalog, "cremieux") == ["Crémieux11.tiff"]
+        assert find(catalog, "lat") == ["later.jpg"]
+        catalog.close()

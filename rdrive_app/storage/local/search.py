@@ -145,19 +145,27 @@ class SQLiteSearch:
         return [dict(r) for r in rows]
 
     def _tag_counts(self) -> dict[str, int]:
+        # grouped by the tags' JSON first: a library has few distinct sets, each read once
         rows = self._db().execute(
-            "SELECT t.value AS tag, COUNT(DISTINCT e.rowid) AS n "
-            "FROM entries e INDEXED BY entries_tags, json_each(e.tags) t "
-            "WHERE e.timeline_key IS NOT NULL AND e.tags IS NOT NULL GROUP BY t.value"
+            "SELECT tags, COUNT(*) AS n FROM entries INDEXED BY entries_tags "
+            "WHERE timeline_key IS NOT NULL AND tags IS NOT NULL GROUP BY tags"
         )
-        return {row["tag"]: int(row["n"]) for row in rows}
+        counts: dict[str, int] = {}
+        for row in rows:
+            for tag in json.loads(row["tags"]):  # each once: core.tags.check_tags
+                counts[tag] = counts.get(tag, 0) + int(row["n"])
+        return counts
 
     def _place_counts(self) -> dict[PlaceKey, int]:
+        # grouped in the index's order (no sort); a missing part reads as '' (records.record_place)
         rows = self._db().execute(
-            "SELECT coalesce(place_country, '') AS country, coalesce(place_city, '') AS city, "
-            "coalesce(place_region, '') AS region, coalesce(place_code, '') AS code, "
-            "COUNT(*) AS n FROM entries INDEXED BY entries_places WHERE timeline_key IS NOT NULL "
+            "SELECT place_country, place_city, place_region, place_code, COUNT(*) AS n "
+            "FROM entries INDEXED BY entries_places WHERE timeline_key IS NOT NULL "
             "AND (place_country <> '' OR place_city <> '') "
-            "GROUP BY country, city, region, code"
+            "GROUP BY place_country, place_city, place_region, place_code"
         )
-        return {(r["country"], r["city"], r["region"], r["code"]): int(r["n"]) for r in rows}
+        counts: dict[PlaceKey, int] = {}
+        for country, city, region, code, n in rows:
+            key = (country or "", city or "", region or "", code or "")
+            counts[key] = counts.get(key, 0) + int(n)
+        return counts
