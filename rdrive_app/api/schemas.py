@@ -257,10 +257,10 @@ class TagsEditIn(BaseModel):
 
 
 class TagOut(BaseModel):
-    """A tag and how many items (not in the trash) carry it."""
+    """A tag and how many items carry it."""
 
-    tag: str
-    count: int
+    tag: str = Field(description="as stored: lower case, NFC, single spaces")
+    count: int = Field(description="items not in the trash")
 
 
 class FolderPatchIn(BaseModel):

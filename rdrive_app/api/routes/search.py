@@ -16,6 +16,13 @@ router = APIRouter(prefix="/api", tags=["search"])
 _errors = error_responses(400, 401)
 
 
+@router.get("/tags", response_model=list[TagOut], responses=_errors)
+async def tags(user: CurrentUser, services: ServicesDep) -> list[TagOut]:
+    """Every tag in use and how many items carry it, most used first."""
+    found = await to_thread.run_sync(services.search.tags)
+    return [TagOut(tag=t.tag, count=t.count) for t in found]
+
+
 @router.get("/search", response_model=ItemPageOut, responses=_errors)
 async def search(
     user: CurrentUser,
@@ -63,10 +70,3 @@ async def search(
         )
     )
     return ItemPageOut(items=[_out(services, i) for i in page.items], next_cursor=page.next_cursor)
-
-
-@router.get("/tags", response_model=list[TagOut], responses=_errors)
-async def tags(user: CurrentUser, services: ServicesDep) -> list[TagOut]:
-    """Every tag in use and how many items carry it, most used first."""
-    found = await to_thread.run_sync(services.search.tags)
-    return [TagOut(tag=t.tag, count=t.count) for t in found]
