@@ -1,5 +1,5 @@
 """Stateful model test of the library: folders, uploads, renames, moves, trash, restore, purge,
-albums.
+albums, tags and descriptions, and search over them.
 
 A Hypothesis state machine drives the real services on each backend (local disk + SQLite, and
 S3 + DynamoDB on the moto server) and, after every step, compares the catalog and the blob
@@ -48,6 +48,7 @@ from PIL import Image
 from rdrive_app.core.domain import ROOT, is_same_or_inside, join_path, numbered_name
 from rdrive_app.core.errors import Conflict, InvalidInput, NotFound
 from rdrive_app.core.keys import original_key
+from rdrive_app.core.search import words
 from rdrive_app.core.settings import Backend, Settings
 from rdrive_app.services.wiring import Services, build_services
 from rdrive_app.storage import ensure_aws_resources
@@ -79,6 +80,11 @@ FOLDER_NAMES = st.sampled_from(["a", "b", "é", "e\u0301", "a.jpg"])
 FILE_NAMES = st.sampled_from(["a.jpg", "b.jpg", "é.jpg", "e\u0301.jpg", "a (1).jpg"])
 RENAME_NAMES = st.sampled_from(["a.jpg", "b.jpg", "é.jpg", "a (1).jpg", "a", "é"])
 ALBUM_NAMES = st.sampled_from(["Trip", "trip", "Été", "E\u0301TE\u0301", "a/b"])
+# Tags as typed: one tag in several spellings (case, NFD, spaces) and two that share a prefix.
+TAGS = st.sampled_from(["Sun", " sun ", "Été", "e\u0301te\u0301", "trip", "Trip  Out"])
+DESCRIPTIONS = st.sampled_from(["Sunset at Crémieux", " cremieux trip\n", "", "Été à la plage"])
+# What the invariant searches for (no dates: a year would be a filter, not a word).
+QUERIES = ("a", "cremieux", "sun", "ete tri", "jpg 1", "b é", "plage out")
 
 
 def nfc(name: str) -> str:
@@ -95,6 +101,8 @@ class ModelItem:
     size: int
     trashed: bool = False
     favorite: bool = False
+    description: str = ""
+    tags: tuple[str, ...] = ()
 
 
 class RecordingQueue:
@@ -409,6 +417,96 @@ class LibraryMachine(RuleBasedStateMachine):
         unique = list(dict.fromkeys(chosen))
         assert change.changed == tuple(i for i in unique if i in members)
         members.difference_update(unique)
+
+    # --- tags and descriptions ---------------------------------------------------------------
+
+    @staticmethod
+    def tag_of(typed: str) -> str:
+        """The one spelling of a tag: NFC, inner spaces one, trimmed, lower case."""
+        return " ".join(nfc(typed).split()).lower()
+
+    @precondition(lambda self: self.items)
+    @rule(data=st.data())
+    def tag(self, data: st.DataObject) -> None:
+        chosen = data.draw(st.lists(st.sampled_from(list(self.items)), min_size=1, max_size=4))
+        add = data.draw(st.lists(TAGS, max_size=3), label="add")
+        remove = data.draw(st.lists(TAGS, max_size=2), label="remove")
+        self.step("tag")
+        added = [self.tag_of(t) for t in add]
+        removed = {self.tag_of(t) for t in remove}
+        refusal: type[Exception] | None = None
+        if (not added and not removed) or removed & set(added):
+            refusal = InvalidInput
+        elif any(self.items[i].trashed for i in chosen):
+            refusal = NotFound
+        if refusal is not None:
+            with pytest.raises(refusal):
+                self.services.items.edit_tags(chosen, add=add, remove=remove)
+            return
+        changed = self.services.items.edit_tags(chosen, add=add, remove=remove)
+        for item_id, item in zip(dict.fromkeys(chosen), changed, strict=True):
+            model = self.items[item_id]
+            kept = [t for t in (*model.tags, *added) if t not in removed]
+            self.items[item_id] = replace(model, tags=tuple(dict.fromkeys(kept)))
+            assert item.tags == self.items[item_id].tags
+
+    @precondition(lambda self: self.items)
+    @rule(data=st.data(), text=DESCRIPTIONS)
+    def describe(self, data: st.DataObject, text: str) -> None:
+        item_id = data.draw(st.sampled_from(list(self.items)), label="item")
+        self.step("describe")
+        if self.items[item_id].trashed:
+            with pytest.raises(NotFound):
+                self.services.items.describe(item_id, text)
+            return
+        assert self.services.items.describe(item_id, text).description == nfc(text).strip()
+        self.items[item_id] = replace(self.items[item_id], description=nfc(text).strip())
+
+    def naive_search(
+        self, text: str, *, tag: str | None = None, folder: str | None = None
+    ) -> set[str]:
+        """The items a search must find, from the model alone: kept ones whose name, tags and
+        description hold a word starting with each word asked, in the folder, with the tag."""
+        asked = words(text)
+        found = set()
+        for item_id, item in self.items.items():
+            terms = words(" ".join((item.name, item.description, *item.tags)))
+            if item.trashed or (tag is not None and tag not in item.tags):
+                continue
+            if folder is not None and not is_same_or_inside(item.folder, folder):
+                continue
+            if all(any(t.startswith(w) for t in terms) for w in asked):
+                found.add(item_id)
+        return found
+
+    def searched(self, text: str | None, **filters: Any) -> set[str]:
+        """The search's ids, every page, checked to be newest first without repeats."""
+        found: list[str] = []
+        dates = []
+        cursor: str | None = None
+        while True:
+            page = self.services.search.search(text, limit=PAGE, cursor=cursor, **filters)
+            found += [i.id for i in page.items]
+            dates += [i.sort_date for i in page.items]
+            if page.next_cursor is None:
+                break
+            cursor = page.next_cursor
+        assert len(found) == len(set(found)), f"an item twice in the results of {text!r}"
+        assert dates == sorted(dates, reverse=True), f"{text!r} is not newest first"
+        return set(found)
+
+    @invariant()
+    def search_matches_model(self) -> None:
+        """(g) after every step, each query finds exactly what a naive filter over the model
+        does (renames, moves, trash, restore, tags, descriptions all show at once), and the Tags
+        list counts the kept items' tags."""
+        for text in QUERIES:
+            assert self.searched(text) == self.naive_search(text), f"search {text!r}"
+        assert self.searched(None, tag="sun") == self.naive_search("", tag="sun")
+        deepest = max(sorted(self.folders), key=lambda f: f.count("/"))
+        assert self.searched("jpg", folder=deepest) == self.naive_search("jpg", folder=deepest)
+        counts = Counter(t for m in self.items.values() if not m.trashed for t in m.tags)
+        assert {(c.tag, c.count) for c in self.services.search.tags()} == set(counts.items())
 
     # --- invariants -------------------------------------------------------------------------
 

@@ -80,6 +80,7 @@ QUERY_VALUES: dict[str, Any] = {
     "folder": "/trip",
     "limit": 10,
     "w": 200,
+    "q": "a",  # finds the seeded a.jpg
 }
 BODY_VALUES: dict[str, Any] = {
     "path": "/trip/new",
@@ -92,6 +93,9 @@ BODY_VALUES: dict[str, Any] = {
     "username": "alice",
     "password": "guess",
     "seconds": 60,
+    "description": "a caption",
+    "tags": ["holiday"],
+    "add": ["holiday"],
 }
 # Per-route values where the generic ones would not be meaningful.
 OVERRIDES: dict[str, dict[str, Any]] = {
