@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt
 from rdrive_app.core.albums import MAX_IDS_PER_CALL, AlbumChange
 from rdrive_app.core.domain import Folder, User
 from rdrive_app.core.fingerprint import MAX_FINGERPRINT_CHARS
+from rdrive_app.core.tags import MAX_DESCRIPTION_CHARS, MAX_TAGS
 
 
 class ErrorOut(BaseModel):
@@ -112,6 +113,8 @@ class ItemOut(BaseModel):
     motion_url: str | None = None
     motion_type: str | None = None
     albums: list[str] = Field(default_factory=list, description="ids of the albums it is in")
+    description: str = Field("", description="the user's caption")
+    tags: list[str] = Field(default_factory=list, description="normalised: lower case, NFC")
 
 
 class ItemPageOut(BaseModel):
@@ -226,6 +229,12 @@ class ItemPatchIn(BaseModel):
         "it is UTC. From 1826 to a day from now. Processing the item again keeps it.",
     )
     favorite: StrictBool | None = None
+    description: str | None = Field(
+        None, description=f"free text of at most {MAX_DESCRIPTION_CHARS} characters; '' clears"
+    )
+    tags: list[str] | None = Field(
+        None, description=f"the item's tags, replacing its own (at most {MAX_TAGS}); [] clears"
+    )
 
 
 class ShiftDatesIn(BaseModel):
@@ -235,6 +244,23 @@ class ShiftDatesIn(BaseModel):
 
     ids: list[str] = Field(description="1 to 1000 item ids")
     seconds: StrictInt = Field(description="how far to move them; negative moves them earlier")
+
+
+class TagsEditIn(BaseModel):
+    """Add and remove tags on a selection (a tag cannot be in both lists)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    ids: list[str] = Field(description="1 to 1000 item ids")
+    add: list[str] = Field(default_factory=list, description="tags to add to each item")
+    remove: list[str] = Field(default_factory=list, description="tags to take off each item")
+
+
+class TagOut(BaseModel):
+    """A tag and how many items (not in the trash) carry it."""
+
+    tag: str
+    count: int
 
 
 class FolderPatchIn(BaseModel):

@@ -1,5 +1,6 @@
 """Items as the user sees them: list a folder page by page, look one up, rename, move, trash;
-favourite one, set or shift the date taken (core/edits.py has the date rules).
+favourite one, set or shift the date taken (core/edits.py has the date rules), describe and tag
+one, tag a selection (core/tags.py has the tag rules).
 
 Rename and move are metadata-only (blob keys are ids); every clash raises Conflict and nothing
 is overwritten. Deleting moves an item to the trash; purging removes its record, then its blobs.
@@ -25,6 +26,7 @@ from rdrive_app.core.edits import check_shift, parse_taken_at, shifted
 from rdrive_app.core.errors import Conflict, InvalidInput, NotFound
 from rdrive_app.core.keys import derived_prefix
 from rdrive_app.core.listing import Page, SortOrder
+from rdrive_app.core.tags import check_description, check_tags, with_tags
 from rdrive_app.storage import Storage
 from rdrive_app.storage.protocols import BlobStore, Catalog
 
@@ -139,13 +141,42 @@ class ItemService:
                 )
             )
 
+    def describe(self, item_id: object, text: object) -> MediaItem:
+        """Set an item's description (free text; '' clears it); it is found by its words."""
+        description = check_description(text)
+        return self._catalog.update_item(self.get(item_id).id, description=description)
+
+    def set_tags(self, item_id: object, tags: object) -> MediaItem:
+        """Replace an item's tags (normalised, each once, in the order given; [] clears)."""
+        clean = check_tags(tags)
+        return self._catalog.update_item(self.get(item_id).id, tags=clean)
+
+    def edit_tags(self, ids: object, add: object = (), remove: object = ()) -> list[MediaItem]:
+        """Add and remove tags on a selection. As for shift_dates, every id (404 for an unknown
+        or trashed one) and every item's new tags (at most MAX_TAGS) are checked before
+        anything changes."""
+        chosen = selection(ids)
+        added, removed = check_tags(add), check_tags(remove)
+        if not added and not removed:
+            raise InvalidInput("choose a tag to add or to remove")
+        if both := set(added) & set(removed):
+            raise InvalidInput(f"“{min(both)}” cannot be both added and removed")
+        with ThreadPoolExecutor(SELECTION_WORKERS) as pool:  # a round trip each, overlapped
+            items = list(pool.map(self._chosen, chosen))
+            edits = [(item.id, with_tags(item.tags, added, removed)) for item in items]
+            return list(pool.map(lambda e: self._catalog.update_item(e[0], tags=e[1]), edits))
+
+    def _chosen(self, item_id: object) -> MediaItem:
+        """An item of a selection (not trashed); NotFound names the id that is not one."""
+        try:
+            return self.get(item_id)
+        except NotFound as exc:
+            raise NotFound(f"{exc.detail}: {item_id}") from None
+
     def _datable(self, item_id: object) -> MediaItem:
         """An item whose date may be set: stored, not trashed, not being processed (which
         would write the camera's date over it)."""
-        try:
-            item = self.get(item_id)
-        except NotFound as exc:
-            raise NotFound(f"{exc.detail}: {item_id}") from None
+        item = self._chosen(item_id)
         if item.status == Status.UPLOADING:
             raise Conflict(f"“{item.name}” has not finished uploading")
         if item.status == Status.PROCESSING:

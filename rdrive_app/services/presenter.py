@@ -87,6 +87,8 @@ def item_fields(item: MediaItem) -> dict[str, Any]:
         "playback": _playback_fields(item.playback),
         "live": item.motion is not None and item.motion.play_key is not None,
         "albums": list(item.albums),
+        "description": item.description,
+        "tags": list(item.tags),
     }
 
 

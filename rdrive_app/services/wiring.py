@@ -14,6 +14,7 @@ from rdrive_app.services.downloads import DownloadService
 from rdrive_app.services.folders import FolderService
 from rdrive_app.services.items import ItemService
 from rdrive_app.services.private_files import keep_files_private, private_dir
+from rdrive_app.services.search import SearchService
 from rdrive_app.services.timeline import TimelineService
 from rdrive_app.services.turns import TurnService
 from rdrive_app.services.uploads import ProcessingQueue, UploadService
@@ -37,6 +38,7 @@ class Services:
     processing: ProcessingQueue
     turns: TurnService
     albums: AlbumService
+    search: SearchService
 
 
 def build_services(settings: Settings, processing: ProcessingQueue | None = None) -> Services:
@@ -60,6 +62,7 @@ def build_services(settings: Settings, processing: ProcessingQueue | None = None
         processing=queue,
         turns=TurnService(storage, settings, items),
         albums=AlbumService(storage),
+        search=SearchService(storage.catalog),
     )
 
 

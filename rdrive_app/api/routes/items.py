@@ -1,5 +1,5 @@
 """Items: list a folder, look one up, upload through the API, rename/move, turn, date, favourite,
-trash, download."""
+describe, tag, trash, download."""
 
 from __future__ import annotations
 
@@ -18,11 +18,13 @@ from rdrive_app.api.schemas import (
     ItemPatchIn,
     RejectedOut,
     ShiftDatesIn,
+    TagsEditIn,
     UploadResultOut,
 )
 from rdrive_app.core.domain import MediaItem, utcnow
 from rdrive_app.core.edits import check_turn, parse_taken_at
 from rdrive_app.core.errors import InvalidInput, RDriveError
+from rdrive_app.core.tags import check_description, check_tags
 from rdrive_app.services.downloads import ZipDownload
 from rdrive_app.services.image_renditions import rendition_url
 from rdrive_app.services.presenter import present
@@ -189,7 +191,7 @@ async def rendition(
     return RedirectResponse(url, status_code=302, headers={"Cache-Control": "no-store"})
 
 
-_PATCH_FIELDS = ("name", "folder", "rotation", "taken_at", "favorite")
+_PATCH_FIELDS = ("name", "folder", "rotation", "taken_at", "favorite", "description", "tags")
 
 
 @router.patch(
@@ -201,16 +203,19 @@ async def patch_media(
     item_id: str, body: ItemPatchIn, user: CurrentUser, services: ServicesDep
 ) -> ItemOut:
     """Rename and/or move an item (metadata only; 409 when the name is taken there), turn a
-    photo, set its date taken, make it a favourite. Every value is checked before anything
-    changes; then the name and folder are written, then the turn, the date, the favourite."""
+    photo, set its date taken, make it a favourite, describe it, set its tags. Every value is
+    checked before anything changes; then the name and folder are written, then the turn, the
+    date, the favourite, the description, the tags."""
     sent = {f for f in _PATCH_FIELDS if getattr(body, f) is not None}
     if not sent:
-        raise InvalidInput("send a name, folder, rotation, taken_at or favorite to change")
-    for field in ("rotation", "taken_at", "favorite"):
+        raise InvalidInput(f"send one of {', '.join(_PATCH_FIELDS)} to change")
+    for field in _PATCH_FIELDS[2:]:
         if field in body.model_fields_set and field not in sent:
             raise InvalidInput(f"{field} cannot be null")
     turn = check_turn(body.rotation) if body.rotation is not None else None
     taken = parse_taken_at(body.taken_at, utcnow()) if body.taken_at is not None else None
+    text = check_description(body.description) if body.description is not None else None
+    tags = check_tags(body.tags) if body.tags is not None else None
 
     def apply() -> MediaItem:
         item = services.items.get(item_id)
@@ -222,6 +227,10 @@ async def patch_media(
             item = services.items.set_taken_at(item_id, taken)
         if body.favorite is not None:
             item = services.items.set_favorite(item_id, body.favorite)
+        if text is not None:
+            item = services.items.describe(item_id, text)
+        if tags is not None:
+            item = services.items.set_tags(item_id, list(tags))
         return item
 
     return _out(services, await to_thread.run_sync(apply))
@@ -235,6 +244,15 @@ async def shift_dates(body: ShiftDatesIn, user: CurrentUser, services: ServicesD
     time zone); an item without one moves from its upload date. Unknown or trashed ids are
     404, a date moved before 1826 or into the future 400, and then nothing changes."""
     items = await to_thread.run_sync(services.items.shift_dates, body.ids, body.seconds)
+    return ItemListOut(items=[_out(services, i) for i in items])
+
+
+@router.post("/media/tags", response_model=ItemListOut, responses=error_responses(400, 401, 404))
+async def edit_tags(body: TagsEditIn, user: CurrentUser, services: ServicesDep) -> ItemListOut:
+    """Add tags to and remove tags from 1 to 1000 items at once (a selection). Unknown or
+    trashed ids are 404, a tag that breaks the rules or an item left with too many tags 400,
+    and then nothing changes."""
+    items = await to_thread.run_sync(services.items.edit_tags, body.ids, body.add, body.remove)
     return ItemListOut(items=[_out(services, i) for i in items])
 
 
