@@ -42,6 +42,7 @@ def test_search_href_names_only_what_narrows():
     )
     assert result_line(0, False, "“x”") == "No results for “x”"
     assert result_line(1, False, "") == "1 result" and result_line(60, True, "") == "60+ results"
+    assert result_line(2, False, "“sea”") == "2 results for “sea”"
 
 
 def test_tag_a_selection_then_find_it_on_the_tags_page_and_by_search(services):
@@ -62,7 +63,10 @@ def test_tag_a_selection_then_find_it_on_the_tags_page_and_by_search(services):
     run(TagsState.load_tags.fn, page)
     assert page.tags == [TagRow("beach", "3 items", "/search?tag=beach")] and page.loaded
     found = search_page(services, tag="beach")
-    assert sorted(found._item_ids()) == sorted(ids[:3]) and found.summary == "3 results"
+    assert (
+        sorted(found._item_ids()) == sorted(ids[:3])
+        and found.summary == "3 results for tag “beach”"
+    )
     assert sorted(search_page(services, q="BEA")._item_ids()) == sorted(ids[:3])
     # "Remove tag" on the search page's own selection; the results follow
     run(SearchState.toggle_select.fn, found, ids[0], False)
@@ -109,15 +113,13 @@ def test_the_search_page_pages_filters_and_says_what_it_found(services, monkeypa
     seed(services, 2, prefix="hill")
     services.items.set_favorite(ids[3], True)
     page = search_page(services, q="lake")
-    assert page._item_ids() == ids[:2] and page.has_more and page.summary == "2+ results"
+    assert page._item_ids() == ids[:2] and page.has_more and page.summary == "2+ results for “lake”"
     run(SearchState.load_more.fn, page)
     run(SearchState.load_more.fn, page)
-    assert page._item_ids() == ids and not page.has_more and page.summary == "5 results"
+    assert page._item_ids() == ids and not page.has_more and page.summary == "5 results for “lake”"
     assert page.searched_for == "“lake”"
     # the filter buttons go to the URL of the search they make
-    assert redirect_target(run(SearchState.set_kind.fn, page, "video")) == (
-        "?q=lake&kind=video"
-    )
+    assert redirect_target(run(SearchState.set_kind.fn, page, "video")) == ("?q=lake&kind=video")
     assert run(SearchState.set_kind.fn, page, "evil") == [None]
     assert redirect_target(run(SearchState.set_favorite.fn, page, True)) == "?q=lake&favorite=1"
     assert search_page(services, q="lake", kind="video")._item_ids() == []

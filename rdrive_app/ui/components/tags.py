@@ -7,13 +7,7 @@ from __future__ import annotations
 import reflex as rx
 from reflex.vars import ObjectVar
 
-from rdrive_app.ui.components.controls import (
-    card_link,
-    dismiss_button,
-    error_line,
-    form_dialog,
-    soft_button,
-)
+from rdrive_app.ui.components import controls
 from rdrive_app.ui.state.describe import DescribeState, TagChip
 from rdrive_app.ui.state.tags import TagRow, TagsState
 
@@ -21,7 +15,9 @@ from rdrive_app.ui.state.tags import TagRow, TagsState
 def _chip(chip: ObjectVar[TagChip]) -> rx.Component:
     return rx.badge(
         rx.link(chip.tag, href=chip.href, size="1", underline="none"),
-        dismiss_button("Remove tag " + chip.tag.to(str), DescribeState.remove_tag(chip.tag)),
+        controls.dismiss_button(
+            "Remove tag " + chip.tag.to(str), DescribeState.remove_tag(chip.tag)
+        ),
         variant="soft",
         size="2",
         radius="full",
@@ -81,7 +77,7 @@ def describe_panel() -> rx.Component:
         rx.text("Tags", size="1", color_scheme="gray"),
         tags,
         add,
-        error_line(DescribeState.error),
+        controls.error_line(DescribeState.error),
         spacing="2",
         width="100%",
     )
@@ -90,10 +86,12 @@ def describe_panel() -> rx.Component:
 def tag_selection_buttons() -> rx.Component:
     """ "Add tag" and "Remove tag" for the selected tiles, and their dialogs."""
     return rx.fragment(
-        soft_button("Add tag", TagsState.set_add_tag_open(True), icon="tag"),
-        soft_button("Remove tag", TagsState.set_remove_tag_open(True)),
-        form_dialog("Add a tag", "Tag", "add-tag-input", TagsState, "add_tag", auto_focus=True),
-        form_dialog(
+        controls.soft_button("Add tag", TagsState.set_add_tag_open(True), icon="tag"),
+        controls.soft_button("Remove tag", TagsState.set_remove_tag_open(True)),
+        controls.form_dialog(
+            "Add a tag", "Tag", "add-tag-input", TagsState, "add_tag", auto_focus=True
+        ),
+        controls.form_dialog(
             "Remove a tag", "Tag", "remove-tag-input", TagsState, "remove_tag", auto_focus=True
         ),
     )
@@ -108,4 +106,4 @@ def tag_card(row: ObjectVar[TagRow]) -> rx.Component:
         rx.text(row.count, size="1", color_scheme="gray"),
         align="center",
     )
-    return card_link(body, row.href, row.tag)
+    return controls.card_link(body, row.href, row.tag)

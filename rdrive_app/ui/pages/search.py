@@ -60,7 +60,10 @@ def search_page() -> rx.Component:
             undo_notice(),
             rx.box(
                 wrapping_row(
-                    gray_button("Select all", on_click=SearchState.select_all),
+                    rx.cond(
+                        SearchState.items.length() > 0,
+                        gray_button("Select all", on_click=SearchState.select_all),
+                    ),
                     selection_actions(SearchState.selected_count, SearchState.clear_selection),
                     spacing="2",
                 ),
@@ -70,20 +73,19 @@ def search_page() -> rx.Component:
             spacing="4",
             width="100%",
         ),
-        viewer(),
-        rename_dialog(),
-        move_dialog(),
-        add_to_album_dialog(),
+        *_overlays(),
     )
 
 
-NO_TAGS = rx.cond(
-    TagsState.loaded,
-    rx.callout(
-        "No tags yet. Add one in a photo's info panel, or select photos and press “Add tag”.",
-        icon="tags",
-        width="100%",
-    ),
+def _overlays() -> list[rx.Component]:
+    """The viewer over the results and the dialogs the selection's actions open."""
+    return [viewer(), rename_dialog(), move_dialog(), add_to_album_dialog()]
+
+
+NO_TAGS = rx.callout(
+    "No tags yet. Add one in a photo's info panel, or select photos and press “Add tag”.",
+    icon="tags",
+    width="100%",
 )
 
 
@@ -93,7 +95,13 @@ def tags_page() -> rx.Component:
             wrapping_row(
                 rx.heading("Tags", size="6"), rx.spacer(), *_links(), width="100%", spacing="4"
             ),
-            card_grid(TagsState.tags, tag_card, "200px", gap="0.75em", empty=NO_TAGS),
+            card_grid(
+                TagsState.tags,
+                tag_card,
+                "200px",
+                gap="0.75em",
+                empty=rx.cond(TagsState.loaded, NO_TAGS),
+            ),
             spacing="4",
             width="100%",
         ),

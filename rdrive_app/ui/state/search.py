@@ -11,7 +11,6 @@ the service's own message.
 
 from __future__ import annotations
 
-import dataclasses
 from typing import Any
 from urllib.parse import urlencode
 
@@ -22,7 +21,7 @@ from rdrive_app.core.errors import RDriveError
 from rdrive_app.ui.routes import SEARCH_ROUTE
 from rdrive_app.ui.state.folder import TileRow, tile_row
 from rdrive_app.ui.state.paging import load_page
-from rdrive_app.ui.state.selection import toggle_in
+from rdrive_app.ui.state.selection import drop_from, hearted, toggle_in
 from rdrive_app.ui.state.session import SessionState, form_field, protected, services
 
 PAGE_SIZE = 60
@@ -48,10 +47,11 @@ def _text(value: object) -> str:
 
 
 def result_line(count: int, more: bool, what: str) -> str:
-    """'No results for “beach”', '1 result', '60+ results' (more are on the way down)."""
+    """'No results for “beach”', '1 result for “sea”', '60+ results' (more on the way down)."""
     if count == 0:
         return f"No results for {what}" if what else "No results"
-    return f"{count}{'+' if more else ''} result{'s' if count != 1 or more else ''}"
+    found = f"{count}{'+' if more else ''} result{'s' if count != 1 or more else ''}"
+    return f"{found} for {what}" if what else found
 
 
 class SearchState(SessionState):
@@ -73,11 +73,8 @@ class SearchState(SessionState):
 
     @rx.var
     def has_more(self) -> bool:
+        """Whether "Load more" is shown: the service gave a cursor for a next page."""
         return self.next_cursor != ""
-
-    @rx.var
-    def selected_count(self) -> int:
-        return len(self.selected)
 
     @rx.var
     def searched_for(self) -> str:
@@ -90,6 +87,11 @@ class SearchState(SessionState):
     @rx.var
     def summary(self) -> str:
         return result_line(len(self.items), self.has_more, self.searched_for)
+
+    @rx.var
+    def selected_count(self) -> int:
+        """How many results are ticked (the selection's bar says so)."""
+        return len(self.selected)
 
     def _href(self, **changes: Any) -> str:
         """This search's URL with ``changes`` to its filters."""
@@ -138,14 +140,15 @@ class SearchState(SessionState):
 
     @protected
     async def load_more(self) -> None:
-        """The next page (infinite scroll presses the "Load more" sentinel)."""
-        if not self.next_cursor or self.loading_more:
+        """The next page (infinite scroll presses the "Load more" sentinel); a refusal ends
+        the paging and says why."""
+        if self.loading_more or self.next_cursor == "":
             return
-        self.loading_more = True
+        self.loading_more, cursor = True, self.next_cursor
         try:
-            await self._load_items(self.next_cursor)
+            await self._load_items(cursor)
         except RDriveError as exc:
-            self.next_cursor, self.error = "", exc.detail
+            self.error, self.next_cursor = exc.detail, ""
         finally:
             self.loading_more = False
 
@@ -172,20 +175,17 @@ class SearchState(SessionState):
         toggle_in(self, item_id, shift)
 
     @protected
-    async def select_all(self) -> None:
-        ids = self._item_ids()
-        self.selected = [] if len(self.selected) == len(ids) else ids
+    async def clear_selection(self) -> None:
+        self.selected.clear()
 
     @protected
-    async def clear_selection(self) -> None:
-        self.selected = []
+    async def select_all(self) -> None:
+        """Every result shown, or none when all of them already are."""
+        shown = self._item_ids()
+        self.selected = shown if len(self.selected) != len(shown) else []
 
     def _drop_tiles(self, gone: set[str]) -> None:
-        """Tiles trashed (or moved out of an album's reach) leave the results and selection."""
-        self.items = [r for r in self.items if r.id not in gone]
-        self.selected = [i for i in self.selected if i not in gone]
+        drop_from(self, gone)
 
     def _set_favorite(self, item_id: str, on: bool) -> None:
-        self.items = [
-            dataclasses.replace(r, favorite=on) if r.id == item_id else r for r in self.items
-        ]
+        self.items = hearted(self.items, item_id, on)

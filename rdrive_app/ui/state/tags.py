@@ -49,11 +49,12 @@ class TagsState(SessionState):
     tags: rx.Field[list[TagRow]] = rx.field(default_factory=list)
     loaded: rx.Field[bool] = rx.field(False)
     add_tag_open: rx.Field[bool] = rx.field(False)
-    add_tag_value: rx.Field[str] = rx.field("")
     add_tag_error: rx.Field[str] = rx.field("")
     remove_tag_open: rx.Field[bool] = rx.field(False)
-    remove_tag_value: rx.Field[str] = rx.field("")
     remove_tag_error: rx.Field[str] = rx.field("")
+    # What the dialogs' inputs start from (form_dialog): always empty, a tag is typed afresh.
+    add_tag_value: str = ""
+    remove_tag_value: str = ""
 
     @protected
     async def load_tags(self) -> None:
