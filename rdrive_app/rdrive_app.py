@@ -14,13 +14,23 @@ from rdrive_app.ui.components.uploads import bridge
 from rdrive_app.ui.pages.albums import album_page, albums_page
 from rdrive_app.ui.pages.library import library_page
 from rdrive_app.ui.pages.photos import photos_page
+from rdrive_app.ui.pages.search import search_page, tags_page
 from rdrive_app.ui.pages.signin import signin_page
 from rdrive_app.ui.pages.trash import trash_page
-from rdrive_app.ui.routes import ALBUMS_ROUTE, FAVORITES_ROUTE, FOLDER_ROUTE_PREFIX, PHOTOS_ROUTE
+from rdrive_app.ui.routes import (
+    ALBUMS_ROUTE,
+    FAVORITES_ROUTE,
+    FOLDER_ROUTE_PREFIX,
+    PHOTOS_ROUTE,
+    SEARCH_ROUTE,
+    TAGS_ROUTE,
+)
 from rdrive_app.ui.state.albums import AlbumState
 from rdrive_app.ui.state.folder import FolderState
+from rdrive_app.ui.state.search import SearchState
 from rdrive_app.ui.state.session import SIGN_IN_ROUTE, backend_error
 from rdrive_app.ui.state.signin import SignInState
+from rdrive_app.ui.state.tags import TagsState
 from rdrive_app.ui.state.timeline import TimelineState
 from rdrive_app.ui.state.trash import TrashState
 from rdrive_app.ui.state.viewer import ViewerState
@@ -86,3 +96,10 @@ app.add_page(
     on_load=[TimelineState.load_timeline, AlbumState.load_album, ViewerState.open_from_url],
 )
 app.add_page(trash_page, route="/trash", title="Trash · rDrive", on_load=TrashState.load_trash)
+app.add_page(
+    search_page,
+    route=SEARCH_ROUTE,
+    title="Search · rDrive",
+    on_load=[SearchState.load_search, ViewerState.open_from_url],
+)
+app.add_page(tags_page, route=TAGS_ROUTE, title="Tags · rDrive", on_load=TagsState.load_tags)

@@ -11,5 +11,7 @@ FOLDER_ROUTE_PREFIX = "/folder"  # the root folder is /folder itself
 PHOTOS_ROUTE = "/photos"  # the timeline; "/" shows it too (where a signed-in user lands)
 FAVORITES_ROUTE = "/favorites"
 ALBUMS_ROUTE = "/albums"  # the list; one album is /albums/<id>
+SEARCH_ROUTE = "/search"  # ?q=<words>&tag=&kind=&favorite=&country=&city=
+TAGS_ROUTE = "/tags"  # the tags with their counts, each a link to its search
 SPA_ROUTE_PREFIXES: tuple[str, ...] = (FOLDER_ROUTE_PREFIX, ALBUMS_ROUTE)
 SPA_SHELL = "/404.html"

@@ -22,7 +22,9 @@ import reflex as rx
 import rdrive_app.ui.state.albums
 import rdrive_app.ui.state.folder
 import rdrive_app.ui.state.organize
+import rdrive_app.ui.state.search
 import rdrive_app.ui.state.signin
+import rdrive_app.ui.state.tags
 import rdrive_app.ui.state.trash
 import rdrive_app.ui.state.uploads
 import rdrive_app.ui.state.viewer  # noqa: F401  (every state class, for the list of handlers)
@@ -155,6 +157,8 @@ LIBRARY_VARS = (
     "open_name",
     "selected",
     "username",
+    "tags",
+    "description",
 )
 
 

@@ -22,6 +22,7 @@ from rdrive_app.ui.components.controls import (
     soft_button,
     wrapping_row,
 )
+from rdrive_app.ui.components.tags import tag_selection_buttons
 from rdrive_app.ui.state.edits import EditState
 from rdrive_app.ui.state.folder import FolderRow
 from rdrive_app.ui.state.organize import OrganizeState
@@ -54,6 +55,7 @@ def selection_actions(count: Any, on_clear: Any, *extra: rx.Component) -> rx.Com
             ),
             add_to_album_button(),
             *extra,
+            tag_selection_buttons(),
             move_button(),
             rx.cond(count == 1, rename_button()),
             soft_button("Shift dates", EditState.start_shift),

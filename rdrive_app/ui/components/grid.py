@@ -3,6 +3,8 @@ the selection's tick and the favourite's heart."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import reflex as rx
 from reflex.vars import ObjectVar
 
@@ -80,8 +82,10 @@ def heart(item: ObjectVar[TileRow]) -> rx.Component:
     )
 
 
-def tile(item: ObjectVar[TileRow]) -> rx.Component:
-    selected = FolderState.selected.contains(item.id)
+def tile(item: ObjectVar[TileRow], state: Any = FolderState) -> rx.Component:
+    """One tile of ``state``'s grid (a folder's, a search's: both have ``selected`` and
+    ``toggle_select``)."""
+    selected = state.selected.contains(item.id)
     return rx.box(
         rx.el.button(
             thumbnail(item, _type_icon(item), width="100%", height="100%", display="block"),
@@ -110,7 +114,7 @@ def tile(item: ObjectVar[TileRow]) -> rx.Component:
             type="checkbox",
             checked=selected,
             aria_label=f"Select {item.name}",
-            on_click=lambda e: FolderState.toggle_select(item.id, e["shift_key"]),
+            on_click=lambda e: state.toggle_select(item.id, e["shift_key"]),
             read_only=True,
             style={
                 "position": "absolute",
@@ -132,21 +136,22 @@ def tile(item: ObjectVar[TileRow]) -> rx.Component:
     )
 
 
-def grid() -> rx.Component:
+def grid(state: Any = FolderState) -> rx.Component:
+    """``state``'s tiles, and the "Load more" sentinel while it has more."""
     return rx.vstack(
         rx.grid(
-            rx.foreach(FolderState.items, tile),
+            rx.foreach(state.items, lambda item: tile(item, state)),
             columns=f"repeat(auto-fill, minmax({TILE_MIN}, 1fr))",
             gap="0.75em",
             width="100%",
         ),
         rx.cond(
-            FolderState.has_more,
+            state.has_more,
             soft_button(
                 "Load more",
-                FolderState.load_more,
+                state.load_more,
                 custom_attrs={"data-rdrive-load-more": "1"},
-                loading=FolderState.loading_more,
+                loading=state.loading_more,
             ),
         ),
         width="100%",

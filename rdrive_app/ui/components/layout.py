@@ -1,10 +1,13 @@
-"""The frame around every signed-in page: top bar with the user and "Sign out"."""
+"""The frame around every signed-in page: top bar with the search box, Tags, the user and
+"Sign out"."""
 
 from __future__ import annotations
 
 import reflex as rx
 
-from rdrive_app.ui.components.controls import gray_button
+from rdrive_app.ui.components.controls import gray_button, nav_link
+from rdrive_app.ui.components.search import search_box
+from rdrive_app.ui.routes import TAGS_ROUTE
 from rdrive_app.ui.state.session import SessionState
 
 
@@ -17,6 +20,8 @@ def top_bar() -> rx.Component:
             color_scheme="gray",
             high_contrast=True,
         ),
+        search_box(),
+        nav_link("Tags", TAGS_ROUTE, "tags"),
         rx.spacer(),
         rx.text(SessionState.username, size="2", color_scheme="gray"),
         gray_button("Sign out", icon="log-out", on_click=SessionState.sign_out),

@@ -19,6 +19,7 @@ from rdrive_app.ui.components.controls import (
     toggle_button,
 )
 from rdrive_app.ui.components.dialogs import delete_button, move_button, rename_button
+from rdrive_app.ui.components.tags import describe_panel
 from rdrive_app.ui.state.edits import EditState
 from rdrive_app.ui.state.viewer import InfoRow, VideoSource, ViewerState
 
@@ -234,6 +235,7 @@ def viewer(*extra: rx.Component) -> rx.Component:
                         ),
                         _edit_buttons(),
                         rx.separator(size="4"),
+                        describe_panel(),
                         rx.foreach(ViewerState.info, _info_row),
                         width=["100%", "100%", "280px"],
                         flex_shrink="0",

@@ -25,7 +25,7 @@ from rdrive_app.ui.state.session import (
     toast,
 )
 from rdrive_app.ui.state.timeline import TimelineState
-from rdrive_app.ui.state.viewer import ViewerState, url_script
+from rdrive_app.ui.state.viewer import ViewerState
 
 
 def _plural(count: int) -> str:
@@ -216,7 +216,7 @@ class OrganizeState(SessionState):
         self.undo_ids = trashed
         self.undo_message = f"Moved {_plural(len(trashed))} to the trash."
         if viewer.open_id == "":
-            return url_script("")
+            return viewer._url("")
         return None
 
     @protected

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Protocol
+import dataclasses
+from typing import Any, Protocol
 
 
 class Selectable(Protocol):
@@ -35,3 +36,19 @@ def toggle_in(grid: Selectable, item_id: object, shift: object) -> None:
         return
     grid.selected = toggled(grid.selected, ids, grid._anchor, item_id, bool(shift))
     grid._anchor = item_id
+
+
+class _Grid(Selectable, Protocol):
+    items: list[Any]
+
+
+def drop_from(grid: _Grid, gone: set[str]) -> None:
+    """Tiles that left a grid (trashed, moved away) leave its rows and its selection."""
+    grid.items = [r for r in grid.items if r.id not in gone]
+    grid.selected = [i for i in grid.selected if i not in gone]
+
+
+def hearted(rows: list[Any], item_id: str, on: bool) -> list[Any]:
+    """The rows (dataclasses with ``id`` and ``favorite``) with one tile's heart following
+    its item."""
+    return [dataclasses.replace(r, favorite=on) if r.id == item_id else r for r in rows]

@@ -19,8 +19,11 @@ from rdrive_app.core.domain import MediaItem, Status
 from rdrive_app.core.errors import RDriveError
 from rdrive_app.core.playback import PlaybackState
 from rdrive_app.services.presenter import download_url, item_urls
+from rdrive_app.ui.routes import SEARCH_ROUTE
+from rdrive_app.ui.state.describe import DescribeState
 from rdrive_app.ui.state.grids import showing_grid
 from rdrive_app.ui.state.labels import duration_label, playback_note, size_label, status_label
+from rdrive_app.ui.state.search import SEARCH_PARAMS
 from rdrive_app.ui.state.session import (
     SessionState,
     browser_download,
@@ -99,9 +102,11 @@ def player_key(item_id: str, sources: list[VideoSource]) -> str:
     return f"{item_id}:{files}"
 
 
-def url_script(item_id: str) -> EventSpec:
-    """Put the open item's id in the address bar (or take it out), without a navigation."""
-    return page_command("setQuery", f"?{urlencode({'item': item_id})}" if item_id else "")
+def url_script(item_id: str, kept: dict[str, str] | None = None) -> EventSpec:
+    """Put the open item's id in the address bar (or take it out), without a navigation;
+    ``kept`` are the page's own parameters, which stay (a search's words and filters)."""
+    params = {**(kept or {}), **({"item": item_id} if item_id else {})}
+    return page_command("setQuery", f"?{urlencode(params)}" if params else "")
 
 
 class ViewerState(SessionState):
@@ -161,6 +166,7 @@ class ViewerState(SessionState):
             self.image_src, self.sources = urls["preview_url"] or "", []
         self.can_download = item.status != Status.UPLOADING
         self.favorite = item.favorite
+        (await self.get_state(DescribeState))._load(item)
         return True
 
     def _hide(self) -> None:
@@ -170,10 +176,18 @@ class ViewerState(SessionState):
         self.motion_src = ""
         self.playback_state = ""
 
+    def _url(self, item_id: str) -> EventSpec:
+        """``url_script`` for this page: on the search page its search stays in the URL."""
+        url = self.router.url
+        if not url or (url.path or "").rstrip("/") != SEARCH_ROUTE:
+            return url_script(item_id)
+        params = url.query_parameters
+        return url_script(item_id, {k: v for k, v in params.items() if k in SEARCH_PARAMS})
+
     def _opened(self) -> list[Any]:
         """After an item is shown: its id in the URL, and polling while it is still being
         processed or its video prepared."""
-        events: list[Any] = [url_script(self.open_id)]
+        events: list[Any] = [self._url(self.open_id)]
         if self._settling:
             events.append(ViewerState.poll_playback)
         return events
@@ -253,7 +267,7 @@ class ViewerState(SessionState):
         item_id = self.router.url.query_parameters.get("item", "")
         if item_id:
             if not await self._show(item_id):
-                return url_script("")
+                return self._url("")
             return self._opened()
         else:
             self.open_id = ""
@@ -262,13 +276,13 @@ class ViewerState(SessionState):
     @protected
     async def close(self) -> Any:
         self._hide()
-        return url_script("")
+        return self._url("")
 
     @protected
     async def set_open(self, is_open: bool) -> Any:
         if not is_open:
             self._hide()
-            return url_script("")
+            return self._url("")
         return None
 
     async def _step(self, delta: int) -> Any:
