@@ -647,7 +647,7 @@ def machine_for(
 # moto answers each request in milliseconds, not microseconds: fewer, shorter runs on aws.
 BUDGET = {
     Backend.LOCAL: {"max_examples": 100, "stateful_step_count": 40},
-    Backend.AWS: {"max_examples": 20, "stateful_step_count": 20},
+    Backend.AWS: {"max_examples": 12, "stateful_step_count": 20},  # ten searches a step
 }
 SUPPRESSED = [HealthCheck.too_slow, HealthCheck.filter_too_much, HealthCheck.data_too_large]
 
