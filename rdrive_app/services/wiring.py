@@ -13,6 +13,7 @@ from rdrive_app.services.albums import AlbumService
 from rdrive_app.services.downloads import DownloadService
 from rdrive_app.services.folders import FolderService
 from rdrive_app.services.items import ItemService
+from rdrive_app.services.places import PlaceService
 from rdrive_app.services.private_files import keep_files_private, private_dir
 from rdrive_app.services.timeline import TimelineService
 from rdrive_app.services.turns import TurnService
@@ -37,6 +38,7 @@ class Services:
     processing: ProcessingQueue
     turns: TurnService
     albums: AlbumService
+    places: PlaceService
 
 
 def build_services(settings: Settings, processing: ProcessingQueue | None = None) -> Services:
@@ -60,6 +62,7 @@ def build_services(settings: Settings, processing: ProcessingQueue | None = None
         processing=queue,
         turns=TurnService(storage, settings, items),
         albums=AlbumService(storage),
+        places=PlaceService(storage.catalog),
     )
 
 
