@@ -32,13 +32,13 @@ class Services:
     folders: FolderService
     items: ItemService
     timeline: TimelineService
+    places: PlaceService
     uploads: UploadService
     downloads: DownloadService
     zip_tickets: ZipTickets
     processing: ProcessingQueue
     turns: TurnService
     albums: AlbumService
-    places: PlaceService
 
 
 def build_services(settings: Settings, processing: ProcessingQueue | None = None) -> Services:
@@ -56,13 +56,13 @@ def build_services(settings: Settings, processing: ProcessingQueue | None = None
         folders=FolderService(storage.catalog),
         items=items,
         timeline=TimelineService(storage.catalog),
+        places=PlaceService(storage.catalog),
         uploads=UploadService(storage, settings, sniff_type, queue),
         downloads=DownloadService(storage),
         zip_tickets=ZipTickets(settings.api_url),
         processing=queue,
         turns=TurnService(storage, settings, items),
         albums=AlbumService(storage),
-        places=PlaceService(storage.catalog),
     )
 
 
