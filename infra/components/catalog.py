@@ -66,6 +66,7 @@ class CatalogTable(Construct):
             ),
             deletion_protection=True,
             removal_policy=RemovalPolicy.RETAIN,
+            time_to_live_attribute=schema.get("ttl_attribute"),
         )
         for lsi in schema["local_secondary_indexes"]:
             self.table.add_local_secondary_index(**_index_kwargs(lsi))

@@ -25,6 +25,7 @@ from rdrive_app.storage import records as R
 from rdrive_app.storage.aws.albums import DynamoAlbums
 from rdrive_app.storage.aws.models import ItemModel, ItemTable, Models, record
 from rdrive_app.storage.aws.moves import FolderMove
+from rdrive_app.storage.aws.search import DynamoSearch, LiveIndex
 from rdrive_app.storage.aws.tx import CHECK_FAILED, Transaction
 from rdrive_app.storage.catalog_base import BaseCatalog, Write
 
@@ -44,8 +45,9 @@ def _moved() -> _Moved:
     return _Moved("the record changed meanwhile")
 
 
-class DynamoCatalog(DynamoAlbums, BaseCatalog):
-    """Catalog on the items and users tables described in aws/models.py."""
+class DynamoCatalog(DynamoSearch, DynamoAlbums, BaseCatalog):
+    """Catalog on the items and users tables described in aws/models.py; its search index
+    (search.py) lives as long as it does."""
 
     def __init__(self, models: Models) -> None:
         self.models = models
@@ -54,10 +56,11 @@ class DynamoCatalog(DynamoAlbums, BaseCatalog):
         self.User = models.users
         # A timeline page reads its months in parallel (botocore clients are thread-safe).
         self._pool = ThreadPoolExecutor(max_workers=8, thread_name_prefix="timeline")
+        self._live = LiveIndex(self.table)
 
     def record_model(self, rec: R.Record) -> ItemModel:
-        """The model of a record (bench/ batch-writes these)."""
-        return self.table.model(rec)
+        """The model of a record, as the catalog puts it (bench/ batch-writes these)."""
+        return self.table.put_model(rec)
 
     def interrupted_moves(self) -> list[tuple[str, str]]:
         """(source, target) of every folder move that stopped half-way, for the reconciler
@@ -201,7 +204,7 @@ class DynamoCatalog(DynamoAlbums, BaseCatalog):
             tx.update(_moved(), counter, [self.Item.tally.add(delta)], None)
 
     def _commit(self, write: Write) -> None:
-        table, put = self.table, self.table.model(write.put)
+        table, put = self.table, self.table.put_model(write.put)
         missing = write.missing if write.put["folder"] != ROOT else None  # the root always is
         counted = bool(R.month_deltas(write.replaces, write.put))
         if missing is None and write.replaces is None and not counted:  # a plain put
@@ -244,9 +247,10 @@ class DynamoCatalog(DynamoAlbums, BaseCatalog):
 
     def _delete(self, rec: R.Record, *, missing: RDriveError | None) -> bool:
         try:
-            if R.month_deltas(rec, None):
+            if rec.get("id"):  # an item: its tombstone tells the search indexes (search.py)
                 tx = self.table.transaction()
                 tx.delete(_moved(), self.table.model(rec), self.table.same(rec))
+                tx.put(_moved(), self.table.tombstone(rec["id"]), None)
                 self._count_months(tx, rec, None)
                 tx.commit()
             else:

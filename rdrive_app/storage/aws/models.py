@@ -16,35 +16,51 @@ Items table (the seed's design): partition key ``folder`` (the folder path), sor
   trash by deletion date, the timeline by month and date taken, and the favourites.
 - Partition ``#months`` holds one counter record per month of the timeline (``tally``), changed
   in the same transaction as the item that moves it (records.month_deltas).
+- The change log (search.py): every write of an item record stamps ``chg_part``/``chg_key``
+  (``iso(now)#id``), so the sparse index ``by_change`` lists every item by its last change; a
+  purged item leaves a tombstone in partition ``#gone`` that expires (TTL ``expires``) after
+  ``TOMBSTONE_DAYS``.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from functools import lru_cache
 from itertools import islice
 from typing import Any
 
-from pynamodb.attributes import NumberAttribute, UnicodeAttribute
+from pynamodb.attributes import NumberAttribute, TTLAttribute, UnicodeAttribute
 from pynamodb.connection import Connection
 from pynamodb.exceptions import DoesNotExist
 from pynamodb.expressions.condition import Condition
 from pynamodb.indexes import (
     AllProjection,
     GlobalSecondaryIndex,
+    IncludeProjection,
     KeysOnlyProjection,
     LocalSecondaryIndex,
 )
 from pynamodb.models import Model
 
-from rdrive_app.core.domain import ROOT, split_path
+from rdrive_app.core.domain import ROOT, split_path, utcnow
 from rdrive_app.core.errors import RDriveError
 from rdrive_app.storage import records as R
 from rdrive_app.storage.aws.tx import Transaction
 
 BILLING_MODE = "PAY_PER_REQUEST"
+CHANGES = "changes"  # chg_part's one value: the change log is one index partition
+GONE = "#gone"  # tombstones of purged items (no user folder starts with '#')
+GONE_KIND = "gone"
+TOMBSTONE_DAYS = 30  # a process whose index is older than this rebuilds it (search.py)
+# What a search needs of an item: the change log's projection (search_index.Entry), beside
+# the keys every index carries (folder, name, chg_part, chg_key).
+SEARCH_FIELDS = (
+    "id", "timeline_key", "search_terms", "kind", "favorite", "albums", "tags",
+    "place_city", "place_region", "place_country", "place_code",
+)  # fmt: skip
 _KEY_AND_ID = frozenset({"folder", "name", "id"})  # what ``same`` needs no condition on
 
 
@@ -139,6 +155,9 @@ class ItemModel(Model):
     place_country = UnicodeAttribute(null=True)
     place_code = UnicodeAttribute(null=True)
     search_terms = UnicodeAttribute(null=True)  # core.search.item_terms, space-joined
+    chg_part = UnicodeAttribute(null=True)  # CHANGES on item records and tombstones
+    chg_key = UnicodeAttribute(null=True)  # iso(time of the last write)#id
+    expires = TTLAttribute(null=True)  # tombstones only: DynamoDB deletes them after this
 
     by_kind = _lsi("by_kind", "kind_name")
     by_taken = _lsi("by_taken", "taken_key")
@@ -153,6 +172,8 @@ class ItemModel(Model):
     # (and the months above or below it while a page is not full), never the whole library.
     by_timeline = _gsi("by_timeline", "tl_month", "timeline_key", AllProjection())
     by_favorite = _gsi("by_favorite", "fav_list", "timeline_key", AllProjection())
+    # The change log the search's in-memory index is built and refreshed from (search.py).
+    by_change = _gsi("by_change", "chg_part", "chg_key", IncludeProjection(list(SEARCH_FIELDS)))
 
 
 class UserModel(Model):
@@ -197,9 +218,10 @@ class ItemTable:
     exists") are spelled once.
     """
 
-    def __init__(self, models: Models) -> None:
+    def __init__(self, models: Models, clock: Callable[[], datetime] = utcnow) -> None:
         self.Item = models.items
         self._connection = models.connection
+        self.clock = clock  # stamps the change log (tests give a skewed one)
 
     def transaction(self) -> Transaction:
         return Transaction(self._connection)
@@ -207,6 +229,26 @@ class ItemTable:
     def model(self, rec: Mapping[str, Any]) -> ItemModel:
         """A model holding ``rec`` (None fields left out, as DynamoDB stores no nulls)."""
         return self.Item(**{k: v for k, v in rec.items() if v is not None})
+
+    def stamp(self, item_id: str) -> dict[str, str]:
+        """The change-log keys of a write of item ``item_id`` now (search.py reads them)."""
+        return {"chg_part": CHANGES, "chg_key": f"{R.iso(self.clock())}#{item_id}"}
+
+    def put_model(self, rec: Mapping[str, Any]) -> ItemModel:
+        """The model to put ``rec`` with: an item record (it has an id) is stamped."""
+        return self.model({**rec, **self.stamp(rec["id"])} if rec.get("id") else rec)
+
+    def tombstone(self, item_id: str) -> ItemModel:
+        """What a purged item leaves in the change log, until it expires."""
+        return self.model(
+            {
+                "folder": GONE,
+                "name": item_id,
+                "kind": GONE_KIND,
+                "expires": self.clock() + timedelta(days=TOMBSTONE_DAYS),
+                **self.stamp(item_id),
+            }
+        )
 
     def get(self, folder: str, name: str) -> R.Record | None:
         """The record at (folder, name), read consistently."""
@@ -228,15 +270,19 @@ class ItemTable:
         return [record(m) for m in hits]
 
     def changes(self, old: Mapping[str, Any], new: Mapping[str, Any]) -> list[Any]:
-        """The update actions that turn record ``old`` into ``new`` (the same key)."""
+        """The update actions that turn record ``old`` into ``new`` (the same key); an item's
+        are stamped in the change log."""
         Item = self.Item
-        return [
+        actions = [
             getattr(Item, col).set(new[col])
             if new.get(col) is not None
             else getattr(Item, col).remove()
             for col in R.ITEM_COLUMNS
             if col not in ("folder", "name") and new.get(col) != old.get(col)
         ]
+        if actions and new.get("id"):
+            actions += [getattr(Item, k).set(v) for k, v in self.stamp(new["id"]).items()]
+        return actions
 
     def key_free(self) -> Condition:
         return self.Item.folder.does_not_exist()
@@ -300,9 +346,11 @@ def _describe(model: Any) -> dict[str, Any]:
             "non_key_attributes": list(projection.get("NonKeyAttributes", [])),
         }
 
+    ttl = model._ttl_attribute()
     return {
         "table_name": model.Meta.table_name,
         "billing_mode": BILLING_MODE,
+        "ttl_attribute": ttl.attr_name if ttl is not None else None,
         **keys(schema["key_schema"]),
         "local_secondary_indexes": [index(ix) for ix in schema["local_secondary_indexes"]],
         "global_secondary_indexes": [index(ix) for ix in schema["global_secondary_indexes"]],
@@ -312,7 +360,8 @@ def _describe(model: Any) -> dict[str, Any]:
 def table_schemas(models: Models) -> dict[str, dict[str, Any]]:
     """Key schema and indexes of both tables, as plain data (for the CDK stack).
 
-    Shape: ``{"items": {"table_name", "billing_mode", "partition_key": {"name", "type"},
+    Shape: ``{"items": {"table_name", "billing_mode", "ttl_attribute" (or None),
+    "partition_key": {"name", "type"},
     "sort_key", "local_secondary_indexes": [{"name", "partition_key", "sort_key", "projection",
     "non_key_attributes"}], "global_secondary_indexes": [...]}, "users": {...}}``.
     """

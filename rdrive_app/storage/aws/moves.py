@@ -99,7 +99,7 @@ class FolderMove:
                         f"'{rec['name']}' already exists in {dst}: the move stopped part-way "
                         "(nothing was lost; both folders hold part of the content)"
                     ),
-                    self.table.model({**rec, "folder": dst}),
+                    self.table.put_model({**rec, "folder": dst}),  # stamped: search.py
                     self.table.key_free(),
                 )
             try:

@@ -127,7 +127,29 @@ def ensure_resources(settings: Settings) -> list[str]:
         if existed:
             for name in _add_missing_indexes(model, settings.aws_region):
                 report.append(f"  index {name}: added")
+            ttl = _ensure_ttl(model, settings.aws_region)
+            if ttl:
+                report.append(f"  time to live on {ttl}: enabled")
     return report
+
+
+def _ensure_ttl(model: Any, region: str) -> str | None:
+    """Turn on the time to live a table made by an older version lacks (the search's
+    tombstones expire by it; a new table gets it from pynamodb's create_table); the attribute
+    when it was turned on now."""
+    ttl = model._ttl_attribute()
+    if ttl is None:
+        return None
+    client = boto3.client("dynamodb", region_name=region)
+    table = model.Meta.table_name
+    status = client.describe_time_to_live(TableName=table)["TimeToLiveDescription"]
+    if status.get("TimeToLiveStatus") in ("ENABLED", "ENABLING"):
+        return None
+    client.update_time_to_live(
+        TableName=table,
+        TimeToLiveSpecification={"Enabled": True, "AttributeName": ttl.attr_name},
+    )
+    return str(ttl.attr_name)
 
 
 def _add_missing_indexes(model: Any, region: str) -> list[str]:

@@ -44,7 +44,7 @@ class Transaction:
     def delete(self, error: RDriveError, model: Model, cond: Condition) -> None:
         self.steps.append(("delete", error, (model, cond)))
 
-    def put(self, error: RDriveError, model: Model, cond: Condition) -> None:
+    def put(self, error: RDriveError, model: Model, cond: Condition | None) -> None:
         self.steps.append(("put", error, (model, cond)))
 
     def update(

@@ -24,6 +24,7 @@ from rdrive_app.storage import catalog_errors as E
 from rdrive_app.storage import records as R
 from rdrive_app.storage.catalog_base import BaseCatalog, Write
 from rdrive_app.storage.local.albums import SQLiteAlbums
+from rdrive_app.storage.local.search import FTS_SCRIPT, SQLiteSearch
 
 _TYPES = {"size": "INTEGER", "width": "INTEGER", "height": "INTEGER", "rotation": "INTEGER",
           "duration": "REAL", "gps_lat": "REAL", "gps_lon": "REAL", "favorite": "INTEGER",
@@ -94,7 +95,7 @@ def _values(rec: Mapping[str, Any]) -> list[Any]:
     return [rec.get(c) for c in R.ITEM_COLUMNS]
 
 
-class SQLiteCatalog(SQLiteAlbums, BaseCatalog):
+class SQLiteCatalog(SQLiteAlbums, SQLiteSearch, BaseCatalog):
     """Catalog in SQLite; safe to call from many threads."""
 
     def __init__(self, path: Path) -> None:
@@ -107,6 +108,7 @@ class SQLiteCatalog(SQLiteAlbums, BaseCatalog):
         self._add_missing_columns()
         self._db().executescript(_INDEXES)
         self._db().executescript(_MONTHS)
+        self._db().executescript(FTS_SCRIPT)  # the search's index (local/search.py)
         for item_id in self.off_timeline():  # a library from before the timeline joins it
             self.update_item(item_id)
 
