@@ -72,9 +72,5 @@ def place_of(gps: GPS | None) -> Place | None:
     found = dict(_loaded().query([(gps.lat, gps.lon)])[0])
     if distance_km(gps.lat, gps.lon, found["latitude"], found["longitude"]) > MAX_DISTANCE_KM:
         return None
-    return Place(
-        city=found.get("city") or "",
-        region=found.get("state") or "",
-        country=found.get("country") or "",
-        country_code=found.get("country_code") or "",
-    )
+    # the package's names for Place's fields, in order; a part it does not know is ""
+    return Place(*(found.get(key) or "" for key in ("city", "state", "country", "country_code")))

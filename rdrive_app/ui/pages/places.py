@@ -11,14 +11,8 @@ from rdrive_app.ui.components.layout import page_frame
 from rdrive_app.ui.routes import ALBUMS_ROUTE, FOLDER_ROUTE_PREFIX, PHOTOS_ROUTE
 from rdrive_app.ui.state.places import CityRow, CountryRow, PlacesState
 
-NO_PLACES = rx.cond(
-    PlacesState.loaded,
-    rx.callout(
-        "No places yet: photos and videos with a GPS position appear here by country and city.",
-        icon="map-pin",
-        width="100%",
-    ),
-)
+_NONE_YET = "No places yet: photos and videos with a GPS position appear here by country and city."
+NO_PLACES = rx.cond(PlacesState.loaded, rx.callout(_NONE_YET, icon="map-pin", width="100%"))
 
 
 def _city(city: ObjectVar[CityRow]) -> rx.Component:
@@ -52,18 +46,16 @@ def _country(country: ObjectVar[CountryRow]) -> rx.Component:
     )
 
 
+_LINKS = (("Photos", PHOTOS_ROUTE, "images"), ("Albums", ALBUMS_ROUTE, "book-image"),
+          ("Folders", FOLDER_ROUTE_PREFIX, "folder"))  # fmt: skip
+
+
 def places_page() -> rx.Component:
+    links = [nav_link(*link) for link in _LINKS]
+    header = wrapping_row(rx.heading("Places", size="6"), rx.spacer(), *links, spacing="4")
     return page_frame(
         rx.vstack(
-            wrapping_row(
-                rx.heading("Places", size="6"),
-                rx.spacer(),
-                nav_link("Photos", PHOTOS_ROUTE, "images"),
-                nav_link("Albums", ALBUMS_ROUTE, "book-image"),
-                nav_link("Folders", FOLDER_ROUTE_PREFIX, "folder"),
-                width="100%",
-                spacing="4",
-            ),
+            header,
             rx.cond(
                 PlacesState.error != "",
                 rx.callout(PlacesState.error, icon="circle-alert", color_scheme="red"),

@@ -25,7 +25,7 @@ def city_href(country: str, city: str) -> str:
     return f"{SEARCH_PAGE}?{urlencode({'country': country, 'city': city})}"
 
 
-@dataclasses.dataclass
+@dataclasses.dataclass(frozen=True)
 class CityRow:
     """One city under its country: its name, its region, its count and its search."""
 
@@ -35,7 +35,7 @@ class CityRow:
     href: str = ""
 
 
-@dataclasses.dataclass
+@dataclasses.dataclass(frozen=True)
 class CountryRow:
     """One country: its name, its count, and its cities (most items first)."""
 
