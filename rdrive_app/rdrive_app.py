@@ -14,6 +14,7 @@ from rdrive_app.ui.components.uploads import bridge
 from rdrive_app.ui.pages.albums import album_page, albums_page
 from rdrive_app.ui.pages.library import library_page
 from rdrive_app.ui.pages.photos import photos_page
+from rdrive_app.ui.pages.places import places_page
 from rdrive_app.ui.pages.search import search_page, tags_page
 from rdrive_app.ui.pages.signin import signin_page
 from rdrive_app.ui.pages.trash import trash_page
@@ -22,11 +23,13 @@ from rdrive_app.ui.routes import (
     FAVORITES_ROUTE,
     FOLDER_ROUTE_PREFIX,
     PHOTOS_ROUTE,
+    PLACES_ROUTE,
     SEARCH_ROUTE,
     TAGS_ROUTE,
 )
 from rdrive_app.ui.state.albums import AlbumState
 from rdrive_app.ui.state.folder import FolderState
+from rdrive_app.ui.state.places import PlacesState
 from rdrive_app.ui.state.search import SearchState
 from rdrive_app.ui.state.session import SIGN_IN_ROUTE, backend_error
 from rdrive_app.ui.state.signin import SignInState
@@ -94,6 +97,9 @@ app.add_page(
     route=f"{ALBUMS_ROUTE}/[album]",
     title="Album · rDrive",
     on_load=[TimelineState.load_timeline, AlbumState.load_album, ViewerState.open_from_url],
+)
+app.add_page(
+    places_page, route=PLACES_ROUTE, title="Places · rDrive", on_load=PlacesState.load_places
 )
 app.add_page(trash_page, route="/trash", title="Trash · rDrive", on_load=TrashState.load_trash)
 app.add_page(

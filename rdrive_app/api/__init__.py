@@ -10,7 +10,17 @@ from fastapi import FastAPI
 from rdrive_app.api.body_limit import BodyLimitMiddleware
 from rdrive_app.api.errors import install_error_handlers
 from rdrive_app.api.openapi import install_openapi
-from rdrive_app.api.routes import albums, auth, folders, items, search, timeline, trash, uploads
+from rdrive_app.api.routes import (
+    albums,
+    auth,
+    folders,
+    items,
+    places,
+    search,
+    timeline,
+    trash,
+    uploads,
+)
 from rdrive_app.api.security_headers import SecurityHeadersMiddleware
 from rdrive_app.services.wiring import Services, get_services
 
@@ -45,6 +55,7 @@ def create_api(services: Services | None = None) -> FastAPI:
     app.include_router(timeline.router)
     app.include_router(albums.router)
     app.include_router(search.router)
+    app.include_router(places.router)
     if signed_files is not None:  # the store's URLs point here (the local one)
         from rdrive_app.api.signed_files import signed_files_router
 

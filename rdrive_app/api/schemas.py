@@ -66,6 +66,15 @@ class GPSOut(BaseModel):
     lon: float
 
 
+class PlaceOut(BaseModel):
+    """Where it was taken, in words: the nearest locality to its GPS position."""
+
+    city: str
+    region: str
+    country: str
+    country_code: str = Field(description="ISO 3166-1 alpha-2, such as IT")
+
+
 class PlaybackOut(BaseModel):
     """A video's playback: ``original`` (it plays as uploaded), ``preparing`` (a rendition is
     being made; ``progress`` 0..1), ``ready`` or ``failed`` (``reason`` says why)."""
@@ -101,6 +110,7 @@ class ItemOut(BaseModel):
     camera: str | None
     lens: str | None = None
     gps: GPSOut | None
+    place: PlaceOut | None = None
     deleted_at: datetime | None = None
     playback: PlaybackOut | None = None
     live: bool = False
@@ -322,3 +332,26 @@ class AlbumOut(BaseModel):
 
 class AlbumListOut(BaseModel):
     albums: list[AlbumOut]
+
+
+class CityOut(BaseModel):
+    """A city (in its region) and how many items on the timeline were taken there."""
+
+    city: str
+    region: str
+    count: int
+
+
+class CountryOut(BaseModel):
+    """A country, how many items were taken in it, and its cities, most items first."""
+
+    country: str
+    country_code: str
+    count: int
+    cities: list[CityOut]
+
+
+class PlacesOut(BaseModel):
+    """The Places page: every country the timeline's items were taken in, most items first."""
+
+    countries: list[CountryOut]

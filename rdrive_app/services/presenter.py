@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Any
 
 from rdrive_app.core.domain import MediaItem, Status
@@ -83,6 +84,7 @@ def item_fields(item: MediaItem) -> dict[str, Any]:
         "camera": item.camera,
         "lens": item.lens,
         "gps": {"lat": item.gps.lat, "lon": item.gps.lon} if item.gps else None,
+        "place": asdict(item.place) if item.place else None,
         "deleted_at": item.deleted_at.isoformat() if item.deleted_at else None,
         "playback": _playback_fields(item.playback),
         "live": item.motion is not None and item.motion.play_key is not None,

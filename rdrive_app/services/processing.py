@@ -25,6 +25,7 @@ from rdrive_app.core.errors import NotFound, UnsupportedMedia
 from rdrive_app.core.keys import original_key, playback_key, thumbnail_key
 from rdrive_app.core.playback import Motion, Playback, PlaybackState
 from rdrive_app.core.settings import Settings
+from rdrive_app.media.places import place_of
 from rdrive_app.media.sandbox import SandboxPool
 from rdrive_app.media.sniff import NOT_MEDIA, SNIFF_BYTES, sniff
 from rdrive_app.media.types import (
@@ -163,7 +164,8 @@ def mark_failed(storage: Storage, item_id: str, reason: str) -> MediaItem | None
 
 
 def item_fields(info: MediaInfo) -> dict[str, Any]:
-    """The MediaItem fields a MediaInfo fills (all of them, so a re-run clears stale ones)."""
+    """The MediaItem fields a MediaInfo fills (all of them, so a re-run clears stale ones),
+    with the place its GPS position is in (the catalog indexes it for search)."""
     return {
         "width": info.width,
         "height": info.height,
@@ -172,6 +174,7 @@ def item_fields(info: MediaInfo) -> dict[str, Any]:
         "camera": info.camera,
         "lens": info.lens,
         "gps": info.gps,
+        "place": place_of(info.gps),
         "rotation": info.rotation,
         "codec": info.codec,
         "content_id": info.content_id,

@@ -13,6 +13,7 @@ from rdrive_app.services.albums import AlbumService
 from rdrive_app.services.downloads import DownloadService
 from rdrive_app.services.folders import FolderService
 from rdrive_app.services.items import ItemService
+from rdrive_app.services.places import PlaceService
 from rdrive_app.services.private_files import keep_files_private, private_dir
 from rdrive_app.services.search import SearchService
 from rdrive_app.services.timeline import TimelineService
@@ -32,6 +33,7 @@ class Services:
     folders: FolderService
     items: ItemService
     timeline: TimelineService
+    places: PlaceService
     uploads: UploadService
     downloads: DownloadService
     zip_tickets: ZipTickets
@@ -56,6 +58,7 @@ def build_services(settings: Settings, processing: ProcessingQueue | None = None
         folders=FolderService(storage.catalog),
         items=items,
         timeline=TimelineService(storage.catalog),
+        places=PlaceService(storage.catalog),
         uploads=UploadService(storage, settings, sniff_type, queue),
         downloads=DownloadService(storage),
         zip_tickets=ZipTickets(settings.api_url),

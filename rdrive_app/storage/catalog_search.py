@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from abc import abstractmethod
 
+from rdrive_app.core.domain import Status
 from rdrive_app.core.listing import Page, PlaceCount, TagCount
 from rdrive_app.core.search import SearchQuery
 from rdrive_app.storage import records as R
@@ -19,7 +20,7 @@ PlaceKey = tuple[str, str, str, str]  # (country, city, region, country_code)
 
 
 class SearchCatalog:
-    """search, tag_counts and place_counts of the Catalog protocol."""
+    """search, tag_counts, place_counts and unindexed of the Catalog protocol."""
 
     def search(self, query: SearchQuery, *, limit: int = 100, cursor: str | None = None) -> Page:
         limit = R.check_limit(limit)
@@ -40,7 +41,23 @@ class SearchCatalog:
         counts = self._place_counts()
         return [PlaceCount(*key, count=n) for key, n in sorted(counts.items()) if n > 0]
 
+    def unindexed(self) -> list[str]:
+        """Ids of items whose stored ``search_terms`` are not what their fields give now:
+        written by a version before search (or its place). Writing such an item again
+        (``update_item`` with no change) indexes it, since every write derives the terms."""
+        found = []
+        for status in (Status.PROCESSING, Status.READY, Status.FAILED):
+            for rec in self._status_records(str(status), None):
+                terms = R.search_fields(R.record_item(rec))["search_terms"]
+                if rec.get("search_terms") != terms:
+                    found.append(rec["id"])
+        return found
+
     # primitives
+
+    @abstractmethod
+    def _status_records(self, status: str, before: str | None) -> list[R.Record]:
+        """(catalog_base's) Records in ``status``, trash included."""
 
     @abstractmethod
     def _search_records(self, query: SearchQuery, start: str | None, n: int) -> list[R.Record]:

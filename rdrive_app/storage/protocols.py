@@ -216,6 +216,11 @@ class Catalog(AlbumCatalog, Protocol):
         """Every city the timeline's items were taken in, with counts, by country then city."""
         ...
 
+    def unindexed(self) -> list[str]:
+        """Items whose search terms are missing or stale: stored before search existed (fsck
+        writes them again with ``update_item(id)``)."""
+        ...
+
     def off_timeline(self) -> list[str]:
         """Items that belong on the timeline but were stored before it existed (fsck adds
         them with ``update_item(id)``)."""

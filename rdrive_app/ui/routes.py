@@ -10,6 +10,7 @@ from __future__ import annotations
 FOLDER_ROUTE_PREFIX = "/folder"  # the root folder is /folder itself
 PHOTOS_ROUTE = "/photos"  # the timeline; "/" shows it too (where a signed-in user lands)
 FAVORITES_ROUTE = "/favorites"
+PLACES_ROUTE = "/places"  # countries and cities with counts, each city a link to its search
 ALBUMS_ROUTE = "/albums"  # the list; one album is /albums/<id>
 SEARCH_ROUTE = "/search"  # ?q=<words>&tag=&kind=&favorite=&country=&city=
 TAGS_ROUTE = "/tags"  # the tags with their counts, each a link to its search

@@ -12,6 +12,9 @@ hourly sweep (services/upkeep/housekeeping.py). What it finds and does:
 - a folder move that stopped half-way (a catalog with ``ResumableMoves``, DynamoDB): finished;
 - items stored before the timeline existed, whose records lack its keys: written again, which
   adds them (and, on DynamoDB, counts them in their months);
+- items processed before places and search existed: a position without its place gets it
+  (media/places.py), and records without search terms (or with stale ones) are written again,
+  which indexes them;
 - temp files that a killed write left behind (a store that ``CleansTempFiles``, the local one;
   older than ``temp_age_s``, so a write in progress is never touched): deleted.
 
@@ -28,9 +31,10 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from rdrive_app.core.domain import MediaItem, Status
+from rdrive_app.core.domain import MediaItem, Place, Status
 from rdrive_app.core.errors import NotFound, RDriveError
 from rdrive_app.core.keys import DERIVED_PREFIX, ORIGINALS_PREFIX, owner_of
+from rdrive_app.services.places import missing_places
 from rdrive_app.storage import Storage
 
 log = logging.getLogger(__name__)
@@ -51,6 +55,8 @@ class FsckReport:
     interrupted_moves: list[tuple[str, str]] = field(default_factory=list)
     stale_temp_files: list[str] = field(default_factory=list)
     off_timeline: list[str] = field(default_factory=list)
+    missing_places: dict[str, Place] = field(default_factory=dict)
+    unindexed: list[str] = field(default_factory=list)
     repaired: bool = False
 
     @property
@@ -62,6 +68,8 @@ class FsckReport:
             or self.interrupted_moves
             or self.stale_temp_files
             or self.off_timeline
+            or self.missing_places
+            or self.unindexed
         )
 
     def lines(self) -> list[str]:
@@ -80,6 +88,11 @@ class FsckReport:
         ]
         out += [f"{verb}: unfinished write {p} (deleted)" for p in self.stale_temp_files]
         out += [f"{verb}: item {i} was not on the timeline (added)" for i in self.off_timeline]
+        out += [
+            f"{verb}: item {i} has no place for its position (now {p.label})"
+            for i, p in self.missing_places.items()
+        ]
+        out += [f"{verb}: item {i} was not in the search index (added)" for i in self.unindexed]
         if self.clean:
             out.append("catalog and blob store agree")
         return out
@@ -125,6 +138,8 @@ def fsck(
             report.missing_thumbnails.append(item_id)
     owned = before.keys() | after.keys()
     report.blobs_without_rows = sorted(k for k in keys if owner_of(k) not in owned)
+    report.missing_places = missing_places(after.values())
+    report.unindexed = storage.catalog.unindexed()
     if repair:
         _repair(storage, report, reprocess)
         if temp_files is not None:
@@ -154,7 +169,10 @@ def _repair(
             log.warning("fsck: could not queue %s again: %s", item_id, exc)
     for key in report.blobs_without_rows:
         blobs.delete(key)
-    for item_id in report.off_timeline:
+    for item_id, place in report.missing_places.items():
+        with contextlib.suppress(NotFound):
+            catalog.update_item(item_id, place=place)  # which indexes it too
+    for item_id in {*report.off_timeline, *report.unindexed} - report.missing_places.keys():
         with contextlib.suppress(NotFound):
             catalog.update_item(item_id)
 

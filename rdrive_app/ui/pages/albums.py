@@ -27,7 +27,13 @@ from rdrive_app.ui.components.dialogs import (
 from rdrive_app.ui.components.layout import page_frame
 from rdrive_app.ui.components.viewer import viewer
 from rdrive_app.ui.pages.photos import STICKY_BAR, timeline_grid
-from rdrive_app.ui.routes import ALBUMS_ROUTE, FAVORITES_ROUTE, FOLDER_ROUTE_PREFIX, PHOTOS_ROUTE
+from rdrive_app.ui.routes import (
+    ALBUMS_ROUTE,
+    FAVORITES_ROUTE,
+    FOLDER_ROUTE_PREFIX,
+    PHOTOS_ROUTE,
+    PLACES_ROUTE,
+)
 from rdrive_app.ui.state.albums import AlbumState
 from rdrive_app.ui.state.timeline import TimelineState
 
@@ -45,6 +51,7 @@ def _links() -> list[rx.Component]:
     return [
         nav_link("Photos", PHOTOS_ROUTE, "images"),
         nav_link("Favourites", FAVORITES_ROUTE, "heart"),
+        nav_link("Places", PLACES_ROUTE, "map-pin"),
         nav_link("Folders", FOLDER_ROUTE_PREFIX, "folder"),
         nav_link("Trash", "/trash", "trash-2"),
     ]

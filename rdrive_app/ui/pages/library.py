@@ -27,7 +27,7 @@ from rdrive_app.ui.components.grid import grid
 from rdrive_app.ui.components.layout import page_frame
 from rdrive_app.ui.components.uploads import upload_button, upload_panel
 from rdrive_app.ui.components.viewer import viewer
-from rdrive_app.ui.routes import ALBUMS_ROUTE, PHOTOS_ROUTE
+from rdrive_app.ui.routes import ALBUMS_ROUTE, PHOTOS_ROUTE, PLACES_ROUTE
 from rdrive_app.ui.state.folder import FolderRow, FolderState
 from rdrive_app.ui.state.organize import OrganizeState
 
@@ -124,6 +124,7 @@ def library_page() -> rx.Component:
                 new_folder_dialog(),
                 nav_link("Photos", PHOTOS_ROUTE, "images"),
                 nav_link("Albums", ALBUMS_ROUTE, "book-image"),
+                nav_link("Places", PLACES_ROUTE, "map-pin"),
                 nav_link("Trash", "/trash", "trash-2"),
                 width="100%",
                 spacing="3",

@@ -19,7 +19,7 @@ from rdrive_app.ui.components.dialogs import (
 from rdrive_app.ui.components.layout import page_frame
 from rdrive_app.ui.components.timeline import TimelineGrid, TimelineScrubber
 from rdrive_app.ui.components.viewer import viewer
-from rdrive_app.ui.routes import ALBUMS_ROUTE
+from rdrive_app.ui.routes import ALBUMS_ROUTE, PLACES_ROUTE
 from rdrive_app.ui.state.timeline import TimelineState
 from rdrive_app.ui.state.viewer import ViewerState
 
@@ -39,6 +39,7 @@ def header() -> rx.Component:
             nav_link("Favourites", "/favorites", "heart"),
         ),
         nav_link("Albums", ALBUMS_ROUTE, "book-image"),
+        nav_link("Places", PLACES_ROUTE, "map-pin"),
         nav_link("Folders", "/folder", "folder"),
         nav_link("Trash", "/trash", "trash-2"),
         width="100%",

@@ -47,7 +47,7 @@ class InfoRow:
 
 
 def info_rows(item: MediaItem) -> list[InfoRow]:
-    """The info panel: label/value pairs, and a map link when GPS is known."""
+    """The info panel: label/value pairs, the place's name, and a map link when GPS is known."""
     rows = [InfoRow("Name", item.name), InfoRow("Size", size_label(item.size))]
     width, height = item.shown_size
     if width and height:
@@ -60,11 +60,13 @@ def info_rows(item: MediaItem) -> list[InfoRow]:
         rows.append(InfoRow("Camera", item.camera))
     if item.lens:
         rows.append(InfoRow("Lens", item.lens))
+    if item.place is not None:  # the place in words, above its position's map link
+        rows.append(InfoRow("Place", item.place.label))
     if item.gps:
         lat, lon = item.gps.lat, item.gps.lon
         rows.append(
             InfoRow(
-                "Place",
+                "Position" if item.place is not None else "Place",
                 f"{lat:.5f}, {lon:.5f}",
                 f"https://www.openstreetmap.org/?mlat={lat:.6f}&mlon={lon:.6f}#map=15/{lat:.6f}/{lon:.6f}",
             )
