@@ -52,7 +52,9 @@ _LINKS = (("Photos", PHOTOS_ROUTE, "images"), ("Albums", ALBUMS_ROUTE, "book-ima
 
 def places_page() -> rx.Component:
     links = [nav_link(*link) for link in _LINKS]
-    header = wrapping_row(rx.heading("Places", size="6"), rx.spacer(), *links, spacing="4")
+    header = wrapping_row(
+        rx.heading("Places", size="6"), rx.spacer(), *links, spacing="4", width="100%"
+    )
     return page_frame(
         rx.vstack(
             header,
