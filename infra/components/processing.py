@@ -48,7 +48,14 @@ MAX_RECEIVES = 3
 # bucket's originals: a HEAD of a missing original answers 403 instead of 404, a storage error
 # that is retried and then recorded on the item. A Live Photo's halves joined (the still takes
 # in the video: services/live_photos.py) read, list and delete the video's derived files.
-ITEM_ACTIONS = ["dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"]
+# A purge leaves a tombstone in the search's change log in the same transaction (PutItem;
+# storage/aws/search.py), so another process's search index drops the item.
+ITEM_ACTIONS = [
+    "dynamodb:GetItem",
+    "dynamodb:UpdateItem",
+    "dynamodb:DeleteItem",
+    "dynamodb:PutItem",
+]
 ORIGINALS_ACTIONS = [
     "s3:GetObject",
     "s3:DeleteObject",
