@@ -128,7 +128,6 @@ class SearchIndex:
 
     def __init__(self) -> None:
         self.entries: dict[str, Entry] = {}
-        self.watermark = ""  # the greatest chg_key applied
         self._timeline: list[str] = []  # timeline keys, sorted
         self._terms = Postings(sorted_keys=True)
         self._folders = Postings(sorted_keys=True)
@@ -141,7 +140,6 @@ class SearchIndex:
 
     def apply(self, rec: Mapping[str, str]) -> None:
         """Take in one change-log record: the item's entry is replaced, or removed."""
-        self.watermark = max(self.watermark, rec["chg_key"])
         item_id = changed_id(rec)
         old = self.entries.pop(item_id, None)
         if old is not None:
