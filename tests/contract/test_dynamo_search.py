@@ -119,7 +119,7 @@ def test_a_writer_whose_clock_is_behind_within_the_margin_is_seen(
 ) -> None:
     a, b = two
     b.add_item(make_item("first.jpg"))
-    assert _found(b, "first") == ["first.jpg"]  # b's watermark: now
+    assert _found(b, "first") == ["first.jpg"]  # b's last read: now
     _behind(a, SKEW_MARGIN - timedelta(minutes=1))
     late = a.add_item(make_item("late.jpg", tags=("skew",)))
     assert _found(b, "late") == ["late.jpg"]
@@ -134,7 +134,7 @@ def test_a_stale_entry_never_shows_a_wrong_result_and_more_are_read(
     ids = [a.add_item(make_item(f"boat{n:02d}.jpg")).id for n in range(20)]
     assert len(_found(b, "boat")) == 20
     b.add_item(make_item("now.jpg"))
-    assert _found(b, "now") == ["now.jpg"]  # b's watermark: now
+    assert _found(b, "now") == ["now.jpg"]  # b's last read: now
     # a's clock is so far behind that b misses its writes: b's entries go stale
     _behind(a, SKEW_MARGIN * 3)
     for item_id in ids[-15:]:  # the newest 15 (make_item's items share a date: by id)

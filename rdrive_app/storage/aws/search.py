@@ -7,8 +7,9 @@ DynamoDB has no full-text search and the deployment has no always-on service to 
   transaction; the sparse global index ``by_change`` is thus a log of each item's last change,
   projecting only what a search needs (models.SEARCH_FIELDS);
 - a process builds its ``SearchIndex`` from the whole log on first use, and before each search
-  reads only the log since its watermark, less ``SKEW_MARGIN``: the container's and the
-  Lambda's clocks may differ by that much, and the index may show a write a moment late;
+  reads only the log stamped since its previous read began, less ``SKEW_MARGIN``: the
+  container's and the Lambda's clocks may differ by that much, and the index may show a write
+  a moment late (so a quiet library's read returns nothing, whatever was written before);
 - a search takes the index's newest candidates, reads their records (BatchGetItem,
   consistent) and keeps those ``core.search.matches``, reading more when some drop out.
 
@@ -47,9 +48,11 @@ class LiveIndex:
         self.lock = threading.Lock()
         self.index: SearchIndex | None = None
         self._built_at = 0.0
+        self._since = ""
 
     def current(self) -> SearchIndex:
         """The index with every change the log holds applied (call under ``lock``)."""
+        started = self.table.clock()
         stale = time.monotonic() - self._built_at > _REBUILD_AFTER_S
         if self.index is None or stale:
             index = SearchIndex()
@@ -57,10 +60,10 @@ class LiveIndex:
             self.index, self._built_at = index, time.monotonic()
         else:
             index = self.index
-            since = None
-            if index.watermark:
-                since = R.iso(R.parse_iso(index.watermark[:27]) - SKEW_MARGIN)
-            self._read_log(index, since)
+            self._read_log(index, self._since)
+        # A write not visible yet was stamped after this read began, less the writer's clock
+        # skew and the index's lag: the next read starts SKEW_MARGIN before this one did.
+        self._since = R.iso(started - SKEW_MARGIN)
         return index
 
     def _read_log(self, index: SearchIndex, since: str | None) -> None:
