@@ -26,6 +26,7 @@ def top_bar() -> rx.Component:
         rx.text(SessionState.username, size="2", color_scheme="gray"),
         gray_button("Sign out", icon="log-out", on_click=SessionState.sign_out),
         align="center",
+        wrap="wrap",  # a phone's width: the bar's parts go on two lines, never past the edge
         padding_x="1em",
         padding_y="0.6em",
         border_bottom="1px solid var(--gray-a5)",

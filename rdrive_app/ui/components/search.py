@@ -37,7 +37,8 @@ def search_box() -> rx.Component:
         on_submit=SearchState.submit_search,
         reset_on_submit=False,
         role="search",
-        style={"flex": "1", "max_width": "420px", "min_width": "120px"},
+        # grows up to 420 px, and on a phone takes a line of its own (the top bar wraps)
+        style={"flex": "1 1 180px", "max_width": "420px", "min_width": "0"},
     )
 
 
