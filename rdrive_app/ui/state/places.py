@@ -14,15 +14,14 @@ import reflex as rx
 
 from rdrive_app.core.errors import RDriveError
 from rdrive_app.services.places import CountryPlaces
+from rdrive_app.ui.routes import SEARCH_ROUTE
 from rdrive_app.ui.state.albums import count_label
 from rdrive_app.ui.state.session import SessionState, protected, services
-
-SEARCH_PAGE = "/search"  # the search page's route; its country/city filters are exact
 
 
 def city_href(country: str, city: str) -> str:
     """The search page showing the photos taken in ``city`` (of ``country``)."""
-    return f"{SEARCH_PAGE}?{urlencode({'country': country, 'city': city})}"
+    return f"{SEARCH_ROUTE}?{urlencode({'country': country, 'city': city})}"
 
 
 @dataclasses.dataclass(frozen=True)
