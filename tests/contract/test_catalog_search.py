@@ -283,7 +283,7 @@ def test_results_are_the_rule_over_the_library(storage: Storage, make_item) -> N
         for text in _QUERIES:
             query = parse_query(text, SearchQuery(**base))  # type: ignore[arg-type]
             expected = [i.name for i in everything if matches(i, query)]
-            assert find(c, text, limit=4, **base) == expected, (text, base)
+            assert find(c, text, limit=10, **base) == expected, (text, base)  # pages too
 
 
 def test_an_older_sqlite_library_is_indexed_when_opened(tmp_path, make_item) -> None:
