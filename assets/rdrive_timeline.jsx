@@ -194,6 +194,7 @@ const sectionKey = (_index, section) => section.key;
 const TOP_BAR = 64;
 const SETTLE_MS = 200; // how often the grid looks whether a jump has landed
 const SETTLE_MAX_MS = 4000; // and when it stops waiting
+const UPWARDS_KEYS = new Set(["ArrowUp", "PageUp", "Home"]);
 // Sections rendered beyond the viewport: below only, since rendering ahead above breaks the
 // scroll position kept when sections are prepended (react-virtuoso issue #947).
 const OVERSCAN = { top: 0, bottom: 600 }; // the page's sticky bar covers the top of the window
@@ -234,14 +235,22 @@ export function TimelineGrid({
   const start = useRef(initialIndex || 0);
   const initialLocation = useMemo(() => ({ index: start.current, align: "start", offset: -TOP_BAR }), []);
   // Virtuoso reports the top reached as it mounts, before it has scrolled to the section a
-  // jump opens at: newer items prepended then would push that section away. So the top only
-  // counts once the grid has settled — the jumped-to section is in the upper half of the view
-  // (or the page cannot scroll further; or, at the latest, after SETTLE_MAX_MS) — and newer
-  // items are asked for then if the grid's top is in view. Watched rather than timed: on a
-  // slow phone the scroll comes late.
+  // jump opens at, and items prepended before that first scroll do not keep the view
+  // (react-virtuoso #1405): the month jumped to would be pushed away. So the top only counts
+  // once the grid has settled — the jumped-to section is in view (or the page cannot scroll
+  // further; or, at the latest, after SETTLE_MAX_MS; watched rather than timed, since on a
+  // slow phone the scroll comes late) — and then only after the person has moved the page
+  // since the last ask: a view that did not move cannot ask again and again. A gesture
+  // towards the top while the grid's top is in view asks too (the page may not scroll).
   const settled = useRef(false);
+  const moved = useRef(true);
   const askNewer = useRef(onStartReached);
   askNewer.current = onStartReached;
+  const askTop = () => {
+    if (!settled.current || !moved.current || !askNewer.current) return;
+    moved.current = false;
+    askNewer.current();
+  };
   const target = data[start.current] ? data[start.current].key : null;
   useEffect(() => {
     if (start.current === 0) window.scrollTo(0, 0); // else Virtuoso scrolls to that section
@@ -250,15 +259,25 @@ export function TimelineGrid({
       if (start.current === 0 || target === null) return true;
       const shown = grid.current && grid.current.querySelector(`section[data-rdrive-key="${target}"]`);
       const bottom = window.innerHeight + window.scrollY >= document.documentElement.scrollHeight - 2;
-      return (shown && shown.getBoundingClientRect().top < window.innerHeight / 2) || bottom;
+      const box = shown && shown.getBoundingClientRect();
+      return (box && box.bottom > TOP_BAR && box.top < window.innerHeight / 2) || bottom;
     };
     const settle = setInterval(() => {
       if (!atTarget() && Date.now() - began < SETTLE_MAX_MS) return;
       clearInterval(settle);
       settled.current = true;
-      const box = grid.current && grid.current.getBoundingClientRect();
-      if (box && box.top > 0 && askNewer.current) askNewer.current();
     }, SETTLE_MS);
+    const onGesture = (event) => {
+      moved.current = true;
+      const upwards =
+        (event.type === "wheel" && event.deltaY < 0) ||
+        event.type === "touchmove" ||
+        (event.type === "keydown" && UPWARDS_KEYS.has(event.key));
+      const box = grid.current && grid.current.getBoundingClientRect();
+      if (upwards && box && box.top >= 0) askTop();
+    };
+    const gestures = ["wheel", "touchmove", "keydown", "pointerdown"];
+    for (const name of gestures) window.addEventListener(name, onGesture, { passive: true });
     let pending = null;
     const onScroll = () => {
       if (pending === null) pending = setTimeout(() => ((pending = null), followMonth(grid.current)), 250);
@@ -266,6 +285,7 @@ export function TimelineGrid({
     window.addEventListener("scroll", onScroll, { passive: true });
     return () => {
       window.removeEventListener("scroll", onScroll);
+      for (const name of gestures) window.removeEventListener(name, onGesture);
       clearInterval(settle);
       if (pending !== null) clearTimeout(pending);
     };
@@ -281,7 +301,7 @@ export function TimelineGrid({
         itemContent={itemContent}
         context={ctx}
         increaseViewportBy={OVERSCAN}
-        startReached={() => settled.current && onStartReached && onStartReached()}
+        startReached={askTop}
         endReached={() => onEndReached && onEndReached()}
       />
     </div>

@@ -121,6 +121,24 @@ class SignedFilesServer:
         self._thread.join(timeout=5)
 
 
+@pytest.fixture(autouse=True)
+def close_sqlite_catalogs(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Close the SQLite connections of every catalog a test opened: a catalog keeps one per
+    thread until closed, and a worker running hundreds of tests would otherwise hold thousands
+    of descriptors. (A catalog still in use after this just opens a new connection.)"""
+    opened: list[SQLiteCatalog] = []
+    original = SQLiteCatalog.__init__
+
+    def tracked(self: SQLiteCatalog, *args: Any, **kwargs: Any) -> None:
+        original(self, *args, **kwargs)
+        opened.append(self)
+
+    monkeypatch.setattr(SQLiteCatalog, "__init__", tracked)
+    yield
+    for catalog in opened:
+        catalog.close()
+
+
 @pytest.fixture(scope="session")
 def signed_files_server() -> Iterator[SignedFilesServer]:
     server = SignedFilesServer()

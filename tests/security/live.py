@@ -10,7 +10,7 @@ and stops as soon as the first byte of the answer arrives, so a test can say how
 
 from __future__ import annotations
 
-import select
+import selectors
 import socket
 import threading
 import time
@@ -111,6 +111,9 @@ def send_watching(
     # A small send buffer, so that what "was sent" is close to what the server was handed.
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 64 * 1024)
     sock.setblocking(False)
+    # selectors (epoll), not select.select: a test worker may hold more than 1024 descriptors.
+    watch = selectors.DefaultSelector()
+    watch.register(sock, selectors.EVENT_READ | selectors.EVENT_WRITE)
     started = time.monotonic()
     pending = (head + "\r\n").encode()
     source = iter(body)
@@ -129,18 +132,22 @@ def send_watching(
                     pending = (
                         (f"{len(chunk):x}\r\n".encode() + chunk + b"\r\n") if chunked else chunk
                     )
-            readable, writable, _ = select.select([sock], [sock] if pending else [], [], 1.0)
-            if readable:
+            wanted = selectors.EVENT_READ | (selectors.EVENT_WRITE if pending else 0)
+            watch.modify(sock, wanted)
+            events = sum(mask for _, mask in watch.select(1.0))
+            if events & selectors.EVENT_READ:
                 break
-            if writable:
+            if events & selectors.EVENT_WRITE:
                 try:
                     pending = pending[sock.send(pending) :]
                 except (BrokenPipeError, ConnectionResetError):
-                    select.select([sock], [], [], 5.0)  # the answer may be on its way
+                    watch.modify(sock, selectors.EVENT_READ)
+                    watch.select(5.0)  # the answer may be on its way
                     break
         seconds = time.monotonic() - started
         status, answer_headers, answer_body, closed = _read_answer(sock)
     finally:
+        watch.close()
         sock.close()
     return Answer(status, answer_headers, answer_body, yielded, seconds, closed)
 
