@@ -213,6 +213,7 @@ function followMonth(grid) {
 }
 
 export function TimelineGrid({
+  generation,
   sections,
   firstItemIndex,
   initialIndex,
@@ -249,7 +250,7 @@ export function TimelineGrid({
   const askTop = () => {
     if (!settled.current || !moved.current || !askNewer.current) return;
     moved.current = false;
-    askNewer.current();
+    askNewer.current(generation);
   };
   const target = data[start.current] ? data[start.current].key : null;
   useEffect(() => {
@@ -279,8 +280,11 @@ export function TimelineGrid({
     const gestures = ["wheel", "touchmove", "keydown", "pointerdown"];
     for (const name of gestures) window.addEventListener(name, onGesture, { passive: true });
     let pending = null;
+    // The address follows the person's scrolling, not Virtuoso's own on the way to a jump's
+    // section (it may pass the top of the window first).
     const onScroll = () => {
-      if (pending === null) pending = setTimeout(() => ((pending = null), followMonth(grid.current)), 250);
+      if (!settled.current || pending !== null) return;
+      pending = setTimeout(() => ((pending = null), followMonth(grid.current)), 250);
     };
     window.addEventListener("scroll", onScroll, { passive: true });
     return () => {
@@ -302,7 +306,7 @@ export function TimelineGrid({
         context={ctx}
         increaseViewportBy={OVERSCAN}
         startReached={askTop}
-        endReached={() => onEndReached && onEndReached()}
+        endReached={() => onEndReached && onEndReached(generation)}
       />
     </div>
   );

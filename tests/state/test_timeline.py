@@ -142,8 +142,12 @@ def test_a_month_in_the_url_opens_the_window_there(services, small_window):
     assert start.month == "2023-09" and start.show_month
     assert {s.month for s in state.sections[: state.initial_index]} <= {"2023-10", "2023-11"}
     assert state.first_index == FIRST_INDEX - state.initial_index
-    top = shown(state)[0]
-    run(TimelineState.load_newer.fn, state)
+    top, bottom = shown(state)[0], shown(state)[-1]
+    stale = state.generation - 1  # the grid of the window before: a jump scrolled it up
+    run(TimelineState.load_newer.fn, state, stale)
+    run(TimelineState.load_older.fn, state, stale)
+    assert (shown(state)[0], shown(state)[-1]) == (top, bottom)  # it asked in vain
+    run(TimelineState.load_newer.fn, state, state.generation)
     assert ids.index(shown(state)[0]) < ids.index(top)  # scrolling up goes on above it
 
     jumped = run(TimelineState.jump.fn, state, "2023-02")[0]

@@ -12,7 +12,7 @@ declare its props and events, and the npm packages Reflex installs for it. (An e
 from __future__ import annotations
 
 import reflex as rx
-from reflex.event import no_args_event_spec, passthrough_event_spec
+from reflex.event import passthrough_event_spec
 
 TIMELINE_MODULE = "$/public/rdrive_timeline.jsx"  # assets/ is the bundle's public/
 PACKAGES = ["react-virtuoso@4.18.21", "react-photo-album@3.6.1"]
@@ -29,8 +29,9 @@ class TimelineGrid(rx.Component):
     first_item_index: rx.Var[int]
     initial_index: rx.Var[int]  # read when the grid mounts (its key changes with each window)
     selected: rx.Var[list[str]]
-    on_start_reached: rx.EventHandler[no_args_event_spec]  # type: ignore[type-arg,valid-type]
-    on_end_reached: rx.EventHandler[no_args_event_spec]  # type: ignore[type-arg,valid-type]
+    generation: rx.Var[int]  # the window's: the grid names it when it asks for more
+    on_start_reached: rx.EventHandler[passthrough_event_spec(int)]  # type: ignore[type-arg,valid-type]
+    on_end_reached: rx.EventHandler[passthrough_event_spec(int)]  # type: ignore[type-arg,valid-type]
     on_open: rx.EventHandler[passthrough_event_spec(str)]  # type: ignore[type-arg,valid-type]
     on_toggle: rx.EventHandler[passthrough_event_spec(str, bool)]  # type: ignore[type-arg,valid-type]
     on_favorite: rx.EventHandler[passthrough_event_spec(str, bool)]  # type: ignore[type-arg,valid-type]

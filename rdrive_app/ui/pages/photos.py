@@ -59,6 +59,7 @@ def timeline_grid() -> rx.Component:
     """The window's sections; a new window (``generation``) mounts a new grid."""
     return TimelineGrid.create(
         key=TimelineState.generation,
+        generation=TimelineState.generation,
         sections=TimelineState.sections,
         first_item_index=TimelineState.first_index,
         initial_index=TimelineState.initial_index,

@@ -253,14 +253,17 @@ class TimelineState(SessionState):
         return bool(page.items)
 
     @protected
-    async def load_older(self) -> None:
-        """The grid's bottom came into view."""
-        await self._extend(older=True)
+    async def load_older(self, generation: int | None = None) -> None:
+        """The grid's bottom came into view. A grid names its window's ``generation``: one
+        that is being replaced (a jump's navigation scrolls it to the top) asks in vain."""
+        if generation is None or generation == self.generation:
+            await self._extend(older=True)
 
     @protected
-    async def load_newer(self) -> None:
+    async def load_newer(self, generation: int | None = None) -> None:
         """The grid's top came into view (after a jump, the months above it)."""
-        await self._extend(older=False)
+        if generation is None or generation == self.generation:
+            await self._extend(older=False)
 
     @protected
     async def jump(self, month: str) -> Any:
