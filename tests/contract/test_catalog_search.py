@@ -303,3 +303,67 @@ def test_an_older_sqlite_library_is_indexed_when_opened(tmp_path, make_item) -> 
         assert find(catalog, "cremieux") == ["Crémieux11.tiff"]
         assert find(catalog, "lat") == ["later.jpg"]
         catalog.close()
+
+
+def test_a_library_indexed_before_ranks_is_indexed_again_when_opened(tmp_path, make_item) -> None:
+    """The index was once keyed by the entries' rowid; opening such a database makes it again,
+    keyed by rank, and searches find what they found."""
+    path = tmp_path / "catalog.sqlite3"
+    catalog = SQLiteCatalog(path)
+    catalog.add_item(make_item("Crémieux11.tiff", taken_at=T0))
+    db = catalog._db()
+    for trigger in ("search_added", "search_removed", "search_changed"):
+        db.execute(f"DROP TRIGGER {trigger}")
+    db.execute("DROP TABLE search_fts")
+    db.execute(
+        "CREATE VIRTUAL TABLE search_fts USING fts5(search_terms, content='entries', "
+        "content_rowid='rowid', tokenize='ascii', prefix='2 3 4')"
+    )
+    db.execute("INSERT INTO search_fts(search_fts) VALUES ('rebuild')")
+    db.execute("UPDATE entries SET search_rank = NULL")
+    catalog.close()
+    catalog = SQLiteCatalog(path)
+    assert find(catalog, "cremieux") == ["Crémieux11.tiff"]
+    catalog.add_item(make_item("Crémieux12.tiff", taken_at=T0 + timedelta(days=1)))
+    assert find(catalog, "cremieux") == ["Crémieux12.tiff", "Crémieux11.tiff"]
+    catalog.close()
+
+
+@pytest.mark.parametrize("limit", [1, 7, 100])
+def test_many_matches_in_one_second_page_in_timeline_order(tmp_path, make_item, limit) -> None:
+    """Matches are read by rank, which orders by the second; within a second (a burst) the
+    pages still follow the timeline's order exactly, across the chunks the matches come in."""
+    catalog = SQLiteCatalog(tmp_path / "catalog.sqlite3")
+    rng = random.Random(limit)
+    items = []
+    for n in range(400):
+        second = T0 - timedelta(seconds=rng.choice((0, 0, 0, 1, 2, 60)))
+        when = second + timedelta(microseconds=rng.randrange(0, 1_000_000))
+        kind = Kind.VIDEO if n % 9 == 0 else Kind.IMAGE
+        item = make_item(f"burst {n}.jpg", taken_at=when, kind=kind)
+        catalog.add_item(item)
+        items.append(item)
+    for text, kind in (("burst", None), ("burst", Kind.VIDEO), ("bu", Kind.IMAGE)):
+        expected = [i.name for i in newest_first(items) if kind is None or i.kind is kind]
+        assert find(catalog, text, limit=limit, kind=kind) == expected, (text, kind)
+    catalog.close()
+
+
+def test_a_folder_search_starts_at_the_folder_s_newest_item(tmp_path, make_item) -> None:
+    """A folder filter (with or without words) finds the items of the folder and its
+    subfolders only, and nothing for a folder that holds no item or does not exist."""
+    catalog = SQLiteCatalog(tmp_path / "catalog.sqlite3")
+    for folder in ("/2019", "/2019/trip", "/2019-b", "/2020", "/empty"):
+        catalog.create_folder(folder)
+    made = []
+    for n, folder in enumerate(["/2019", "/2019/trip", "/2019-b", "/2020", "/"] * 6):
+        item = make_item(f"photo {n}.jpg", folder, taken_at=T0 - timedelta(days=n))
+        catalog.add_item(item)
+        made.append(item)
+    in_2019 = [i.name for i in newest_first(made) if i.folder in ("/2019", "/2019/trip")]
+    assert find(catalog, None, limit=4, folder="/2019") == in_2019
+    assert find(catalog, "photo", limit=4, folder="/2019") == in_2019
+    assert find(catalog, None, folder="/2019/trip") == in_2019[1::2]
+    assert find(catalog, None, folder="/empty") == []
+    assert find(catalog, "photo", folder="/nowhere") == []
+    catalog.close()

@@ -24,7 +24,7 @@ from rdrive_app.storage import catalog_errors as E
 from rdrive_app.storage import records as R
 from rdrive_app.storage.catalog_base import BaseCatalog, Write
 from rdrive_app.storage.local.albums import SQLiteAlbums
-from rdrive_app.storage.local.search import FTS_SCRIPT, SQLiteSearch
+from rdrive_app.storage.local.search import SQLiteSearch
 
 _TYPES = {"size": "INTEGER", "width": "INTEGER", "height": "INTEGER", "rotation": "INTEGER",
           "duration": "REAL", "gps_lat": "REAL", "gps_lon": "REAL", "favorite": "INTEGER",
@@ -32,6 +32,7 @@ _TYPES = {"size": "INTEGER", "width": "INTEGER", "height": "INTEGER", "rotation"
 _SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS entries (
     {", ".join(f"{c} {_TYPES.get(c, 'TEXT')}" for c in R.ITEM_COLUMNS)},
+    search_rank INTEGER,
     PRIMARY KEY (folder, name)
 );
 CREATE TABLE IF NOT EXISTS users (
@@ -108,7 +109,7 @@ class SQLiteCatalog(SQLiteAlbums, SQLiteSearch, BaseCatalog):
         self._add_missing_columns()
         self._db().executescript(_INDEXES)
         self._db().executescript(_MONTHS)
-        self._db().executescript(FTS_SCRIPT)  # the search's index (local/search.py)
+        self._open_search()  # the search's index (local/search.py)
         for item_id in self.off_timeline():  # a library from before the timeline joins it
             self.update_item(item_id)
 
@@ -153,6 +154,8 @@ class SQLiteCatalog(SQLiteAlbums, SQLiteSearch, BaseCatalog):
         for col in R.ITEM_COLUMNS:
             if col not in have:
                 db.execute(f"ALTER TABLE entries ADD COLUMN {col} {_TYPES.get(col, 'TEXT')}")
+        if "search_rank" not in have:  # the search's own column (local/search.py)
+            db.execute("ALTER TABLE entries ADD COLUMN search_rank INTEGER")
         users = {row["name"] for row in db.execute("PRAGMA table_info(users)")}
         if "account_id" not in users:  # filled in as each account is next read (catalog_base)
             db.execute("ALTER TABLE users ADD COLUMN account_id TEXT")
