@@ -59,12 +59,12 @@ def timeline_grid() -> rx.Component:
     """The window's sections; a new window (``generation``) mounts a new grid."""
     return TimelineGrid.create(
         key=TimelineState.generation,
-        generation=TimelineState.generation,
         sections=TimelineState.sections,
         first_item_index=TimelineState.first_index,
         initial_index=TimelineState.initial_index,
         selected=TimelineState.selected,
         **{
+            "generation": TimelineState.generation,  # named when the grid asks for more
             "on_start_reached": TimelineState.load_newer,  # newer above, older below
             "on_end_reached": TimelineState.load_older,
             "on_open": ViewerState.open_item,
