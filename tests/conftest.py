@@ -123,9 +123,10 @@ class SignedFilesServer:
 
 @pytest.fixture(autouse=True)
 def close_sqlite_catalogs(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Close the SQLite connections of every catalog a test opened: a catalog keeps one per
+    """Close the SQLite connections a test's catalogs no longer use: a catalog keeps one per
     thread until closed, and a worker running hundreds of tests would otherwise hold thousands
-    of descriptors. (A catalog still in use after this just opens a new connection.)"""
+    of descriptors. Threads still working (a processing queue finishing) keep theirs; a catalog
+    used again just opens a new connection."""
     opened: list[SQLiteCatalog] = []
     original = SQLiteCatalog.__init__
 
@@ -136,7 +137,7 @@ def close_sqlite_catalogs(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.setattr(SQLiteCatalog, "__init__", tracked)
     yield
     for catalog in opened:
-        catalog.close()
+        catalog.close_unused()
 
 
 @pytest.fixture(scope="session")

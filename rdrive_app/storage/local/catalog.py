@@ -103,7 +103,7 @@ class SQLiteCatalog(SQLiteAlbums, SQLiteSearch, BaseCatalog):
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._local = threading.local()
-        self._all: list[sqlite3.Connection] = []
+        self._all: list[tuple[threading.Thread, sqlite3.Connection]] = []
         self._lock = threading.Lock()
         self._db().executescript(_SCHEMA)
         self._add_missing_columns()
@@ -127,7 +127,7 @@ class SQLiteCatalog(SQLiteAlbums, SQLiteSearch, BaseCatalog):
             db.execute("PRAGMA synchronous=NORMAL")
             self._local.db = db
             with self._lock:
-                self._all.append(db)
+                self._all.append((threading.current_thread(), db))
         return db
 
     @contextmanager
@@ -161,12 +161,26 @@ class SQLiteCatalog(SQLiteAlbums, SQLiteSearch, BaseCatalog):
             db.execute("ALTER TABLE users ADD COLUMN account_id TEXT")
 
     def close(self) -> None:
-        """Close every thread's connection (tests, shutdown)."""
+        """Close every thread's connection (shutdown, when no other thread uses the catalog)."""
         with self._lock:
-            for db in self._all:
+            for _, db in self._all:
                 db.close()
             self._all.clear()
         self._local = threading.local()
+
+    def close_unused(self) -> None:
+        """Close the connections of threads that have ended, and this thread's: safe while
+        other threads still work (closing a connection in use elsewhere would crash)."""
+        me = threading.current_thread()
+        with self._lock:
+            keep = []
+            for thread, db in self._all:
+                if thread is me or not thread.is_alive():
+                    db.close()
+                else:
+                    keep.append((thread, db))
+            self._all = keep
+        self._local.__dict__.pop("db", None)
 
     def _row(self, sql: str, *args: Any) -> R.Record | None:
         row = self._db().execute(sql, args).fetchone()
