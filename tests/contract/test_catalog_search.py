@@ -286,6 +286,13 @@ def test_results_are_the_rule_over_the_library(storage: Storage, make_item) -> N
             assert find(c, text, limit=10, **base) == expected, (text, base)  # pages too
 
 
+def _drop_search_index(db) -> None:
+    """Leave the database as a version before the search (or before ranks) left it."""
+    for trigger in ("search_added", "search_removed", "search_changed"):
+        db.execute(f"DROP TRIGGER {trigger}")
+    db.execute("DROP TABLE search_fts")
+
+
 def test_an_older_sqlite_library_is_indexed_when_opened(tmp_path, make_item) -> None:
     """A database from before the search (terms, no index) gets its index at the next open,
     and only once: reopening keeps it as it is."""
@@ -293,9 +300,7 @@ def test_an_older_sqlite_library_is_indexed_when_opened(tmp_path, make_item) -> 
     catalog = SQLiteCatalog(path)
     catalog.add_item(make_item("Crémieux11.tiff", taken_at=T0))
     db = catalog._db()
-    for trigger in ("search_added", "search_removed", "search_changed"):
-        db.execute(f"DROP TRIGGER {trigger}")
-    db.execute("DROP TABLE search_fts")
+    _drop_search_index(db)
     catalog.add_item(make_item("later.jpg", taken_at=T0))  # written with no index at all
     catalog.close()
     for _ in range(2):
@@ -312,9 +317,7 @@ def test_a_library_indexed_before_ranks_is_indexed_again_when_opened(tmp_path, m
     catalog = SQLiteCatalog(path)
     catalog.add_item(make_item("Crémieux11.tiff", taken_at=T0))
     db = catalog._db()
-    for trigger in ("search_added", "search_removed", "search_changed"):
-        db.execute(f"DROP TRIGGER {trigger}")
-    db.execute("DROP TABLE search_fts")
+    _drop_search_index(db)
     db.execute(
         "CREATE VIRTUAL TABLE search_fts USING fts5(search_terms, content='entries', "
         "content_rowid='rowid', tokenize='ascii', prefix='2 3 4')"
