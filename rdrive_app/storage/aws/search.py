@@ -34,7 +34,7 @@ EXTRA = 10  # candidates read beyond a page, for those a fresh read drops
 _REBUILD_AFTER_S = (TOMBSTONE_DAYS - 1) * 86400
 
 
-def _plain(raw: dict[str, dict[str, str]]) -> dict[str, str]:
+def plain_record(raw: dict[str, dict[str, str]]) -> dict[str, str]:
     """A raw DynamoDB item as strings (the log's attributes are all S or N): ~10x faster
     than making pynamodb models of 100 000 entries."""
     return {name: next(iter(value.values())) for name, value in raw.items()}
@@ -80,7 +80,7 @@ class LiveIndex:
                 scan_index_forward=True,
             )
             for raw in page.get("Items", []):
-                index.apply(_plain(raw))
+                index.apply(plain_record(raw))
             start = page.get("LastEvaluatedKey")
             if not start:
                 return

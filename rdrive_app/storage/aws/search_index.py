@@ -2,33 +2,36 @@
 
 DynamoDB has no full-text search, so each process keeps this index of the items on the
 timeline, built from the change log (the ``by_change`` index, search.py) and kept current from
-it. It answers which items *may* match: the word postings (a word is the start of a term, so a
-word is the union of the postings of every term it prefixes, found by bisect in the sorted term
-list) intersected with the filters' postings and a timeline range. The catalog then reads the
-candidates' records and keeps those ``core.search.matches`` accepts, so an entry that is a
-moment old can delay a result but never show a wrong one.
+it. It answers which items *may* match; the catalog then reads the candidates' records and
+keeps those ``core.search.matches`` accepts, so an entry that is a moment old can delay a
+result but never show a wrong one.
 
-Candidates come newest first in one of two ways, whichever costs less: walking the timeline
-down from the top, testing membership (about k·N/|C| steps for k results out of a candidate
-set C of a library of N), or taking the k newest of C with heapq (|C| steps).
+Every posting (a term, tag, kind, folder, album, place, favourite) is the list of its entries'
+timeline keys in order. A query is a set of clauses (one per word and per filter); the newest
+matches are found by walking down the clause with the fewest keys in the query's date range
+(or the whole timeline, if that is shorter) and testing the other clauses on each entry. That
+costs about k·|driver|/|results| steps for k results: the same for a library of 100 000 as for
+one of 1 000 with the same mix, where intersecting sets cost the size of the sets. A word is the
+start of a term: its clause is the union of the postings of the terms it prefixes (found by
+bisect in the sorted term list), merged when there are few, else only tested.
 """
 
 from __future__ import annotations
 
 import heapq
 import json
-from bisect import bisect_left, insort
-from collections.abc import Iterable, Iterator, Mapping
+from bisect import bisect_left
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from functools import reduce
 from sys import intern
 
-from rdrive_app.core.domain import ROOT
+from rdrive_app.core.domain import ROOT, is_same_or_inside
 from rdrive_app.core.search import SearchQuery
 from rdrive_app.storage import records as R
+from rdrive_app.storage.aws.postings import MAX_MERGE, Postings, PrefixBuckets, SortedKeys
 
 PlaceKey = tuple[str, str, str, str]  # (country, city, region, country_code), catalog_search's
-_NOTHING: frozenset[str] = frozenset()
+MAX_FOLDERS = 256  # a folder with more subfolders than this is tested on entries, not merged
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,77 +81,46 @@ def changed_id(rec: Mapping[str, str]) -> str:
     return rec["chg_key"].partition("#")[2]
 
 
-class SortedKeys:
-    """A sorted list of strings that takes additions in bulk: they wait until the next read,
-    which sorts them in (one by one when few, else all at once), so building from 100 000
-    records costs one sort instead of 100 000 insertions into a long list."""
+@dataclass(frozen=True, slots=True)
+class Clause:
+    """One condition of a query: the posting lists whose union holds exactly the entries it
+    accepts (None when there are too many lists to merge), and the test of one entry."""
 
-    def __init__(self) -> None:
-        self._keys: list[str] = []
-        self._pending: list[str] = []
+    lists: list[list[str]] | None
+    accepts: Callable[[Entry], bool]
 
-    def add(self, key: str) -> None:
-        self._pending.append(key)
+    def count(self, lo: str, hi: str | None) -> int | None:
+        """How many keys its lists hold in [lo, hi) (an entry in two lists counts twice)."""
+        if self.lists is None:
+            return None
+        return sum(_position(keys, hi) - bisect_left(keys, lo) for keys in self.lists)
 
-    def remove(self, key: str) -> None:
-        keys = self.keys()
-        del keys[bisect_left(keys, key)]
-
-    def keys(self) -> list[str]:
-        if self._pending:
-            if len(self._pending) > 64:
-                self._keys += self._pending
-                self._keys.sort()
-            else:
-                for key in self._pending:
-                    insort(self._keys, key)
-            self._pending = []
-        return self._keys
-
-
-class Postings:
-    """key → ids, with the keys kept sorted when prefix lookups are wanted."""
-
-    def __init__(self, *, sorted_keys: bool = False) -> None:
-        self.ids: dict[str, set[str]] = {}
-        self._sorted = SortedKeys() if sorted_keys else None
-
-    def add(self, key: str, item_id: str) -> None:
-        found = self.ids.get(key)
-        if found is None:
-            found = self.ids[key] = set()
-            if self._sorted is not None:
-                self._sorted.add(key)
-        found.add(item_id)
-
-    def discard(self, key: str, item_id: str) -> None:
-        found = self.ids.get(key)
-        if found is None:
+    def down(self, lo: str, hi: str | None) -> Iterator[str]:
+        """Its keys in [lo, hi), newest first, each once."""
+        assert self.lists is not None
+        if len(self.lists) == 1:
+            yield from _down(self.lists[0], lo, hi)
             return
-        found.discard(item_id)
-        if not found:
-            del self.ids[key]
-            if self._sorted is not None:
-                self._sorted.remove(key)
-
-    def get(self, key: str) -> set[str] | frozenset[str]:
-        return self.ids.get(key, _NOTHING)
-
-    def prefixed(self, prefix: str) -> list[set[str]]:
-        """The postings of every key starting with ``prefix``."""
-        assert self._sorted is not None
-        keys, found = self._sorted.keys(), []
-        i = bisect_left(keys, prefix)
-        while i < len(keys) and keys[i].startswith(prefix):
-            found.append(self.ids[keys[i]])
-            i += 1
-        return found
+        last = None
+        for key in heapq.merge(*(_down(keys, lo, hi) for keys in self.lists), reverse=True):
+            if key != last:
+                yield key
+                last = key
 
 
-def _union(sets: list[set[str]]) -> set[str] | frozenset[str]:
-    if not sets:
-        return _NOTHING
-    return sets[0] if len(sets) == 1 else set().union(*sets)
+def _position(keys: list[str], hi: str | None) -> int:
+    return bisect_left(keys, hi) if hi is not None else len(keys)
+
+
+def _down(keys: list[str], lo: str, hi: str | None) -> Iterator[str]:
+    i = _position(keys, hi) - 1
+    while i >= 0 and keys[i] >= lo:
+        yield keys[i]
+        i -= 1
+
+
+def _entry_id(timeline_key: str) -> str:
+    return timeline_key.partition("#")[2]
 
 
 class SearchIndex:
@@ -158,6 +130,7 @@ class SearchIndex:
         self.entries: dict[str, Entry] = {}
         self._timeline = SortedKeys()  # the entries' timeline keys
         self._terms = Postings(sorted_keys=True)
+        self._prefixes = PrefixBuckets(self._terms)
         self._folders = Postings(sorted_keys=True)
         self._tags, self._kinds, self._albums = Postings(), Postings(), Postings()
         self._countries, self._cities, self._favorites = Postings(), Postings(), Postings()
@@ -183,7 +156,7 @@ class SearchIndex:
         else:
             self._timeline.remove(e.timeline_key)
         pairs: list[tuple[Postings, Iterable[str]]] = [
-            (self._terms, e.terms), (self._folders, (e.folder,)), (self._tags, e.tags),
+            (self._terms, set(e.terms)), (self._folders, (e.folder,)), (self._tags, e.tags),
             (self._kinds, (e.kind,)), (self._albums, e.albums),
             (self._favorites, ("1",) if e.favorite else ()),
             (self._countries, (e.place[0],) if e.place else ()),
@@ -191,7 +164,8 @@ class SearchIndex:
         ]  # fmt: skip
         for postings, keys in pairs:
             for key in keys:
-                (postings.add if add else postings.discard)(key, e.id)
+                (postings.add if add else postings.discard)(key, e.timeline_key)
+        self._prefixes.update(e.terms, e.timeline_key, add=add)
         if e.place is not None:
             count = self._places.get(e.place, 0) + (1 if add else -1)
             if count:
@@ -202,28 +176,48 @@ class SearchIndex:
     # reading
 
     def tag_counts(self) -> dict[str, int]:
-        return {tag: len(ids) for tag, ids in self._tags.ids.items()}
+        return {tag: len(keys) for tag, keys in self._tags.lists.items()}
 
     def place_counts(self) -> dict[PlaceKey, int]:
         return dict(self._places)
 
-    def _filter_sets(self, query: SearchQuery) -> list[set[str] | frozenset[str]]:
-        """The postings every result is in: one per word and per filter."""
-        sets = [_union(self._terms.prefixed(word)) for word in query.words]
+    def _clauses(self, query: SearchQuery) -> list[Clause]:
+        """One clause per word and per filter: ``core.search.matches``'s rule over entries."""
+        clauses = [self._word(word) for word in query.words]
         if query.kind is not None:
-            sets.append(self._kinds.get(str(query.kind)))
+            kind = str(query.kind)
+            clauses.append(Clause([self._kinds.get(kind)], lambda e: e.kind == kind))
         if query.favorite:
-            sets.append(self._favorites.get("1"))
-        for postings, key in (
-            (self._albums, query.album), (self._tags, query.tag),
-            (self._countries, query.country), (self._cities, query.city),
-        ):  # fmt: skip
-            if key is not None:
-                sets.append(postings.get(key))
-        if query.folder is not None and query.folder != ROOT:
-            inside = self._folders.prefixed(query.folder.rstrip("/") + "/")
-            sets.append(_union([set(self._folders.get(query.folder)), *inside]))
-        return sets
+            clauses.append(Clause([self._favorites.get("1")], lambda e: e.favorite))
+        if (album := query.album) is not None:
+            clauses.append(Clause([self._albums.get(album)], lambda e: album in e.albums))
+        if (tag := query.tag) is not None:
+            clauses.append(Clause([self._tags.get(tag)], lambda e: tag in e.tags))
+        if (country := query.country) is not None:
+            clauses.append(
+                Clause(
+                    [self._countries.get(country)],
+                    lambda e: e.place is not None and e.place[0] == country,
+                )
+            )
+        if (city := query.city) is not None:
+            clauses.append(
+                Clause(
+                    [self._cities.get(city)], lambda e: e.place is not None and e.place[1] == city
+                )
+            )
+        if (folder := query.folder) is not None and folder != ROOT:
+            inside = self._folders.prefixed(folder.rstrip("/") + "/", MAX_FOLDERS)
+            lists = None if inside is None else _found(self._folders, [folder, *inside])
+            clauses.append(Clause(lists, lambda e: is_same_or_inside(e.folder, folder)))
+        return clauses
+
+    def _word(self, word: str) -> Clause:
+        """A word's clause: the postings of the few terms it prefixes, or its prefix bucket."""
+        terms = self._terms.prefixed(word, MAX_MERGE)
+        bucket = self._prefixes.get(word) if terms is None else None
+        lists = _found(self._terms, terms) if terms is not None else [bucket] if bucket else None
+        return Clause(lists, _has_word(word))
 
     def newest(self, query: SearchQuery, below: str | None, k: int) -> list[Entry]:
         """The ``k`` newest entries the index says may match ``query``, with timeline keys
@@ -232,43 +226,26 @@ class SearchIndex:
         hi = below
         if query.date_to is not None and (hi is None or R.iso(query.date_to) < hi):
             hi = R.iso(query.date_to)
-        sets = sorted(self._filter_sets(query), key=len)
-        if sets and not sets[0]:
+        clauses = self._clauses(query)
+        timeline = Clause([self._timeline.keys()], lambda e: True)
+        sized = [(n, i) for i, c in enumerate(clauses) if (n := c.count(lo, hi)) is not None]
+        n, at = min(sized, default=(timeline.count(lo, hi) or 0, -1))
+        if n == 0:
             return []
-        among = reduce(lambda a, b: a & b, sets) if sets else None
-        chosen: list[str] | None = None
-        if among is None or len(among) ** 2 > k * len(self.entries):
-            # walking is cheaper if the candidates are spread over time; give up on it when
-            # they are not (a folder of one year) after as many steps as the heap would take
-            steps = len(among) if among is not None else None
-            chosen = _take(self._walk_down(hi, lo), among, k, steps)
-        if chosen is None:
-            assert among is not None
-            keys = (self.entries[i].timeline_key for i in among)
-            chosen = heapq.nlargest(
-                k, (key for key in keys if key >= lo and (hi is None or key < hi))
-            )
-        return [self.entries[key.partition("#")[2]] for key in chosen]
-
-    def _walk_down(self, hi: str | None, lo: str) -> Iterator[str]:
-        timeline = self._timeline.keys()
-        i = (bisect_left(timeline, hi) if hi is not None else len(timeline)) - 1
-        while i >= 0 and timeline[i] >= lo:
-            yield timeline[i]
-            i -= 1
+        driver = clauses.pop(at) if at >= 0 and n < (timeline.count(lo, hi) or 0) else timeline
+        chosen: list[Entry] = []
+        for key in driver.down(lo, hi):
+            e = self.entries[_entry_id(key)]
+            if all(c.accepts(e) for c in clauses):
+                chosen.append(e)
+                if len(chosen) >= k:
+                    break
+        return chosen
 
 
-def _take(
-    keys: Iterator[str], among: set[str] | frozenset[str] | None, k: int, steps: int | None
-) -> list[str] | None:
-    """The first ``k`` of ``keys`` in ``among`` (None: all); None when that takes more than
-    ``steps`` steps."""
-    chosen: list[str] = []
-    for n, key in enumerate(keys):
-        if len(chosen) >= k:
-            break
-        if steps is not None and n >= steps:
-            return None
-        if among is None or key.partition("#")[2] in among:
-            chosen.append(key)
-    return chosen
+def _found(postings: Postings, keys: list[str]) -> list[list[str]]:
+    return [found for key in keys if (found := postings.get(key))]
+
+
+def _has_word(word: str) -> Callable[[Entry], bool]:
+    return lambda e: any(t.startswith(word) for t in e.terms)
