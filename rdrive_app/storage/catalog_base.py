@@ -36,6 +36,7 @@ from rdrive_app.core.errors import RDriveError
 from rdrive_app.storage import catalog_errors as E
 from rdrive_app.storage import records as R
 from rdrive_app.storage.catalog_albums import AlbumsCatalog
+from rdrive_app.storage.catalog_credentials import CredentialsCatalog
 from rdrive_app.storage.catalog_search import SearchCatalog
 from rdrive_app.storage.catalog_timeline import TimelineCatalog
 from rdrive_app.storage.catalog_users import UsersCatalog
@@ -60,9 +61,12 @@ class Write:
     replaces: R.Record | None = None
 
 
-class BaseCatalog(UsersCatalog, TimelineCatalog, SearchCatalog, AlbumsCatalog, Catalog):
+class BaseCatalog(
+    UsersCatalog, CredentialsCatalog, TimelineCatalog, SearchCatalog, AlbumsCatalog, Catalog
+):
     """Every Catalog method, once; subclasses supply the storage primitives (the users' in
-    ``UsersCatalog``, the timeline's in ``TimelineCatalog``, the albums' in ``AlbumsCatalog``)."""
+    ``UsersCatalog``, the credentials' in ``CredentialsCatalog``, the timeline's in
+    ``TimelineCatalog``, the albums' in ``AlbumsCatalog``)."""
 
     # folders
 

@@ -17,6 +17,7 @@ from rdrive_app.core.domain import Folder, Kind, MediaItem, User
 from rdrive_app.core.listing import MonthCount, Page, PlaceCount, SortOrder, TagCount
 from rdrive_app.core.search import SearchQuery
 from rdrive_app.storage.album_protocol import AlbumCatalog
+from rdrive_app.storage.credential_protocol import CredentialCatalog
 
 CHUNK = 1024 * 1024  # how much a stream reads or writes at a time
 
@@ -116,8 +117,8 @@ class BlobStore(Protocol):
 
 
 @runtime_checkable
-class Catalog(AlbumCatalog, Protocol):
-    """Metadata: folders, items (with trash), albums and users.
+class Catalog(AlbumCatalog, CredentialCatalog, Protocol):
+    """Metadata: folders, items (with trash), albums, users and their credentials.
 
     Names are unique within a folder across files and folders; every write that could clash is
     conditional, so a clash raises Conflict and nothing is ever overwritten.

@@ -23,6 +23,7 @@ from rdrive_app.core.errors import RDriveError
 from rdrive_app.storage import catalog_errors as E
 from rdrive_app.storage import records as R
 from rdrive_app.storage.aws.albums import DynamoAlbums
+from rdrive_app.storage.aws.credentials import PREFIX, DynamoCredentials, credential_model
 from rdrive_app.storage.aws.models import ItemModel, ItemTable, Models, record
 from rdrive_app.storage.aws.moves import FolderMove
 from rdrive_app.storage.aws.search import DynamoSearch, LiveIndex
@@ -45,7 +46,7 @@ def _moved() -> _Moved:
     return _Moved("the record changed meanwhile")
 
 
-class DynamoCatalog(DynamoSearch, DynamoAlbums, BaseCatalog):
+class DynamoCatalog(DynamoSearch, DynamoAlbums, DynamoCredentials, BaseCatalog):
     """Catalog on the items and users tables described in aws/models.py; its search index
     (search.py) lives as long as it does."""
 
@@ -54,6 +55,7 @@ class DynamoCatalog(DynamoSearch, DynamoAlbums, BaseCatalog):
         self.table = ItemTable(models)
         self.Item = models.items
         self.User = models.users
+        self.Credential = credential_model(models.users)
         # A timeline page reads its months in parallel (botocore clients are thread-safe).
         self._pool = ThreadPoolExecutor(max_workers=8, thread_name_prefix="timeline")
         self._live = LiveIndex(self.table)
@@ -284,7 +286,7 @@ class DynamoCatalog(DynamoSearch, DynamoAlbums, BaseCatalog):
             return None
 
     def _user_records(self) -> list[R.Record]:
-        return [record(m) for m in self.User.scan()]
+        return [record(m) for m in self.User.scan(~self.User.name.startswith(PREFIX))]
 
     def _bump_token_version(
         self, name: str, account_id: str, password_hash: str | None

@@ -24,6 +24,7 @@ from rdrive_app.storage import catalog_errors as E
 from rdrive_app.storage import records as R
 from rdrive_app.storage.catalog_base import BaseCatalog, Write
 from rdrive_app.storage.local.albums import SQLiteAlbums
+from rdrive_app.storage.local.credentials import SQLiteCredentials
 from rdrive_app.storage.local.search import SQLiteSearch
 
 _TYPES = {"size": "INTEGER", "width": "INTEGER", "height": "INTEGER", "rotation": "INTEGER",
@@ -96,7 +97,7 @@ def _values(rec: Mapping[str, Any]) -> list[Any]:
     return [rec.get(c) for c in R.ITEM_COLUMNS]
 
 
-class SQLiteCatalog(SQLiteAlbums, SQLiteSearch, BaseCatalog):
+class SQLiteCatalog(SQLiteAlbums, SQLiteSearch, SQLiteCredentials, BaseCatalog):
     """Catalog in SQLite; safe to call from many threads."""
 
     def __init__(self, path: Path) -> None:
@@ -110,6 +111,7 @@ class SQLiteCatalog(SQLiteAlbums, SQLiteSearch, BaseCatalog):
         self._db().executescript(_INDEXES)
         self._db().executescript(_MONTHS)
         self._open_search()  # the search's index (local/search.py)
+        self._open_credentials()  # sessions and second factors (local/credentials.py)
         for item_id in self.off_timeline():  # a library from before the timeline joins it
             self.update_item(item_id)
 
