@@ -16,6 +16,7 @@ from rdrive_app.ui.pages.library import library_page
 from rdrive_app.ui.pages.photos import photos_page
 from rdrive_app.ui.pages.places import places_page
 from rdrive_app.ui.pages.search import search_page, tags_page
+from rdrive_app.ui.pages.settings import settings_page
 from rdrive_app.ui.pages.signin import signin_page
 from rdrive_app.ui.pages.trash import trash_page
 from rdrive_app.ui.routes import (
@@ -25,6 +26,7 @@ from rdrive_app.ui.routes import (
     PHOTOS_ROUTE,
     PLACES_ROUTE,
     SEARCH_ROUTE,
+    SETTINGS_ROUTE,
     TAGS_ROUTE,
 )
 from rdrive_app.ui.state.albums import AlbumState
@@ -32,6 +34,7 @@ from rdrive_app.ui.state.folder import FolderState
 from rdrive_app.ui.state.places import PlacesState
 from rdrive_app.ui.state.search import SearchState
 from rdrive_app.ui.state.session import SIGN_IN_ROUTE, backend_error
+from rdrive_app.ui.state.settings import SettingsState
 from rdrive_app.ui.state.signin import SignInState
 from rdrive_app.ui.state.tags import TagsState
 from rdrive_app.ui.state.timeline import TimelineState
@@ -102,6 +105,12 @@ app.add_page(
     places_page, route=PLACES_ROUTE, title="Places · rDrive", on_load=PlacesState.load_places
 )
 app.add_page(trash_page, route="/trash", title="Trash · rDrive", on_load=TrashState.load_trash)
+app.add_page(
+    settings_page,
+    route=SETTINGS_ROUTE,
+    title="Settings · rDrive",
+    on_load=SettingsState.load_settings,
+)
 app.add_page(
     search_page,
     route=SEARCH_ROUTE,

@@ -17,6 +17,7 @@ from rdrive_app.api.routes import (
     items,
     places,
     search,
+    sessions,
     timeline,
     trash,
     uploads,
@@ -56,6 +57,7 @@ def create_api(services: Services | None = None) -> FastAPI:
     app.include_router(albums.router)
     app.include_router(search.router)
     app.include_router(places.router)
+    app.include_router(sessions.router)
     if signed_files is not None:  # the store's URLs point here (the local one)
         from rdrive_app.api.signed_files import signed_files_router
 

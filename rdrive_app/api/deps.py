@@ -11,6 +11,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from rdrive_app.auth.client_address import client_address as address_of
 from rdrive_app.core.domain import User
 from rdrive_app.core.errors import NotAuthenticated
+from rdrive_app.services.accounts import SignedIn
 from rdrive_app.services.wiring import Services
 
 _bearer = HTTPBearer(auto_error=False, description="The access_token from POST /api/auth/login")
@@ -24,16 +25,23 @@ def get_services(request: Request) -> Services:
 ServicesDep = Annotated[Services, Depends(get_services)]
 
 
-async def current_user(
+async def current_session(
     services: ServicesDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
-) -> User:
-    """The account behind the bearer token; 401 for a missing, forged, expired or revoked one."""
+) -> SignedIn:
+    """The account and session behind the bearer token; 401 for a missing, forged, expired or
+    revoked one, or one whose session was ended."""
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise NotAuthenticated("sign in first: send 'Authorization: Bearer <token>'")
-    return await to_thread.run_sync(services.accounts.user_for_token, credentials.credentials)
+    return await to_thread.run_sync(services.accounts.signed_in, credentials.credentials)
 
 
+async def current_user(signed_in: Annotated[SignedIn, Depends(current_session)]) -> User:
+    """The account behind the bearer token (``current_session``'s checks)."""
+    return signed_in.user
+
+
+CurrentSession = Annotated[SignedIn, Depends(current_session)]
 CurrentUser = Annotated[User, Depends(current_user)]
 
 

@@ -16,6 +16,7 @@ from rdrive_app.auth.tokens import decode_token, issue_token
 from rdrive_app.core.domain import User, validate_username
 from rdrive_app.core.errors import InvalidInput, LimitReached, NotAuthenticated, NotFound
 from rdrive_app.core.settings import Settings
+from rdrive_app.services.sessions import Sessions
 from rdrive_app.storage.protocols import Catalog
 
 WRONG_CREDENTIALS = "Wrong username or password"
@@ -29,6 +30,14 @@ class Session(NamedTuple):
     username: str
     expires_in: int
     device_token: str = ""
+    session_id: str = ""
+
+
+class SignedIn(NamedTuple):
+    """Who a valid token belongs to, and which of their sessions it is."""
+
+    user: User
+    session_id: str
 
 
 class AccountService:
@@ -39,6 +48,7 @@ class AccountService:
         self._settings = settings
         self._key: str | None = None
         self.guard = SignInGuard(settings)
+        self.sessions = Sessions(catalog)
 
     def _secret(self) -> str:
         """The JWT key, resolved when a token is first made or read: a process that never
@@ -67,23 +77,27 @@ class AccountService:
         return name, password
 
     def change_password(self, name: str, password: str) -> User:
-        """Set a new password; every token issued before it stops working. The write is
+        """Set a new password; every session and token from before it ends. The write is
         conditional on the account read first, so a name removed and made again meanwhile
         is not given this password."""
         user = self._require_user(name)
         password_hash = hash_password(password, self._settings.bcrypt_rounds)
-        return self._catalog.set_password(name, password_hash, user.account_id)
+        changed = self._catalog.set_password(name, password_hash, user.account_id)
+        self.sessions.end_all(changed)
+        return changed
 
     def sign_out_everywhere(self, name: str) -> None:
-        """Revoke every token of ``name`` issued so far (its token version goes up).
-
-        Tokens are stateless, so one cannot be revoked alone without a server-side list of
-        them; the version every token carries is that list's one-line equivalent. Only the
-        version is written (a racing password change stays). The web page's sign-out needs
-        none of this: its token never leaves the server's state.
-        """
+        """End every session of ``name`` and revoke every token issued so far (its token
+        version goes up, so a token whose session is being written as this runs is refused
+        too). Only the version is written (a racing password change stays)."""
         user = self._require_user(name)
         self._catalog.bump_token_version(name, user.account_id)
+        self.sessions.end_all(user)
+
+    def sign_out(self, token: object) -> None:
+        """End the session ``token`` names (one already ended is not an error)."""
+        signed_in = self.signed_in(token)
+        self.sessions.end(signed_in.user, signed_in.session_id)
 
     def remove_user(self, name: str) -> None:
         self._require_user(name)
@@ -100,7 +114,12 @@ class AccountService:
 
     # sessions
     def sign_in(
-        self, name: object, password: object, client: str = "unknown", device: object = None
+        self,
+        name: object,
+        password: object,
+        client: str = "unknown",
+        device: object = None,
+        user_agent: str | None = None,
     ) -> Session:
         """Check a name and password and issue a token and a device token.
 
@@ -136,15 +155,15 @@ class AccountService:
             self._secret(),
             self._settings.device_token_lifetime_s,
         )
-        return Session(
-            issue_token(user, self._secret(), lifetime), user.name, lifetime, device_token
-        )
+        session_id = self.sessions.start(user, client, user_agent, lifetime)
+        token = issue_token(user, self._secret(), lifetime, session_id)
+        return Session(token, user.name, lifetime, device_token, session_id)
 
-    def user_for_token(self, token: object) -> User:
-        """The account a token belongs to, checked against the catalog every time.
+    def signed_in(self, token: object) -> SignedIn:
+        """The account and session a token belongs to, checked against the catalog every time.
 
-        A removed account, one removed and made again under the same name, or a token from
-        before a password change or a sign-out everywhere is refused.
+        A removed account, one removed and made again under the same name, a token from before
+        a password change or a sign-out everywhere, or one whose session was ended is refused.
         """
         claims = decode_token(token, self._secret())
         user = self._catalog.get_user(claims.username)
@@ -154,4 +173,9 @@ class AccountService:
             or user.token_version != claims.version
         ):
             raise NotAuthenticated("your session is no longer valid; sign in again")
-        return user
+        self.sessions.check(user, claims.session_id)
+        return SignedIn(user, claims.session_id)
+
+    def user_for_token(self, token: object) -> User:
+        """The account a token belongs to (``signed_in``'s checks)."""
+        return self.signed_in(token).user

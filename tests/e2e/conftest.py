@@ -222,7 +222,7 @@ def warm_app(request):
     page.get_by_role("button", name="Sign in").click()
     page.get_by_role("heading", name="Photos").wait_for(timeout=180_000)
     warm = ("/trash", "/folder", "/folder/warm-up", "/photos", "/favorites", "/albums", "/albums/0")
-    warm += ("/search", "/tags")
+    warm += ("/search", "/tags", "/settings")
     for path in warm:
         page.goto(path)
         page.get_by_role("button", name="Sign out").wait_for(timeout=180_000)

@@ -163,6 +163,8 @@ def build_request(route: ApiRoute, seeded: Seeded, multipart_id: str | None = No
             value = _item_for(route.path, seeded, multipart_id)
         elif param.name == "album_id":
             value = seeded.album.id
+        elif param.name == "session_id":
+            value = seeded.other_session
         else:
             value = overrides.get(param.name, "x")
         url = url.replace("{" + param.name + "}", value).replace("{" + param.name + ":path}", value)

@@ -51,6 +51,7 @@ class Seeded:
     trashed: MediaItem
     uploading: MediaItem
     album: Album  # "Trip", holding the ready photo
+    other_session: str  # a session of alice's on another device (make_sessions made her)
 
 
 def _add(storage: Storage, name: str, status: Status, data: bytes) -> MediaItem:
@@ -88,7 +89,8 @@ def seed(services: Services) -> Seeded:
     uploading = _add(storage, "u.jpg", Status.UPLOADING, data)
     album = services.albums.create("Trip")
     services.albums.add(album.id, [ready.id])
-    return Seeded(ready=ready, trashed=trashed, uploading=uploading, album=album)
+    other = services.accounts.sign_in("alice", PASSWORD, "192.0.2.9", None, "Firefox/140.0")
+    return Seeded(ready, trashed, uploading, album, other.session_id)
 
 
 def _walk_folders(storage: Storage) -> list[str]:
@@ -116,7 +118,7 @@ def snapshot(storage: Storage) -> tuple:
 
 @dataclass(frozen=True)
 class Sessions:
-    """A valid token for alice, and the seven kinds of token no entry point may accept."""
+    """A valid token for alice, and the eight kinds of token no entry point may accept."""
 
     valid: str
     bad: dict[str, str]
@@ -125,8 +127,9 @@ class Sessions:
 def make_sessions(services: Services) -> Sessions:
     """Accounts alice (whose password has changed once) and a removed bob, and their tokens.
 
-    The revoked tokens are real ones the app issued: bob's before his account was removed, and
-    alice's before her password change. "none" is the empty string: send no credentials.
+    The revoked tokens are real ones the app issued: bob's before his account was removed,
+    alice's before her password change, and one of a session of hers that was ended (from
+    another session's list). "none" is the empty string: send no credentials.
     """
     accounts = services.accounts
     accounts.add_user("alice", "alice's first password")
@@ -137,12 +140,15 @@ def make_sessions(services: Services) -> Sessions:
     accounts.remove_user("bob")
     alice = services.storage.catalog.get_user("alice")
     assert alice is not None
+    ended = accounts.sign_in("alice", PASSWORD)
+    accounts.sessions.end(alice, ended.session_id)
     secret = services.settings.resolved_jwt_secret()
     now = int(time.time())
     claims = {
         "sub": "alice",
         "aid": alice.account_id,
         "ver": alice.token_version,
+        "sid": ended.session_id,
         "iat": now,
         "exp": now + 600,
     }
@@ -154,5 +160,6 @@ def make_sessions(services: Services) -> Sessions:
         "alg none": jwt.encode(claims, None, algorithm="none"),
         "removed user": removed,
         "before password change": before_change,
+        "ended session": ended.token,
     }
     return Sessions(valid=accounts.sign_in("alice", PASSWORD).token, bad=bad)

@@ -3,7 +3,7 @@
 The routes come from the app's own route table, so a new route is in this matrix the moment it
 exists. Each is sent a request that would do something real (a valid-token control call at the
 end proves it), once per bad token: the answer is a bare 401, and the catalog and blob store are
-exactly as before (a snapshot of everything stored, compared after the seven attempts). Runs on
+exactly as before (a snapshot of everything stored, compared after the eight attempts). Runs on
 both backends.
 """
 
@@ -26,7 +26,7 @@ def test_only_the_allowlisted_routes_are_public() -> None:
     assert len(PROTECTED) >= 20
 
 
-def test_protected_routes_depend_on_the_current_user() -> None:
+def test_protected_routes_depend_on_the_current_session() -> None:
     """Belt and braces: the dependency is declared, not only behaving right today."""
 
     def calls(dependant) -> set[str]:
@@ -35,7 +35,7 @@ def test_protected_routes_depend_on_the_current_user() -> None:
             found |= calls(sub)
         return found
 
-    missing = [r.label for r in PROTECTED if "current_user" not in calls(r.dependant)]
+    missing = [r.label for r in PROTECTED if "current_session" not in calls(r.dependant)]
     assert missing == []
 
 

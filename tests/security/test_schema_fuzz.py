@@ -25,10 +25,9 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from rdrive_app.api import create_api
-from rdrive_app.auth.tokens import issue_token
 from rdrive_app.core.settings import Settings
 from rdrive_app.services.wiring import Services, build_services
-from tests.security.support import NullQueue, make_sessions, seed
+from tests.security.support import PASSWORD, NullQueue, make_sessions, seed
 
 MAX_EXAMPLES = 30
 CHECKS = [
@@ -62,10 +61,9 @@ schema = schemathesis.pytest.from_fixture("api_schema")
 
 
 def _token(services: Services) -> str:
-    """A fresh valid token each call: a fuzzed logout revokes the ones before it."""
-    user = services.storage.catalog.get_user("alice")
-    assert user is not None
-    return issue_token(user, services.settings.resolved_jwt_secret(), 600)
+    """A fresh valid token (and session) each call: a fuzzed logout or session end ends
+    the ones before it."""
+    return services.accounts.sign_in("alice", PASSWORD).token
 
 
 @schema.parametrize()

@@ -82,10 +82,13 @@ def _bad_tokens(services) -> dict[str, str]:
     secret = services.settings.resolved_jwt_secret()
     now = int(time.time())
     alice = services.storage.catalog.get_user("alice")
+    ended = services.accounts.sign_in("alice", "alice password")
+    services.accounts.sessions.end(alice, ended.session_id)
     claims = {
         "sub": "alice",
         "aid": alice.account_id,
         "ver": alice.token_version,
+        "sid": ended.session_id,
         "iat": now,
         "exp": now + 600,
     }
@@ -97,6 +100,7 @@ def _bad_tokens(services) -> dict[str, str]:
         "alg none": jwt.encode(claims, None, algorithm="none"),
         "removed user": jwt.encode({**claims, "sub": "ghost"}, secret),
         "before password change": jwt.encode({**claims, "ver": alice.token_version - 1}, secret),
+        "ended session": ended.token,
     }
 
 

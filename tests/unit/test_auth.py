@@ -35,8 +35,9 @@ def test_short_password_is_refused():
 
 def test_token_round_trip():
     alice = User("alice", "hash", token_version=3)
-    claims = decode_token(issue_token(alice, SECRET, 60), SECRET)
+    claims = decode_token(issue_token(alice, SECRET, 60, "s1"), SECRET)
     assert (claims.username, claims.account_id, claims.version) == ("alice", alice.account_id, 3)
+    assert claims.session_id == "s1"
     assert claims.expires_at - claims.issued_at == 60
 
 

@@ -76,7 +76,7 @@ def test_device_tokens_belong_to_one_account_and_expire() -> None:
     forged = token.replace("dev-1", "dev-2")
     assert device_of(forged, "acct-1", SECRET) is None
     user = User("alice", "h", account_id="acct-1")
-    assert device_of(issue_token(user, SECRET, 60), "acct-1", SECRET) is None
+    assert device_of(issue_token(user, SECRET, 60, "s1"), "acct-1", SECRET) is None
     for junk in (None, "", 7, "d1." * 100, "d1.a.b.c"):
         assert device_of(junk, "acct-1", SECRET) is None
 

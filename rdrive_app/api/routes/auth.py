@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Annotated
 
 from anyio import CapacityLimiter, to_thread
-from fastapi import APIRouter, Cookie, Response
+from fastapi import APIRouter, Cookie, Header, Response
 
-from rdrive_app.api.deps import ClientAddress, CurrentUser, ServicesDep
+from rdrive_app.api.deps import ClientAddress, CurrentSession, CurrentUser, ServicesDep
 from rdrive_app.api.openapi import error_responses
 from rdrive_app.api.schemas import LoginIn, MeOut, TokenOut
 from rdrive_app.auth.passwords import BCRYPT_SLOTS
@@ -35,6 +35,7 @@ async def login(
     services: ServicesDep,
     client: ClientAddress,
     device: Annotated[str | None, Cookie(alias=DEVICE_COOKIE, include_in_schema=False)] = None,
+    user_agent: Annotated[str | None, Header(include_in_schema=False)] = None,
 ) -> TokenOut:
     """Exchange a name and password for a bearer token (and this device's device cookie)."""
     session = await to_thread.run_sync(
@@ -43,6 +44,7 @@ async def login(
         body.password,
         client,
         device,
+        user_agent,
         limiter=_sign_in_limiter,
     )
     settings = services.settings
@@ -59,9 +61,10 @@ async def login(
 
 
 @router.post("/auth/logout", status_code=204, responses=error_responses(401))
-async def logout(user: CurrentUser, services: ServicesDep) -> Response:
-    """Sign out: this token and every other one of this account stop working."""
-    await to_thread.run_sync(services.accounts.sign_out_everywhere, user.name)
+async def logout(signed_in: CurrentSession, services: ServicesDep) -> Response:
+    """Sign out: this session ends (its token stops working); other devices stay signed in
+    (``DELETE /api/sessions`` ends them)."""
+    await to_thread.run_sync(services.accounts.sessions.end, signed_in.user, signed_in.session_id)
     return Response(status_code=204)
 
 

@@ -27,7 +27,7 @@ def soft_button(label: Any, on_click: Any = None, **props: Any) -> rx.Component:
     return labelled_button(label, variant="soft", **props)
 
 
-def gray_button(label: str, **props: Any) -> rx.Component:
+def gray_button(label: Any, **props: Any) -> rx.Component:
     """A soft gray button: Cancel, Close, Sign out."""
     return labelled_button(label, variant="soft", color_scheme="gray", **props)
 

@@ -1,5 +1,5 @@
-"""The frame around every signed-in page: top bar with the search box, Tags, the user and
-"Sign out"."""
+"""The frame around every signed-in page: top bar with the search box, Tags, the user,
+Settings and "Sign out"."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import reflex as rx
 
 from rdrive_app.ui.components.controls import gray_button, nav_link
 from rdrive_app.ui.components.search import search_box
-from rdrive_app.ui.routes import TAGS_ROUTE
+from rdrive_app.ui.routes import SETTINGS_ROUTE, TAGS_ROUTE
 from rdrive_app.ui.state.session import SessionState
 
 
@@ -24,6 +24,7 @@ def top_bar() -> rx.Component:
         nav_link("Tags", TAGS_ROUTE, "tags"),
         rx.spacer(),
         rx.text(SessionState.username, size="2", color_scheme="gray"),
+        nav_link("Settings", SETTINGS_ROUTE, "settings"),
         gray_button("Sign out", icon="log-out", on_click=SessionState.sign_out),
         align="center",
         wrap="wrap",  # a phone's width: the bar's parts go on two lines, never past the edge

@@ -16,6 +16,7 @@ the handler sees them.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 import inspect
 import logging
@@ -26,7 +27,7 @@ import reflex as rx
 from reflex.event import EventSpec
 
 from rdrive_app.core.domain import User
-from rdrive_app.core.errors import NotAuthenticated, RDriveError
+from rdrive_app.core.errors import NotAuthenticated, RDriveError, StorageUnavailable
 from rdrive_app.services.wiring import Services, get_services
 from rdrive_app.ui.state.upload_protocol import TOAST_LEVELS, page_command
 
@@ -161,9 +162,13 @@ class SessionState(rx.State):
         """Forget the session and everything the pages loaded with it, then go to sign-in.
 
         Resetting the session state resets every feature state below it, so no folder or item
-        stays in the browser's state for the next person at this tab.
+        stays in the browser's state for the next person at this tab. The session record ends
+        too, so the token is worthless even if it had been copied.
         """
         session = await self.get_state(SessionState)
+        if session._token:
+            with contextlib.suppress(RDriveError, StorageUnavailable):  # ended already, or down
+                await asyncio.to_thread(services().accounts.sign_out, session._token)
         device_token = session.device_token
         session.reset()
         session._token = ""

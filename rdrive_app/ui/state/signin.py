@@ -45,7 +45,12 @@ class SignInState(SessionState):
         yield
         try:
             session = await asyncio.to_thread(
-                accounts.sign_in, name, password, client, self.device_token
+                accounts.sign_in,
+                name,
+                password,
+                client,
+                self.device_token,
+                self.router.headers.user_agent,
             )
         except TooManyAttempts as exc:
             minutes = max(1, round(exc.retry_after / 60))
