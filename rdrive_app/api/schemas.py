@@ -10,7 +10,6 @@ from rdrive_app.core.albums import MAX_IDS_PER_CALL, AlbumChange
 from rdrive_app.core.domain import Folder, User
 from rdrive_app.core.fingerprint import MAX_FINGERPRINT_CHARS
 from rdrive_app.core.tags import MAX_DESCRIPTION_CHARS, MAX_TAGS
-from rdrive_app.services.sessions import SessionView
 
 
 class ErrorOut(BaseModel):
@@ -39,19 +38,6 @@ class MeOut(BaseModel):
     @classmethod
     def of(cls, user: User) -> MeOut:
         return cls(username=user.name, created_at=user.created_at)
-
-
-class SessionOut(BaseModel):
-    id: str
-    device: str
-    address: str
-    created_at: datetime
-    last_used_at: datetime
-    current: bool
-
-    @classmethod
-    def of(cls, view: SessionView) -> SessionOut:
-        return cls(**{f: getattr(view, f) for f in cls.model_fields})
 
 
 class FolderIn(BaseModel):

@@ -86,18 +86,19 @@ class CredentialsCatalog:
     def remove_credential(self, credential_id: str) -> bool:
         return self._delete_credential(credential_id)
 
-    # the primitives
+    # the primitives (each backend's: local/credentials.py, aws/credentials.py)
 
     @abstractmethod
-    def _insert_credential(self, rec: R.Record) -> bool:
-        """Store a credential record; False when its id is taken."""
-
-    @abstractmethod
-    def _credential_record(self, credential_id: str) -> R.Record | None: ...
+    def _credential_record(self, credential_id: str) -> R.Record | None:
+        """The record of that id, expired or not; None when there is none."""
 
     @abstractmethod
     def _credential_records(self, account_id: str) -> list[R.Record]:
         """Every credential record of the account, expired ones too."""
+
+    @abstractmethod
+    def _insert_credential(self, rec: R.Record) -> bool:
+        """Store a credential record; False when its id is taken."""
 
     @abstractmethod
     def _update_credential(

@@ -24,7 +24,7 @@ def test_sessions_listed_ended_and_the_ended_browser_signed_out(services):
     run(SettingsState.load_settings.fn, laptop)
     assert laptop.error == ""
     assert [row.current for row in laptop.sessions] == [True, False]
-    assert laptop.sessions[0].last_active == "now"
+    assert laptop.sessions[0].detail.endswith("signed in just now · active now")
     other = laptop.sessions[1].id
 
     run(SettingsState.end_session.fn, laptop, other)

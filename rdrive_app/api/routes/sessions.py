@@ -7,18 +7,17 @@ from fastapi import APIRouter, Path, Response
 
 from rdrive_app.api.deps import CurrentSession, ServicesDep
 from rdrive_app.api.openapi import error_responses
-from rdrive_app.api.schemas import SessionOut
+from rdrive_app.services.sessions import SessionView
 
 router = APIRouter(prefix="/api", tags=["sessions"])
 
 
-@router.get("/sessions", response_model=list[SessionOut], responses=error_responses(401))
-async def list_sessions(signed_in: CurrentSession, services: ServicesDep) -> list[SessionOut]:
+@router.get("/sessions", response_model=list[SessionView], responses=error_responses(401))
+async def list_sessions(signed_in: CurrentSession, services: ServicesDep) -> list[SessionView]:
     """Where this account is signed in: this session first (``current``), then by last use."""
-    views = await to_thread.run_sync(
+    return await to_thread.run_sync(
         services.accounts.sessions.list, signed_in.user, signed_in.session_id
     )
-    return [SessionOut.of(v) for v in views]
 
 
 @router.delete("/sessions/{session_id}", status_code=204, responses=error_responses(401, 404))

@@ -27,7 +27,7 @@ from rdrive_app.storage.aws.credentials import PREFIX, DynamoCredentials, creden
 from rdrive_app.storage.aws.models import ItemModel, ItemTable, Models, record
 from rdrive_app.storage.aws.moves import FolderMove
 from rdrive_app.storage.aws.search import DynamoSearch, LiveIndex
-from rdrive_app.storage.aws.tx import CHECK_FAILED, Transaction
+from rdrive_app.storage.aws.tx import CHECK_FAILED, Transaction, written
 from rdrive_app.storage.catalog_base import BaseCatalog, Write
 
 
@@ -271,13 +271,7 @@ class DynamoCatalog(DynamoSearch, DynamoAlbums, DynamoCredentials, BaseCatalog):
     # users
 
     def _insert_user(self, rec: R.Record) -> bool:
-        try:
-            self.User(**rec).save(condition=self.User.name.does_not_exist())
-        except PutError as exc:
-            if exc.cause_response_code == CHECK_FAILED:
-                return False
-            raise
-        return True
+        return written(lambda: self.User(**rec).save(condition=self.User.name.does_not_exist()))
 
     def _user_record(self, name: str) -> R.Record | None:
         try:
@@ -320,10 +314,4 @@ class DynamoCatalog(DynamoSearch, DynamoAlbums, DynamoCredentials, BaseCatalog):
         return record(model)
 
     def _delete_user(self, name: str) -> bool:
-        try:
-            self.User(name).delete(condition=self.User.name.exists())
-        except DeleteError as exc:
-            if exc.cause_response_code == CHECK_FAILED:
-                return False
-            raise
-        return True
+        return written(lambda: self.User(name).delete(condition=self.User.name.exists()))

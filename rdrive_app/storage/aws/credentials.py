@@ -10,12 +10,12 @@ from functools import lru_cache
 from typing import Any
 
 from pynamodb.attributes import UnicodeAttribute
-from pynamodb.exceptions import DeleteError, DoesNotExist, PutError, UpdateError
+from pynamodb.exceptions import DoesNotExist
 from pynamodb.models import Model
 
 from rdrive_app.storage import records as R
 from rdrive_app.storage.aws.models import BILLING_MODE, UserModel, record
-from rdrive_app.storage.aws.tx import CHECK_FAILED
+from rdrive_app.storage.aws.tx import written
 
 PREFIX = "#cred#"
 
@@ -58,13 +58,7 @@ class DynamoCredentials:
 
     def _insert_credential(self, rec: R.Record) -> bool:
         C = self.Credential
-        try:
-            C(PREFIX + rec["id"], **rec).save(condition=C.name.does_not_exist())
-        except PutError as exc:
-            if exc.cause_response_code == CHECK_FAILED:
-                return False
-            raise
-        return True
+        return written(lambda: C(PREFIX + rec["id"], **rec).save(condition=C.name.does_not_exist()))
 
     def _credential_record(self, credential_id: str) -> R.Record | None:
         try:
@@ -85,23 +79,11 @@ class DynamoCredentials:
         if expected_data is not None:
             condition &= C.data == expected_data
         actions = [getattr(C, column).set(value) for column, value in changes.items()]
-        try:
-            C(PREFIX + credential_id).update(actions=actions, condition=condition)
-        except UpdateError as exc:
-            if exc.cause_response_code == CHECK_FAILED:
-                return False
-            raise
-        return True
+        return written(lambda: C(PREFIX + credential_id).update(actions, condition=condition))
 
     def _delete_credential(self, credential_id: str) -> bool:
         C = self.Credential
-        try:
-            C(PREFIX + credential_id).delete(condition=C.name.exists())
-        except DeleteError as exc:
-            if exc.cause_response_code == CHECK_FAILED:
-                return False
-            raise
-        return True
+        return written(lambda: C(PREFIX + credential_id).delete(condition=C.name.exists()))
 
 
 def _plain(model: CredentialModel) -> R.Record:

@@ -7,11 +7,12 @@ folder...), so callers never have to decode cancellation reasons.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from pynamodb.connection import Connection
-from pynamodb.exceptions import TransactWriteError
+from pynamodb.exceptions import DeleteError, PutError, TransactWriteError, UpdateError
 from pynamodb.expressions.condition import Condition
 from pynamodb.expressions.update import Action
 from pynamodb.models import Model
@@ -21,6 +22,18 @@ from rdrive_app.core.errors import Conflict, RDriveError
 
 CHECK_FAILED = "ConditionalCheckFailedException"  # a single conditional write's refusal
 _ORDER = ("check", "delete", "put", "update")  # the order pynamodb sends the steps in
+
+
+def written(write: Callable[[], object]) -> bool:
+    """Run one conditional put, update or delete: False when its condition refused it (nothing
+    was written); any other failure is raised."""
+    try:
+        write()
+    except (PutError, UpdateError, DeleteError) as exc:
+        if exc.cause_response_code == CHECK_FAILED:
+            return False
+        raise
+    return True
 
 
 @dataclass

@@ -22,7 +22,7 @@ def _session(row: ObjectVar[SessionRow]) -> rx.Component:
                     spacing="2",
                 ),
                 rx.text(
-                    f"{row.address} · signed in {row.signed_in} · active {row.last_active}",
+                    row.detail,
                     size="1",
                     color_scheme="gray",
                 ),

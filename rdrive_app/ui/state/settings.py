@@ -22,10 +22,8 @@ class SessionRow:
 
     id: str = ""
     device: str = ""
-    address: str = ""
-    signed_in: str = ""
-    last_active: str = ""
     current: bool = False
+    detail: str = ""  # "192.0.2.7 · signed in 3 h ago · active now"
 
 
 def ago(when: datetime, now: datetime) -> str:
@@ -44,14 +42,9 @@ def ago(when: datetime, now: datetime) -> str:
 
 
 def session_row(view: SessionView, now: datetime) -> SessionRow:
-    return SessionRow(
-        id=view.id,
-        device=view.device,
-        address=view.address,
-        signed_in=ago(view.created_at, now),
-        last_active="now" if view.current else ago(view.last_used_at, now),
-        current=view.current,
-    )
+    active = "now" if view.current else ago(view.last_used_at, now)
+    detail = f"{view.address} · signed in {ago(view.created_at, now)} · active {active}"
+    return SessionRow(view.id, view.device, view.current, detail)
 
 
 class SettingsState(SessionState):
