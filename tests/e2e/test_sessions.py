@@ -47,6 +47,8 @@ def test_end_the_other_browsers_session_from_the_list(
     shot(phone, "sessions-ended-browser-at-sign-in")
 
     laptop.reload()  # this browser is still signed in
-    expect(laptop.get_by_role("region", name="Sessions").get_by_text("This device")).to_be_visible()
+    sessions = laptop.get_by_role("region", name="Sessions")
+    expect(sessions.get_by_text("This device")).to_be_visible()
+    expect(laptop.get_by_role("button", name="Sign out", exact=True)).to_be_visible()
     laptop.context.close()
     phone.context.close()

@@ -30,12 +30,10 @@ def _session(row: ObjectVar[SessionRow]) -> rx.Component:
             ),
             rx.spacer(),
             gray_button(
-                rx.cond(row.current, "Sign out", "End session"),
+                "End session",
                 icon="log-out",
                 on_click=SettingsState.end_session(row.id),
-                aria_label=rx.cond(
-                    row.current, "Sign out this device", f"End session on {row.device}"
-                ),
+                aria_label=rx.cond(row.current, "End this session", f"End session on {row.device}"),
             ),
             align="center",
             width="100%",
@@ -60,7 +58,7 @@ def settings_page() -> rx.Component:
                     rx.cond(
                         SettingsState.sessions.length() > 1,
                         gray_button(
-                            "Sign out all other sessions",
+                            "End all other sessions",
                             icon="shield-x",
                             on_click=SettingsState.end_other_sessions,
                         ),
