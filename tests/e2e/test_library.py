@@ -126,13 +126,15 @@ def test_upload_view_play_download_organise(page: Page, app_server, tmp_path):
     # date taken is set by hand (a camera with a wrong clock).
     page.get_by_role("button", name="DSCN0010.jpg", exact=True).click()
     dialog = page.get_by_role("dialog")
-    natural = "(img) => [img.naturalWidth, img.naturalHeight]"
-    wide, high = dialog.get_by_role("img", name="DSCN0010.jpg").evaluate(natural)
-    assert wide > high
-    dialog.get_by_role("button", name="Rotate").click()
+    # The picture is measured once it has loaded: before that its natural size is 0 x 0.
+    lying = """(within) => {
+        const img = document.querySelector(within + ' img[alt="DSCN0010.jpg"]');
+        return img && img.complete && img.naturalWidth > img.naturalHeight; }"""
     standing = """(within) => {
         const img = document.querySelector(within + ' img[alt="DSCN0010.jpg"]');
         return img && img.complete && img.naturalHeight > img.naturalWidth; }"""
+    page.wait_for_function(lying, arg="[data-rdrive-viewer]")
+    dialog.get_by_role("button", name="Rotate").click()
     page.wait_for_function(standing, arg="[data-rdrive-viewer]")
     dialog.get_by_role("button", name="Edit date").click()
     page.get_by_label("Date and time taken").fill("2019-07-14T10:30:00")
