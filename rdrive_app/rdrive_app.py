@@ -39,6 +39,7 @@ from rdrive_app.ui.state.signin import SignInState
 from rdrive_app.ui.state.tags import TagsState
 from rdrive_app.ui.state.timeline import TimelineState
 from rdrive_app.ui.state.trash import TrashState
+from rdrive_app.ui.state.two_factor import TwoFactorState
 from rdrive_app.ui.state.viewer import ViewerState
 
 # The browser's side, one script per job (each event-driven, none polls the page):
@@ -109,7 +110,7 @@ app.add_page(
     settings_page,
     route=SETTINGS_ROUTE,
     title="Settings · rDrive",
-    on_load=SettingsState.load_settings,
+    on_load=[SettingsState.load_settings, TwoFactorState.load_two_factor],
 )
 app.add_page(
     search_page,

@@ -20,6 +20,7 @@ from rdrive_app.api.routes import (
     sessions,
     timeline,
     trash,
+    two_factor,
     uploads,
 )
 from rdrive_app.api.security_headers import SecurityHeadersMiddleware
@@ -58,6 +59,7 @@ def create_api(services: Services | None = None) -> FastAPI:
     app.include_router(search.router)
     app.include_router(places.router)
     app.include_router(sessions.router)
+    app.include_router(two_factor.router)
     if signed_files is not None:  # the store's URLs point here (the local one)
         from rdrive_app.api.signed_files import signed_files_router
 

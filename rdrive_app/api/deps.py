@@ -5,13 +5,13 @@ from __future__ import annotations
 from typing import Annotated
 
 from anyio import to_thread
-from fastapi import Depends, Request
+from fastapi import Cookie, Depends, Header, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from rdrive_app.auth.client_address import client_address as address_of
 from rdrive_app.core.domain import User
 from rdrive_app.core.errors import NotAuthenticated
-from rdrive_app.services.accounts import SignedIn
+from rdrive_app.services.accounts import Caller, SignedIn
 from rdrive_app.services.wiring import Services
 
 _bearer = HTTPBearer(auto_error=False, description="The access_token from POST /api/auth/login")
@@ -53,3 +53,21 @@ def client_address(request: Request, services: ServicesDep) -> str:
 
 
 ClientAddress = Annotated[str, Depends(client_address)]
+
+
+# The device token (auth/devices.py) lives in a cookie only the sign-in routes ever see, and no
+# script: it spares this device the per-name ceiling that strangers can fill.
+DEVICE_COOKIE = "rdrive_device"
+DEVICE_COOKIE_PATH = "/api/auth"
+
+
+def sign_in_caller(
+    client: ClientAddress,
+    device: Annotated[str | None, Cookie(alias=DEVICE_COOKIE, include_in_schema=False)] = None,
+    user_agent: Annotated[str | None, Header(include_in_schema=False)] = None,
+) -> Caller:
+    """Where a sign-in comes from: address, device cookie, User-Agent."""
+    return Caller(client, device, user_agent)
+
+
+SignInCaller = Annotated[Caller, Depends(sign_in_caller)]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt
 
@@ -18,9 +19,13 @@ class ErrorOut(BaseModel):
     detail: str
 
 
-class LoginIn(BaseModel):
+class StrictIn(BaseModel):
+    """A request body that refuses fields it does not know (a typo is an error, not a no-op)."""
+
     model_config = ConfigDict(extra="forbid")
 
+
+class LoginIn(StrictIn):
     username: str = Field(max_length=256)
     password: str = Field(max_length=1024)
 
@@ -29,6 +34,29 @@ class TokenOut(BaseModel):
     access_token: str
     token_type: str = "bearer"  # noqa: S105 (the OAuth2 token type, not a secret)
     expires_in: int
+
+
+class SecondFactorOut(BaseModel):
+    """The answer to a right password of an account with a second factor."""
+
+    second_factor_required: Literal[True] = True
+    challenge_token: str
+    methods: list[str]
+
+
+class SecondFactorIn(StrictIn):
+    challenge_token: str = Field(max_length=2048)
+    code: str = Field(max_length=64)
+
+
+class CodeIn(StrictIn):
+    """A current two-factor code (or a recovery code) that vouches for a settings change."""
+
+    code: str = Field(max_length=64)
+
+
+class RecoveryCodesOut(BaseModel):
+    recovery_codes: list[str]
 
 
 class MeOut(BaseModel):

@@ -10,13 +10,14 @@ import contextlib
 import os
 import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 from typing import TypeVar
 
 import bcrypt
 
+from rdrive_app.auth.password_quality import check_password_strength
 from rdrive_app.core.errors import InvalidInput
 
 MAX_PASSWORD_BYTES = 72
@@ -65,17 +66,19 @@ def check_password_length(password: str) -> bytes:
     return encoded
 
 
-def check_new_password(password: str) -> bytes:
-    """Rules for a password being set (not for one being tried): long enough, not too long."""
+def check_new_password(password: str, user_inputs: Iterable[str] = ()) -> bytes:
+    """Rules for a password being set (not for one being tried): long enough, not too long,
+    not easy to guess (``user_inputs``: the account's own words, such as its name)."""
     encoded = check_password_length(password)
     if len(password) < MIN_PASSWORD_CHARS:
         raise InvalidInput(f"a password must have at least {MIN_PASSWORD_CHARS} characters")
+    check_password_strength(password, user_inputs)
     return encoded
 
 
-def hash_password(password: str, rounds: int) -> str:
+def hash_password(password: str, rounds: int, user_inputs: Iterable[str] = ()) -> str:
     """A bcrypt hash of a new password (slow on purpose: call it off the event loop)."""
-    encoded = check_new_password(password)
+    encoded = check_new_password(password, user_inputs)
     hashed = _on_hashing_thread(bcrypt.hashpw, encoded, bcrypt.gensalt(rounds=rounds))
     return hashed.decode("ascii")
 

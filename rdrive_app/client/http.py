@@ -58,7 +58,14 @@ class RDriveClient:
             raise ApiError(0, f"cannot reach {base_url}: {exc}") from None
         if resp.status_code != 200:
             raise ApiError(resp.status_code, _detail(resp))
-        return str(resp.json()["access_token"])
+        body = resp.json()
+        if body.get("second_factor_required"):
+            raise ApiError(
+                401,
+                f"{username} signs in with a second factor, which a script cannot give; "
+                "make an app password in Settings and use it as the password here",
+            )
+        return str(body["access_token"])
 
     def call(self, method: str, path: str, **kwargs: Any) -> Any:
         try:

@@ -15,6 +15,8 @@ from rdrive_app.core.domain import utcnow
 
 class CredentialKind(StrEnum):
     SESSION = "session"  # one signed-in browser or client; a token names it
+    TOTP = "totp"  # an authenticator app's secret (pending until a first code confirms it)
+    RECOVERY = "recovery"  # one single-use recovery code, as a digest
 
 
 @dataclass(frozen=True, slots=True)

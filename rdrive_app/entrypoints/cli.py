@@ -83,6 +83,20 @@ def users_passwd(name: str, password_stdin: PasswordStdin = False) -> None:
     typer.echo(f"password changed for {name}; older sessions are signed out")
 
 
+@users_app.command("reset-2fa")
+def users_reset_2fa(name: str) -> None:
+    """Turn off an account's two-factor codes and recovery codes (a lost phone); the
+    password alone signs in again until they are set up anew."""
+    try:
+        removed = _services().accounts.reset_second_factor(name)
+    except RDriveError as exc:
+        raise _fail(exc.detail) from None
+    if removed:
+        typer.echo(f"two-factor codes turned off for {name}; set them up again in Settings")
+    else:
+        typer.echo(f"{name} had no two-factor codes")
+
+
 @users_app.command("remove")
 def users_remove(name: str) -> None:
     """Delete an account (the photos it uploaded stay in the shared library)."""

@@ -9,6 +9,8 @@ from __future__ import annotations
 import secrets
 from typing import NamedTuple
 
+from rdrive_app.auth.challenges import INVALID as INVALID_CHALLENGE
+from rdrive_app.auth.challenges import decode_challenge, issue_challenge
 from rdrive_app.auth.devices import device_of, issue_device_token, new_device_id
 from rdrive_app.auth.passwords import dummy_hash, hash_password, verify_password
 from rdrive_app.auth.throttle import Attempt, SignInGuard
@@ -16,10 +18,12 @@ from rdrive_app.auth.tokens import decode_token, issue_token
 from rdrive_app.core.domain import User, validate_username
 from rdrive_app.core.errors import InvalidInput, LimitReached, NotAuthenticated, NotFound
 from rdrive_app.core.settings import Settings
+from rdrive_app.services.second_factor import WRONG_CODE, SecondFactors
 from rdrive_app.services.sessions import Sessions
 from rdrive_app.storage.protocols import Catalog
 
 WRONG_CREDENTIALS = "Wrong username or password"
+SESSION_NO_LONGER_VALID = "your session is no longer valid; sign in again"
 
 
 class Session(NamedTuple):
@@ -31,6 +35,24 @@ class Session(NamedTuple):
     expires_in: int
     device_token: str = ""
     session_id: str = ""
+
+
+class SecondStep(NamedTuple):
+    """A right password for an account with a second factor: the short-lived challenge to
+    present with a code (``finish_sign_in``), and the ways the account can finish."""
+
+    challenge_token: str
+    username: str
+    methods: list[str]
+
+
+class Caller(NamedTuple):
+    """Who is signing in, as far as the request tells: the address (``auth/client_address``),
+    the device token this browser was given at an earlier sign-in, and its User-Agent."""
+
+    address: str = "unknown"
+    device_token: object = None
+    user_agent: str | None = None
 
 
 class SignedIn(NamedTuple):
@@ -49,6 +71,7 @@ class AccountService:
         self._key: str | None = None
         self.guard = SignInGuard(settings)
         self.sessions = Sessions(catalog)
+        self.second_factors = SecondFactors(catalog)
 
     def _secret(self) -> str:
         """The JWT key, resolved when a token is first made or read: a process that never
@@ -65,7 +88,7 @@ class AccountService:
             raise LimitReached(
                 f"rDrive allows at most {self._settings.max_users} accounts; remove one first"
             )
-        password_hash = hash_password(password, self._settings.bcrypt_rounds)
+        password_hash = hash_password(password, self._settings.bcrypt_rounds, [name])
         return self._catalog.add_user(User(name=name, password_hash=password_hash))
 
     def ensure_first_user(self, name: str = "admin") -> tuple[str, str] | None:
@@ -81,7 +104,7 @@ class AccountService:
         conditional on the account read first, so a name removed and made again meanwhile
         is not given this password."""
         user = self._require_user(name)
-        password_hash = hash_password(password, self._settings.bcrypt_rounds)
+        password_hash = hash_password(password, self._settings.bcrypt_rounds, [user.name])
         changed = self._catalog.set_password(name, password_hash, user.account_id)
         self.sessions.end_all(changed)
         return changed
@@ -114,17 +137,12 @@ class AccountService:
 
     # sessions
     def sign_in(
-        self,
-        name: object,
-        password: object,
-        client: str = "unknown",
-        device: object = None,
-        user_agent: str | None = None,
-    ) -> Session:
-        """Check a name and password and issue a token and a device token.
+        self, name: object, password: object, caller: Caller = Caller()
+    ) -> Session | SecondStep:
+        """Check a name and password and issue a token and a device token, or, when the
+        account has a second factor, a ``SecondStep`` to finish with ``finish_sign_in``.
 
-        ``client`` is the caller's address (``auth/client_address.py``), ``device`` the device
-        token this browser was given at an earlier sign-in, if any. Unknown names are checked
+        ``caller`` says where the attempt comes from (see ``Caller``). Unknown names are checked
         against a dummy hash so that they take as long as a wrong password; an attempt the
         throttle holds (``auth/throttle.py``) gets TooManyAttempts before any check.
         """
@@ -133,9 +151,10 @@ class AccountService:
         name = name.strip()
         # The account is read before the throttle only when a device token needs checking
         # against it: a held attempt without one costs no catalog read.
+        device = caller.device_token
         user = self._catalog.get_user(name) if name and device else None
         device_id = device_of(device, user.account_id, self._secret()) if user else None
-        attempt = Attempt(name.casefold(), client, device_id)
+        attempt = Attempt(name.casefold(), caller.address, device_id)
         self.guard.check(attempt)
         if name and not device:
             user = self._catalog.get_user(name)
@@ -147,7 +166,62 @@ class AccountService:
         if not ok or user is None:
             self.guard.failed(attempt)
             raise NotAuthenticated(WRONG_CREDENTIALS)
+        if self.second_factors.enrolled(user):
+            # The throttle's count is not cleared by the password alone: it is cleared when
+            # the second factor is right too, so wrong codes add up across attempts.
+            challenge = issue_challenge(
+                user.name, user.account_id, user.token_version, self._secret()
+            )
+            return SecondStep(challenge, user.name, self.second_factors.methods(user))
         self.guard.succeeded(attempt)
+        return self._open_session(user, caller, device_id)
+
+    def finish_sign_in(
+        self, challenge_token: object, code: object, caller: Caller = Caller()
+    ) -> Session:
+        """The second step of a sign-in: a challenge from ``sign_in`` and a code (TOTP or
+        recovery). Wrong codes count against the same throttle as wrong passwords."""
+        challenge = decode_challenge(challenge_token, self._secret())
+        user = self._still_valid(
+            challenge.username, challenge.account_id, challenge.version, INVALID_CHALLENGE
+        )
+        device = caller.device_token
+        device_id = device_of(device, user.account_id, self._secret()) if device else None
+        attempt = Attempt(user.name.casefold(), caller.address, device_id)
+        self._check_code(user, code, attempt)
+        return self._open_session(user, caller, device_id)
+
+    def _check_code(self, user: User, code: object, attempt: Attempt) -> None:
+        """A right second-factor code (used up), or NotAuthenticated; throttled."""
+        self.guard.check(attempt)
+        if not self.second_factors.verify(user, code):
+            self.guard.failed(attempt)
+            raise NotAuthenticated(WRONG_CODE)
+        self.guard.succeeded(attempt)
+
+    def _checked_code(self, user: User, code: object, client: str) -> None:
+        """``_check_code`` for a signed-in person's settings change: a wrong code is bad
+        input there (400), not a lost session."""
+        try:
+            self._check_code(user, code, Attempt(user.name.casefold(), client))
+        except NotAuthenticated:
+            raise InvalidInput(WRONG_CODE) from None
+
+    def turn_off_totp(self, user: User, code: object, client: str = "unknown") -> None:
+        """Turn two-factor codes off, for a current code or a recovery code."""
+        self._checked_code(user, code, client)
+        self.second_factors.turn_off(user)
+
+    def renew_recovery_codes(self, user: User, code: object, client: str = "unknown") -> list[str]:
+        """Ten new recovery codes, for a current code; the earlier ones stop working."""
+        self._checked_code(user, code, client)
+        return self.second_factors.new_recovery_codes(user)
+
+    def reset_second_factor(self, name: str) -> int:
+        """For the CLI: remove ``name``'s second factors (a lost phone); how many went."""
+        return self.second_factors.turn_off(self._require_user(name))
+
+    def _open_session(self, user: User, caller: Caller, device_id: str | None) -> Session:
         lifetime = self._settings.token_lifetime_s
         device_token = issue_device_token(
             user.account_id,
@@ -155,7 +229,7 @@ class AccountService:
             self._secret(),
             self._settings.device_token_lifetime_s,
         )
-        session_id = self.sessions.start(user, client, user_agent, lifetime)
+        session_id = self.sessions.start(user, caller.address, caller.user_agent, lifetime)
         token = issue_token(user, self._secret(), lifetime, session_id)
         return Session(token, user.name, lifetime, device_token, session_id)
 
@@ -166,15 +240,19 @@ class AccountService:
         a password change or a sign-out everywhere, or one whose session was ended is refused.
         """
         claims = decode_token(token, self._secret())
-        user = self._catalog.get_user(claims.username)
-        if (
-            user is None
-            or user.account_id != claims.account_id
-            or user.token_version != claims.version
-        ):
-            raise NotAuthenticated("your session is no longer valid; sign in again")
+        user = self._still_valid(
+            claims.username, claims.account_id, claims.version, SESSION_NO_LONGER_VALID
+        )
         self.sessions.check(user, claims.session_id)
         return SignedIn(user, claims.session_id)
+
+    def _still_valid(self, name: str, account_id: str, version: int, refusal: str) -> User:
+        """The account a token or challenge names, unless it was removed (and maybe made
+        again under that name) or its tokens revoked since; NotAuthenticated(refusal) then."""
+        user = self._catalog.get_user(name)
+        if user is None or user.account_id != account_id or user.token_version != version:
+            raise NotAuthenticated(refusal)
+        return user
 
     def user_for_token(self, token: object) -> User:
         """The account a token belongs to (``signed_in``'s checks)."""

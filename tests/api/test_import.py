@@ -60,7 +60,9 @@ def test_the_import_command(tmp_path, monkeypatch):
     disk = make_disk(tmp_path / "disk")
     empty = runner.invoke(app, ["import", str(disk)])
     assert empty.exit_code == 1 and "no account" in empty.output
-    added = runner.invoke(app, ["users", "add", "bob", "--password-stdin"], input="pw-123456\n")
+    added = runner.invoke(
+        app, ["users", "add", "bob", "--password-stdin"], input="a long import phrase\n"
+    )
     assert added.exit_code == 0, added.output
 
     dry = runner.invoke(app, ["import", str(disk), "--folder", "/Disk", "--dry-run"])

@@ -110,6 +110,9 @@ def app_server(tmp_path_factory) -> Iterator[RunningApp]:
         **os.environ,
         "RDRIVE_DATA_DIR": str(data_dir),
         "RDRIVE_BCRYPT_ROUNDS": "4",
+        # The shared account, and one each for the tests that would change it for the others
+        # (a held name, two-factor codes).
+        "RDRIVE_MAX_USERS": "4",
         "RDRIVE_API_URL": api,
         "REFLEX_API_URL": api,
         "RDRIVE_SITE_URL": site,

@@ -11,21 +11,24 @@ from __future__ import annotations
 
 import tempfile
 import types
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Union, get_args, get_origin
 
+import pyotp
 from fastapi import FastAPI
 from fastapi.routing import iter_route_contexts
 
 from rdrive_app.api import create_api
 from rdrive_app.core.settings import Settings
-from rdrive_app.services.wiring import build_services
+from rdrive_app.services.wiring import Services, build_services
 from tests.security.support import PHOTO, NullQueue, Seeded
 
 # Routes anyone may call, each with the reason; everything else must refuse a bad token.
 PUBLIC = {
     "POST /api/auth/login": "signing in is how a token is obtained",
+    "POST /api/auth/login/second-factor": "the second step of signing in (takes a challenge)",
     "GET /api/zip/{ticket}": "a random 256-bit ticket naming one list for minutes (signed URL)",
     "GET /api/files/{key:path}": "local signed file URLs: the signature is the credential",
     "HEAD /api/files/{key:path}": "local signed file URLs: the signature is the credential",
@@ -104,6 +107,30 @@ OVERRIDES: dict[str, dict[str, Any]] = {
 }
 
 
+def _pending_totp_code(services: Services) -> dict[str, Any]:
+    """alice starts setting up codes: a right first code confirms them."""
+    alice = services.storage.catalog.get_user("alice")
+    secret = services.accounts.second_factors.start_totp(alice).secret
+    return {"code": pyotp.TOTP(secret).now()}
+
+
+def _recovery_code(services: Services) -> dict[str, Any]:
+    """alice has codes on: one of her recovery codes vouches for a change."""
+    alice = services.storage.catalog.get_user("alice")
+    codes = services.accounts.second_factors.confirm_totp(
+        alice, _pending_totp_code(services)["code"]
+    )
+    return {"code": codes[0]}
+
+
+# Routes that act on state the seed does not have: the values each needs, made at call time.
+PREPARED: dict[str, Callable[[Services], dict[str, Any]]] = {
+    "POST /api/account/totp/confirm": _pending_totp_code,
+    "POST /api/account/totp/recovery-codes": _recovery_code,
+    "DELETE /api/account/totp": _recovery_code,
+}
+
+
 @dataclass
 class Request:
     """What to send."""
@@ -153,10 +180,18 @@ def _model_body(model: Any, values: dict[str, Any], data: bytes) -> dict[str, An
     return body
 
 
-def build_request(route: ApiRoute, seeded: Seeded, multipart_id: str | None = None) -> Request:
-    """A request to ``route`` that would do something real to the seeded library."""
+def build_request(
+    route: ApiRoute,
+    seeded: Seeded,
+    multipart_id: str | None = None,
+    services: Services | None = None,
+) -> Request:
+    """A request to ``route`` that would do something real to the seeded library (with
+    ``services``, after making the state a PREPARED route needs)."""
     data = PHOTO.read_bytes()
     overrides = OVERRIDES.get(route.label, {})
+    if services is not None and route.label in PREPARED:
+        overrides = {**overrides, **PREPARED[route.label](services)}
     url = route.path
     for param in route.dependant.path_params:
         if param.name == "item_id":

@@ -15,9 +15,11 @@ from pathlib import Path
 
 import jwt
 
+from rdrive_app.auth.challenges import issue_challenge
 from rdrive_app.core.albums import Album
 from rdrive_app.core.domain import Kind, MediaItem, Status, new_id
 from rdrive_app.core.keys import thumbnail_key
+from rdrive_app.services.accounts import Caller
 from rdrive_app.services.wiring import Services
 from rdrive_app.storage import Storage
 
@@ -89,7 +91,7 @@ def seed(services: Services) -> Seeded:
     uploading = _add(storage, "u.jpg", Status.UPLOADING, data)
     album = services.albums.create("Trip")
     services.albums.add(album.id, [ready.id])
-    other = services.accounts.sign_in("alice", PASSWORD, "192.0.2.9", None, "Firefox/140.0")
+    other = services.accounts.sign_in("alice", PASSWORD, Caller("192.0.2.9", None, "Firefox/140.0"))
     return Seeded(ready, trashed, uploading, album, other.session_id)
 
 
@@ -118,7 +120,7 @@ def snapshot(storage: Storage) -> tuple:
 
 @dataclass(frozen=True)
 class Sessions:
-    """A valid token for alice, and the eight kinds of token no entry point may accept."""
+    """A valid token for alice, and the nine kinds of token no entry point may accept."""
 
     valid: str
     bad: dict[str, str]
@@ -161,5 +163,8 @@ def make_sessions(services: Services) -> Sessions:
         "removed user": removed,
         "before password change": before_change,
         "ended session": ended.token,
+        "second-step challenge": issue_challenge(
+            "alice", alice.account_id, alice.token_version, secret
+        ),
     }
     return Sessions(valid=accounts.sign_in("alice", PASSWORD).token, bad=bad)

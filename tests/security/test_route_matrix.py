@@ -68,7 +68,7 @@ def test_route_refuses_every_bad_token(
     present = {r.label for r in _routes_of(api)}
     if route.label not in present:
         pytest.skip(f"{route.label} exists on the local backend only")
-    request = build_request(route, seeded, _multipart_upload(api_services))
+    request = build_request(route, seeded, _multipart_upload(api_services), api_services)
     secrets_in_view = {seeded.ready.id, seeded.ready.name, seeded.trashed.id, "/trip"}
     before = snapshot(api_services.storage)
     for label, token in sessions.bad.items():

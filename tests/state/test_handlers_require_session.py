@@ -28,13 +28,15 @@ import rdrive_app.ui.state.tags
 import rdrive_app.ui.state.trash
 import rdrive_app.ui.state.uploads
 import rdrive_app.ui.state.viewer  # noqa: F401  (every state class, for the list of handlers)
+from rdrive_app.auth.challenges import issue_challenge
 from rdrive_app.core.settings import get_settings
 from rdrive_app.services import wiring
 from rdrive_app.ui.state.session import SessionState
 from tests.handler_calls import call_handler
 
 MEDIA = Path(__file__).resolve().parents[2].parent / "shared" / "testdata" / "media"
-PUBLIC_HANDLERS = {"sign_in", "enter", "sign_out"}  # sign-in itself, and forgetting a session
+# Signing in (both steps, and going back to the first) and forgetting a session.
+PUBLIC_HANDLERS = {"sign_in", "sign_in_with_code", "start_over", "enter", "sign_out"}
 REFLEX_BUILTINS = {"hydrate", "hydrate_and_load", "set_is_hydrated", "setvar"}
 
 
@@ -101,6 +103,9 @@ def _bad_tokens(services) -> dict[str, str]:
         "removed user": jwt.encode({**claims, "sub": "ghost"}, secret),
         "before password change": jwt.encode({**claims, "ver": alice.token_version - 1}, secret),
         "ended session": ended.token,
+        "second-step challenge": issue_challenge(
+            "alice", alice.account_id, alice.token_version, secret
+        ),
     }
 
 

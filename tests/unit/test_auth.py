@@ -22,10 +22,33 @@ def test_password_round_trip_and_wrong_password():
 
 
 def test_password_over_72_bytes_is_refused_not_truncated():
+    long = ("blue lagoon marmalade kites " * 3)[:72]
     with pytest.raises(InvalidInput, match="72 bytes"):
-        hash_password("a" * 73, rounds=4)
-    hashed = hash_password("a" * 72, rounds=4)
-    assert not verify_password("a" * 72 + "b", hashed)
+        hash_password(long + "b", rounds=4)
+    hashed = hash_password(long, rounds=4)
+    assert not verify_password(long + "b", hashed)
+
+
+@pytest.mark.parametrize(
+    ("password", "why"),
+    [
+        ("password123", "very common"),
+        ("zxcvbnm,./", "rows of keys"),
+        ("aaaaaaaaaaaa", "Repeats"),
+        ("iloveyou2024", "common"),
+        ("alice alice 1", ""),  # the account's own name
+        ("rdrive2024", "another word"),
+    ],
+)
+def test_an_easy_password_is_refused_with_a_reason(password, why):
+    with pytest.raises(InvalidInput, match="too easy to guess") as refused:
+        hash_password(password, rounds=4, user_inputs=["alice"])
+    assert why in refused.value.detail
+
+
+def test_a_passphrase_is_accepted():
+    for password in ("correct horse battery", "seven orange kites", "Tr0ub4dor&3 staple"):
+        assert verify_password(password, hash_password(password, rounds=4, user_inputs=["alice"]))
 
 
 def test_short_password_is_refused():

@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
 from anyio import CapacityLimiter, to_thread
-from fastapi import APIRouter, Cookie, Header, Response
+from fastapi import APIRouter, Response
 
-from rdrive_app.api.deps import ClientAddress, CurrentSession, CurrentUser, ServicesDep
+from rdrive_app.api.deps import (
+    DEVICE_COOKIE,
+    DEVICE_COOKIE_PATH,
+    CurrentSession,
+    CurrentUser,
+    ServicesDep,
+    SignInCaller,
+)
 from rdrive_app.api.openapi import error_responses
-from rdrive_app.api.schemas import LoginIn, MeOut, TokenOut
+from rdrive_app.api.schemas import LoginIn, MeOut, SecondFactorIn, SecondFactorOut, TokenOut
 from rdrive_app.auth.passwords import BCRYPT_SLOTS
+from rdrive_app.core.settings import Settings
+from rdrive_app.services.accounts import SecondStep, Session
 
 router = APIRouter(prefix="/api", tags=["auth"])
 
@@ -18,36 +25,48 @@ router = APIRouter(prefix="/api", tags=["auth"])
 # the shared worker threads (40) that every other request needs for its own thread hop.
 _sign_in_limiter = CapacityLimiter(BCRYPT_SLOTS)
 
-# The device token (auth/devices.py) lives in a cookie only the sign-in route ever sees, and no
-# script: it spares this device the per-name ceiling that strangers can fill.
-DEVICE_COOKIE = "rdrive_device"
-DEVICE_COOKIE_PATH = "/api/auth"
-
 
 @router.post(
     "/auth/login",
-    response_model=TokenOut,
+    response_model=TokenOut | SecondFactorOut,
     responses=error_responses(401, 429),
 )
 async def login(
-    body: LoginIn,
-    response: Response,
-    services: ServicesDep,
-    client: ClientAddress,
-    device: Annotated[str | None, Cookie(alias=DEVICE_COOKIE, include_in_schema=False)] = None,
-    user_agent: Annotated[str | None, Header(include_in_schema=False)] = None,
-) -> TokenOut:
-    """Exchange a name and password for a bearer token (and this device's device cookie)."""
-    session = await to_thread.run_sync(
+    body: LoginIn, response: Response, services: ServicesDep, caller: SignInCaller
+) -> TokenOut | SecondFactorOut:
+    """Exchange a name and password for a bearer token (and this device's device cookie).
+    An account with two-factor codes gets ``second_factor_required`` and a challenge token
+    instead: ``POST /api/auth/login/second-factor`` finishes the sign-in."""
+    result = await to_thread.run_sync(
         services.accounts.sign_in,
         body.username,
         body.password,
-        client,
-        device,
-        user_agent,
+        caller,
         limiter=_sign_in_limiter,
     )
-    settings = services.settings
+    if isinstance(result, SecondStep):
+        return SecondFactorOut(challenge_token=result.challenge_token, methods=result.methods)
+    return _signed_in(result, response, services.settings)
+
+
+@router.post(
+    "/auth/login/second-factor",
+    response_model=TokenOut,
+    responses=error_responses(401, 429),
+)
+async def login_second_factor(
+    body: SecondFactorIn, response: Response, services: ServicesDep, caller: SignInCaller
+) -> TokenOut:
+    """Finish a sign-in with the challenge from ``/api/auth/login`` and a code from the
+    authenticator app (or a recovery code). Wrong codes meet the password throttle."""
+    session = await to_thread.run_sync(
+        services.accounts.finish_sign_in, body.challenge_token, body.code, caller
+    )
+    return _signed_in(session, response, services.settings)
+
+
+def _signed_in(session: Session, response: Response, settings: Settings) -> TokenOut:
+    """The token, with this device's device cookie set beside it."""
     response.set_cookie(
         DEVICE_COOKIE,
         session.device_token,

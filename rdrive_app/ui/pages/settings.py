@@ -1,4 +1,5 @@
-"""The Settings page: where this account is signed in, with a way to end each session."""
+"""The Settings page: where this account is signed in (with a way to end each session),
+and its two-factor codes."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from reflex.vars import ObjectVar
 
 from rdrive_app.ui.components.controls import gray_button, listing
 from rdrive_app.ui.components.layout import page_frame
+from rdrive_app.ui.components.two_factor import two_factor_section
 from rdrive_app.ui.state.settings import SessionRow, SettingsState
 
 
@@ -75,6 +77,7 @@ def settings_page() -> rx.Component:
                 custom_attrs={"aria-label": "Sessions"},
                 width="100%",
             ),
+            two_factor_section(),
             spacing="4",
             width="100%",
             max_width="760px",

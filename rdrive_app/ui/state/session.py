@@ -26,6 +26,7 @@ from typing import Any, TypeVar
 import reflex as rx
 from reflex.event import EventSpec
 
+from rdrive_app.auth.client_address import client_address
 from rdrive_app.core.domain import User
 from rdrive_app.core.errors import NotAuthenticated, RDriveError, StorageUnavailable
 from rdrive_app.services.wiring import Services, get_services
@@ -145,6 +146,15 @@ class SessionState(rx.State):
             return None
         self.username = user.name
         return user
+
+    def _client_address(self) -> str:
+        """The browser's address, by the API's rule: the WebSocket's peer, or behind the
+        trusted proxy the address it put in the WebSocket request's headers."""
+        router = self.router
+        headers = router.headers.raw_headers.items()
+        return client_address(
+            router.session.client_ip or None, headers, services().settings.trusted_proxy
+        )
 
     def _to_sign_in(self) -> EventSpec:
         path = self.router.url.path if self.router.url else "/"

@@ -9,8 +9,9 @@ from typing import Any
 
 import reflex as rx
 
-from rdrive_app.auth.client_address import client_address
+from rdrive_app.auth import challenges
 from rdrive_app.core.errors import RDriveError, TooManyAttempts
+from rdrive_app.services.accounts import Caller, SecondStep
 from rdrive_app.ui.state.session import SessionState, form_field, services
 
 
@@ -28,53 +29,66 @@ def _safe_next(target: object) -> str:
 
 
 class SignInState(SessionState):
-    """The sign-in form."""
+    """The sign-in form: a name and password, then a code when the account has two-factor
+    codes on. The step between them is a challenge kept server-side, never a session."""
 
     error: rx.Field[str] = rx.field("")
     busy: rx.Field[bool] = rx.field(False)
+    second_step: rx.Field[bool] = rx.field(False)
+    _challenge: rx.Field[str] = rx.field("")
 
     @rx.event
     async def sign_in(self, form_data: dict) -> AsyncIterator[Any]:
-        """Check the name and password; on success go where the visitor was heading."""
+        """Check the name and password; on success go where the visitor was heading, or
+        ask for the second factor."""
         name = form_field(form_data, "username")
         password = form_field(form_data, "password")
-        accounts = services().accounts
-        client = self._client_address()
+        async for update in self._attempt(services().accounts.sign_in, name, password):
+            yield update
+
+    @rx.event
+    async def sign_in_with_code(self, form_data: dict) -> AsyncIterator[Any]:
+        """The second step: a code from the authenticator app, or a recovery code."""
+        code = form_field(form_data, "code")
+        async for update in self._attempt(
+            services().accounts.finish_sign_in, self._challenge, code
+        ):
+            yield update
+
+    @rx.event
+    def start_over(self) -> None:
+        """Back to the name and password (another account, or the step took too long)."""
+        self.second_step, self._challenge, self.error = False, "", ""
+
+    async def _attempt(self, step: Any, first: Any, second: Any) -> AsyncIterator[Any]:
+        """Run one step of signing in off the event loop, and show where it led."""
+        caller = Caller(self._client_address(), self.device_token, self.router.headers.user_agent)
         self.busy = True
         self.error = ""
         yield
         try:
-            session = await asyncio.to_thread(
-                accounts.sign_in,
-                name,
-                password,
-                client,
-                self.device_token,
-                self.router.headers.user_agent,
-            )
+            result = await asyncio.to_thread(step, first, second, caller)
         except TooManyAttempts as exc:
             minutes = max(1, round(exc.retry_after / 60))
             self.error = f"Too many failed sign-ins. Try again in about {minutes} min."
         except RDriveError as exc:
             self.error = exc.detail
+            if exc.detail in (challenges.EXPIRED, challenges.INVALID):
+                self.second_step, self._challenge = False, ""
         else:
-            self._token = session.token
-            self.device_token = session.device_token
-            self.username = session.username
+            if isinstance(result, SecondStep):
+                self.second_step, self._challenge = True, result.challenge_token
+                self.notice = ""
+                return
+            self._token = result.token
+            self.device_token = result.device_token
+            self.username = result.username
             self.notice = ""
+            self.second_step, self._challenge = False, ""
             target = _safe_next(self.router.url.query_parameters.get("next"))
             yield rx.redirect(target, replace=True)
         finally:
             self.busy = False
-
-    def _client_address(self) -> str:
-        """The browser's address, by the API's rule: the WebSocket's peer, or behind the
-        trusted proxy the address it put in the WebSocket request's headers."""
-        router = self.router
-        headers = router.headers.raw_headers.items()
-        return client_address(
-            router.session.client_ip or None, headers, services().settings.trusted_proxy
-        )
 
     @rx.event
     async def enter(self) -> Any:
@@ -82,4 +96,5 @@ class SignInState(SessionState):
         if self._token and await self._require_user() is not None:
             return rx.redirect("/", replace=True)
         self.error = ""
+        self.second_step, self._challenge = False, ""
         return None
