@@ -30,6 +30,7 @@ from rdrive_app.ui.routes import (
     TAGS_ROUTE,
 )
 from rdrive_app.ui.state.albums import AlbumState
+from rdrive_app.ui.state.app_passwords import AppPasswordsState
 from rdrive_app.ui.state.folder import FolderState
 from rdrive_app.ui.state.places import PlacesState
 from rdrive_app.ui.state.search import SearchState
@@ -110,7 +111,11 @@ app.add_page(
     settings_page,
     route=SETTINGS_ROUTE,
     title="Settings · rDrive",
-    on_load=[SettingsState.load_settings, TwoFactorState.load_two_factor],
+    on_load=[
+        SettingsState.load_settings,
+        TwoFactorState.load_two_factor,
+        AppPasswordsState.load_app_passwords,
+    ],
 )
 app.add_page(
     search_page,

@@ -12,6 +12,7 @@ from rdrive_app.api.errors import install_error_handlers
 from rdrive_app.api.openapi import install_openapi
 from rdrive_app.api.routes import (
     albums,
+    app_passwords,
     auth,
     folders,
     items,
@@ -25,6 +26,22 @@ from rdrive_app.api.routes import (
 )
 from rdrive_app.api.security_headers import SecurityHeadersMiddleware
 from rdrive_app.services.wiring import Services, get_services
+
+# Every module of routes, in the order the API's documentation lists them.
+ROUTE_MODULES = (
+    auth,
+    folders,
+    items,
+    uploads,
+    trash,
+    timeline,
+    albums,
+    search,
+    places,
+    sessions,
+    two_factor,
+    app_passwords,
+)
 
 
 def create_api(services: Services | None = None) -> FastAPI:
@@ -49,17 +66,8 @@ def create_api(services: Services | None = None) -> FastAPI:
     app.add_middleware(
         SecurityHeadersMiddleware, https_only=services.settings.api_url.startswith("https://")
     )
-    app.include_router(auth.router)
-    app.include_router(folders.router)
-    app.include_router(items.router)
-    app.include_router(uploads.router)
-    app.include_router(trash.router)
-    app.include_router(timeline.router)
-    app.include_router(albums.router)
-    app.include_router(search.router)
-    app.include_router(places.router)
-    app.include_router(sessions.router)
-    app.include_router(two_factor.router)
+    for routes in ROUTE_MODULES:
+        app.include_router(routes.router)
     if signed_files is not None:  # the store's URLs point here (the local one)
         from rdrive_app.api.signed_files import signed_files_router
 

@@ -4,7 +4,7 @@ For every HTTP request the backend serves (Reflex's own routes too), in this ord
 
 1. Nothing past the first MiB (``FREE_BYTES``) is read from a caller who is not signed in. A
    larger ``Content-Length`` is checked before a byte is read; a body without one, when it
-   passes the first MiB. The check is the routes' own (``deps.current_session`` on the bearer
+   passes the first MiB. The check is the routes' own (``deps.current_user`` on the bearer
    token), so both accept exactly the same callers. FastAPI reads a route's body before it
    runs the route's dependencies, so without this a stranger's 300 MiB multipart POST was
    spooled to /tmp whole before its 401. Exempt: the signed file PUTs, whose URL signature is
@@ -27,7 +27,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from rdrive_app.api.deps import _bearer, current_session
+from rdrive_app.api.deps import _bearer, current_user
 from rdrive_app.api.errors import error_headers
 from rdrive_app.core.errors import RDriveError, StorageUnavailable
 from rdrive_app.services.wiring import Services
@@ -106,7 +106,8 @@ class _Guard:
     async def authenticate(self) -> None:
         """The routes' own check of the bearer token; BodyRefused (401) for a stranger."""
         try:
-            await current_session(self.services, await _bearer(Request(self.scope)))
+            request = Request(self.scope)
+            await current_user(request, self.services, await _bearer(request))
         except (RDriveError, StorageUnavailable) as exc:
             raise BodyRefused.from_error(exc) from None
         self.signed_in = True

@@ -25,23 +25,46 @@ def get_services(request: Request) -> Services:
 ServicesDep = Annotated[Services, Depends(get_services)]
 
 
+# Requests that only read: a read-only app password may make them.
+READING_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def _bearer_token(credentials: HTTPAuthorizationCredentials | None) -> str:
+    if credentials is None or credentials.scheme.lower() != "bearer":
+        raise NotAuthenticated("sign in first: send 'Authorization: Bearer <token>'")
+    return credentials.credentials
+
+
 async def current_session(
     services: ServicesDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> SignedIn:
-    """The account and session behind the bearer token; 401 for a missing, forged, expired or
-    revoked one, or one whose session was ended."""
-    if credentials is None or credentials.scheme.lower() != "bearer":
-        raise NotAuthenticated("sign in first: send 'Authorization: Bearer <token>'")
-    return await to_thread.run_sync(services.accounts.signed_in, credentials.credentials)
+    """The account and session behind a session token; 401 for a missing, forged, expired or
+    revoked one, one whose session was ended, or an app password (the account's settings
+    take a signed-in session only)."""
+    token = _bearer_token(credentials)
+    return await to_thread.run_sync(services.accounts.signed_in, token)
 
 
-async def current_user(signed_in: Annotated[SignedIn, Depends(current_session)]) -> User:
-    """The account behind the bearer token (``current_session``'s checks)."""
+async def session_user(signed_in: Annotated[SignedIn, Depends(current_session)]) -> User:
+    """The account behind a session token (``current_session``'s checks)."""
     return signed_in.user
 
 
+async def current_user(
+    request: Request,
+    services: ServicesDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> User:
+    """The account behind a session token or an app password whose scope allows this
+    request's method; 401 or 403 otherwise."""
+    token = _bearer_token(credentials)
+    writes = request.method not in READING_METHODS
+    return await to_thread.run_sync(lambda: services.accounts.user_for_bearer(token, writes=writes))
+
+
 CurrentSession = Annotated[SignedIn, Depends(current_session)]
+SessionUser = Annotated[User, Depends(session_user)]
 CurrentUser = Annotated[User, Depends(current_user)]
 
 

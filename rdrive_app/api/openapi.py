@@ -32,7 +32,8 @@ def _error(description: str) -> dict[str, Any]:
 
 
 def fix_error_responses(schema: dict[str, Any]) -> dict[str, Any]:
-    """Rewrite ``schema`` in place: 422 → 400, and the 401 and 413 answers routes can give."""
+    """Rewrite ``schema`` in place: 422 → 400, and the 401, 403 and 413 answers routes can
+    give."""
     for operations in schema.get("paths", {}).values():
         for method, operation in operations.items():
             if method not in _METHODS:
@@ -42,6 +43,8 @@ def fix_error_responses(schema: dict[str, Any]) -> dict[str, Any]:
                 responses.setdefault("400", _error("Bad input"))
             if operation.get("security"):
                 responses.setdefault("401", _error("No, or a bad, expired or revoked token"))
+                if method != "get":
+                    responses.setdefault("403", _error("A read-only app password"))
             if "requestBody" in operation:
                 responses.setdefault("413", _error("The request body is too large"))
             for code, response in responses.items():

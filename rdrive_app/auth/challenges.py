@@ -17,18 +17,21 @@ import jwt
 
 from rdrive_app.core.errors import NotAuthenticated
 
+
+@dataclass(frozen=True, slots=True)
+class Challenge:
+    """Whose password was right: the name, the account's id and its token version then."""
+
+    username: str
+    account_id: str
+    version: int
+
+
 ALGORITHM = "HS256"
 PURPOSE = "second-factor"
 LIFETIME_S = 300
 EXPIRED = "the sign-in took too long; enter your password again"
 INVALID = "this sign-in step is not valid; enter your password again"
-
-
-@dataclass(frozen=True, slots=True)
-class Challenge:
-    username: str
-    account_id: str
-    version: int
 
 
 def _key(secret: str) -> str:

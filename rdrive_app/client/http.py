@@ -11,6 +11,7 @@ from typing import Any
 
 import httpx
 
+from rdrive_app.auth.app_password_tokens import parse_app_password
 from rdrive_app.client.importer import LibraryEntry, LocalFile
 from rdrive_app.client.part_sender import HttpSink, SendPlan
 from rdrive_app.core.errors import RDriveError
@@ -47,7 +48,10 @@ class RDriveClient:
     def login(
         base_url: str, username: str, password: str, client: httpx.Client | None = None
     ) -> str:
-        """An access token for this account."""
+        """An access token for this account: an app password is one itself (and the only
+        way in for an account with two-factor codes)."""
+        if parse_app_password(password) is not None:
+            return password.strip()
         http = client or httpx.Client(timeout=TIMEOUT)
         try:
             resp = http.post(
@@ -63,7 +67,8 @@ class RDriveClient:
             raise ApiError(
                 401,
                 f"{username} signs in with a second factor, which a script cannot give; "
-                "make an app password in Settings and use it as the password here",
+                "make a read-write app password in Settings and give it as the password "
+                "(or as RDRIVE_TOKEN)",
             )
         return str(body["access_token"])
 

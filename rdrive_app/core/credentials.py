@@ -1,5 +1,5 @@
-"""What hangs off an account besides its password: sessions now, second factors and app
-passwords as they come. One record shape for all of them (a kind, an owner, a few text fields
+"""What hangs off an account besides its password: sessions, second factors and app
+passwords. One record shape for all of them (a kind, an owner, a few text fields
 and three times), so each backend stores them with one set of primitives."""
 
 from __future__ import annotations
@@ -17,6 +17,14 @@ class CredentialKind(StrEnum):
     SESSION = "session"  # one signed-in browser or client; a token names it
     TOTP = "totp"  # an authenticator app's secret (pending until a first code confirms it)
     RECOVERY = "recovery"  # one single-use recovery code, as a digest
+    APP_PASSWORD = "app_password"  # noqa: S105 (a kind: a named, scoped password for WebDAV)
+
+
+class Scope(StrEnum):
+    """What an app password may do: ``read`` (GET and HEAD only) or ``write`` (change too)."""
+
+    READ = "read"
+    WRITE = "write"
 
 
 @dataclass(frozen=True, slots=True)

@@ -25,6 +25,12 @@ class NotAuthenticated(RDriveError):
     status_code = 401
 
 
+class NotAllowed(RDriveError):
+    """A valid credential that may not do this, such as a read-only app password (403)."""
+
+    status_code = 403
+
+
 class NotFound(RDriveError):
     """The item, folder or user does not exist (404)."""
 

@@ -18,6 +18,7 @@ from rdrive_app.auth.tokens import decode_token, issue_token
 from rdrive_app.core.domain import User, validate_username
 from rdrive_app.core.errors import InvalidInput, LimitReached, NotAuthenticated, NotFound
 from rdrive_app.core.settings import Settings
+from rdrive_app.services.app_passwords import AppPasswords
 from rdrive_app.services.second_factor import WRONG_CODE, SecondFactors
 from rdrive_app.services.sessions import Sessions
 from rdrive_app.storage.protocols import Catalog
@@ -72,6 +73,7 @@ class AccountService:
         self.guard = SignInGuard(settings)
         self.sessions = Sessions(catalog)
         self.second_factors = SecondFactors(catalog)
+        self.app_passwords = AppPasswords(catalog)
 
     def _secret(self) -> str:
         """The JWT key, resolved when a token is first made or read: a process that never
@@ -257,3 +259,11 @@ class AccountService:
     def user_for_token(self, token: object) -> User:
         """The account a token belongs to (``signed_in``'s checks)."""
         return self.signed_in(token).user
+
+    def user_for_bearer(self, token: object, *, writes: bool) -> User:
+        """The account behind a session token, or behind an app password whose scope allows
+        this request (``writes``: it changes something). The library's routes take either;
+        the account's own settings take a session only (``signed_in``)."""
+        if self.app_passwords.looks_like(token):
+            return self.app_passwords.check(token, writes=writes).user
+        return self.user_for_token(token)

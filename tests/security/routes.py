@@ -104,6 +104,7 @@ BODY_VALUES: dict[str, Any] = {
 OVERRIDES: dict[str, dict[str, Any]] = {
     "DELETE /api/folders": {"path": "/empty"},
     "PATCH /api/folders": {"path": "/trip"},
+    "POST /api/app-passwords": {"name": "a script", "scope": "read"},
 }
 
 
@@ -123,11 +124,19 @@ def _recovery_code(services: Services) -> dict[str, Any]:
     return {"code": codes[0]}
 
 
+def _app_password(services: Services) -> dict[str, Any]:
+    """alice has an app password to revoke."""
+    alice = services.storage.catalog.get_user("alice")
+    made = services.accounts.app_passwords.create(alice, "a script", "read")
+    return {"app_password_id": made.id}
+
+
 # Routes that act on state the seed does not have: the values each needs, made at call time.
 PREPARED: dict[str, Callable[[Services], dict[str, Any]]] = {
     "POST /api/account/totp/confirm": _pending_totp_code,
     "POST /api/account/totp/recovery-codes": _recovery_code,
     "DELETE /api/account/totp": _recovery_code,
+    "DELETE /api/app-passwords/{app_password_id}": _app_password,
 }
 
 

@@ -35,8 +35,23 @@ def test_protected_routes_depend_on_the_current_session() -> None:
             found |= calls(sub)
         return found
 
-    missing = [r.label for r in PROTECTED if "current_session" not in calls(r.dependant)]
+    takes = {r.label: calls(r.dependant) for r in PROTECTED}
+    missing = [
+        label for label, found in takes.items() if not {"current_session", "current_user"} & found
+    ]
     assert missing == []
+    loose = [
+        r.label for r in PROTECTED if _session_only(r) and "current_session" not in takes[r.label]
+    ]
+    assert loose == [], "the account's settings must take a signed-in session only"
+
+
+# The account's own settings and signing out: a signed-in session only, never an app password.
+SESSION_ONLY_PREFIXES = ("/api/sessions", "/api/account/", "/api/app-passwords", "/api/auth/")
+
+
+def _session_only(route: ApiRoute) -> bool:
+    return route.path.startswith(SESSION_ONLY_PREFIXES)
 
 
 def _multipart_upload(services: Services) -> str | None:
@@ -91,3 +106,33 @@ def _routes_of(api) -> list[ApiRoute]:
     from tests.security.routes import route_table
 
     return route_table(api.app)[0]
+
+
+@pytest.mark.parametrize("route", PROTECTED, ids=lambda r: r.label)
+def test_route_with_app_passwords(
+    route: ApiRoute, api, api_services: Services, seeded: Seeded, sessions: Sessions
+) -> None:
+    """A read-only app password reads the library (a read may fill a rendition cache) and is
+    refused, changing nothing, on any write; a read-write one may change the library; neither
+    opens the account's settings."""
+    if route.label not in {r.label for r in _routes_of(api)}:
+        pytest.skip(f"{route.label} exists on the local backend only")
+    alice = api_services.storage.catalog.get_user("alice")
+    made = api_services.accounts.app_passwords
+    read, write = (made.create(alice, f"matrix {s}", s).password for s in ("read", "write"))
+    request = build_request(route, seeded, _multipart_upload(api_services), api_services)
+    reads = route.method in ("GET", "HEAD") and not _session_only(route)
+    before = snapshot(api_services.storage)
+    answer = _send(api, request, read)
+    if reads:
+        assert answer.status_code < 400, (route.label, answer.status_code, answer.text)
+    else:
+        expected = 401 if _session_only(route) else 403
+        assert answer.status_code == expected, (route.label, answer.status_code, answer.text)
+        assert list(answer.json()) == ["detail"]
+        assert snapshot(api_services.storage) == before
+    answer = _send(api, request, write)
+    if _session_only(route):
+        assert answer.status_code == 401, (route.label, answer.status_code, answer.text)
+    else:
+        assert answer.status_code < 400, (route.label, answer.status_code, answer.text)

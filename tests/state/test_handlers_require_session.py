@@ -80,6 +80,18 @@ def _states() -> list[type[rx.State]]:
     return found
 
 
+_APP_PASSWORDS: dict[int, str] = {}
+
+
+def _app_password(services) -> str:
+    """A read-write app password of alice's (one per module: an account has at most 20)."""
+    if id(services) not in _APP_PASSWORDS:
+        alice = services.storage.catalog.get_user("alice")
+        made = services.accounts.app_passwords.create(alice, "a script", "write")
+        _APP_PASSWORDS[id(services)] = made.password
+    return _APP_PASSWORDS[id(services)]
+
+
 def _bad_tokens(services) -> dict[str, str]:
     secret = services.settings.resolved_jwt_secret()
     now = int(time.time())
@@ -103,6 +115,7 @@ def _bad_tokens(services) -> dict[str, str]:
         "removed user": jwt.encode({**claims, "sub": "ghost"}, secret),
         "before password change": jwt.encode({**claims, "ver": alice.token_version - 1}, secret),
         "ended session": ended.token,
+        "app password": _app_password(services),  # for scripts and WebDAV, never the UI
         "second-step challenge": issue_challenge(
             "alice", alice.account_id, alice.token_version, secret
         ),

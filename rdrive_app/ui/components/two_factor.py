@@ -6,6 +6,7 @@ from __future__ import annotations
 import reflex as rx
 
 from rdrive_app.ui.components.controls import error_line, gray_button, labelled_button
+from rdrive_app.ui.components.settings_parts import settings_section, shown_once, small_field
 from rdrive_app.ui.state.two_factor import TwoFactorState
 
 
@@ -13,8 +14,9 @@ def _code_form(label: str, field_id: str, button: rx.Component, on_submit: objec
     """A labelled six-digit field and its one button."""
     return rx.form(
         rx.hstack(
-            rx.vstack(
-                rx.el.label(label, html_for=field_id, style={"font_size": "13px"}),
+            small_field(
+                label,
+                field_id,
                 rx.input(
                     id=field_id,
                     name="code",
@@ -23,7 +25,6 @@ def _code_form(label: str, field_id: str, button: rx.Component, on_submit: objec
                     max_length=20,
                     width="12em",
                 ),
-                spacing="1",
             ),
             button,
             align="end",
@@ -78,27 +79,23 @@ def _setting_up() -> rx.Component:
 
 
 def _recovery_codes() -> rx.Component:
-    return rx.callout.root(
-        rx.callout.icon(rx.icon("key-round")),
-        rx.vstack(
-            rx.text(
-                "Your recovery codes. Each opens rDrive once if your phone is lost. Keep them "
-                "somewhere safe: they are not shown again.",
-                size="2",
-                weight="medium",
-            ),
-            rx.el.ul(
-                rx.foreach(
-                    TwoFactorState.recovery_codes,
-                    lambda code: rx.el.li(rx.code(code, size="3")),
-                ),
-                custom_attrs={"aria-label": "Recovery codes"},
-                class_name="rdrive-code-list",
-            ),
-            rx.button("I have saved them", on_click=TwoFactorState.hide_recovery_codes),
-            spacing="2",
+    return shown_once(
+        rx.text(
+            "Your recovery codes. Each opens rDrive once if your phone is lost. Keep them "
+            "somewhere safe: they are not shown again.",
+            size="2",
+            weight="medium",
         ),
-        color_scheme="green",
+        rx.el.ul(
+            rx.foreach(
+                TwoFactorState.recovery_codes,
+                lambda code: rx.el.li(rx.code(code, size="3")),
+            ),
+            custom_attrs={"aria-label": "Recovery codes"},
+            class_name="rdrive-code-list",
+        ),
+        "I have saved them",
+        TwoFactorState.hide_recovery_codes,
     )
 
 
@@ -129,8 +126,8 @@ def _on() -> rx.Component:
 
 
 def two_factor_section() -> rx.Component:
-    return rx.el.section(
-        rx.heading("Two-factor codes", size="4", as_="h2"),
+    return settings_section(
+        "Two-factor codes",
         error_line(TwoFactorState.error),
         rx.box(
             rx.cond(
@@ -144,6 +141,4 @@ def two_factor_section() -> rx.Component:
             ),
             margin_top="0.5em",
         ),
-        custom_attrs={"aria-label": "Two-factor codes"},
-        width="100%",
     )

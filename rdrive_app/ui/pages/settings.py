@@ -1,47 +1,31 @@
 """The Settings page: where this account is signed in (with a way to end each session),
-and its two-factor codes."""
+its two-factor codes and its app passwords."""
 
 from __future__ import annotations
 
 import reflex as rx
 from reflex.vars import ObjectVar
 
-from rdrive_app.ui.components.controls import gray_button, listing
+from rdrive_app.ui.components.app_passwords import app_passwords_section
+from rdrive_app.ui.components.controls import gray_button
 from rdrive_app.ui.components.layout import page_frame
+from rdrive_app.ui.components.settings_parts import settings_list, settings_row, settings_section
 from rdrive_app.ui.components.two_factor import two_factor_section
 from rdrive_app.ui.state.settings import SessionRow, SettingsState
 
 
 def _session(row: ObjectVar[SessionRow]) -> rx.Component:
-    return rx.el.li(
-        rx.hstack(
-            rx.icon("monitor-smartphone", size=20),
-            rx.vstack(
-                rx.hstack(
-                    rx.text(row.device, weight="bold", size="2"),
-                    rx.cond(row.current, rx.badge("This device", color_scheme="green")),
-                    align="center",
-                    spacing="2",
-                ),
-                rx.text(
-                    row.detail,
-                    size="1",
-                    color_scheme="gray",
-                ),
-                spacing="1",
-            ),
-            rx.spacer(),
-            gray_button(
-                "End session",
-                icon="log-out",
-                on_click=SettingsState.end_session(row.id),
-                aria_label=rx.cond(row.current, "End this session", f"End session on {row.device}"),
-            ),
-            align="center",
-            width="100%",
+    return settings_row(
+        "monitor-smartphone",
+        row.device,
+        rx.cond(row.current, rx.badge("This device", color_scheme="green")),
+        row.detail,
+        gray_button(
+            "End session",
+            icon="log-out",
+            on_click=SettingsState.end_session(row.id),
+            aria_label=rx.cond(row.current, "End this session", f"End session on {row.device}"),
         ),
-        custom_attrs={"data-rdrive-session": row.id},
-        style={"padding": "0.6em 0", "border_bottom": "1px solid var(--gray-a4)"},
     )
 
 
@@ -53,8 +37,11 @@ def settings_page() -> rx.Component:
                 SettingsState.error != "",
                 rx.callout(SettingsState.error, icon="circle-alert", color_scheme="red"),
             ),
-            rx.el.section(
-                rx.hstack(
+            settings_section(
+                "Where you're signed in",
+                settings_list(SettingsState.sessions, _session),
+                label="Sessions",
+                top=rx.hstack(
                     rx.heading("Where you're signed in", size="4", as_="h2"),
                     rx.spacer(),
                     rx.cond(
@@ -68,16 +55,9 @@ def settings_page() -> rx.Component:
                     align="center",
                     width="100%",
                 ),
-                listing(
-                    SettingsState.sessions,
-                    _session,
-                    container=rx.el.ul,
-                    style={"list_style": "none", "padding": "0", "margin": "0.5em 0 0 0"},
-                ),
-                custom_attrs={"aria-label": "Sessions"},
-                width="100%",
             ),
             two_factor_section(),
+            app_passwords_section(),
             spacing="4",
             width="100%",
             max_width="760px",

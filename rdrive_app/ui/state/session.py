@@ -147,6 +147,14 @@ class SessionState(rx.State):
         self.username = user.name
         return user
 
+    async def _as_user(self, call: Callable[..., _T], *args: Any) -> tuple[_T | None, str]:
+        """``call(user, *args)`` off the event loop for the signed-in account: (its answer,
+        "") or (None, why not)."""
+        user = await self._require_user()
+        if user is None:
+            return None, "sign in again"
+        return await attempt(call, user, *args)
+
     def _client_address(self) -> str:
         """The browser's address, by the API's rule: the WebSocket's peer, or behind the
         trusted proxy the address it put in the WebSocket request's headers."""

@@ -37,25 +37,17 @@ class TwoFactorState(SessionState):
         await self._refresh()
 
     async def _refresh(self) -> None:
-        user = await self._require_user()
-        if user is None:
-            return
-        status = await asyncio.to_thread(services().accounts.second_factors.status, user)
-        self.enabled, self.recovery_left = status.totp, status.recovery_codes_left
+        status, self.error = await self._as_user(services().accounts.second_factors.status)
+        if status is not None:
+            self.enabled, self.recovery_left = status.totp, status.recovery_codes_left
 
     @protected
     async def start_setup(self) -> None:
         """A new secret, shown as a QR code and as text."""
-        user = await self._require_user()
-        if user is None:
-            return
-        try:
-            enrolment = await asyncio.to_thread(services().accounts.second_factors.start_totp, user)
-        except RDriveError as exc:
-            self.error = exc.detail
-            return
-        self.secret, self.qr_code = enrolment.secret, enrolment.qr_code
-        self.setting_up, self.error = True, ""
+        enrolment, self.error = await self._as_user(services().accounts.second_factors.start_totp)
+        if enrolment is not None:
+            self.secret, self.qr_code = enrolment.secret, enrolment.qr_code
+            self.setting_up = True
 
     @protected
     async def cancel_setup(self) -> None:
@@ -64,20 +56,13 @@ class TwoFactorState(SessionState):
     @protected
     async def confirm_setup(self, form_data: dict) -> None:
         """Turn codes on with the app's first code; the recovery codes are shown once."""
-        user = await self._require_user()
-        if user is None:
-            return
-        code = form_field(form_data, "code")
-        try:
-            codes = await asyncio.to_thread(
-                services().accounts.second_factors.confirm_totp, user, code
-            )
-        except RDriveError as exc:
-            self.error = exc.detail
-            return
-        self.setting_up, self.secret, self.qr_code, self.error = False, "", "", ""
-        self.recovery_codes = codes
-        await self._refresh()
+        codes, self.error = await self._as_user(
+            services().accounts.second_factors.confirm_totp, form_field(form_data, "code")
+        )
+        if codes is not None:
+            self.setting_up, self.secret, self.qr_code = False, "", ""
+            self.recovery_codes = codes
+            await self._refresh()
 
     @protected
     async def hide_recovery_codes(self) -> None:
