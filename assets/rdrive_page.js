@@ -6,8 +6,8 @@
 // _set_value event on refs["ref_rdrive_page"]: an object compiled into the bundle
 // (rdrive_app/ui/components/page_commands.py) whose value setter queues it in
 // window.rdrivePageInbox and calls drain() here. This script runs the function named fn from
-// its table COMMANDS, and nothing else: the upload script's functions (window.rdriveUpload)
-// and the page's own (download, setQuery, toast).
+// its table COMMANDS, and nothing else: the upload script's functions (window.rdriveUpload),
+// the page's own (download, setQuery, toast) and the passkey ceremonies (rdrive_passkeys.js).
 //
 // The commands and their arguments are written down once, in
 // rdrive_app/ui/state/upload_protocol.py (TO_SCRIPT, TO_PAGE); tests/state/test_upload_protocol.py
@@ -57,6 +57,15 @@
     toaster[level](String(message), { duration });
   }
 
+  // A passkey ceremony (rdrive_passkeys.js): the browser's answer goes back to the state.
+  function passkeyCreate(options) {
+    window.rdrivePasskeys.create(options);
+  }
+
+  function passkeyGet(options) {
+    window.rdrivePasskeys.get(options);
+  }
+
   const upload = (name) => (...args) => window.rdriveUpload[name](...args);
   const COMMANDS = {
     start: upload("start"),
@@ -66,6 +75,8 @@
     download,
     setQuery,
     toast,
+    passkeyCreate,
+    passkeyGet,
   };
 
   function run(command) {

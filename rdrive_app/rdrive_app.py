@@ -32,6 +32,7 @@ from rdrive_app.ui.routes import (
 from rdrive_app.ui.state.albums import AlbumState
 from rdrive_app.ui.state.app_passwords import AppPasswordsState
 from rdrive_app.ui.state.folder import FolderState
+from rdrive_app.ui.state.passkeys import PasskeysState
 from rdrive_app.ui.state.places import PlacesState
 from rdrive_app.ui.state.search import SearchState
 from rdrive_app.ui.state.session import SIGN_IN_ROUTE, backend_error
@@ -51,6 +52,7 @@ BROWSER_SCRIPTS = (
     "/rdrive_scroll.js",  # infinite scroll: presses "Load more" when it comes into view
     "/rdrive_keys.js",  # the viewer's ← and → keys
     "/rdrive_live.js",  # a Live Photo's motion on hover and press-and-hold
+    "/rdrive_passkeys.js",  # passkey ceremonies; answers through #rdrive-passkey-bridge
 )
 
 # Each session's state, its token included, is written under Reflex's state directory: the
@@ -114,6 +116,7 @@ app.add_page(
     on_load=[
         SettingsState.load_settings,
         TwoFactorState.load_two_factor,
+        PasskeysState.load_passkeys,
         AppPasswordsState.load_app_passwords,
     ],
 )

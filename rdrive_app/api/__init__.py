@@ -16,6 +16,7 @@ from rdrive_app.api.routes import (
     auth,
     folders,
     items,
+    passkeys,
     places,
     search,
     sessions,
@@ -41,6 +42,7 @@ ROUTE_MODULES = (
     sessions,
     two_factor,
     app_passwords,
+    passkeys,
 )
 
 

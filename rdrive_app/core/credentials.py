@@ -17,6 +17,8 @@ class CredentialKind(StrEnum):
     SESSION = "session"  # one signed-in browser or client; a token names it
     TOTP = "totp"  # an authenticator app's secret (pending until a first code confirms it)
     RECOVERY = "recovery"  # one single-use recovery code, as a digest
+    PASSKEY = "passkey"  # a WebAuthn credential: its id, public key and signature counter
+    CEREMONY = "ceremony"  # a passkey challenge whose answer was accepted (refused again)
     APP_PASSWORD = "app_password"  # noqa: S105 (a kind: a named, scoped password for WebDAV)
 
 

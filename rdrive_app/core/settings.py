@@ -11,6 +11,7 @@ import secrets
 from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -60,6 +61,11 @@ class Settings(BaseSettings):
     bcrypt_rounds: int = Field(default=12, ge=4, le=31)
     api_url: str = "http://localhost:8000"
     site_url: str = "http://localhost:3000"
+    # Passkeys (WebAuthn): the relying party's id (a domain; default: site_url's host) and the
+    # origins pages may sign in from (comma-separated; default: site_url's origin). A passkey is
+    # bound to its rp id: changing it orphans every passkey made before.
+    passkey_rp_id: str = ""
+    passkey_origins: str = ""
     max_upload_bytes: int = Field(default=50 * 1024**3, ge=1)
     multipart_threshold_bytes: int = Field(default=64 * 1024**2, ge=5 * 1024**2)
     max_pixels: int = Field(default=100_000_000, ge=1_000_000)
@@ -105,6 +111,14 @@ class Settings(BaseSettings):
         if not value.startswith(("http://", "https://")):
             raise ValueError("must start with http:// or https://")
         return value.rstrip("/")
+
+    def resolved_passkey_rp_id(self) -> str:
+        return self.passkey_rp_id or (urlsplit(self.site_url).hostname or "localhost")
+
+    def resolved_passkey_origins(self) -> list[str]:
+        named = [o.strip().rstrip("/") for o in self.passkey_origins.split(",") if o.strip()]
+        site = urlsplit(self.site_url)
+        return named or [f"{site.scheme}://{site.netloc}"]
 
     def resolved_jwt_secret(self) -> str:
         """The JWT key: from the environment, or generated once into the data dir (mode 0600)."""

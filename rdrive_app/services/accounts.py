@@ -12,6 +12,7 @@ from typing import NamedTuple
 from rdrive_app.auth.challenges import INVALID as INVALID_CHALLENGE
 from rdrive_app.auth.challenges import decode_challenge, issue_challenge
 from rdrive_app.auth.devices import device_of, issue_device_token, new_device_id
+from rdrive_app.auth.passkey_ceremonies import Ceremony
 from rdrive_app.auth.passwords import dummy_hash, hash_password, verify_password
 from rdrive_app.auth.throttle import Attempt, SignInGuard
 from rdrive_app.auth.tokens import decode_token, issue_token
@@ -19,6 +20,7 @@ from rdrive_app.core.domain import User, validate_username
 from rdrive_app.core.errors import InvalidInput, LimitReached, NotAuthenticated, NotFound
 from rdrive_app.core.settings import Settings
 from rdrive_app.services.app_passwords import AppPasswords
+from rdrive_app.services.passkeys import Passkeys, PasskeyView
 from rdrive_app.services.second_factor import WRONG_CODE, SecondFactors
 from rdrive_app.services.sessions import Sessions
 from rdrive_app.storage.protocols import Catalog
@@ -74,6 +76,7 @@ class AccountService:
         self.sessions = Sessions(catalog)
         self.second_factors = SecondFactors(catalog)
         self.app_passwords = AppPasswords(catalog)
+        self.passkeys = Passkeys(catalog, settings)
 
     def _secret(self) -> str:
         """The JWT key, resolved when a token is first made or read: a process that never
@@ -174,21 +177,57 @@ class AccountService:
             challenge = issue_challenge(
                 user.name, user.account_id, user.token_version, self._secret()
             )
-            return SecondStep(challenge, user.name, self.second_factors.methods(user))
+            return SecondStep(challenge, user.name, self._methods(user))
         self.guard.succeeded(attempt)
         return self._open_session(user, caller, device_id)
+
+    def _methods(self, user: User) -> list[str]:
+        """How ``user`` can finish a sign-in after the password."""
+        passkey = ["passkey"] if self.passkeys.has_any(user) else []
+        return self.second_factors.methods(user) + passkey
+
+    def _challenged(self, challenge_token: object) -> User:
+        """The account a second-step challenge names, still as it was."""
+        challenge = decode_challenge(challenge_token, self._secret())
+        return self._still_valid(
+            challenge.username, challenge.account_id, challenge.version, INVALID_CHALLENGE
+        )
+
+    # passkeys
+    def start_passkey_registration(self, user: User) -> Ceremony:
+        return self.passkeys.start_registration(user, self._secret())
+
+    def finish_passkey_registration(
+        self, user: User, ceremony_token: object, credential: object, name: object
+    ) -> PasskeyView:
+        return self.passkeys.finish_registration(
+            user, ceremony_token, credential, name, self._secret()
+        )
+
+    def start_passkey_sign_in(self, challenge_token: object = None) -> Ceremony:
+        """Options for a passkey sign-in: with no challenge, any passkey of this site (the
+        sign-in needs no name); with a second-step challenge, one of that account's."""
+        user = self._challenged(challenge_token) if challenge_token else None
+        return self.passkeys.start_sign_in(self._secret(), user)
+
+    def finish_passkey_sign_in(
+        self, ceremony_token: object, credential: object, caller: Caller = Caller()
+    ) -> Session:
+        """A session for the account whose passkey answered (user verification included, so
+        a passkey counts as both factors)."""
+        name, account_id = self.passkeys.finish_sign_in(ceremony_token, credential, self._secret())
+        user = self._catalog.get_user(name)
+        if user is None or user.account_id != account_id:
+            raise NotAuthenticated("this passkey's account no longer exists")
+        return self._open_session(user, caller, self._device_id(user, caller))
 
     def finish_sign_in(
         self, challenge_token: object, code: object, caller: Caller = Caller()
     ) -> Session:
         """The second step of a sign-in: a challenge from ``sign_in`` and a code (TOTP or
         recovery). Wrong codes count against the same throttle as wrong passwords."""
-        challenge = decode_challenge(challenge_token, self._secret())
-        user = self._still_valid(
-            challenge.username, challenge.account_id, challenge.version, INVALID_CHALLENGE
-        )
-        device = caller.device_token
-        device_id = device_of(device, user.account_id, self._secret()) if device else None
+        user = self._challenged(challenge_token)
+        device_id = self._device_id(user, caller)
         attempt = Attempt(user.name.casefold(), caller.address, device_id)
         self._check_code(user, code, attempt)
         return self._open_session(user, caller, device_id)
@@ -222,6 +261,11 @@ class AccountService:
     def reset_second_factor(self, name: str) -> int:
         """For the CLI: remove ``name``'s second factors (a lost phone); how many went."""
         return self.second_factors.turn_off(self._require_user(name))
+
+    def _device_id(self, user: User, caller: Caller) -> str | None:
+        """The device id of the caller's device token, when it is a genuine one of ``user``."""
+        device = caller.device_token
+        return device_of(device, user.account_id, self._secret()) if device else None
 
     def _open_session(self, user: User, caller: Caller, device_id: str | None) -> Session:
         lifetime = self._settings.token_lifetime_s

@@ -23,12 +23,15 @@ from fastapi.routing import iter_route_contexts
 from rdrive_app.api import create_api
 from rdrive_app.core.settings import Settings
 from rdrive_app.services.wiring import Services, build_services
+from tests import soft_authenticator
 from tests.security.support import PHOTO, NullQueue, Seeded
 
 # Routes anyone may call, each with the reason; everything else must refuse a bad token.
 PUBLIC = {
     "POST /api/auth/login": "signing in is how a token is obtained",
     "POST /api/auth/login/second-factor": "the second step of signing in (takes a challenge)",
+    "POST /api/auth/passkey/options": "starting a passkey sign-in (a challenge, nothing stored)",
+    "POST /api/auth/passkey/verify": "a passkey sign-in: the signed answer is the credential",
     "GET /api/zip/{ticket}": "a random 256-bit ticket naming one list for minutes (signed URL)",
     "GET /api/files/{key:path}": "local signed file URLs: the signature is the credential",
     "HEAD /api/files/{key:path}": "local signed file URLs: the signature is the credential",
@@ -131,12 +134,33 @@ def _app_password(services: Services) -> dict[str, Any]:
     return {"app_password_id": made.id}
 
 
+def _new_passkey(services: Services) -> dict[str, Any]:
+    """A passkey made by the software authenticator, for alice to keep."""
+    alice = services.storage.catalog.get_user("alice")
+    ceremony = services.accounts.start_passkey_registration(alice)
+    origin = services.settings.resolved_passkey_origins()[0]
+    _, credential = soft_authenticator.register(ceremony.options, origin)
+    return {"ceremony_token": ceremony.token, "credential": credential, "name": "laptop"}
+
+
+def _passkey(services: Services) -> dict[str, Any]:
+    """alice has a passkey to remove."""
+    alice = services.storage.catalog.get_user("alice")
+    made = _new_passkey(services)
+    view = services.accounts.finish_passkey_registration(
+        alice, made["ceremony_token"], made["credential"], made["name"]
+    )
+    return {"passkey_id": view.id}
+
+
 # Routes that act on state the seed does not have: the values each needs, made at call time.
 PREPARED: dict[str, Callable[[Services], dict[str, Any]]] = {
     "POST /api/account/totp/confirm": _pending_totp_code,
     "POST /api/account/totp/recovery-codes": _recovery_code,
     "DELETE /api/account/totp": _recovery_code,
     "DELETE /api/app-passwords/{app_password_id}": _app_password,
+    "POST /api/account/passkeys": _new_passkey,
+    "DELETE /api/account/passkeys/{passkey_id}": _passkey,
 }
 
 

@@ -15,6 +15,7 @@ JOBS = {
     "rdrive_scroll.js": "infinite scroll",
     "rdrive_keys.js": "viewer keys",
     "rdrive_live.js": "Live Photo motion",
+    "rdrive_passkeys.js": "passkey ceremonies",
 }
 
 
@@ -37,6 +38,9 @@ def test_each_job_lives_in_its_own_script():
     assert "IntersectionObserver" in scroll and "MutationObserver" in scroll
     assert "IntersectionObserver" not in upload + pick + keys
     assert '"keydown"' in keys and '"keydown"' not in upload + pick + scroll
+    passkeys = script("rdrive_passkeys.js")
+    assert "navigator.credentials" in passkeys
+    assert "navigator.credentials" not in upload + pick + scroll + keys
     page = script("rdrive_page.js")
     assert "replaceState" in page and "replaceState" not in upload + pick + scroll + keys
     assert "XMLHttpRequest" not in page and '"drop"' not in page

@@ -36,7 +36,15 @@ from tests.handler_calls import call_handler
 
 MEDIA = Path(__file__).resolve().parents[2].parent / "shared" / "testdata" / "media"
 # Signing in (both steps, and going back to the first) and forgetting a session.
-PUBLIC_HANDLERS = {"sign_in", "sign_in_with_code", "start_over", "enter", "sign_out"}
+PUBLIC_HANDLERS = {
+    "sign_in",
+    "sign_in_with_code",
+    "use_passkey",
+    "passkey_signed",
+    "start_over",
+    "enter",
+    "sign_out",
+}
 REFLEX_BUILTINS = {"hydrate", "hydrate_and_load", "set_is_hydrated", "setvar"}
 
 

@@ -46,7 +46,7 @@ async def login(
     )
     if isinstance(result, SecondStep):
         return SecondFactorOut(challenge_token=result.challenge_token, methods=result.methods)
-    return _signed_in(result, response, services.settings)
+    return signed_in_answer(result, response, services.settings)
 
 
 @router.post(
@@ -62,10 +62,10 @@ async def login_second_factor(
     session = await to_thread.run_sync(
         services.accounts.finish_sign_in, body.challenge_token, body.code, caller
     )
-    return _signed_in(session, response, services.settings)
+    return signed_in_answer(session, response, services.settings)
 
 
-def _signed_in(session: Session, response: Response, settings: Settings) -> TokenOut:
+def signed_in_answer(session: Session, response: Response, settings: Settings) -> TokenOut:
     """The token, with this device's device cookie set beside it."""
     response.set_cookie(
         DEVICE_COOKIE,

@@ -6,8 +6,10 @@ from __future__ import annotations
 import reflex as rx
 from reflex.vars import ObjectVar
 
-from rdrive_app.ui.components.controls import error_line, gray_button
+from rdrive_app.ui.components.controls import error_line
 from rdrive_app.ui.components.settings_parts import (
+    named_form,
+    remove_button,
     settings_list,
     settings_row,
     settings_section,
@@ -23,12 +25,7 @@ def _row(row: ObjectVar[AppPasswordRow]) -> rx.Component:
         row.name,
         rx.badge(row.access, color_scheme="gray"),
         row.detail,
-        gray_button(
-            "Revoke",
-            icon="trash-2",
-            on_click=AppPasswordsState.revoke(row.id),
-            aria_label=f"Revoke {row.name}",
-        ),
+        remove_button("Revoke", AppPasswordsState.revoke(row.id), f"Revoke {row.name}"),
     )
 
 
@@ -53,38 +50,24 @@ def _new_password() -> rx.Component:
 
 
 def _create_form() -> rx.Component:
-    return rx.form(
-        rx.hstack(
-            small_field(
-                "App password name",
-                "app-password-name",
-                rx.input(
-                    id="app-password-name",
-                    name="name",
-                    placeholder="rclone on the laptop",
-                    required=True,
-                    max_length=100,
-                    width="16em",
-                ),
+    return named_form(
+        "App password name",
+        "app-password-name",
+        "rclone on the laptop",
+        small_field(
+            "Access",
+            "app-password-scope",
+            rx.el.select(
+                rx.el.option("Read only", value="read"),
+                rx.el.option("Read and write", value="write"),
+                id="app-password-scope",
+                name="scope",
+                default_value="read",
+                style={"height": "32px", "padding": "0 0.5em"},
             ),
-            small_field(
-                "Access",
-                "app-password-scope",
-                rx.el.select(
-                    rx.el.option("Read only", value="read"),
-                    rx.el.option("Read and write", value="write"),
-                    id="app-password-scope",
-                    name="scope",
-                    default_value="read",
-                    style={"height": "32px", "padding": "0 0.5em"},
-                ),
-            ),
-            rx.button("Create app password", type="submit"),
-            align="end",
-            wrap="wrap",
         ),
+        submit=rx.button("Create app password", type="submit"),
         on_submit=AppPasswordsState.create,
-        reset_on_submit=True,
     )
 
 

@@ -8,7 +8,7 @@ from typing import Any
 import reflex as rx
 from reflex.vars import ArrayVar
 
-from rdrive_app.ui.components.controls import listing
+from rdrive_app.ui.components.controls import gray_button, listing
 
 _LIST_STYLE = {"list_style": "none", "padding": "0", "margin": "0.5em 0 0 0"}
 
@@ -66,4 +66,33 @@ def small_field(label: str, field_id: str, control: rx.Component) -> rx.Componen
     """A control with its small label above it (``field_id`` ties the two together)."""
     return rx.vstack(
         rx.el.label(label, html_for=field_id, style={"font_size": "13px"}), control, spacing="1"
+    )
+
+
+def remove_button(label: str, on_click: Any, name: Any) -> rx.Component:
+    """A row's "Remove" or "Revoke" button, named ``name`` for assistive technology."""
+    return gray_button(label, icon="trash-2", on_click=on_click, aria_label=name)
+
+
+def named_form(
+    label: str,
+    field_id: str,
+    placeholder: str,
+    *more: rx.Component,
+    submit: rx.Component,
+    on_submit: Any,
+) -> rx.Component:
+    """A one-line form: a name field (``label``), maybe ``more`` fields, the submit button."""
+    field = rx.input(
+        id=field_id,
+        name="name",
+        placeholder=placeholder,
+        required=True,
+        max_length=100,
+        width="16em",
+    )
+    return rx.form(
+        rx.hstack(small_field(label, field_id, field), *more, submit, align="end", wrap="wrap"),
+        on_submit=on_submit,
+        reset_on_submit=True,
     )

@@ -1,5 +1,5 @@
 """The Settings page: where this account is signed in (with a way to end each session),
-its two-factor codes and its app passwords."""
+its two-factor codes, passkeys and app passwords."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from reflex.vars import ObjectVar
 from rdrive_app.ui.components.app_passwords import app_passwords_section
 from rdrive_app.ui.components.controls import gray_button
 from rdrive_app.ui.components.layout import page_frame
+from rdrive_app.ui.components.passkeys import passkeys_section
 from rdrive_app.ui.components.settings_parts import settings_list, settings_row, settings_section
 from rdrive_app.ui.components.two_factor import two_factor_section
 from rdrive_app.ui.state.settings import SessionRow, SettingsState
@@ -57,6 +58,7 @@ def settings_page() -> rx.Component:
                 ),
             ),
             two_factor_section(),
+            passkeys_section(),
             app_passwords_section(),
             spacing="4",
             width="100%",

@@ -6,6 +6,8 @@ from typing import Any
 
 import reflex as rx
 
+from rdrive_app.ui.components.controls import soft_button
+from rdrive_app.ui.components.passkeys import passkey_bridge
 from rdrive_app.ui.state.signin import SignInState
 
 
@@ -43,13 +45,21 @@ def _step(*fields: rx.Component, button: str, on_submit: Any, **form: Any) -> rx
     )
 
 
+def _passkey_button() -> rx.Component:
+    """A passkey instead of the password (or, after it, instead of a code). Not named with
+    "Sign in": that is the form's own button."""
+    props = {"icon": "fingerprint", "type": "button", "size": "3", "width": "100%"}
+    return soft_button("Use a passkey", SignInState.use_passkey, **props)
+
+
 def _password_step() -> rx.Component:
     return _step(
-        _field("Username", "username", auto_complete="username", auto_focus=True),
+        _field("Username", "username", auto_complete="username webauthn", auto_focus=True),
         _field("Password", "password", type="password", auto_complete="current-password"),
         button="Sign in",
         on_submit=SignInState.sign_in,
         reset_on_submit=False,
+        after=[_passkey_button()],
     )
 
 
@@ -71,13 +81,14 @@ def _code_step() -> rx.Component:
         on_submit=SignInState.sign_in_with_code,
         reset_on_submit=True,
         after=[
+            rx.cond(SignInState.passkey_allowed, _passkey_button()),
             rx.button(
                 "Use another account",
                 type="button",
                 variant="ghost",
                 size="2",
                 on_click=SignInState.start_over,
-            )
+            ),
         ],
     )
 
@@ -95,6 +106,7 @@ def signin_page() -> rx.Component:
                     rx.text(SignInState.notice, size="2", color_scheme="gray"),
                 ),
                 rx.cond(SignInState.second_step, _code_step(), _password_step()),
+                passkey_bridge(SignInState.passkey_signed),
                 spacing="4",
                 width="100%",
             ),

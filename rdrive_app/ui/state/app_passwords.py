@@ -47,9 +47,9 @@ class AppPasswordsState(SessionState):
         await self._reload()
 
     async def _reload(self) -> None:
-        views, self.error = await self._as_user(services().accounts.app_passwords.list)
-        if views is not None:
-            self.rows = [app_password_row(v) for v in views]
+        self.rows, self.error = await self._listed(
+            services().accounts.app_passwords.list, app_password_row
+        )
 
     @protected
     async def create(self, form_data: dict) -> None:

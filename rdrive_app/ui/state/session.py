@@ -155,6 +155,14 @@ class SessionState(rx.State):
             return None, "sign in again"
         return await attempt(call, user, *args)
 
+    async def _listed(
+        self, call: Callable[[User], list[Any]], to_row: Callable[[Any], _T]
+    ) -> tuple[list[_T], str]:
+        """The rows of a Settings list (``call(user)``, each through ``to_row``) and "", or
+        no rows and why not."""
+        found, why = await self._as_user(call)
+        return [to_row(v) for v in found or []], why
+
     def _client_address(self) -> str:
         """The browser's address, by the API's rule: the WebSocket's peer, or behind the
         trusted proxy the address it put in the WebSocket request's headers."""

@@ -8,11 +8,14 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import reflex as rx
+from reflex.event import EventSpec
 
 from rdrive_app.auth import challenges
 from rdrive_app.core.errors import RDriveError, TooManyAttempts
 from rdrive_app.services.accounts import Caller, SecondStep
-from rdrive_app.ui.state.session import SessionState, form_field, services
+from rdrive_app.ui.state.passkeys import browser_answer
+from rdrive_app.ui.state.session import SessionState, attempt, form_field, services
+from rdrive_app.ui.state.upload_protocol import page_command
 
 
 def _safe_next(target: object) -> str:
@@ -35,7 +38,9 @@ class SignInState(SessionState):
     error: rx.Field[str] = rx.field("")
     busy: rx.Field[bool] = rx.field(False)
     second_step: rx.Field[bool] = rx.field(False)
+    passkey_allowed: rx.Field[bool] = rx.field(False)  # the second step may use a passkey
     _challenge: rx.Field[str] = rx.field("")
+    _ceremony: rx.Field[str] = rx.field("")
 
     @rx.event
     async def sign_in(self, form_data: dict) -> AsyncIterator[Any]:
@@ -52,6 +57,31 @@ class SignInState(SessionState):
         code = form_field(form_data, "code")
         async for update in self._attempt(
             services().accounts.finish_sign_in, self._challenge, code
+        ):
+            yield update
+
+    @rx.event
+    async def use_passkey(self) -> EventSpec | None:
+        """Ask the browser for a passkey: any of this site's, or after a password, one of
+        that account's."""
+        challenge = self._challenge if self.second_step else None
+        ceremony, self.error = await attempt(services().accounts.start_passkey_sign_in, challenge)
+        if ceremony is None:
+            return None
+        self._ceremony, self.busy = ceremony.token, True
+        return page_command("passkeyGet", ceremony.options)
+
+    @rx.event
+    async def passkey_signed(self, value: Any) -> AsyncIterator[Any]:
+        """The browser's answer (the passkey bridge): sign in with it."""
+        credential, why = browser_answer(value)
+        token, self._ceremony = self._ceremony, ""
+        if credential is None:
+            self.busy = False
+            self.error = f"No passkey was used: it was cancelled, or the device said no. ({why})"
+            return
+        async for update in self._attempt(
+            services().accounts.finish_passkey_sign_in, token, credential
         ):
             yield update
 
@@ -78,6 +108,7 @@ class SignInState(SessionState):
         else:
             if isinstance(result, SecondStep):
                 self.second_step, self._challenge = True, result.challenge_token
+                self.passkey_allowed = "passkey" in result.methods
                 self.notice = ""
                 return
             self._token = result.token
