@@ -16,7 +16,17 @@ from pathlib import Path
 
 from bench.common import Figure, print_figures
 
-MODULES = ("upload", "range", "zip", "listing", "timeline", "search", "load", "transcode")
+MODULES = (
+    "upload",
+    "range",
+    "zip",
+    "listing",
+    "timeline",
+    "search",
+    "load",
+    "transcode",
+    "signin",
+)
 OWN_TABLE = ("thumbnails",)  # benches that print their own table
 
 
