@@ -139,3 +139,13 @@ def test_at_most_twenty(client, auth):
         "/api/app-passwords", json={"name": "one more", "scope": "read"}, headers=auth
     )
     assert refused.status_code == 409, refused.text
+
+
+def test_rdrive_import_signs_in_with_an_app_password(client, auth):
+    from rdrive_app.client.http import RDriveClient
+
+    made = _make(client, auth, "import", "write")
+    token = RDriveClient.login("http://unreachable.invalid", "alice", made["password"])
+    assert token == made["password"]  # an app password is its own token: no sign-in request
+    api = RDriveClient(str(client.base_url), token, client=client)
+    assert "folders" in api.call("GET", "/api/folders", params={"path": "/"})
