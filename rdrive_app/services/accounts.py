@@ -13,6 +13,7 @@ from rdrive_app.auth.challenges import INVALID as INVALID_CHALLENGE
 from rdrive_app.auth.challenges import decode_challenge, issue_challenge
 from rdrive_app.auth.devices import device_of, issue_device_token, new_device_id
 from rdrive_app.auth.passkey_ceremonies import Ceremony
+from rdrive_app.auth.password_quality import check_password_strength
 from rdrive_app.auth.passwords import dummy_hash, hash_password, verify_password
 from rdrive_app.auth.throttle import Attempt, SignInGuard
 from rdrive_app.auth.tokens import decode_token, issue_token
@@ -100,7 +101,13 @@ class AccountService:
         """When there is no account yet, create one and return (name, password) to print once."""
         if self._catalog.list_users():
             return None
-        password = secrets.token_urlsafe(12)
+        while True:  # 96 random bits; zxcvbn may, very rarely, see a word in one: draw again
+            password = secrets.token_urlsafe(12)
+            try:
+                check_password_strength(password, [name])
+            except InvalidInput:
+                continue
+            break
         self.add_user(name, password)
         return name, password
 

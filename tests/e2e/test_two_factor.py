@@ -1,6 +1,7 @@
 """In a real browser: set up two-factor codes by reading the secret off the Settings page and
 computing codes here, sign out and back in with a code (one extra step on the same page), then
-with a recovery code, and turn the codes off.
+with a recovery code, then with a passkey instead of a code (Chromium's virtual authenticator),
+and turn the codes off.
 
 Uses an account of its own (carol), so the other browser tests sign in with a password alone.
 """
@@ -39,6 +40,21 @@ def test_set_up_codes_sign_in_with_a_code_and_a_recovery_code(
     made = app_server.rdrive("users", "add", CAROL, "--password-stdin", stdin=CAROL_PASSWORD + "\n")
     assert made.returncode == 0, made.stderr
     page = browser.new_context(base_url=app_server.site).new_page()
+    devtools = page.context.new_cdp_session(page)
+    devtools.send("WebAuthn.enable")
+    devtools.send(
+        "WebAuthn.addVirtualAuthenticator",
+        {
+            "options": {
+                "protocol": "ctap2",
+                "transport": "internal",
+                "hasResidentKey": True,
+                "hasUserVerification": True,
+                "isUserVerified": True,
+                "automaticPresenceSimulation": True,
+            }
+        },
+    )
     _password_step(page)
     expect(page.get_by_role("button", name="Sign out")).to_be_visible()
 
@@ -101,6 +117,18 @@ def test_set_up_codes_sign_in_with_a_code_and_a_recovery_code(
     expect(page.get_by_role("alert")).to_contain_text("not right")
     page.get_by_label("Two-factor code").fill(recovery[1])
     page.get_by_role("button", name="Verify").click()
+    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+
+    # A passkey instead of a code, after the password.
+    page.get_by_role("link", name="Settings").click()
+    passkeys = page.get_by_role("region", name="Passkeys")
+    passkeys.get_by_label("Passkey name").fill("phone")
+    passkeys.get_by_role("button", name="Add a passkey").click()
+    expect(passkeys.get_by_role("button", name="Remove passkey phone")).to_be_visible()
+    _sign_out(page)
+    _password_step(page)
+    expect(page.get_by_label("Two-factor code")).to_be_visible()
+    page.get_by_role("button", name="Use a passkey").click()
     expect(page.get_by_role("button", name="Sign out")).to_be_visible()
 
     # Turned off with a recovery code: the password alone signs in again.
