@@ -8,6 +8,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from rdrive_app.api.body_limit import BodyLimitMiddleware
+from rdrive_app.api.dav import MOUNT, dav_app
 from rdrive_app.api.errors import install_error_handlers
 from rdrive_app.api.openapi import install_openapi
 from rdrive_app.api.routes import (
@@ -70,6 +71,7 @@ def create_api(services: Services | None = None) -> FastAPI:
     )
     for routes in ROUTE_MODULES:
         app.include_router(routes.router)
+    app.mount(MOUNT, dav_app(services))
     if signed_files is not None:  # the store's URLs point here (the local one)
         from rdrive_app.api.signed_files import signed_files_router
 

@@ -39,6 +39,8 @@ PUBLIC = {
 }
 # Starlette routes FastAPI adds for its documentation; they serve the schema, never data.
 DOCS = {"/api/openapi.json", "/api/docs", "/docs/oauth2-redirect"}
+# Apps mounted beside the routes, each with its own authentication and its own tests.
+MOUNTS = {"/dav": "WebDAV: app passwords over Basic auth (tests/api/test_dav.py)"}
 
 
 @dataclass(frozen=True)

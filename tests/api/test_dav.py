@@ -1,0 +1,195 @@
+"""WebDAV at /dav/ on both backends, read side: PROPFIND, GET with Range, names in NFD, and who
+may use it (an app password over Basic auth; never the account's password or a session token),
+with rclone listing and copying the tree down over real HTTP."""
+
+from __future__ import annotations
+
+import base64
+import shutil
+import subprocess
+import time
+import unicodedata
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+from defusedxml import ElementTree as ET
+
+from rdrive_app.api import create_api
+from tests.api.conftest import PASSWORD
+from tests.security.live import LiveApi
+
+MEDIA = Path(__file__).resolve().parents[2].parent / "shared" / "testdata" / "media"
+CANON, NIKON = MEDIA / "photos" / "Canon_40D.jpg", MEDIA / "photos" / "Nikon_D70.jpg"
+DAV = "{DAV:}"
+
+
+@pytest.fixture
+def services(services_on_both):
+    return services_on_both
+
+
+@pytest.fixture
+def library(services):
+    """/Crémieux with two photos (processed), and /Crémieux/empty."""
+    services.folders.create_folder("/Crémieux")
+    services.folders.create_folder("/Crémieux/empty")
+    items = []
+    for path in (CANON, NIKON):
+        with path.open("rb") as f:
+            items.append(
+                services.uploads.upload_stream(
+                    "alice", "/Crémieux", path.name, f, path.stat().st_size, "image/jpeg"
+                )
+            )
+    deadline = time.time() + 60
+    catalog = services.storage.catalog
+    while any(catalog.get_item(i.id).status.value == "processing" for i in items):
+        assert time.time() < deadline
+        time.sleep(0.1)
+    return [catalog.get_item(i.id) for i in items]
+
+
+def _app_password(services, scope: str = "read") -> str:
+    alice = services.storage.catalog.get_user("alice")
+    return services.accounts.app_passwords.create(alice, f"dav {scope}", scope).password
+
+
+def _basic(user: str, password: str) -> dict[str, str]:
+    return {"Authorization": "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()}
+
+
+def _propfind(client, path: str, headers: dict[str, str], depth: str = "1"):
+    answer = client.request("PROPFIND", path, headers={**headers, "Depth": depth})
+    assert answer.status_code == 207, answer.text
+    found = {}
+    for response in ET.fromstring(answer.content).iter(f"{DAV}response"):
+        href = response.findtext(f"{DAV}href")
+        prop = response.find(f"{DAV}propstat/{DAV}prop")
+        found[href] = {child.tag.removeprefix(DAV): (child.text or "") for child in prop}
+        found[href]["collection"] = prop.find(f"{DAV}resourcetype/{DAV}collection") is not None
+    return found
+
+
+def test_propfind_lists_folders_and_originals(client, services, library):
+    auth = _basic("alice", _app_password(services))
+    root = _propfind(client, "/dav/", auth)
+    folder_href = "/dav/" + quote("Crémieux") + "/"
+    assert set(root) == {"/dav/", folder_href}
+    assert root[folder_href]["collection"]
+    listed = _propfind(client, folder_href, auth)
+    canon = library[0]
+    entry = listed[folder_href + "Canon_40D.jpg"]
+    assert not entry["collection"]
+    assert entry["getcontentlength"] == str(CANON.stat().st_size)
+    assert entry["getcontenttype"] == "image/jpeg"
+    assert entry["getetag"].strip('"') == canon.sha256
+    assert entry["getlastmodified"] == canon.taken_at.strftime("%a, %d %b %Y %H:%M:%S GMT")
+    assert listed[folder_href + "empty/"]["collection"]
+    assert set(listed) == {
+        folder_href,
+        folder_href + "empty/",
+        folder_href + "Canon_40D.jpg",
+        folder_href + "Nikon_D70.jpg",
+    }
+
+
+def test_get_whole_and_ranges_and_nfd_names(client, services, library):
+    auth = _basic("alice", _app_password(services))
+    data = CANON.read_bytes()
+    nfc = "/dav/" + quote("Crémieux") + "/Canon_40D.jpg"
+    nfd = "/dav/" + quote(unicodedata.normalize("NFD", "Crémieux")) + "/Canon_40D.jpg"
+    whole = client.get(nfc, headers=auth)
+    assert whole.status_code == 200 and whole.content == data
+    assert client.get(nfd, headers=auth).content == data  # macOS's spelling is the same file
+    part = client.get(nfc, headers={**auth, "Range": "bytes=100-199"})
+    assert part.status_code == 206 and part.content == data[100:200]
+    assert part.headers["content-range"] == f"bytes 100-199/{len(data)}"
+    tail = client.get(nfc, headers={**auth, "Range": "bytes=-10"})
+    assert tail.content == data[-10:]
+    missing = client.get("/dav/" + quote("Crémieux") + "/nope.jpg", headers=auth)
+    assert missing.status_code == 404
+
+
+def test_only_an_app_password_opens_it(client, services, library, token):
+    app_password = _app_password(services)
+    refused = [
+        {},
+        _basic("alice", PASSWORD),  # the account's own password: never over WebDAV
+        _basic("alice", token),  # a session token
+        {"Authorization": f"Bearer {token}"},
+        {"Authorization": f"Bearer {app_password}"},  # Basic only
+        _basic("bob", app_password),  # someone else's name
+        _basic("alice", app_password[:-1] + "a"),
+    ]
+    for headers in refused:
+        answer = client.request("PROPFIND", "/dav/", headers={**headers, "Depth": "0"})
+        assert answer.status_code == 401, (headers, answer.status_code)
+        assert answer.headers["www-authenticate"].startswith("Basic")
+        assert "Crémieux" not in answer.text
+    assert client.get("/dav/" + quote("Crémieux") + "/Canon_40D.jpg").status_code == 401
+
+
+def test_revoked_and_read_only(client, services, library, auth):
+    read = _app_password(services, "read")
+    alice = services.storage.catalog.get_user("alice")
+    headers = _basic("alice", read)
+    for method, path in (
+        ("PUT", "/dav/new.jpg"),
+        ("MKCOL", "/dav/new"),
+        ("DELETE", "/dav/" + quote("Crémieux") + "/Canon_40D.jpg"),
+    ):
+        answer = client.request(method, path, headers=headers, content=b"x")
+        assert answer.status_code in (401, 403), (method, answer.status_code)
+    assert services.storage.catalog.item_named("/Crémieux", "Canon_40D.jpg") is not None
+    made = services.accounts.app_passwords.list(alice)[0]
+    services.accounts.app_passwords.revoke(alice, made.id)
+    assert client.request("PROPFIND", "/dav/", headers={**headers, "Depth": "0"}).status_code == 401
+
+
+def test_wrong_passwords_meet_the_sign_in_throttle(client, services, library):
+    right = _app_password(services)
+    wrong = _basic("alice", "rdap-" + "0" * 32 + "-" + "a" * 32)
+    for _ in range(services.settings.login_max_failures):
+        assert (
+            client.request("PROPFIND", "/dav/", headers={**wrong, "Depth": "0"}).status_code == 401
+        )
+    held = client.request("PROPFIND", "/dav/", headers={**_basic("alice", right), "Depth": "0"})
+    assert held.status_code == 401  # held for a while, even the right one
+
+
+@pytest.mark.skipif(shutil.which("rclone") is None, reason="rclone is installed by make test")
+def test_rclone_lists_and_copies_the_tree_down(services, library, tmp_path):
+    live = LiveApi()
+    live.app = create_api(services)
+    live.start()
+    try:
+        password = _app_password(services)
+        obscured = subprocess.run(
+            ["rclone", "obscure", password], capture_output=True, text=True, check=True
+        ).stdout.strip()
+        remote = f":webdav,url='{live.url}/dav/',vendor=other,user=alice,pass='{obscured}':"
+        env = {"RCLONE_CONFIG": str(tmp_path / "none.conf"), "PATH": "/usr/bin:/bin"}
+        listed = subprocess.run(
+            ["rclone", "lsf", "-R", remote], capture_output=True, text=True, env=env, timeout=60
+        )
+        assert listed.returncode == 0, listed.stderr
+        assert sorted(listed.stdout.split()) == [
+            "Crémieux/",
+            "Crémieux/Canon_40D.jpg",
+            "Crémieux/Nikon_D70.jpg",
+            "Crémieux/empty/",
+        ]
+        down = tmp_path / "down"
+        copied = subprocess.run(
+            ["rclone", "copy", remote, str(down)],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=120,
+        )
+        assert copied.returncode == 0, copied.stderr
+        assert (down / "Crémieux" / "Canon_40D.jpg").read_bytes() == CANON.read_bytes()
+        assert (down / "Crémieux" / "Nikon_D70.jpg").read_bytes() == NIKON.read_bytes()
+    finally:
+        live.stop()
