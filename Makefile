@@ -16,7 +16,7 @@ export REFLEX_TELEMETRY_ENABLED := false
 export RDRIVE_DATA_DIR ?= $(CURDIR)/data
 PYTEST_WORKERS ?= 2
 
-.PHONY: run test lint bench audit deps dev-deps bun chromium ffmpeg clean help
+.PHONY: run test lint bench audit deps dev-deps bun chromium ffmpeg dav-clients clean help
 
 help:
 	@echo "make run    - set up and start rDrive on http://localhost:3000 (local disk + SQLite)"
@@ -59,7 +59,13 @@ run: deps
 	@$(BIN)/rdrive users ensure-first
 	$(BIN)/reflex run
 
-test: dev-deps chromium ffmpeg lint
+# The WebDAV clients the tests drive against /dav/ (rclone now; litmus and cadaver next).
+dav-clients:
+	@command -v rclone >/dev/null 2>&1 || { \
+	  echo "installing rclone for the WebDAV tests (apt-get)"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq rclone >/dev/null; }
+
+test: dev-deps chromium ffmpeg dav-clients lint
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadgroup -q
 
 # The guards of ARCHITECTURE.md: style, the layer arrows, types, module size, repeated code.

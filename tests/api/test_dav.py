@@ -5,7 +5,6 @@ with rclone listing and copying the tree down over real HTTP."""
 from __future__ import annotations
 
 import base64
-import shutil
 import subprocess
 import time
 import unicodedata
@@ -158,7 +157,6 @@ def test_wrong_passwords_meet_the_sign_in_throttle(client, services, library):
     assert held.status_code == 401  # held for a while, even the right one
 
 
-@pytest.mark.skipif(shutil.which("rclone") is None, reason="rclone is installed by make test")
 def test_rclone_lists_and_copies_the_tree_down(services, library, tmp_path):
     live = LiveApi()
     live.app = create_api(services)
