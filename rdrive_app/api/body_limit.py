@@ -21,18 +21,21 @@ from __future__ import annotations
 
 import json
 
+from anyio import to_thread
 from python_multipart.exceptions import FormParserError
 from python_multipart.multipart import MultipartParser, parse_options_header
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from rdrive_app.api.dav.auth import basic_credentials, basic_user
 from rdrive_app.api.deps import _bearer, current_user
 from rdrive_app.api.errors import error_headers
-from rdrive_app.core.errors import RDriveError, StorageUnavailable
+from rdrive_app.core.errors import NotAuthenticated, RDriveError, StorageUnavailable
 from rdrive_app.services.wiring import Services
 
 FREE_BYTES = 1024 * 1024
+DAV_PREFIX = "/dav/"
 MAX_JSON_BODY = 1024 * 1024
 
 
@@ -104,13 +107,24 @@ class _Guard:
             self.limit = mw.max_bytes
 
     async def authenticate(self) -> None:
-        """The routes' own check of the bearer token; BodyRefused (401) for a stranger."""
+        """The routes' own check of the bearer token (WebDAV's: of a Basic app password);
+        BodyRefused (401) for a stranger."""
         try:
             request = Request(self.scope)
-            await current_user(request, self.services, await _bearer(request))
+            if request.url.path.startswith(DAV_PREFIX):
+                await to_thread.run_sync(self._dav_user, request)
+            else:
+                await current_user(request, self.services, await _bearer(request))
         except (RDriveError, StorageUnavailable) as exc:
             raise BodyRefused.from_error(exc) from None
         self.signed_in = True
+
+    def _dav_user(self, request: Request) -> None:
+        found = basic_credentials(request.headers.get("authorization", ""))
+        if found is None:
+            raise NotAuthenticated("WebDAV takes your name and an app password (Basic auth)")
+        peer = request.client.host if request.client else None
+        basic_user(self.services, *found, request.method, peer, request.headers.items())
 
     async def before_reading(self) -> None:
         """Refuse a body by its declared length, before reading any of it."""

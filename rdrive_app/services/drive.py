@@ -17,6 +17,9 @@ from rdrive_app.core.domain import ROOT, Folder, MediaItem, Status, normalize_fo
 from rdrive_app.core.errors import InvalidInput, NotFound
 from rdrive_app.core.keys import original_key
 from rdrive_app.media.range_reader import open_ranges
+from rdrive_app.services.folders import FolderService
+from rdrive_app.services.items import ItemService
+from rdrive_app.services.uploads import UploadService
 from rdrive_app.storage import Storage
 
 PAGE = 500
@@ -30,11 +33,15 @@ class Listing:
 
 
 class Drive:
-    """Folders and items by path, and their bytes."""
+    """Folders and items by path, their bytes, and the changes a file client makes (each the
+    same use-case the web page runs: an upload, a rename or move, the trash)."""
 
-    def __init__(self, storage: Storage) -> None:
+    def __init__(
+        self, storage: Storage, uploads: UploadService, items: ItemService, folders: FolderService
+    ) -> None:
         self._storage = storage
         self._catalog = storage.catalog
+        self._uploads, self._items, self._folders = uploads, items, folders
 
     @staticmethod
     def normal(path: str) -> str:
@@ -81,3 +88,40 @@ class Drive:
         return open_ranges(
             lambda start, length: blobs.read_range(key, start, length), item.size, READ_BLOCK
         )
+
+    # changes
+    def make_folder(self, path: str) -> Folder:
+        return self._folders.create_folder(self.normal(path))
+
+    def put(
+        self, username: str, path: str, stream: BinaryIO, size: int, content_type: str
+    ) -> MediaItem:
+        """Store a file at ``path``: a new item, or a new version of the item there, whose old
+        version goes to the trash (never away) once the new one is in."""
+        folder, name = split_path(self.normal(path))
+        existing = self.item(path)
+        made = self._uploads.upload_stream(username, folder, name, stream, size, content_type)
+        if existing is not None and made.name != name:
+            self._items.trash(existing.id)
+            made = self._items.rename_or_move(made.id, name=name)
+        return made
+
+    def copy_item(self, username: str, item: MediaItem, path: str) -> MediaItem:
+        """A new item at ``path`` with ``item``'s bytes (read and stored again)."""
+        with self.open(item) as source:
+            return self.put(username, path, source, item.size, item.content_type)
+
+    def move_item(self, item: MediaItem, path: str) -> MediaItem:
+        folder, name = split_path(self.normal(path))
+        return self._items.rename_or_move(item.id, name=name, folder=folder)
+
+    def move_folder(self, path: str, new_path: str) -> Folder:
+        return self._folders.move_folder(self.normal(path), self.normal(new_path))
+
+    def trash(self, item: MediaItem) -> None:
+        self._items.trash(item.id)
+
+    def remove_folder(self, path: str) -> None:
+        """Remove a folder whose items went to the trash already (a file client deletes a
+        folder's content first)."""
+        self._folders.delete_folder(self.normal(path))

@@ -11,6 +11,7 @@ from rdrive_app.media.sniff import sniff_type
 from rdrive_app.services.accounts import AccountService
 from rdrive_app.services.albums import AlbumService
 from rdrive_app.services.downloads import DownloadService
+from rdrive_app.services.drive import Drive
 from rdrive_app.services.folders import FolderService
 from rdrive_app.services.items import ItemService
 from rdrive_app.services.places import PlaceService
@@ -41,6 +42,11 @@ class Services:
     turns: TurnService
     albums: AlbumService
     search: SearchService
+
+    @property
+    def drive(self) -> Drive:
+        """The library as a tree of files (WebDAV), over the services as they are now."""
+        return Drive(self.storage, self.uploads, self.items, self.folders)
 
 
 def build_services(settings: Settings, processing: ProcessingQueue | None = None) -> Services:

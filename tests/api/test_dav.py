@@ -1,10 +1,12 @@
-"""WebDAV at /dav/ on both backends, read side: PROPFIND, GET with Range, names in NFD, and who
-may use it (an app password over Basic auth; never the account's password or a session token),
-with rclone listing and copying the tree down over real HTTP."""
+"""WebDAV at /dav/ on both backends: PROPFIND, GET with Range, names in NFD, PUT (a replaced
+version to the trash), MKCOL, MOVE, COPY, DELETE (to the trash), and who may use it (an app
+password over Basic auth; never the account's password or a session token), with rclone
+listing, copying down and syncing a tree up over real HTTP."""
 
 from __future__ import annotations
 
 import base64
+import shutil
 import subprocess
 import time
 import unicodedata
@@ -189,5 +191,105 @@ def test_rclone_lists_and_copies_the_tree_down(services, library, tmp_path):
         assert copied.returncode == 0, copied.stderr
         assert (down / "Crémieux" / "Canon_40D.jpg").read_bytes() == CANON.read_bytes()
         assert (down / "Crémieux" / "Nikon_D70.jpg").read_bytes() == NIKON.read_bytes()
+
+        # Up: a tree of real photos, checked byte for byte by reading them back.
+        writer = subprocess.run(
+            ["rclone", "obscure", _app_password(services, "write")],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        up_remote = f":webdav,url='{live.url}/dav/',vendor=other,user=alice,pass='{writer}':Up"
+        tree = tmp_path / "up"
+        (tree / "2024" / "June").mkdir(parents=True)
+        shutil.copy(CANON, tree / "2024" / "a.jpg")
+        shutil.copy(NIKON, tree / "2024" / "June" / "b.jpg")
+        services.folders.create_folder("/Up")
+        for command in (
+            ["sync", str(tree), up_remote],
+            ["check", "--download", str(tree), up_remote],
+        ):
+            done = subprocess.run(
+                ["rclone", *command], capture_output=True, text=True, env=env, timeout=120
+            )
+            assert done.returncode == 0, (command, done.stderr)
+        assert services.storage.catalog.item_named("/Up/2024/June", "b.jpg") is not None
     finally:
         live.stop()
+
+
+def _write(services) -> dict[str, str]:
+    return _basic("alice", _app_password(services, "write"))
+
+
+def _trash_names(services) -> list[str]:
+    return sorted(i.name for i in services.items.list_trash(limit=100).items)
+
+
+def test_put_mkcol_move_copy_delete(client, services, library):
+    auth, catalog = _write(services), services.storage.catalog
+    base = "/dav/" + quote("Crémieux")
+    assert client.request("MKCOL", f"{base}/Rome", headers=auth).status_code == 201
+    assert client.request("MKCOL", f"{base}/Rome", headers=auth).status_code == 405
+    assert client.request("MKCOL", "/dav/no/such/parent", headers=auth).status_code == 409
+
+    data = CANON.read_bytes()
+    made = client.put(f"{base}/Rome/day1.jpg", content=data, headers=auth)
+    assert made.status_code == 201, made.text
+    item = catalog.item_named("/Crémieux/Rome", "day1.jpg")
+    assert item is not None and item.size == len(data)
+    assert client.get(f"{base}/Rome/day1.jpg", headers=auth).content == data
+
+    # A new version over it: the old one goes to the trash, never away.
+    newer = NIKON.read_bytes()
+    replaced = client.put(f"{base}/Rome/day1.jpg", content=newer, headers=auth)
+    assert replaced.status_code == 204, replaced.text
+    assert client.get(f"{base}/Rome/day1.jpg", headers=auth).content == newer
+    assert _trash_names(services) == ["day1.jpg"]
+
+    # Not a photo: refused with its reason, nothing kept.
+    fake = client.put(f"{base}/Rome/notes.jpg", content=b"not a photo\n" * 100, headers=auth)
+    assert fake.status_code == 415, fake.text
+    assert catalog.item_named("/Crémieux/Rome", "notes.jpg") is None
+
+    moved = client.request(
+        "MOVE", f"{base}/Rome/day1.jpg", headers={**auth, "Destination": f"{base}/Rome/best.jpg"}
+    )
+    assert moved.status_code == 201, moved.text
+    assert catalog.item_named("/Crémieux/Rome", "best.jpg").id != item.id  # the newer version
+    clash = client.request(
+        "MOVE",
+        f"{base}/Rome/best.jpg",
+        headers={**auth, "Destination": f"{base}/Canon_40D.jpg", "Overwrite": "F"},
+    )
+    assert clash.status_code == 412, clash.text
+    copied = client.request(
+        "COPY", f"{base}/Rome/best.jpg", headers={**auth, "Destination": f"{base}/Rome/copy.jpg"}
+    )
+    assert copied.status_code == 201, copied.text
+    assert client.get(f"{base}/Rome/copy.jpg", headers=auth).content == newer
+
+    folder_moved = client.request(
+        "MOVE", f"{base}/Rome/", headers={**auth, "Destination": f"{base}/Roma/"}
+    )
+    assert folder_moved.status_code == 201, folder_moved.text
+    assert catalog.item_named("/Crémieux/Roma", "copy.jpg") is not None
+
+    gone = client.request("DELETE", f"{base}/Roma/", headers=auth)
+    assert gone.status_code == 204, gone.text
+    assert _trash_names(services) == ["best.jpg", "copy.jpg", "day1.jpg"]
+    assert (
+        client.request("PROPFIND", f"{base}/Roma/", headers={**auth, "Depth": "0"}).status_code
+        == 404
+    )
+
+
+def test_a_big_put_with_basic_auth_passes_the_body_limit(client, services, library):
+    data = CANON.read_bytes()
+    padded = data + b"\0" * (3 * 1024 * 1024 - len(data))  # decoders ignore what follows the end
+    base = "/dav/" + quote("Crémieux")
+    stranger = client.put(f"{base}/big.jpg", content=padded)
+    assert stranger.status_code == 401
+    made = client.put(f"{base}/big.jpg", content=padded, headers=_write(services))
+    assert made.status_code == 201, made.text
+    assert services.storage.catalog.item_named("/Crémieux", "big.jpg").size == len(padded)

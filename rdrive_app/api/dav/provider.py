@@ -1,58 +1,151 @@
 """rDrive's tree as WsgiDAV resources: a folder is a collection, an item its original file.
 
 Properties come from the catalog (``getetag`` the sha256, ``getlastmodified`` the date taken,
-or uploaded); bytes come through ``services/drive.py``'s ``BlobReader``, which WsgiDAV seeks for
-a Range. A folder's listing is read once per request, never once per entry.
+or uploaded); bytes come through ``services/drive.py``, which WsgiDAV seeks for a Range. A
+folder's listing is read once per request, never once per entry. Changes are the web page's
+use-cases: a PUT is an upload (sniffed, processed; a replaced version goes to the trash), DELETE
+moves to the trash, MOVE is a rename or move (metadata only), MKCOL a new folder.
 """
 
 from __future__ import annotations
 
+import contextlib
+import tempfile
+from collections.abc import Iterator
 from typing import Any
 
+from wsgidav.dav_error import DAVError
 from wsgidav.dav_provider import DAVCollection, DAVNonCollection, DAVProvider
 
-from rdrive_app.core.domain import Folder, MediaItem
+from rdrive_app.core.domain import Folder, MediaItem, User
+from rdrive_app.core.errors import NotFound, RDriveError
 from rdrive_app.services.drive import Drive
 from rdrive_app.services.wiring import Services
+
+SPOOL_IN_MEMORY = 8 * 1024 * 1024  # a PUT body past this waits on disk, not in memory
 
 
 def _join(path: str, name: str) -> str:
     return path.rstrip("/") + "/" + name
 
 
-class ItemFile(DAVNonCollection):
-    """One item's original."""
+@contextlib.contextmanager
+def refusals(missing: int = 404) -> Iterator[None]:
+    """rDrive's refusals as WebDAV's: the same status and message (``missing``: what a
+    missing folder means here: 409 where RFC 4918 asks for it)."""
+    try:
+        yield
+    except NotFound as exc:
+        raise DAVError(missing, exc.detail) from None
+    except RDriveError as exc:
+        raise DAVError(exc.status_code, exc.detail) from None
 
-    def __init__(self, path: str, environ: dict[str, Any], drive: Drive, item: MediaItem) -> None:
+
+def _user(environ: dict[str, Any]) -> User:
+    return environ["rdrive.user"]
+
+
+class _Upload:
+    """A PUT's body, spooled (memory, then disk) until it is whole, then stored. WsgiDAV
+    closes what it wrote into before it ends the write, so ``close`` keeps the spool."""
+
+    def __init__(self) -> None:
+        self.spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY)  # noqa: SIM115
+
+    def write(self, data: bytes) -> int:
+        return self.spool.write(data)
+
+    def close(self) -> None:
+        """The body has all arrived (the spool is stored, then closed, by ``store``)."""
+
+    def store(self, drive: Drive, environ: dict[str, Any], path: str, content_type: str) -> None:
+        size = self.spool.tell()
+        self.spool.seek(0)
+        try:
+            with refusals(missing=409):
+                drive.put(_user(environ).name, path, self.spool, size, content_type)  # type: ignore[arg-type]
+        finally:
+            self.spool.close()
+
+
+class ItemFile(DAVNonCollection):
+    """One item's original (or, before its first PUT has ended, the file being made)."""
+
+    def __init__(
+        self, path: str, environ: dict[str, Any], drive: Drive, item: MediaItem | None
+    ) -> None:
         super().__init__(path, environ)
         self._drive, self.item = drive, item
+        self._upload: _Upload | None = None
+        self._type = ""
 
-    def get_content_length(self) -> int:
-        return self.item.size
+    def get_content_length(self) -> int | None:
+        return self.item.size if self.item else None
 
     def get_content_type(self) -> str:
-        return self.item.content_type
+        return self.item.content_type if self.item else "application/octet-stream"
 
-    def get_creation_date(self) -> float:
-        return self.item.uploaded_at.timestamp()
+    def get_creation_date(self) -> float | None:
+        return self.item.uploaded_at.timestamp() if self.item else None
 
-    def get_last_modified(self) -> float:
+    def get_last_modified(self) -> float | None:
+        if self.item is None:
+            return None
         return (self.item.taken_at or self.item.uploaded_at).timestamp()
 
     def get_display_name(self) -> str:
-        return self.item.name
+        return self.item.name if self.item else self.name
 
     def get_etag(self) -> str | None:
-        return self.item.sha256 or self.item.id
+        return (self.item.sha256 or self.item.id) if self.item else None
 
     def support_etag(self) -> bool:
-        return True
+        return self.item is not None
 
     def support_ranges(self) -> bool:
         return True
 
     def get_content(self) -> Any:
+        if self.item is None:
+            raise DAVError(404)
         return self._drive.open(self.item)
+
+    def begin_write(self, *, content_type: str | None = None) -> Any:
+        self._upload, self._type = _Upload(), content_type or ""
+        return self._upload
+
+    def end_write(self, *, with_errors: bool) -> None:
+        upload, self._upload = self._upload, None
+        if upload is None:
+            return
+        if with_errors:
+            upload.spool.close()
+            return
+        upload.store(self._drive, self.environ, self.path, self._type)
+
+    def delete(self) -> None:
+        if self.item is not None:
+            with refusals():
+                self._drive.trash(self.item)
+        self.remove_all_properties(recursive=True)
+        self.remove_all_locks(recursive=True)
+
+    def copy_move_single(self, dest_path: str, *, is_move: bool) -> bool:
+        if self.item is None:
+            raise DAVError(404)
+        with refusals(missing=409):
+            if is_move:
+                self._drive.move_item(self.item, dest_path)
+            else:
+                self._drive.copy_item(_user(self.environ).name, self.item, dest_path)
+        return False  # WsgiDAV copies the dead properties itself
+
+    def support_recursive_move(self, dest_path: str) -> bool:
+        return True  # a move is a rename in the catalog, never a copy and a delete
+
+    def move_recursive(self, dest_path: str) -> None:
+        self.copy_move_single(dest_path, is_move=True)
+        _move_dead_properties(self, dest_path)
 
 
 class FolderCollection(DAVCollection):
@@ -95,22 +188,60 @@ class FolderCollection(DAVCollection):
     def get_member(self, name: str) -> Any:
         return self.provider.get_resource_inst(_join(self.path, name), self.environ)
 
+    def create_collection(self, name: str) -> None:
+        with refusals(missing=409):
+            self._drive.make_folder(_join(self.folder.path, name))
+
+    def create_empty_resource(self, name: str) -> ItemFile:
+        """The file a PUT is about to make: stored when its body has arrived (an item is never
+        empty in rDrive)."""
+        return ItemFile(_join(self.path, name), self.environ, self._drive, None)
+
+    def delete(self) -> None:
+        with refusals():
+            self._drive.remove_folder(self.folder.path)
+        self.remove_all_properties(recursive=True)
+        self.remove_all_locks(recursive=True)
+
+    def copy_move_single(self, dest_path: str, *, is_move: bool) -> bool:
+        if is_move:
+            raise DAVError(502, "folders move whole (move_recursive)")
+        with refusals(missing=409):
+            self._drive.make_folder(dest_path)
+        return False
+
+    def support_recursive_move(self, dest_path: str) -> bool:
+        return True
+
+    def move_recursive(self, dest_path: str) -> None:
+        with refusals(missing=409):
+            self._drive.move_folder(self.folder.path, dest_path)
+        _move_dead_properties(self, dest_path)
+
+
+def _move_dead_properties(moved: Any, dest_path: str) -> None:
+    """Dead properties (PROPPATCH's) follow a moved resource and what is under it."""
+    manager = moved.provider.prop_manager
+    target = moved.provider.get_resource_inst(dest_path, moved.environ)
+    if manager and target is not None:
+        manager.move_properties(
+            moved.get_ref_url(), target.get_ref_url(), with_children=True, environ=moved.environ
+        )
+
 
 class RDriveProvider(DAVProvider):
     """The share ``/``: rDrive's root folder."""
 
     def __init__(self, services: Services) -> None:
         super().__init__()
-        self._drive = Drive(services.storage)
-
-    def is_readonly(self) -> bool:
-        return True
+        self._services = services
 
     def get_resource_inst(self, path: str, environ: dict[str, Any]) -> Any:
-        folder = self._drive.folder(path)
+        drive = self._services.drive
+        folder = drive.folder(path)
         if folder is not None:
-            return FolderCollection(path, environ, self._drive, folder)
-        item = self._drive.item(path)
+            return FolderCollection(path, environ, drive, folder)
+        item = drive.item(path)
         if item is not None:
-            return ItemFile(path, environ, self._drive, item)
+            return ItemFile(path, environ, drive, item)
         return None
