@@ -5,14 +5,16 @@ For every HTTP request the backend serves (Reflex's own routes too), in this ord
 1. Nothing past the first MiB (``FREE_BYTES``) is read from a caller who is not signed in. A
    larger ``Content-Length`` is checked before a byte is read; a body without one, when it
    passes the first MiB. The check is the routes' own (``deps.current_user`` on the bearer
-   token), so both accept exactly the same callers. FastAPI reads a route's body before it
+   token; under ``/dav/``, ``dav.auth.basic_user``, before any body), so both accept exactly
+   the same callers. FastAPI reads a route's body before it
    runs the route's dependencies, so without this a stranger's 300 MiB multipart POST was
    spooled to /tmp whole before its 401. Exempt: the signed file PUTs, whose URL signature is
    their authentication (the route checks it before it reads the body).
 2. ``POST /api/media`` counts each multipart part against the upload limit as it streams
    (with python-multipart, the parser Starlette then reads it with): a part over the limit is
    refused at the limit, not after it was spooled. Every other ``/api/`` body is at most
-   ``MAX_JSON_BODY``, since FastAPI reads JSON whole into memory.
+   ``MAX_JSON_BODY``, since FastAPI reads JSON whole into memory. A WebDAV ``PUT`` (a file)
+   is at most the upload limit; WebDAV's callers are known by their Basic app password.
 3. An answer sent before the body was read whole closes the connection, so the rest of a
    refused body is never received.
 """
@@ -94,6 +96,7 @@ class _Guard:
         self.seen = 0
         self.exempt = mw.signed_files and method == "PUT" and path.startswith("/api/files/")
         self.signed_in = False
+        self.dav = path.startswith(DAV_PREFIX)
         self.limit: int | None = None
         self.parts: PartSizes | None = None
         if method == "POST" and path == "/api/media":
@@ -105,6 +108,8 @@ class _Guard:
                 self.limit = mw.max_bytes
         elif path.startswith("/api/"):
             self.limit = mw.max_bytes
+        elif self.dav and method == "PUT":  # a file: the upload limit
+            self.limit = mw.services.settings.max_upload_bytes
 
     async def authenticate(self) -> None:
         """The routes' own check of the bearer token (WebDAV's: of a Basic app password);
@@ -127,7 +132,11 @@ class _Guard:
         basic_user(self.services, *found, request.method, peer, request.headers.items())
 
     async def before_reading(self) -> None:
-        """Refuse a body by its declared length, before reading any of it."""
+        """Refuse a body by its declared length, before reading any of it. Under ``/dav/`` a
+        body is read from a known caller only, whatever its size (WsgiDAV would answer a
+        stranger before reading it, leaving the rest of a chunked body on the connection)."""
+        if self.dav and not self.complete:
+            await self.authenticate()
         if self.exempt or self.declared is None:
             return
         if self.declared > FREE_BYTES:

@@ -217,3 +217,35 @@ def test_the_file_past_the_hundredth_is_refused_as_it_arrives(
     assert server.body_read <= len(hundred) + MiB
     assert answer.closed
     assert _names(services) == before
+
+
+def _basic_write_password(services: Services) -> str:
+    import base64
+
+    alice = services.storage.catalog.get_user("alice")
+    password = services.accounts.app_passwords.create(alice, "dav live", "write").password
+    return "Basic " + base64.b64encode(f"alice:{password}".encode()).decode()
+
+
+def test_webdav_puts_from_strangers_and_over_the_limit_are_refused_early(
+    live: tuple[LiveApi, Services],
+) -> None:
+    """By the declared length, before a byte of the body is read."""
+    server, services = live
+    before = _names(services)
+    for auth, size, status in (
+        (None, HUGE, 401),  # a stranger: after the first MiB at most
+        (_basic_write_password(services), UPLOAD_LIMIT + MiB, 413),  # over the upload limit
+    ):
+        headers = {"Content-Type": "image/jpeg"}
+        if auth:
+            headers["Authorization"] = auth
+        headers["Content-Length"] = str(size)
+        answer = send_watching(
+            server.address, "PUT", "/dav/trip/big.jpg", headers, generated(size), chunked=False
+        )
+        _report(f"/dav PUT {status}", answer, server)
+        assert answer.status == status, answer.body
+        assert server.body_read == 0
+        assert answer.closed
+    assert _names(services) == before
