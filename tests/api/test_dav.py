@@ -213,7 +213,17 @@ def test_rclone_lists_and_copies_the_tree_down(services, library, tmp_path):
                 ["rclone", *command], capture_output=True, text=True, env=env, timeout=120
             )
             assert done.returncode == 0, (command, done.stderr)
-        assert services.storage.catalog.item_named("/Up/2024/June", "b.jpg") is not None
+        uploaded = services.storage.catalog.item_named("/Up/2024/June", "b.jpg")
+        assert uploaded is not None
+
+        # A rename and a delete made in the web app (its services) are what rclone sees next.
+        services.items.rename_or_move(uploaded.id, name="renamed.jpg")
+        services.items.trash(services.storage.catalog.item_named("/Up/2024", "a.jpg").id)
+        seen = subprocess.run(
+            ["rclone", "lsf", "-R", up_remote], capture_output=True, text=True, env=env, timeout=60
+        )
+        assert seen.returncode == 0, seen.stderr
+        assert sorted(seen.stdout.split()) == ["2024/", "2024/June/", "2024/June/renamed.jpg"]
     finally:
         live.stop()
 
