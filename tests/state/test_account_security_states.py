@@ -1,5 +1,5 @@
 """The Settings page's two-factor codes, passkeys and app passwords, and the sign-in page's
-second step and passkey, driven through their handlers as the page would."""
+second step and passkey, driven through their handlers as the page would, on both backends."""
 
 from __future__ import annotations
 
@@ -7,17 +7,21 @@ import json
 import time
 
 import pyotp
+import pytest
 
 from rdrive_app.ui.state.app_passwords import AppPasswordsState
 from rdrive_app.ui.state.passkeys import PasskeysState
 from rdrive_app.ui.state.signin import SignInState
 from rdrive_app.ui.state.two_factor import TwoFactorState
 from tests.soft_authenticator import register, sign_in
-from tests.state import test_handlers_work
 from tests.state.test_handlers_work import run, signed_in, state_at
 
-services = test_handlers_work.services  # the fixture: a fresh library with alice in it
 ORIGIN = "http://localhost:3000"
+
+
+@pytest.fixture
+def services(services_on_both):
+    return services_on_both
 
 
 def _command(out: list[object]) -> dict:

@@ -1,17 +1,22 @@
 """The Settings page's sessions: listed with this one first, ended one by one or all but this
-one, and an ended browser sent to sign-in on its next event."""
+one, and an ended browser sent to sign-in on its next event, on both backends."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 import rdrive_app.ui.state.settings  # noqa: F401  (registers the state)
 from rdrive_app.ui.state.places import PlacesState
 from rdrive_app.ui.state.settings import SettingsState, ago
-from tests.state import test_handlers_work
 from tests.state.test_handlers_work import run, signed_in
 
-services = test_handlers_work.services  # the fixture: a fresh library with alice in it
+
+@pytest.fixture
+def services(services_on_both):
+    """A fresh library with alice in it, on each backend."""
+    return services_on_both
 
 
 def _redirects_to_sign_in(out: list[object]) -> bool:
