@@ -53,7 +53,7 @@ def accepted_step(
     """The step ``code`` belongs to when it is right for one of the steps around ``now`` and
     later than ``last_step``; None otherwise."""
     typed = normalise_code(code)
-    if len(typed) != DIGITS or not typed.isdigit():
+    if len(typed) != DIGITS or not (typed.isascii() and typed.isdigit()):  # "１２３" is a digit too
         return None
     totp = pyotp.TOTP(secret, digits=DIGITS, interval=STEP_S)
     current = int((time.time() if now is None else now) // STEP_S)

@@ -175,3 +175,15 @@ def test_new_recovery_codes_replace_the_old(client, auth):
     assert not set(new) & set(old)
     assert _second(client, _login(client).json()["challenge_token"], old[0]).status_code == 401
     assert _second(client, _login(client).json()["challenge_token"], new[0]).status_code == 200
+
+
+def test_hostile_codes_are_wrong_codes_never_errors(client, auth):
+    _enrol(client, auth)
+    challenge = _login(client).json()["challenge_token"]
+    for code in ("１２３４５６", "' OR 1=1 --", "\x00" * 6, "a" * 64):
+        refused = _second(client, challenge, code)
+        assert refused.status_code == 401, (code, refused.text)
+    too_long = _second(client, challenge, "1" * 65)
+    assert too_long.status_code == 400, too_long.text
+    off = client.request("DELETE", "/api/account/totp", json={"code": "１２３４５６"}, headers=auth)
+    assert off.status_code == 400, off.text
