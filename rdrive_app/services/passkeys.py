@@ -9,6 +9,7 @@ second mark with the same id, so one answer signs in once, even two requests rac
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -23,6 +24,7 @@ from rdrive_app.services.sessions import TOUCH_EVERY
 from rdrive_app.storage.protocols import Catalog
 
 PASSKEY, CEREMONY = CredentialKind.PASSKEY, CredentialKind.CEREMONY
+_ACCOUNT_ID = re.compile(r"[0-9a-f]{32}")  # core.domain.new_id's shape: the user handle given
 MAX_PASSKEYS = 20
 
 
@@ -112,6 +114,8 @@ class Passkeys:
         claims = P.read_ceremony(token, P.SIGN_IN, secret)
         assertion = P.read_assertion(credential)
         account_id = claims.account_id or (assertion.user_handle or b"").decode(errors="replace")
+        if not _ACCOUNT_ID.fullmatch(account_id):  # a handle this site never gave out
+            raise NotAuthenticated("this passkey is not one of this site's accounts")
         wanted = bytes_to_base64url(assertion.credential_id)
         found = next(
             (c for c in self._passkeys(account_id) if c.data["credential_id"] == wanted), None

@@ -158,3 +158,16 @@ def test_bad_registrations_are_refused_and_change_nothing(client, auth):
         refused = client.post("/api/account/passkeys", json=body, headers=auth)
         assert refused.status_code in (400, 401), refused.text
     assert client.get("/api/account/passkeys", headers=auth).json() == []
+
+
+def test_a_forged_user_handle_is_refused_not_an_error(client, auth):
+    passkey, _ = _add_passkey(client, auth)
+    options = client.post("/api/auth/passkey/options", json={}).json()
+    for handle in (b"x" * 5000, "é".encode(), b"\xff\xfe", b""):
+        answer = sign_in(passkey, options["options"], ORIGIN)
+        answer["response"]["userHandle"] = b64url(handle)
+        refused = client.post(
+            "/api/auth/passkey/verify",
+            json={"ceremony_token": options["ceremony_token"], "credential": answer},
+        )
+        assert refused.status_code in (400, 401), (handle[:10], refused.text)
