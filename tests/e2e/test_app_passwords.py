@@ -6,15 +6,11 @@ from __future__ import annotations
 import httpx
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import RunningApp, shot
+from tests.e2e.conftest import RunningApp, open_settings, shot
 
 
 def test_make_use_and_revoke_an_app_password(page: Page, app_server: RunningApp) -> None:
-    page.goto("/signin")
-    page.get_by_label("Username").fill(app_server.username)
-    page.get_by_label("Password").fill(app_server.password)
-    page.get_by_role("button", name="Sign in").click()
-    page.get_by_role("link", name="Settings").click()
+    open_settings(page, app_server)
     section = page.get_by_role("region", name="App passwords")
     section.get_by_label("App password name").fill("backup script")
     section.get_by_label("Access").select_option("Read only")
