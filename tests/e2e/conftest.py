@@ -230,30 +230,3 @@ def warm_app(request):
         page.goto(path)
         page.get_by_role("button", name="Sign out").wait_for(timeout=180_000)
     context.close()
-
-
-def add_passkey_authenticator(page) -> tuple[object, str]:
-    """Chromium's virtual authenticator for ``page`` (DevTools' WebAuthn domain), as a phone's
-    platform authenticator: resident keys, user verification, presence given at once. Returns
-    the DevTools session and the authenticator's id."""
-    devtools = page.context.new_cdp_session(page)
-    devtools.send("WebAuthn.enable")
-    options = {
-        "protocol": "ctap2",
-        "transport": "internal",
-        "hasResidentKey": True,
-        "hasUserVerification": True,
-        "isUserVerified": True,
-        "automaticPresenceSimulation": True,
-    }
-    made = devtools.send("WebAuthn.addVirtualAuthenticator", {"options": options})
-    return devtools, made["authenticatorId"]
-
-
-def open_settings(page, app) -> None:
-    """Sign in with the shared account's password and open Settings."""
-    page.goto("/signin")
-    page.get_by_label("Username").fill(app.username)
-    page.get_by_label("Password").fill(app.password)
-    page.get_by_role("button", name="Sign in").click()
-    page.get_by_role("link", name="Settings").click()

@@ -6,11 +6,15 @@ from __future__ import annotations
 import httpx
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import RunningApp, open_settings, shot
+from tests.e2e.conftest import RunningApp, shot
 
 
 def test_make_use_and_revoke_an_app_password(page: Page, app_server: RunningApp) -> None:
-    open_settings(page, app_server)
+    page.goto("/signin")
+    page.get_by_label("Username").fill(app_server.username)
+    page.get_by_label("Password").fill(app_server.password)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("link", name="Settings").click()
     section = page.get_by_role("region", name="App passwords")
     section.get_by_label("App password name").fill("backup script")
     section.get_by_label("Access").select_option("Read only")

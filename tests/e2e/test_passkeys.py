@@ -6,15 +6,34 @@ from __future__ import annotations
 
 from playwright.sync_api import Browser, expect
 
-from tests.e2e.conftest import RunningApp, add_passkey_authenticator, open_settings, shot
+from tests.e2e.conftest import RunningApp, shot
 
 
 def test_add_a_passkey_sign_in_with_it_and_remove_it(
     browser: Browser, app_server: RunningApp
 ) -> None:
     page = browser.new_context(base_url=app_server.site).new_page()
-    devtools, authenticator = add_passkey_authenticator(page)
-    open_settings(page, app_server)
+    devtools = page.context.new_cdp_session(page)
+    devtools.send("WebAuthn.enable")
+    authenticator = devtools.send(
+        "WebAuthn.addVirtualAuthenticator",
+        {
+            "options": {
+                "protocol": "ctap2",
+                "transport": "internal",
+                "hasResidentKey": True,
+                "hasUserVerification": True,
+                "isUserVerified": True,
+                "automaticPresenceSimulation": True,
+            }
+        },
+    )["authenticatorId"]
+
+    page.goto("/signin")
+    page.get_by_label("Username").fill(app_server.username)
+    page.get_by_label("Password").fill(app_server.password)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("link", name="Settings").click()
     section = page.get_by_role("region", name="Passkeys")
     section.get_by_label("Passkey name").fill("laptop")
     section.get_by_role("button", name="Add a passkey").click()

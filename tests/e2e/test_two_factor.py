@@ -13,7 +13,7 @@ import time
 import pyotp
 from playwright.sync_api import Browser, Page, expect
 
-from tests.e2e.conftest import RunningApp, add_passkey_authenticator, shot
+from tests.e2e.conftest import RunningApp, shot
 
 CAROL, CAROL_PASSWORD = "carol", "carol's e2e passphrase"
 
@@ -40,7 +40,21 @@ def test_set_up_codes_sign_in_with_a_code_and_a_recovery_code(
     made = app_server.rdrive("users", "add", CAROL, "--password-stdin", stdin=CAROL_PASSWORD + "\n")
     assert made.returncode == 0, made.stderr
     page = browser.new_context(base_url=app_server.site).new_page()
-    add_passkey_authenticator(page)
+    devtools = page.context.new_cdp_session(page)
+    devtools.send("WebAuthn.enable")
+    devtools.send(
+        "WebAuthn.addVirtualAuthenticator",
+        {
+            "options": {
+                "protocol": "ctap2",
+                "transport": "internal",
+                "hasResidentKey": True,
+                "hasUserVerification": True,
+                "isUserVerified": True,
+                "automaticPresenceSimulation": True,
+            }
+        },
+    )
     _password_step(page)
     expect(page.get_by_role("button", name="Sign out")).to_be_visible()
 
