@@ -14,7 +14,8 @@
 // checks this file against it. Change both together.
 (function () {
   "use strict";
-  if (window.rdrivePage) return;
+  // Imported by the bundle, so also evaluated where the page is rendered ahead (no window).
+  if (typeof window === "undefined" || window.rdrivePage) return;
 
   const TOAST_LEVELS = ["success", "error", "info", "warning"]; // upload_protocol.TOAST_LEVELS
   let toaster = null; // Reflex's toast function, handed over with each command
@@ -23,9 +24,10 @@
   // response is an attachment), and Reflex closes its socket on that. The next event then
   // reconnects, and the reconnect's hydrate runs the page's on_load again with the address
   // of that moment: a viewer just closed with Esc opened again. So that one beforeunload
-  // stops here. This listener is added as the page loads, before the app's socket adds
-  // its own (listeners on the window run in the order they were added); a real navigation
-  // away still closes the socket, on pagehide.
+  // stops here. This listener is added as the bundle loads (page_commands.py imports this
+  // file), before the app's socket adds its own at its first connect (listeners on the window
+  // run in the order they were added, capturing or not); a real navigation away still
+  // closes the socket, on pagehide.
   let downloading = false;
   window.addEventListener("beforeunload", (event) => {
     if (downloading) event.stopImmediatePropagation();

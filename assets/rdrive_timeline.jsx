@@ -199,9 +199,15 @@ const UPWARDS_KEYS = new Set(["ArrowUp", "PageUp", "Home"]);
 // scroll position kept when sections are prepended (react-virtuoso issue #947).
 const OVERSCAN = { top: 0, bottom: 600 }; // the page's sticky bar covers the top of the window
 
-function followMonth(grid) {
+// The router entry a grid was mounted under: React Router gives each navigation its own key in
+// history.state, and replaceState here and in rdrive_page.js keeps it. A grid whose entry is
+// gone (the scrubber navigated, Back) no longer owns the address: its last scroll must not
+// write its month over the one the page is navigating to.
+const routerEntry = () => (window.history.state && window.history.state.key) || "";
+
+function followMonth(grid, entry) {
   const params = new URLSearchParams(window.location.search);
-  if (!grid || params.has("item")) return;
+  if (!grid || params.has("item") || routerEntry() !== entry) return;
   if (!params.has("month") && window.scrollY < 200) return; // the top of the timeline: no month
   const box = grid.getBoundingClientRect();
   const under = document.elementFromPoint(box.left + 8, TOP_BAR + 24);
@@ -254,6 +260,7 @@ export function TimelineGrid({
   };
   const target = data[start.current] ? data[start.current].key : null;
   useEffect(() => {
+    const entry = routerEntry();
     if (start.current === 0) window.scrollTo(0, 0); // else Virtuoso scrolls to that section
     const began = Date.now();
     const atTarget = () => {
@@ -284,7 +291,7 @@ export function TimelineGrid({
     // section (it may pass the top of the window first).
     const onScroll = () => {
       if (!settled.current || pending !== null) return;
-      pending = setTimeout(() => ((pending = null), followMonth(grid.current)), 250);
+      pending = setTimeout(() => ((pending = null), followMonth(grid.current, entry)), 250);
     };
     window.addEventListener("scroll", onScroll, { passive: true });
     return () => {

@@ -44,9 +44,9 @@ from rdrive_app.ui.state.trash import TrashState
 from rdrive_app.ui.state.two_factor import TwoFactorState
 from rdrive_app.ui.state.viewer import ViewerState
 
-# The browser's side, one script per job (each event-driven, none polls the page):
+# The browser's side, one script per job (each event-driven, none polls the page); the one that
+# runs the state's page commands, rdrive_page.js, is imported by the bundle (page_commands):
 BROWSER_SCRIPTS = (
-    "/rdrive_page.js",  # runs the state's page commands (upload_protocol), never eval
     "/rdrive_upload.js",  # uploads straight to storage; talks to UploadState (upload_protocol)
     "/rdrive_pick.js",  # files dropped on the folder page or picked with "Upload" → uploads
     "/rdrive_scroll.js",  # infinite scroll: presses "Load more" when it comes into view

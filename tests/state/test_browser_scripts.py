@@ -7,7 +7,9 @@ from pathlib import Path
 
 from tests.state.js_source import ASSETS, script
 
-APP_MODULE = Path(__file__).resolve().parents[2] / "rdrive_app" / "rdrive_app.py"
+PACKAGE = Path(__file__).resolve().parents[2] / "rdrive_app"
+APP_MODULE = PACKAGE / "rdrive_app.py"
+PAGE_COMMANDS = PACKAGE / "ui" / "components" / "page_commands.py"
 JOBS = {
     "rdrive_page.js": "the state's page commands",
     "rdrive_upload.js": "uploads",
@@ -19,8 +21,13 @@ JOBS = {
 }
 
 
-def test_every_script_is_loaded_by_the_app_head():
-    loaded = re.findall(r'"/(rdrive_\w+\.js)"', APP_MODULE.read_text(encoding="utf-8"))
+def test_every_script_is_loaded_by_the_app_head_or_the_bundle():
+    """The page commands' script is imported by the bundle, so that it runs before the app's
+    socket connects (its beforeunload listener must come first); the others are in the head."""
+    head = re.findall(r'"/(rdrive_\w+\.js)"', APP_MODULE.read_text(encoding="utf-8"))
+    bundled = re.findall(r'"\$/public/(rdrive_\w+\.js)"', PAGE_COMMANDS.read_text(encoding="utf-8"))
+    assert bundled == ["rdrive_page.js"] and not set(head) & set(bundled)
+    loaded = head + bundled
     on_disk = sorted(p.name for p in ASSETS.glob("*.js"))
     assert sorted(loaded) == on_disk == sorted(JOBS)
 
