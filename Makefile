@@ -61,9 +61,9 @@ run: deps
 
 # The WebDAV clients the tests drive against /dav/ (rclone now; litmus and cadaver next).
 dav-clients:
-	@command -v rclone >/dev/null 2>&1 || { \
-	  echo "installing rclone for the WebDAV tests (apt-get)"; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq rclone >/dev/null; }
+	@{ command -v rclone && command -v litmus; } >/dev/null 2>&1 || { \
+	  echo "installing rclone and litmus for the WebDAV tests (apt-get)"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq rclone litmus >/dev/null; }
 
 test: dev-deps chromium ffmpeg dav-clients lint
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadgroup -q
@@ -79,7 +79,7 @@ lint: dev-deps
 	$(BIN)/mypy
 	$(BIN)/python -m tools.architecture_guard --max-duplicates $(MAX_DUPLICATES)
 
-bench: dev-deps ffmpeg
+bench: dev-deps ffmpeg dav-clients
 	$(BIN)/python -m bench
 
 # Known vulnerabilities in what is installed: the venv (runtime + test deps), bun (.tools) and

@@ -26,6 +26,7 @@ MODULES = (
     "load",
     "transcode",
     "signin",
+    "webdav",
 )
 OWN_TABLE = ("thumbnails",)  # benches that print their own table
 

@@ -15,6 +15,7 @@ from enum import StrEnum
 from typing import Any
 
 from rdrive_app.core.errors import InvalidInput
+from rdrive_app.core.housekeeping import is_housekeeping
 from rdrive_app.core.keys import original_key
 from rdrive_app.core.playback import Motion, Playback
 
@@ -26,10 +27,15 @@ ROOT = "/"
 
 class Kind(StrEnum):
     """What an item is: claimed by its name or type when its upload starts, then decided by
-    its first bytes when the upload completes (media/sniff.py)."""
+    its first bytes when the upload completes (media/sniff.py).
+
+    A ``file`` is anything else a folder holds (an edit sidecar, a PDF, a camera's index): kept
+    byte for byte, listed in its folder, downloaded, moved and trashed like the rest, but never
+    processed, never shown inline and never on the timeline, in search or in albums."""
 
     IMAGE = "image"
     VIDEO = "video"
+    FILE = "file"
 
 
 class Status(StrEnum):
@@ -236,8 +242,17 @@ class MediaItem:
 
     @property
     def on_timeline(self) -> bool:
-        """In the timeline, albums and favourites: stored (not uploading) and not trashed."""
-        return self.deleted_at is None and self.status != Status.UPLOADING
+        """In the timeline, albums, favourites and search: a photo or video, stored (not
+        uploading) and not trashed."""
+        return (
+            self.deleted_at is None and self.status != Status.UPLOADING and self.kind != Kind.FILE
+        )
+
+    @property
+    def housekeeping(self) -> bool:
+        """A file a client writes for itself (core.housekeeping): kept, listed only to file
+        clients (WebDAV), never on the web page."""
+        return is_housekeeping(self.name)
 
     @property
     def sort_date(self) -> datetime:

@@ -43,6 +43,13 @@ class Conflict(RDriveError):
     status_code = 409
 
 
+class LostRace(RDriveError):
+    """Two clients stored one name at once and the other won (412: the name is no longer what
+    this client last saw); this one's version is in the trash, nothing was overwritten."""
+
+    status_code = 412
+
+
 class TooLarge(RDriveError):
     """The upload is larger than the limit (413)."""
 

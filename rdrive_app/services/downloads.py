@@ -35,6 +35,11 @@ def _lazy_chunks(storage: Storage, key: str) -> Iterator[bytes]:
     yield from storage.blobs.iter_chunks(key)
 
 
+def shared_in_zip(item: MediaItem) -> bool:
+    """A folder's ZIP holds what the web page lists: stored items, not housekeeping files."""
+    return item.status != Status.UPLOADING and not item.housekeeping
+
+
 class DownloadService:
     """Builds streamed ZIPs of chosen items or of a whole folder."""
 
@@ -119,7 +124,7 @@ class DownloadService:
             cursor = None
             while True:
                 page = catalog.list_items(folder, limit=PAGE, cursor=cursor)
-                entries.extend((prefix, i) for i in page.items if i.status != Status.UPLOADING)
+                entries.extend((prefix, i) for i in page.items if shared_in_zip(i))
                 if page.next_cursor is None:
                     break
                 cursor = page.next_cursor

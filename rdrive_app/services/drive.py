@@ -14,16 +14,17 @@ from dataclasses import dataclass
 from typing import BinaryIO
 
 from rdrive_app.core.domain import ROOT, Folder, MediaItem, Status, normalize_folder, split_path
-from rdrive_app.core.errors import InvalidInput, NotFound
+from rdrive_app.core.errors import Conflict, InvalidInput, LostRace, NotFound
 from rdrive_app.core.keys import original_key
 from rdrive_app.media.range_reader import open_ranges
+from rdrive_app.services.copies import can_copy_in_store, copy_in_store
 from rdrive_app.services.folders import FolderService
-from rdrive_app.services.items import ItemService
+from rdrive_app.services.items import ItemService, forget_item
 from rdrive_app.services.uploads import UploadService
 from rdrive_app.storage import Storage
 
 PAGE = 500
-READ_BLOCK = 256 * 1024  # one ranged read of storage per block a client reads
+READ_BLOCK = 1024 * 1024  # one ranged read of storage per block a client reads
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,19 +98,37 @@ class Drive:
         self, username: str, path: str, stream: BinaryIO, size: int, content_type: str
     ) -> MediaItem:
         """Store a file at ``path``: a new item, or a new version of the item there, whose old
-        version goes to the trash (never away) once the new one is in."""
+        version goes to the trash (never away) once the new one is in. An empty old version
+        holds nothing to lose (Finder and Explorer write one, then its bytes): it is replaced."""
         folder, name = split_path(self.normal(path))
         existing = self.item(path)
-        made = self._uploads.upload_stream(username, folder, name, stream, size, content_type)
-        if existing is not None and made.name != name:
-            self._items.trash(existing.id)
-            made = self._items.rename_or_move(made.id, name=name)
-        return made
+        made = self._uploads.upload_stream(
+            username, folder, name, stream, size, content_type, empty_ok=True
+        )
+        if made.name == name:
+            return made
+        if existing is not None:
+            if existing.size == 0:
+                forget_item(self._catalog, self._storage.blobs, existing)
+            else:
+                self._items.trash(existing.id)
+        try:
+            return self._items.rename_or_move(made.id, name=name)
+        except Conflict:  # another client stored that name meanwhile: it wins, this waits
+            self._items.trash(made.id)
+            raise LostRace(
+                f"“{name}” was stored by another client meanwhile; this version is in the trash"
+            ) from None
 
     def copy_item(self, username: str, item: MediaItem, path: str) -> MediaItem:
-        """A new item at ``path`` with ``item``'s bytes (read and stored again)."""
-        with self.open(item) as source:
-            return self.put(username, path, source, item.size, item.content_type)
+        """A new item at ``path`` with ``item``'s bytes: copied by the store (services/copies),
+        or, while the item is still being processed, read and uploaded again."""
+        if not can_copy_in_store(item) or self.item(path) is not None:
+            with self.open(item) as source:
+                return self.put(username, path, source, item.size, item.content_type)
+        folder, name = split_path(self.normal(path))
+        self._catalog.get_folder(folder)  # NotFound (409 to a client) without a parent
+        return copy_in_store(self._storage, item, folder, name, username)
 
     def move_item(self, item: MediaItem, path: str) -> MediaItem:
         folder, name = split_path(self.normal(path))
@@ -122,6 +141,12 @@ class Drive:
         self._items.trash(item.id)
 
     def remove_folder(self, path: str) -> None:
-        """Remove a folder whose items went to the trash already (a file client deletes a
-        folder's content first)."""
-        self._folders.delete_folder(self.normal(path))
+        """Remove a folder and what is under it: its items go to the trash (never away), then
+        the folders go, deepest first (a MOVE or COPY over a folder replaces it so)."""
+        normal = self.normal(path)
+        listing = self.listing(normal)
+        for sub in listing.folders:
+            self.remove_folder(sub.path)
+        for item in listing.items:
+            self._items.trash(item.id)
+        self._folders.delete_folder(normal)

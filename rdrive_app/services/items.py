@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from rdrive_app.core.domain import (
@@ -36,7 +37,8 @@ SELECTION_WORKERS = 16  # catalog calls in flight at once for a selection (Dynam
 
 
 def parse_kind(kind: object) -> Kind | None:
-    """'' / 'all' / None → every kind; 'image'/'photos', 'video'/'videos' → that kind."""
+    """'' / 'all' / None → every kind; 'image'/'photos', 'video'/'videos', 'file'/'files' →
+    that kind."""
     if kind in (None, "", "all"):
         return None
     aliases = {
@@ -45,6 +47,8 @@ def parse_kind(kind: object) -> Kind | None:
         "photos": Kind.IMAGE,
         "video": Kind.VIDEO,
         "videos": Kind.VIDEO,
+        "file": Kind.FILE,
+        "files": Kind.FILE,
     }
     if isinstance(kind, str) and kind.lower() in aliases:
         return aliases[kind.lower()]
@@ -78,14 +82,16 @@ class ItemService:
         limit: int = 100,
         cursor: str | None = None,
     ) -> Page:
-        """One page of a folder's items; never the whole folder."""
+        """One page of a folder's items; never the whole folder. A client's housekeeping files
+        (core.housekeeping) are left out, so a page may hold fewer than ``limit``."""
         if not isinstance(limit, int) or not 1 <= limit <= MAX_PAGE:
             raise InvalidInput(f"limit must be between 1 and {MAX_PAGE}")
         path = normalize_folder(folder)
         self._catalog.get_folder(path)
-        return self._catalog.list_items(
+        page = self._catalog.list_items(
             path, kind=parse_kind(kind), sort=parse_sort(sort), limit=limit, cursor=cursor or None
         )
+        return replace(page, items=[i for i in page.items if not i.housekeeping])
 
     def get(self, item_id: object) -> MediaItem:
         """An item that is not in the trash; NotFound otherwise."""
@@ -118,7 +124,10 @@ class ItemService:
         """Mark an item a favourite (``on`` True) or not."""
         if not isinstance(on, bool):
             raise InvalidInput("favorite must be true or false")
-        return self._catalog.update_item(self.get(item_id).id, favorite=on)
+        item = self.get(item_id)
+        if item.kind == Kind.FILE:
+            raise InvalidInput(f"“{item.name}” is not a photo or video; it cannot be a favourite")
+        return self._catalog.update_item(item.id, favorite=on)
 
     def set_taken_at(self, item_id: object, when: object) -> MediaItem:
         """Set the date an item was taken (core/edits.py: ISO 8601, naive is UTC, 1826 to a
@@ -177,6 +186,8 @@ class ItemService:
         """An item whose date may be set: stored, not trashed, not being processed (which
         would write the camera's date over it)."""
         item = self._chosen(item_id)
+        if item.kind == Kind.FILE:
+            raise InvalidInput(f"“{item.name}” is not a photo or video; it has no date taken")
         if item.status == Status.UPLOADING:
             raise Conflict(f"“{item.name}” has not finished uploading")
         if item.status == Status.PROCESSING:

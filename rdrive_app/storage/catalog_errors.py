@@ -111,7 +111,8 @@ def unknown_items(ids: list[str]) -> NotFound:
 
 def items_not_shown(ids: list[str]) -> Conflict:
     return Conflict(
-        f"items in the trash or still uploading cannot join an album: {_some(ids)}; "
+        f"only photos and videos, not in the trash nor still uploading, can join an album: "
+        f"{_some(ids)}; "
         "nothing was added"
     )
 

@@ -54,6 +54,9 @@ class BlobStore(Protocol):
     def size(self, key: str) -> int | None:
         """The blob's size, or None when it does not exist."""
 
+    def copy(self, source: str, target: str) -> None:
+        """Copy a blob in the store, never through this process (S3: server-side). NotFound."""
+
     def delete(self, key: str) -> None:
         """Remove the blob; a missing blob is not an error."""
 

@@ -80,3 +80,14 @@ def test_list_keys_and_delete_prefix(storage: Storage) -> None:
     blobs.delete_prefix("thumbs/i1/")
     assert list(blobs.list_keys("thumbs/")) == ["thumbs/i10/s.webp"]
     assert blobs.size("originals/i1") == 1
+
+
+def test_copy_is_a_whole_independent_blob(storage: Storage) -> None:
+    blobs = storage.blobs
+    blobs.put("originals/c1", DATA, "video/mp4")
+    blobs.copy("originals/c1", "originals/c2")
+    blobs.delete("originals/c1")
+    assert b"".join(blobs.iter_chunks("originals/c2")) == DATA
+    with pytest.raises(NotFound):
+        blobs.copy("originals/c1", "originals/c3")
+    assert blobs.size("originals/c3") is None

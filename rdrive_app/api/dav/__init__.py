@@ -18,6 +18,7 @@ from rdrive_app.api.dav.provider import RDriveProvider
 from rdrive_app.services.wiring import Services
 
 MOUNT = "/dav"
+BLOCK_SIZE = 1024 * 1024
 
 
 def dav_app(services: Services) -> Any:
@@ -39,6 +40,9 @@ def dav_app(services: Services) -> Any:
         "property_manager": True,
         "logging": {"enable": False},
         "verbose": 1,
+        # What a GET writes and a PUT reads at a time (WsgiDAV's default, 8 KiB, holds a
+        # gigabyte to a fraction of what the connection carries).
+        "block_size": BLOCK_SIZE,
         "hotfixes": {"unquote_path_info": False},
     }
     return WSGIMiddleware(WsgiDAVApp(config))

@@ -10,6 +10,7 @@ moves to the trash, MOVE is a rename or move (metadata only), MKCOL a new folder
 from __future__ import annotations
 
 import contextlib
+import io
 import tempfile
 from collections.abc import Iterator
 from typing import Any
@@ -193,9 +194,15 @@ class FolderCollection(DAVCollection):
             self._drive.make_folder(_join(self.folder.path, name))
 
     def create_empty_resource(self, name: str) -> ItemFile:
-        """The file a PUT is about to make: stored when its body has arrived (an item is never
-        empty in rDrive)."""
-        return ItemFile(_join(self.path, name), self.environ, self._drive, None)
+        """The file a PUT is about to make, stored when its body has arrived; or, for a LOCK of
+        a name not yet taken (RFC 4918 §7.3), an empty file made now, which the locker's PUT
+        then replaces."""
+        path = _join(self.path, name)
+        if self.environ.get("REQUEST_METHOD") != "LOCK":
+            return ItemFile(path, self.environ, self._drive, None)
+        with refusals(missing=409):
+            made = self._drive.put(_user(self.environ).name, path, io.BytesIO(), 0, "")
+        return ItemFile(path, self.environ, self._drive, made)
 
     def delete(self) -> None:
         with refusals():
@@ -206,6 +213,8 @@ class FolderCollection(DAVCollection):
     def copy_move_single(self, dest_path: str, *, is_move: bool) -> bool:
         if is_move:
             raise DAVError(502, "folders move whole (move_recursive)")
+        if self._drive.folder(dest_path) is not None:
+            return False  # COPY over a folder: WsgiDAV removed what the source does not have
         with refusals(missing=409):
             self._drive.make_folder(dest_path)
         return False

@@ -23,7 +23,6 @@ from rdrive_app.services.uploads.parts import (
 )
 from rdrive_app.services.uploads.service import UploadService
 from rdrive_app.services.uploads.starting import (
-    PICKER_ACCEPT,
     DeclaredFile,
     UploadTicket,
     declared_kind,
@@ -32,7 +31,6 @@ from rdrive_app.services.uploads.starting import (
 __all__ = [
     "MIB",
     "PART_FLOOR",
-    "PICKER_ACCEPT",
     "DeclaredFile",
     "MultipartPolicy",
     "PartPlan",

@@ -1,9 +1,10 @@
-"""Completion: check what arrived (the parts, the size as declared, a real photo or video)
-before it joins the library, or discard it; and cancelling an unfinished upload."""
+"""Completion: check what arrived (the parts, the size as declared, a real photo or video, or
+a plain file that claims to be nothing else) before it joins the library, or discard it; and
+cancelling an unfinished upload."""
 
 from __future__ import annotations
 
-from rdrive_app.core.domain import MediaItem, Status
+from rdrive_app.core.domain import Kind, MediaItem, Status
 from rdrive_app.core.errors import Conflict, InvalidInput, NotFound, RDriveError, UnsupportedMedia
 from rdrive_app.media.screening import screen_upload
 from rdrive_app.media.sniff import NOT_MEDIA, SNIFF_BYTES
@@ -36,8 +37,10 @@ class Completion(UploadBase):
             raise InvalidInput(
                 f"the upload was {actual} bytes but {item.size} were declared; it was discarded"
             )
-        head = self._blobs.read_range(item.original_key, 0, SNIFF_BYTES)
-        sniffed = self._sniff(head)
+        head = self._blobs.read_range(item.original_key, 0, SNIFF_BYTES) if actual else b""
+        sniffed = self._sniff(head) if head and not item.housekeeping else None
+        if sniffed is None and item.kind == Kind.FILE:  # what it claims to be: a plain file
+            return self._queued(item, kind=Kind.FILE, content_type=item.content_type)
         if sniffed is None:  # the bytes decide: a photo named .mov is still a photo
             self.discard(item)
             raise UnsupportedMedia(f"“{item.name}” is {NOT_MEDIA}")
@@ -53,6 +56,10 @@ class Completion(UploadBase):
         except RDriveError:
             self.discard(item)
             raise
+        return self._queued(item, kind=kind, content_type=content_type)
+
+    def _queued(self, item: MediaItem, *, kind: Kind, content_type: str) -> MediaItem:
+        """Checked: in the library, and queued to be processed (a plain file: hashed)."""
         item = self._catalog.update_item(
             item.id, status=Status.PROCESSING, kind=kind, content_type=content_type, upload_id=None
         )

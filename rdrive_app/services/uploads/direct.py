@@ -22,9 +22,13 @@ class DirectUploads(UploadStarting, Completion):
         stream: BinaryIO,
         size: int,
         content_type: object,
+        *,
+        empty_ok: bool = False,
     ) -> MediaItem:
-        """Store a file that came through the API (``POST /api/media``) and complete it."""
-        item = self.reserve(username, DeclaredFile(folder, name, size, content_type))
+        """Store a file that came through the API (``POST /api/media``) or WebDAV (which
+        keeps empty files: ``empty_ok``) and complete it."""
+        declared = DeclaredFile(folder, name, size, content_type)
+        item = self.reserve(username, declared, empty_ok=empty_ok)
         try:
             self._blobs.put(original_key(item.id), stream, item.content_type)
         except Exception:

@@ -18,8 +18,10 @@ from rdrive_app.core.domain import (
 )
 from rdrive_app.core.errors import Conflict, InvalidInput, NotFound, TooLarge, UnsupportedMedia
 from rdrive_app.core.fingerprint import MAX_FINGERPRINT_CHARS
+from rdrive_app.core.housekeeping import is_housekeeping
 from rdrive_app.media.sniff import NOT_MEDIA, VIDEO_EXTENSIONS
 from rdrive_app.services.uploads.base import UploadBase
+from rdrive_app.storage.content_headers import OCTET_STREAM
 
 MAX_FREE_NAME_TRIES = 1000
 
@@ -58,19 +60,22 @@ class UploadTicket:
     headers: dict[str, str] = field(default_factory=dict)
 
 
-# The upload picker's ``accept``: the wildcards, plus the extensions some systems give no image/ or
-# video/ type (HEIC on older desktops, '.mts' as 'model/vnd.mts', '.3gp' as 'audio/3gpp', '.ts' as
-# a Qt translation file), which a picker filtering by type would otherwise grey out.
-PICKER_ACCEPT = ",".join(["image/*", "video/*", ".heic", ".heif", ".avif", *VIDEO_EXTENSIONS])
+def declared_kind(name: str, content_type: object, size: int = 1) -> tuple[Kind, str]:
+    """The kind a file claims by its type or extension (checked again from the bytes later).
 
-
-def declared_kind(name: str, content_type: object) -> tuple[Kind, str]:
-    """The kind a file claims by its type or extension (checked again from the bytes later)."""
+    What claims no photo or video is a plain file; what claims an image no browser may show
+    inline (SVG: a script can ride in it) is refused. An empty file claims nothing: there is
+    nothing in it to check (a file manager writes one before the bytes); nor does a client's
+    housekeeping file (core.housekeeping), whatever its name."""
     claimed = content_type if isinstance(content_type, str) else ""
     claimed = claimed.split(";", 1)[0].strip().lower()
     if not claimed.startswith(("image/", "video/")):
         claimed = (mimetypes.guess_type(name)[0] or "").lower()
-    if claimed.startswith("image/") and "svg" not in claimed:
+    if size == 0 or is_housekeeping(name):  # '._IMG_1.jpg' is Finder's, not a photo
+        return Kind.FILE, OCTET_STREAM if is_housekeeping(name) else claimed or OCTET_STREAM
+    if claimed.startswith("image/") and "svg" in claimed:
+        raise UnsupportedMedia(f"“{name}” is {NOT_MEDIA}")
+    if claimed.startswith("image/"):
         return Kind.IMAGE, claimed
     if claimed.startswith("video/"):
         return Kind.VIDEO, claimed
@@ -79,7 +84,7 @@ def declared_kind(name: str, content_type: object) -> tuple[Kind, str]:
         return Kind.IMAGE, "image/heic" if "hei" in lowered else "image/avif"
     if (ext := lowered[lowered.rfind(".") :]) in VIDEO_EXTENSIONS:  # '.mts' guesses 'model/...'
         return Kind.VIDEO, VIDEO_EXTENSIONS[ext]
-    raise UnsupportedMedia(f"“{name}” is {NOT_MEDIA}")
+    return Kind.FILE, claimed or OCTET_STREAM
 
 
 def check_fingerprint(fingerprint: object) -> str | None:
@@ -94,10 +99,11 @@ def check_fingerprint(fingerprint: object) -> str | None:
 class UploadStarting(UploadBase):
     """Reserves names and hands out tickets, resuming an upload its fingerprint finds."""
 
-    def check_size(self, size: object) -> int:
-        """``size`` as a file's size in bytes: InvalidInput unless positive, TooLarge over the
-        upload limit (``POST /api/media`` also counts each part against it as it arrives)."""
-        if not isinstance(size, int) or isinstance(size, bool) or size < 1:
+    def check_size(self, size: object, *, empty_ok: bool = False) -> int:
+        """``size`` as a file's size in bytes: InvalidInput unless positive (or 0 when
+        ``empty_ok``: a file client's empty file), TooLarge over the upload limit (``POST
+        /api/media`` also counts each part against it as it arrives)."""
+        if not isinstance(size, int) or isinstance(size, bool) or size < (0 if empty_ok else 1):
             raise InvalidInput("size must be a positive number of bytes")
         if size > self._settings.max_upload_bytes:
             limit_gib = self._settings.max_upload_bytes / 1024**3
@@ -105,13 +111,18 @@ class UploadStarting(UploadBase):
         return size
 
     def reserve(
-        self, username: str, file: DeclaredFile, fingerprint: str | None = None
+        self,
+        username: str,
+        file: DeclaredFile,
+        fingerprint: str | None = None,
+        *,
+        empty_ok: bool = False,
     ) -> MediaItem:
         """Record an ``uploading`` item under the first free name ("IMG_1 (1).jpg" on a clash)."""
         path = normalize_folder(file.folder)
         clean = validate_name(file.name)
-        size = self.check_size(file.size)
-        kind, claimed_type = declared_kind(clean, file.content_type)
+        size = self.check_size(file.size, empty_ok=empty_ok)
+        kind, claimed_type = declared_kind(clean, file.content_type, size)
         self._catalog.get_folder(path)
         item_id = new_id()
         for n in range(MAX_FREE_NAME_TRIES):

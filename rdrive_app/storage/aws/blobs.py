@@ -146,6 +146,12 @@ class S3BlobStore:
                 return None
             raise
 
+    def copy(self, source: str, target: str) -> None:
+        if self.size(source) is None:
+            raise NotFound(f"no blob {source}")
+        # boto3's managed copy: CopyObject, or UploadPartCopy in parts for a large object
+        self.client.copy({"Bucket": self.bucket, "Key": source}, self.bucket, target)
+
     def delete(self, key: str) -> None:
         self.client.delete_object(Bucket=self.bucket, Key=key)
 

@@ -16,9 +16,14 @@ TILE_MIN = "150px"
 
 
 def kind_icon(item: ObjectVar[ItemRow], size: int | None = None) -> rx.Component:
-    """A film for a video, a picture for a photo."""
+    """A film for a video, a picture for a photo, a sheet for any other file."""
     sized = {} if size is None else {"size": size}
-    return rx.cond(item.kind == "video", rx.icon("film", **sized), rx.icon("image", **sized))
+    return rx.match(
+        item.kind,
+        ("video", rx.icon("film", **sized)),
+        ("file", rx.icon("file", **sized)),
+        rx.icon("image", **sized),
+    )
 
 
 def thumbnail(item: ObjectVar[ItemRow], fallback: rx.Component, **style: str) -> rx.Component:
@@ -126,7 +131,7 @@ def tile(item: ObjectVar[TileRow], state: Any = FolderState) -> rx.Component:
                 "accent_color": "var(--accent-9)",
             },
         ),
-        heart(item),
+        rx.cond(item.kind != "file", heart(item)),  # a plain file is never a favourite
         rx.text(item.name, size="1", truncate=True, margin_top="4px", title=item.name),
         class_name="rdrive-tile",
         position="relative",

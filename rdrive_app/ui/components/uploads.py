@@ -6,7 +6,6 @@ import reflex as rx
 from reflex.vars import ObjectVar
 from reflex.vars.function import ArgsFunctionOperation
 
-from rdrive_app.services.uploads import PICKER_ACCEPT
 from rdrive_app.ui.components.controls import dismiss_button, labelled_button, shrinking
 from rdrive_app.ui.state.upload_protocol import BRIDGE_ID
 from rdrive_app.ui.state.uploads import UploadRow, UploadState
@@ -31,7 +30,6 @@ def upload_button() -> rx.Component:
             id=FILE_INPUT_ID,
             type="file",
             multiple=True,
-            accept=PICKER_ACCEPT,
             custom_attrs={"data-rdrive-upload": "1"},
             aria_label="Upload",
             aria_hidden="true",

@@ -95,7 +95,7 @@ def toolbar() -> rx.Component:
     return wrapping_row(
         select_menu(
             "Show",
-            {"all": "All", "image": "Photos", "video": "Videos"},
+            {"all": "All", "image": "Photos", "video": "Videos", "file": "Other files"},
             value=FolderState.kind,
             on_change=FolderState.set_kind,
         ),

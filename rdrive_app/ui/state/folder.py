@@ -31,7 +31,7 @@ from rdrive_app.ui.state.session import (
 
 PAGE_SIZE = 60
 POLL_SECONDS = 1.5
-KINDS = ("all", "image", "video")
+KINDS = ("all", "image", "video", "file")
 SORTS = ("name", "taken", "uploaded")
 
 
@@ -261,9 +261,10 @@ class FolderState(SessionState):
         return rows
 
     def _upsert_tile(self, item: MediaItem) -> None:
-        """Show a new or changed item in the grid if it belongs to the open folder."""
+        """Show a new or changed item in the grid if it belongs to the open folder (and is
+        not a client's housekeeping file, which the page never shows)."""
         row = tile_row(item)
-        if item.folder != self.folder or item.deleted_at is not None:
+        if item.folder != self.folder or item.deleted_at is not None or item.housekeeping:
             self.items = [r for r in self.items if r.id != item.id]
             return
         if item.id in self._item_ids():

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from rdrive_app.core.domain import MediaItem, Status
+from rdrive_app.core.domain import Kind, MediaItem, Status
 from rdrive_app.core.playback import PlaybackState
 
 
@@ -16,6 +16,13 @@ def size_label(size: int) -> str:
     return f"{size} bytes"
 
 
+def file_label(item: MediaItem) -> str:
+    """'PDF · 1.2 MB': a plain file's extension (or 'File') and its size."""
+    stem, dot, extension = item.name.rpartition(".")
+    kind = extension.upper() if dot and stem and len(extension) <= 8 else "File"
+    return f"{kind} · {size_label(item.size)}"
+
+
 def duration_label(seconds: float | None) -> str:
     """'0:07', '12:05', '1:02:03'."""
     if seconds is None:
@@ -27,6 +34,10 @@ def duration_label(seconds: float | None) -> str:
 
 
 def status_label(item: MediaItem) -> str:
+    """What a tile says under its icon while it has no thumbnail (a plain file: its type and
+    size, 'PDF · 1.2 MB')."""
+    if item.kind == Kind.FILE and item.status != Status.UPLOADING:
+        return file_label(item)
     if item.status == Status.FAILED:
         return f"Failed: {item.status_reason or 'unknown reason'}"
     if item.status == Status.PROCESSING:
