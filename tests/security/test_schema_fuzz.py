@@ -25,6 +25,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from rdrive_app.api import create_api
+from rdrive_app.core.errors import RDriveError
 from rdrive_app.core.settings import Settings
 from rdrive_app.services.wiring import Services, build_services
 from tests.security.support import PASSWORD, NullQueue, make_sessions, seed
@@ -60,10 +61,22 @@ def api_schema(fuzz_services: Services):
 schema = schemathesis.pytest.from_fixture("api_schema")
 
 
+TOKEN: dict[str, str] = {}
+
+
 def _token(services: Services) -> str:
-    """A fresh valid token (and session) each call: a fuzzed logout or session end ends
-    the ones before it."""
-    return services.accounts.sign_in("alice", PASSWORD).token
+    """A valid token: the last one while it still is, else a fresh one (a fuzzed logout or
+    session end ends it). One sign-in per example made thousands of sessions, and the
+    session routes read them all."""
+    token = TOKEN.get("alice")
+    if token is not None:
+        try:
+            services.accounts.user_for_token(token)
+            return token
+        except RDriveError:
+            pass
+    TOKEN["alice"] = token = services.accounts.sign_in("alice", PASSWORD).token
+    return token
 
 
 @schema.parametrize()

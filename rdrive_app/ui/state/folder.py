@@ -221,12 +221,16 @@ class FolderState(SessionState):
             if self._polling or await self._require_user() is None:
                 return
             self._polling = True
+        stopped = False
         try:
             while True:
                 await asyncio.sleep(POLL_SECONDS)
                 async with self:
                     pending = [r.id for r in self.items if r.status == "processing"]
                     if not pending or await self._require_user() is None:
+                        # under the same lock as the check: a tile that turns "processing"
+                        # after it starts a new poll (it found none running), never is missed
+                        self._polling, stopped = False, True
                         return
                     fresh = await asyncio.to_thread(self._fetch_rows, pending)
                     halves = self._halves(pending, fresh)
@@ -234,8 +238,9 @@ class FolderState(SessionState):
                     self.items = [fresh.get(r.id) or r for r in self.items]
                     self._drop_tiles({i for i, row in fresh.items() if row is None})
         finally:
-            async with self:
-                self._polling = False
+            if not stopped:  # cancelled or failed: let the next call poll again
+                async with self:
+                    self._polling = False
 
     def _halves(self, pending: list[str], fresh: dict[str, TileRow | None]) -> list[str]:
         """Tiles that may have changed with the ones just refreshed: a Live Photo's other half
