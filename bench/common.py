@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import shutil
 import socket
+import socketserver
 import statistics
 import struct
 import subprocess
@@ -95,6 +96,18 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
+
+
+def curl_timed(server: socketserver.BaseServer, args: list[str]) -> float:
+    """Seconds ``curl`` takes with ``args`` against a bare local ``server`` (shut down after)."""
+    url = f"http://127.0.0.1:{server.server_address[1]}/file"
+    try:
+        t0 = time.perf_counter()
+        subprocess.run(["curl", "-sS", *args, url], check=True)
+        return time.perf_counter() - t0
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 def median_time(fn: Callable[[], object], runs: int) -> float:

@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import os
 import socketserver
-import subprocess
 import threading
 import time
 from pathlib import Path
@@ -33,6 +32,7 @@ from bench.common import (
     at_least,
     at_most,
     aws_env,
+    curl_timed,
     make_video,
     moto_server,
     report,
@@ -81,15 +81,9 @@ def _bare_server(folder: Path) -> socketserver.ThreadingTCPServer:
 
 
 def curl_upload(path: Path, folder: Path) -> float:
-    server = _bare_server(folder)
-    url = f"http://127.0.0.1:{server.server_address[1]}/file"
     try:
-        t0 = time.perf_counter()
-        subprocess.run(["curl", "-sS", "-T", str(path), url, "-o", "/dev/null"], check=True)
-        return time.perf_counter() - t0
+        return curl_timed(_bare_server(folder), ["-T", str(path), "-o", "/dev/null"])
     finally:
-        server.shutdown()
-        server.server_close()
         (folder / "received").unlink(missing_ok=True)
 
 

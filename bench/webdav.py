@@ -34,6 +34,7 @@ from bench.common import (
     RssWatch,
     at_least,
     at_most,
+    curl_timed,
     make_video,
     median_time,
     report,
@@ -69,15 +70,9 @@ def _bare_sender(path: Path) -> socketserver.ThreadingTCPServer:
 
 
 def curl_download(path: Path, into: Path) -> float:
-    server = _bare_sender(path)
-    url = f"http://127.0.0.1:{server.server_address[1]}/file"
     try:
-        t0 = time.perf_counter()
-        subprocess.run(["curl", "-sS", "-o", str(into), url], check=True)
-        return time.perf_counter() - t0
+        return curl_timed(_bare_sender(path), ["-o", str(into)])
     finally:
-        server.shutdown()
-        server.server_close()
         into.unlink(missing_ok=True)
 
 

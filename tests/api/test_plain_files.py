@@ -13,7 +13,7 @@ import zipfile
 
 import pytest
 
-from tests.api.test_dav import _app_password, _basic
+from tests.api.test_dav import CANON, _app_password, _basic
 
 XMP = b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF/></x:xmpmeta>\n'
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
@@ -116,9 +116,7 @@ def test_claiming_a_photo_by_name_is_still_refused(client, auth, services):
     assert _names(client, auth, "/") == []
 
 
-def test_a_photo_under_another_name_is_a_photo(client, auth, services, tmp_path):
-    from tests.api.test_dav import CANON
-
+def test_a_photo_under_another_name_is_a_photo(client, auth, services):
     r = _post(client, auth, "/", "IMG_1.bin", CANON.read_bytes(), "application/octet-stream")
     assert r.status_code == 201, r.text
     (item,) = r.json()["items"]
@@ -145,8 +143,6 @@ def test_webdav_keeps_files_empty_files_and_housekeeping(client, services):
     assert sorted(i.name for i in web.items) == ["empty.jpg", "readme.md"]
 
     # An empty file is replaced by its bytes (Finder's way); it leaves nothing in the trash.
-    from tests.api.test_dav import CANON
-
     photo = CANON.read_bytes()
     assert client.put(f"{base}/empty.jpg", content=photo, headers=auth).status_code == 204
     assert client.get(f"{base}/empty.jpg", headers=auth).content == photo

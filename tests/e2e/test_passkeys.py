@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from playwright.sync_api import Browser, expect
 
+from tests.e2e.authenticator import virtual_authenticator
 from tests.e2e.conftest import RunningApp, shot
 
 
@@ -13,21 +14,7 @@ def test_add_a_passkey_sign_in_with_it_and_remove_it(
     browser: Browser, app_server: RunningApp
 ) -> None:
     page = browser.new_context(base_url=app_server.site).new_page()
-    devtools = page.context.new_cdp_session(page)
-    devtools.send("WebAuthn.enable")
-    authenticator = devtools.send(
-        "WebAuthn.addVirtualAuthenticator",
-        {
-            "options": {
-                "protocol": "ctap2",
-                "transport": "internal",
-                "hasResidentKey": True,
-                "hasUserVerification": True,
-                "isUserVerified": True,
-                "automaticPresenceSimulation": True,
-            }
-        },
-    )["authenticatorId"]
+    authenticator = virtual_authenticator(page)
 
     page.goto("/signin")
     page.get_by_label("Username").fill(app_server.username)
@@ -40,8 +27,8 @@ def test_add_a_passkey_sign_in_with_it_and_remove_it(
     remove = section.get_by_role("button", name="Remove passkey laptop")
     expect(remove).to_be_visible()
     expect(section.get_by_text("never used")).to_be_visible()
-    stored = devtools.send("WebAuthn.getCredentials", {"authenticatorId": authenticator})
-    assert len(stored["credentials"]) == 1 and stored["credentials"][0]["isResidentCredential"]
+    stored = authenticator.credentials()
+    assert len(stored) == 1 and stored[0]["isResidentCredential"]
     shot(page, "passkey-added")
 
     page.get_by_role("button", name="Sign out").click()

@@ -13,6 +13,7 @@ import time
 import pyotp
 from playwright.sync_api import Browser, Page, expect
 
+from tests.e2e.authenticator import virtual_authenticator
 from tests.e2e.conftest import RunningApp, shot
 
 CAROL, CAROL_PASSWORD = "carol", "carol's e2e passphrase"
@@ -40,21 +41,7 @@ def test_set_up_codes_sign_in_with_a_code_and_a_recovery_code(
     made = app_server.rdrive("users", "add", CAROL, "--password-stdin", stdin=CAROL_PASSWORD + "\n")
     assert made.returncode == 0, made.stderr
     page = browser.new_context(base_url=app_server.site).new_page()
-    devtools = page.context.new_cdp_session(page)
-    devtools.send("WebAuthn.enable")
-    devtools.send(
-        "WebAuthn.addVirtualAuthenticator",
-        {
-            "options": {
-                "protocol": "ctap2",
-                "transport": "internal",
-                "hasResidentKey": True,
-                "hasUserVerification": True,
-                "isUserVerified": True,
-                "automaticPresenceSimulation": True,
-            }
-        },
-    )
+    authenticator = virtual_authenticator(page)
     _password_step(page)
     expect(page.get_by_role("button", name="Sign out")).to_be_visible()
 
@@ -125,6 +112,7 @@ def test_set_up_codes_sign_in_with_a_code_and_a_recovery_code(
     passkeys.get_by_label("Passkey name").fill("phone")
     passkeys.get_by_role("button", name="Add a passkey").click()
     expect(passkeys.get_by_role("button", name="Remove passkey phone")).to_be_visible()
+    assert len(authenticator.credentials()) == 1  # made on the virtual authenticator
     _sign_out(page)
     _password_step(page)
     expect(page.get_by_label("Two-factor code")).to_be_visible()

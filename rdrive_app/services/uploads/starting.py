@@ -71,8 +71,10 @@ def declared_kind(name: str, content_type: object, size: int = 1) -> tuple[Kind,
     claimed = claimed.split(";", 1)[0].strip().lower()
     if not claimed.startswith(("image/", "video/")):
         claimed = (mimetypes.guess_type(name)[0] or "").lower()
-    if size == 0 or is_housekeeping(name):  # '._IMG_1.jpg' is Finder's, not a photo
-        return Kind.FILE, OCTET_STREAM if is_housekeeping(name) else claimed or OCTET_STREAM
+    if is_housekeeping(name):  # '._IMG_1.jpg' is Finder's, not a photo
+        return Kind.FILE, OCTET_STREAM
+    if size == 0:
+        return Kind.FILE, claimed or OCTET_STREAM
     if claimed.startswith("image/") and "svg" in claimed:
         raise UnsupportedMedia(f"“{name}” is {NOT_MEDIA}")
     if claimed.startswith("image/"):

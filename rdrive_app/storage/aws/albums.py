@@ -11,7 +11,7 @@ from pynamodb.expressions.condition import Condition
 
 from rdrive_app.storage import records as R
 from rdrive_app.storage.album_records import Step
-from rdrive_app.storage.aws.models import ItemModel, ItemTable, record
+from rdrive_app.storage.aws.models import ItemLookup, ItemModel, ItemTable, record
 
 _LOOKUPS = 8  # id lookups in flight at once (each is a query of the id index)
 _KEY = frozenset({"folder", "name"})
@@ -24,8 +24,7 @@ class DynamoAlbums:
     table: ItemTable
     Item: type[ItemModel]
 
-    def _item_record(self, item_id: str, *, consistent: bool) -> R.Record | None:
-        raise NotImplementedError  # DynamoCatalog's
+    _item_record: ItemLookup  # supplied by DynamoCatalog
 
     def _transact(self, steps: list[Step]) -> None:
         tx, table, Item = self.table.transaction(), self.table, self.Item

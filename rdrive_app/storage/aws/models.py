@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import lru_cache
 from itertools import islice
-from typing import Any
+from typing import Any, Protocol
 
 from pynamodb.attributes import NumberAttribute, TTLAttribute, UnicodeAttribute
 from pynamodb.connection import Connection
@@ -208,6 +208,12 @@ def make_models(items_table: str, users_table: str, region: str) -> Models:
 def record(model: Model) -> R.Record:
     """A model's stored attributes as a record (records.py), the shape the catalog works in."""
     return dict(model.attribute_values)
+
+
+class ItemLookup(Protocol):
+    """DynamoCatalog's read of an item's record by id, which its mixins call."""
+
+    def __call__(self, item_id: str, *, consistent: bool) -> dict[str, Any] | None: ...
 
 
 class ItemTable:

@@ -26,7 +26,14 @@ from typing import Any
 
 from rdrive_app.core.search import SearchQuery, matches
 from rdrive_app.storage import records as R
-from rdrive_app.storage.aws.models import CHANGES, TOMBSTONE_DAYS, ItemModel, ItemTable, record
+from rdrive_app.storage.aws.models import (
+    CHANGES,
+    TOMBSTONE_DAYS,
+    ItemLookup,
+    ItemModel,
+    ItemTable,
+    record,
+)
 from rdrive_app.storage.aws.search_index import PlaceKey, SearchIndex
 
 SKEW_MARGIN = timedelta(minutes=5)
@@ -93,8 +100,7 @@ class DynamoSearch:
     Item: type[ItemModel]
     _live: LiveIndex
 
-    def _item_record(self, item_id: str, *, consistent: bool) -> R.Record | None:
-        raise NotImplementedError  # DynamoCatalog's
+    _item_record: ItemLookup  # supplied by DynamoCatalog
 
     def _search_records(self, query: SearchQuery, start: str | None, n: int) -> list[R.Record]:
         found: dict[str, R.Record] = {}

@@ -4,6 +4,7 @@ change, which the rules also hold around their reads, so no condition can fail u
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from contextlib import AbstractContextManager
 
 from rdrive_app.storage import records as R
@@ -21,11 +22,9 @@ _DELETE = "DELETE FROM entries WHERE folder = ? AND name = ?"
 class SQLiteAlbums:
     """Mixed into SQLiteCatalog, which supplies the connection and the transaction."""
 
-    def _db(self) -> sqlite3.Connection:
-        raise NotImplementedError  # SQLiteCatalog's
-
-    def _atomic(self) -> AbstractContextManager[sqlite3.Connection]:
-        raise NotImplementedError  # SQLiteCatalog's
+    # supplied by SQLiteCatalog (declared here for the type checker)
+    _db: Callable[[], sqlite3.Connection]
+    _atomic: Callable[[], AbstractContextManager[sqlite3.Connection]]
 
     def _transact(self, steps: list[Step]) -> None:
         with self._atomic() as db:

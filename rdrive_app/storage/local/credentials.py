@@ -4,8 +4,8 @@ their own, each write one statement, conditional in its WHERE clause."""
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from contextlib import AbstractContextManager
-from typing import Any
 
 from rdrive_app.storage import records as R
 
@@ -28,17 +28,11 @@ _UPDATABLE = frozenset({"last_used_at", "data"})
 class SQLiteCredentials:
     """Mixed into SQLiteCatalog, which supplies the connection and the transaction."""
 
-    def _db(self) -> sqlite3.Connection:
-        raise NotImplementedError  # SQLiteCatalog's
-
-    def _atomic(self) -> AbstractContextManager[sqlite3.Connection]:
-        raise NotImplementedError  # SQLiteCatalog's
-
-    def _row(self, sql: str, *args: Any) -> R.Record | None:
-        raise NotImplementedError  # SQLiteCatalog's
-
-    def _rows(self, sql: str, *args: Any) -> list[R.Record]:
-        raise NotImplementedError  # SQLiteCatalog's
+    # supplied by SQLiteCatalog (declared here for the type checker)
+    _db: Callable[[], sqlite3.Connection]
+    _atomic: Callable[[], AbstractContextManager[sqlite3.Connection]]
+    _row: Callable[..., R.Record | None]
+    _rows: Callable[..., list[R.Record]]
 
     def _open_credentials(self) -> None:
         self._db().executescript(_SCHEMA)

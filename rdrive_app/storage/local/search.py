@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -177,8 +178,7 @@ def _filters(query: SearchQuery, start: str | None) -> tuple[list[str], list[Any
 class SQLiteSearch:
     """Mixed into SQLiteCatalog, which supplies the connection."""
 
-    def _db(self) -> sqlite3.Connection:
-        raise NotImplementedError  # SQLiteCatalog's
+    _db: Callable[[], sqlite3.Connection]  # supplied by SQLiteCatalog
 
     def _open_search(self) -> None:
         """Make (or bring up to date) the index, its triggers and the ranks."""
