@@ -8,7 +8,7 @@ Run: ``python -m bench.webdav`` (part of ``make bench``). Options: ``--size-gb``
   from /dav/ and with ``curl`` from a bare sending server (``sendfile`` of the same file). Ratio
   = bare time / rclone time, each way (goal >= 0.7).
 * memory: the app's peak resident memory growth (process and children) during a ``curl -T``
-  PUT of ``--put-gb`` to /dav/ (goal < 100 MB: the body waits on disk, never in memory).
+  PUT of ``--put-gb`` to /dav/ (goal < 100 MB: the body streams to storage as it arrives).
 * listing: PROPFIND depth 1 of a folder of ``--items`` items against one of 100: time per
   entry (goal <= 1.5x), and the app's memory growth while it answers the big one.
 """

@@ -31,9 +31,9 @@ from rdrive_app.storage.protocols import (
     InvalidSignature,
     Operation,
     ServesSignedFiles,
-    SignedFileWriter,
     SignedRequest,
 )
+from rdrive_app.storage.writer_protocol import SignedFileWriter
 
 _RANGE_RE = re.compile(r"bytes=(\d*)-(\d*)", re.ASCII | re.IGNORECASE)
 MAX_CACHE_SECONDS = 3600

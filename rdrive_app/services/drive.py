@@ -21,6 +21,7 @@ from rdrive_app.services.copies import can_copy_in_store, copy_in_store
 from rdrive_app.services.folders import FolderService
 from rdrive_app.services.items import ItemService, forget_item
 from rdrive_app.services.uploads import UploadService
+from rdrive_app.services.uploads.direct import StreamedUpload
 from rdrive_app.storage import Storage
 
 PAGE = 500
@@ -97,17 +98,29 @@ class Drive:
     def put(
         self, username: str, path: str, stream: BinaryIO, size: int, content_type: str
     ) -> MediaItem:
-        """Store a file at ``path``: a new item, or a new version of the item there, whose old
-        version goes to the trash (never away) once the new one is in. An empty old version
-        holds nothing to lose (Finder and Explorer write one, then its bytes): it is replaced."""
+        """Store a whole file at ``path`` (a body of unknown length, spooled; a copy)."""
         folder, name = split_path(self.normal(path))
-        existing = self.item(path)
         made = self._uploads.upload_stream(
             username, folder, name, stream, size, content_type, empty_ok=True
         )
+        return self._settle(made, name)
+
+    def begin_put(self, username: str, path: str, size: int, content_type: str) -> PendingPut:
+        """A file of ``size`` bytes for ``path`` whose bytes go to storage as they arrive;
+        refused before any of them if it may not be stored."""
+        folder, name = split_path(self.normal(path))
+        upload = self._uploads.begin_stream(username, folder, name, size, content_type)
+        return PendingPut(self, upload, name)
+
+    def _settle(self, made: MediaItem, name: str) -> MediaItem:
+        """Put a stored file under ``name``: a new item, or a new version of the item there,
+        whose old version goes to the trash (never away). An empty old version holds nothing
+        to lose (Finder and Explorer write one, then its bytes): it is replaced."""
         if made.name == name:
             return made
-        if existing is not None:
+        existing = self._catalog.item_named(made.folder, name)
+        # (an upload still arriving under that name keeps it: this one loses the race)
+        if existing is not None and existing.status is not Status.UPLOADING:
             if existing.size == 0:
                 forget_item(self._catalog, self._storage.blobs, existing)
             else:
@@ -150,3 +163,21 @@ class Drive:
         for item in listing.items:
             self._items.trash(item.id)
         self._folders.delete_folder(normal)
+
+
+class PendingPut:
+    """A file being written to ``Drive`` as its bytes arrive (a WebDAV PUT)."""
+
+    def __init__(self, drive: Drive, upload: StreamedUpload, name: str) -> None:
+        self._drive, self._upload, self._name = drive, upload, name
+
+    def write(self, chunk: bytes) -> None:
+        self._upload.write(chunk)
+
+    def finish(self) -> MediaItem:
+        """All bytes are in: check them and put the file under its name."""
+        return self._drive._settle(self._upload.finish(), self._name)
+
+    def abort(self) -> None:
+        """The body broke off: forget what arrived."""
+        self._upload.abort()

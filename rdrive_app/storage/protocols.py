@@ -11,13 +11,14 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import BinaryIO, Literal, Protocol, Self, runtime_checkable
+from typing import BinaryIO, Literal, Protocol, runtime_checkable
 
 from rdrive_app.core.domain import Folder, Kind, MediaItem, User
 from rdrive_app.core.listing import MonthCount, Page, PlaceCount, SortOrder, TagCount
 from rdrive_app.core.search import SearchQuery
 from rdrive_app.storage.album_protocol import AlbumCatalog
 from rdrive_app.storage.credential_protocol import CredentialCatalog
+from rdrive_app.storage.writer_protocol import BlobWriter, SignedFileWriter
 
 CHUNK = 1024 * 1024  # how much a stream reads or writes at a time
 
@@ -53,6 +54,9 @@ class BlobStore(Protocol):
 
     def size(self, key: str) -> int | None:
         """The blob's size, or None when it does not exist."""
+
+    def writer(self, key: str, content_type: str, size: int) -> BlobWriter:
+        """Write ``key`` as its bytes arrive (``size``: what is expected, to size S3's parts)."""
 
     def copy(self, source: str, target: str) -> None:
         """Copy a blob in the store, never through this process (S3: server-side). NotFound."""
@@ -320,33 +324,6 @@ class SignedRequest:
     download_name: str | None = None
     upload_id: str | None = None
     part_number: int | None = None
-
-
-class SignedFileWriter(Protocol):
-    """Receives the body of a signed PUT; nothing is visible until ``commit``.
-
-    Leaving the ``with`` block without ``commit`` drops what was written.
-    """
-
-    @property
-    def etag(self) -> str:
-        """The ETag the PUT answers with (a part's name in ``complete_multipart``)."""
-
-    def write(self, chunk: bytes) -> None:
-        """Append bytes; raises TooLarge past the writer's limit, NotFound for a part of an
-        upload that completion has closed meanwhile."""
-
-    def commit(self) -> object:
-        """Make the file or part visible, atomically. A whole file is created once, as S3's
-        ``If-None-Match: *`` does: FileExistsError when it exists already (HTTP 412); a part
-        of an upload that completion has closed raises NotFound."""
-
-    def abort(self) -> None:
-        """Drop what was written (a no-op after ``commit``)."""
-
-    def __enter__(self) -> Self: ...
-
-    def __exit__(self, *exc: object) -> None: ...
 
 
 class ServesSignedFiles(Protocol):

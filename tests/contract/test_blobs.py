@@ -91,3 +91,24 @@ def test_copy_is_a_whole_independent_blob(storage: Storage) -> None:
     with pytest.raises(NotFound):
         blobs.copy("originals/c1", "originals/c3")
     assert blobs.size("originals/c3") is None
+
+
+@pytest.mark.parametrize("size", [0, 5000, 9 * 1024 * 1024 + 17])  # empty, small, over a part
+def test_writer_stores_what_arrives_only_on_commit(storage: Storage, size: int) -> None:
+    payload = (DATA * (size // len(DATA) + 1))[:size]
+    key = f"originals/w{size}"
+    with storage.blobs.writer(key, "video/mp4", size) as writer:
+        for start in range(0, size, 1024 * 1024 + 3):  # chunks that do not fit parts
+            writer.write(payload[start : start + 1024 * 1024 + 3])
+        assert storage.blobs.size(key) is None  # nothing visible before the commit
+        writer.commit()
+    assert storage.blobs.size(key) == size
+    assert b"".join(storage.blobs.iter_chunks(key)) == payload
+
+
+def test_writer_left_without_commit_leaves_nothing(storage: Storage) -> None:
+    big = DATA * 1000  # 10 MiB: parts already sent on S3
+    with storage.blobs.writer("originals/gone", "video/mp4", len(big)) as writer:
+        writer.write(big)
+    assert storage.blobs.size("originals/gone") is None
+    assert list(storage.blobs.list_keys("originals/gone")) == []

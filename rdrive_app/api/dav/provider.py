@@ -20,7 +20,7 @@ from wsgidav.dav_provider import DAVCollection, DAVNonCollection, DAVProvider
 
 from rdrive_app.core.domain import Folder, MediaItem, User
 from rdrive_app.core.errors import NotFound, RDriveError
-from rdrive_app.services.drive import Drive
+from rdrive_app.services.drive import Drive, PendingPut
 from rdrive_app.services.wiring import Services
 
 SPOOL_IN_MEMORY = 8 * 1024 * 1024  # a PUT body past this waits on disk, not in memory
@@ -46,27 +46,47 @@ def _user(environ: dict[str, Any]) -> User:
     return environ["rdrive.user"]
 
 
-class _Upload:
-    """A PUT's body, spooled (memory, then disk) until it is whole, then stored. WsgiDAV
-    closes what it wrote into before it ends the write, so ``close`` keeps the spool."""
+class _Spool:
+    """A PUT body of unknown length (chunked), spooled (memory, then disk) until it is whole,
+    then stored. WsgiDAV closes what it wrote into before it ends the write."""
 
-    def __init__(self) -> None:
-        self.spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY)  # noqa: SIM115
+    def __init__(self, drive: Drive, username: str, path: str, content_type: str) -> None:
+        self._drive, self._username, self._path, self._type = drive, username, path, content_type
+        self._file = tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY)  # noqa: SIM115
 
-    def write(self, data: bytes) -> int:
-        return self.spool.write(data)
+    def write(self, chunk: bytes) -> None:
+        self._file.write(chunk)
+
+    def finish(self) -> MediaItem:
+        size = self._file.tell()
+        self._file.seek(0)
+        try:
+            return self._drive.put(self._username, self._path, self._file, size, self._type)  # type: ignore[arg-type]
+        finally:
+            self._file.close()
+
+    def abort(self) -> None:
+        self._file.close()
+
+
+class _Body:
+    """What WsgiDAV writes a PUT's body into (its ``close`` means only "that was all")."""
+
+    def __init__(self, target: PendingPut | _Spool) -> None:
+        self.target = target
+
+    def write(self, chunk: bytes) -> None:
+        self.target.write(chunk)
 
     def close(self) -> None:
-        """The body has all arrived (the spool is stored, then closed, by ``store``)."""
+        """The body has all arrived; ``end_write`` stores it."""
 
-    def store(self, drive: Drive, environ: dict[str, Any], path: str, content_type: str) -> None:
-        size = self.spool.tell()
-        self.spool.seek(0)
-        try:
-            with refusals(missing=409):
-                drive.put(_user(environ).name, path, self.spool, size, content_type)  # type: ignore[arg-type]
-        finally:
-            self.spool.close()
+
+def _declared_length(environ: dict[str, Any]) -> int | None:
+    try:
+        return int(environ["CONTENT_LENGTH"])
+    except (KeyError, ValueError):
+        return None
 
 
 class ItemFile(DAVNonCollection):
@@ -77,8 +97,7 @@ class ItemFile(DAVNonCollection):
     ) -> None:
         super().__init__(path, environ)
         self._drive, self.item = drive, item
-        self._upload: _Upload | None = None
-        self._type = ""
+        self._body: _Body | None = None
 
     def get_content_length(self) -> int | None:
         return self.item.size if self.item else None
@@ -112,17 +131,28 @@ class ItemFile(DAVNonCollection):
         return self._drive.open(self.item)
 
     def begin_write(self, *, content_type: str | None = None) -> Any:
-        self._upload, self._type = _Upload(), content_type or ""
-        return self._upload
+        """A body of known length streams to storage as it arrives (refused before it is
+        read if it may not be stored); a chunked one is spooled first."""
+        username, size = _user(self.environ).name, _declared_length(self.environ)
+        with refusals(missing=409):
+            if size is None:
+                target: PendingPut | _Spool = _Spool(
+                    self._drive, username, self.path, content_type or ""
+                )
+            else:
+                target = self._drive.begin_put(username, self.path, size, content_type or "")
+        self._body = _Body(target)
+        return self._body
 
     def end_write(self, *, with_errors: bool) -> None:
-        upload, self._upload = self._upload, None
-        if upload is None:
+        body, self._body = self._body, None
+        if body is None:
             return
         if with_errors:
-            upload.spool.close()
+            body.target.abort()
             return
-        upload.store(self._drive, self.environ, self.path, self._type)
+        with refusals(missing=409):
+            self.item = body.target.finish()
 
     def delete(self) -> None:
         if self.item is not None:

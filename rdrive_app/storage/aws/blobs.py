@@ -24,8 +24,10 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from rdrive_app.core.errors import InvalidInput, NotFound
+from rdrive_app.storage.aws.stream_writer import S3StreamWriter
 from rdrive_app.storage.content_headers import serving_headers
 from rdrive_app.storage.protocols import UploadedPart
+from rdrive_app.storage.writer_protocol import BlobWriter
 
 # The regional endpoint in us-east-1 too (botocore's default there is the global s3.amazonaws.com).
 _REGIONAL = {"us_east_1_regional_endpoint": "regional"}
@@ -145,6 +147,9 @@ class S3BlobStore:
             if _code(exc) in _NOT_FOUND:
                 return None
             raise
+
+    def writer(self, key: str, content_type: str, size: int) -> BlobWriter:
+        return S3StreamWriter(self.client, self.bucket, key, content_type, size)
 
     def copy(self, source: str, target: str) -> None:
         if self.size(source) is None:

@@ -115,6 +115,10 @@ class LocalBlobStore:
                 writer.copy_from(data)
             writer.commit()
 
+    def writer(self, key: str, content_type: str, size: int) -> AtomicWriter:
+        """A temp file beside the blob, renamed into place on ``commit``."""
+        return self.object_writer(key, digest=False)
+
     def read_range(self, key: str, start: int, length: int) -> bytes:
         if start < 0 or length < 0:
             raise InvalidInput("start and length must not be negative")
