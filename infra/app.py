@@ -24,6 +24,7 @@ def config_from_env(env: os._Environ[str] | dict[str, str] = os.environ) -> Depl
         image_tag=env.get("RDRIVE_DEPLOY_IMAGE_TAG", defaults.image_tag),
         domain_name=env.get("RDRIVE_DEPLOY_DOMAIN") or None,
         certificate_arn=env.get("RDRIVE_DEPLOY_CERTIFICATE_ARN") or None,
+        webdav_domain=env.get("RDRIVE_DEPLOY_WEBDAV_DOMAIN") or None,
     )
 
 

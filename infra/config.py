@@ -6,6 +6,7 @@ tests build stacks from literal values and never depend on the machine they run 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from rdrive_app.core.keys import DERIVED_PREFIX
@@ -20,6 +21,11 @@ BACKEND_PATHS: tuple[str, ...] = ("/api/*", "/_event*", "/ping", "/_health")
 THUMBS_PREFIX = DERIVED_PREFIX
 
 BACKEND_PORT = 8000
+
+# A DNS name the owner controls (lowercase, no scheme, no port, no trailing dot).
+_HOSTNAME = re.compile(
+    r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]([a-z0-9-]{0,61}[a-z0-9])?$"
+)
 
 # Where the stack may deploy: the commercial regions where CloudFront VPC origins (the backend's
 # only way in) are supported, as listed in the CloudFront Developer Guide, "Supported AWS Regions
@@ -46,7 +52,9 @@ class DeployConfig:
     ``prefix`` names the resources that need a stable, predictable name (the media bucket and
     the backend's secret), so one account can hold more than one rDrive (e.g. ``rdrive-test``).
     ``domain_name``/``certificate_arn`` are optional: without them the site lives on its
-    ``*.cloudfront.net`` name.
+    ``*.cloudfront.net`` name. ``webdav_domain`` (off by default, it adds about $8 a month: see
+    ``infra/components/webdav.py`` and ``python -m infra.cost``) gives WebDAV its own HTTPS
+    endpoint at ``https://<webdav_domain>/dav/``, which CloudFront cannot be.
     """
 
     prefix: str = "rdrive"
@@ -57,6 +65,7 @@ class DeployConfig:
     domain_name: str | None = None
     certificate_arn: str | None = None
     noncurrent_version_days: int = NONCURRENT_VERSION_DAYS
+    webdav_domain: str | None = None
     tags: dict[str, str] = field(default_factory=lambda: {"app": "rdrive"})
 
     def __post_init__(self) -> None:
@@ -73,11 +82,24 @@ class DeployConfig:
             )
         if bool(self.domain_name) != bool(self.certificate_arn):
             raise ValueError("domain_name and certificate_arn go together")
+        if self.webdav_domain is not None:
+            if not _HOSTNAME.match(self.webdav_domain):
+                raise ValueError(
+                    f"webdav_domain {self.webdav_domain!r}: a lowercase DNS name, "
+                    "e.g. dav.example.com (no scheme, no path)"
+                )
+            if self.webdav_domain == self.domain_name:
+                raise ValueError("webdav_domain needs its own name: the site's is CloudFront's")
 
     @property
     def stack_name(self) -> str:
         """The CloudFormation stack's name."""
         return self.prefix
+
+    @property
+    def webdav_url(self) -> str | None:
+        """What a WebDAV client mounts, when the stack has a WebDAV endpoint."""
+        return f"https://{self.webdav_domain}/dav/" if self.webdav_domain else None
 
     @property
     def secret_name(self) -> str:

@@ -4,9 +4,10 @@
 
 prints the bill at the seed's workload (10 GB stored, 10 000 GETs, 5 GB out, 100 000 API
 requests, 1 000 uploads) against the seed's own estimate of $6.28, the same at ten times that
-workload, and what the other compute shapes for the backend would cost. Every unit price names
-the AWS pricing page it comes from; the per-upload and per-request factors below say how the
-workload turns into billable units.
+workload, what the other compute shapes for the backend would cost, and what the opt-in WebDAV
+endpoint (``RDRIVE_DEPLOY_WEBDAV_DOMAIN``) adds, against the other shapes it could have taken.
+Every unit price names the AWS pricing page it comes from; the per-upload and per-request factors
+below say how the workload turns into billable units.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ DDB = "https://aws.amazon.com/dynamodb/pricing/on-demand/"
 LAMBDA = "https://aws.amazon.com/lambda/pricing/"
 EC2 = "https://aws.amazon.com/ec2/pricing/on-demand/"
 VPC = "https://aws.amazon.com/vpc/pricing/"
+ELB = "https://aws.amazon.com/elasticloadbalancing/pricing/"
 
 PRICES: dict[str, Price] = {
     "s3_storage": Price(0.023, 1, "GB-month", S3),
@@ -64,8 +66,12 @@ PRICES: dict[str, Price] = {
     "vended_logs": Price(0.25, 1, "GB delivered to S3 (flow logs)", "https://aws.amazon.com/cloudwatch/pricing/"),
     "fargate_vcpu": Price(0.03238, 1, "vCPU-hour (Fargate, ARM)", "https://aws.amazon.com/fargate/pricing/"),
     "fargate_gb": Price(0.00356, 1, "GB-hour (Fargate, ARM)", "https://aws.amazon.com/fargate/pricing/"),
-    "alb": Price(0.0225, 1, "load balancer-hour", "https://aws.amazon.com/elasticloadbalancing/pricing/"),
-    "lcu": Price(0.008, 1, "LCU-hour", "https://aws.amazon.com/elasticloadbalancing/pricing/"),
+    "alb": Price(0.0225, 1, "load balancer-hour", ELB),
+    "lcu": Price(0.008, 1, "LCU-hour", ELB),
+    "nlb": Price(0.0225, 1, "load balancer-hour (NLB)", ELB),
+    "nlcu": Price(0.006, 1, "NLCU-hour", ELB),
+    "ec2_egress": Price(0.09, 1, "GB out to the internet (EC2, first 10 TB)", EC2),
+    "route53_zone": Price(0.50, 1, "hosted zone-month", "https://aws.amazon.com/route53/pricing/"),
     "lightsail_nano": Price(7.00, 1, "month (container service, nano)", "https://aws.amazon.com/lightsail/pricing/"),
 }  # fmt: skip
 
@@ -81,6 +87,7 @@ class Workload:
     uploads: int = 1_000
     metadata_gb: float = 1  # the seed budgets ~1 GB of DynamoDB metadata
     video_minutes: float = 30  # phone video (HEVC, so each gets a playback rendition)
+    webdav_out_gb: float = 2  # read back over WebDAV (only with the WebDAV endpoint)
 
     def times(self, k: float) -> Workload:
         return replace(
@@ -92,6 +99,7 @@ class Workload:
             uploads=int(self.uploads * k),
             metadata_gb=self.metadata_gb * k,
             video_minutes=self.video_minutes * k,
+            webdav_out_gb=self.webdav_out_gb * k,
         )
 
 
@@ -132,8 +140,27 @@ class Line:
         return self.price.cost(self.quantity)
 
 
-def bill(w: Workload, instance: str = "t4g_micro") -> list[Line]:
-    """The month's bill for the stack as deployed (backend on one instance, no public IPv4)."""
+def bill(w: Workload, instance: str = "t4g_micro", *, webdav: bool = False) -> list[Line]:
+    """The month's bill for the stack as deployed (backend on one instance, no public IPv4);
+    ``webdav``: with the opt-in WebDAV endpoint (``webdav_lines``)."""
+    return _base_lines(w, instance) + (webdav_lines(w) if webdav else [])
+
+
+def webdav_lines(w: Workload) -> list[Line]:
+    """What the WebDAV endpoint adds (infra/components/webdav.py): the proxy host, its disk and
+    Elastic IP, the private zone naming the backend, and WebDAV downloads leaving through it
+    (uploads come in free; proxy and backend share one AZ, so no inter-AZ bytes)."""
+    p = PRICES
+    return [
+        Line("EC2", "WebDAV proxy, t4g.nano on demand", HOURS_PER_MONTH, p["t4g_nano"]),
+        Line("EBS", "WebDAV proxy root volume", EBS_GB, p["gp3"]),
+        Line("VPC", "WebDAV proxy's Elastic IP (public IPv4)", HOURS_PER_MONTH, p["ipv4"]),
+        Line("Route 53", "private zone naming the backend for the proxy", 1, p["route53_zone"]),
+        Line("EC2", "WebDAV downloads out to the internet", w.webdav_out_gb, p["ec2_egress"]),
+    ]
+
+
+def _base_lines(w: Workload, instance: str) -> list[Line]:
     p = PRICES
     k = w.uploads / 1_000
     return [
@@ -197,6 +224,26 @@ def backend_shapes() -> list[tuple[str, float, str]]:
     ]  # fmt: skip
 
 
+def webdav_shapes() -> list[tuple[str, float, str]]:
+    """Monthly cost of each way to give WebDAV an HTTPS endpoint (CloudFront cannot carry its
+    methods), and its catch; load balancers at one (N)LCU an hour, as ``backend_shapes``."""
+    p, h = PRICES, HOURS_PER_MONTH
+    ip = p["ipv4"].cost(h)
+    return [
+        ("t4g.nano proxy (Caddy, Let's Encrypt) with an Elastic IP  [chosen]",
+         total(webdav_lines(Workload(webdav_out_gb=0))),
+         "a second small host; its certificate renews on the host"),
+        ("ALB + ACM certificate (two AZs)",
+         p["alb"].cost(h) + p["lcu"].cost(h) + 2 * ip,
+         "every client seen as the ALB's address by the sign-in throttle"),
+        ("NLB TLS listener + ACM certificate (one AZ)",
+         p["nlb"].cost(h) + p["nlcu"].cost(h) + ip,
+         "layer 4: no path rule, the whole backend port public"),
+        ("Elastic IP on the backend instance, TLS on the host",
+         ip, "backend leaves its private subnet (VPC origins expect one)"),
+    ]  # fmt: skip
+
+
 def total(lines: list[Line]) -> float:
     return sum(line.cost for line in lines)
 
@@ -244,6 +291,17 @@ def main() -> None:
     print("## Backend compute shapes that keep WebSockets open ($/month)\n")
     print("| shape | $/month | catch |\n|---|---:|---|")
     for name, dollars, catch in backend_shapes():
+        print(f"| {name} | {dollars:.2f} | {catch} |")
+    dav = webdav_lines(SEED)
+    print("\n## What the WebDAV endpoint adds (RDRIVE_DEPLOY_WEBDAV_DOMAIN; off by default)\n")
+    print(render(dav))
+    print(
+        f"\nWith WebDAV: ${total(seed) + total(dav):.2f}/month "
+        f"(budget ${BUDGET:.2f}: the endpoint is opt-in).\n"
+    )
+    print("## WebDAV endpoint shapes ($/month)\n")
+    print("| shape | $/month | catch |\n|---|---:|---|")
+    for name, dollars, catch in webdav_shapes():
         print(f"| {name} | {dollars:.2f} | {catch} |")
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from cdk_nag import NagPackSuppression, NagSuppressions, RegexAppliesTo
-from constructs import Construct
+from constructs import IConstruct
 
 from infra.stack import RDriveStack
 
@@ -98,14 +98,40 @@ DEFAULT_CERTIFICATE_SUPPRESSION = Suppression(
 )
 
 
+# Only with a WebDAV endpoint (DeployConfig.webdav_domain; infra/components/webdav.py).
+WEBDAV_SUPPRESSIONS: tuple[Suppression, ...] = (
+    Suppression(
+        "WebDav/SecurityGroup",
+        "AwsSolutions-EC23",
+        "WebDAV clients (Finder, Explorer, rclone, davfs2) connect from wherever the two users "
+        "are, so 443 is open to any IPv4 address; it is the only open port, Caddy serves only "
+        "/dav/ there, and every WebDAV request needs an app password under the sign-in throttle.",
+    ),
+    Suppression(
+        "WebDav/Instance",
+        "AwsSolutions-EC28",
+        "Detailed monitoring would cost more than the proxy host's own hour charge; basic 5-minute "
+        "metrics suffice for a stateless TLS proxy.",
+    ),
+    Suppression(
+        "WebDav/Instance",
+        "AwsSolutions-EC29",
+        "The proxy is stateless (Caddy fetches a new certificate when it starts empty) and "
+        "CloudFormation replaces it whenever its host script changes; termination protection "
+        "would block exactly that replacement.",
+    ),
+)
+
+
 def active_suppressions(stack: RDriveStack) -> tuple[Suppression, ...]:
     """The suppressions that apply to this stack's configuration."""
     extra = () if stack.config.certificate_arn else (DEFAULT_CERTIFICATE_SUPPRESSION,)
-    return SUPPRESSIONS + extra
+    webdav = WEBDAV_SUPPRESSIONS if stack.config.webdav_domain else ()
+    return SUPPRESSIONS + extra + webdav
 
 
-def _construct(stack: RDriveStack, path: str) -> Construct:
-    node: Construct = stack
+def _construct(stack: RDriveStack, path: str) -> IConstruct:
+    node: IConstruct = stack
     for part in path.split("/"):
         node = node.node.find_child(part)
     return node

@@ -14,11 +14,13 @@ from infra.components.media import MediaStorage, media_bucket_name, media_hosts
 from infra.components.processing import Processing
 from infra.components.secret import BackendSecret
 from infra.components.site import Site
+from infra.components.webdav import WebDavEndpoint
 from infra.config import DeployConfig
 
 
 class RDriveStack(Stack):
-    """Media bucket, catalog tables, site + CDN, backend instance, processing, secret.
+    """Media bucket, catalog tables, site + CDN, backend instance, processing, secret, and, with
+    ``webdav_domain``, WebDAV's own HTTPS endpoint (CloudFront cannot carry its methods).
 
     Dependency order matters because of one loop in the real world: the distribution routes to
     the instance, while the backend needs the site's URL. The instance therefore names the bucket
@@ -66,6 +68,18 @@ class RDriveStack(Stack):
             users=self.catalog.users,
         )
         self.secret = BackendSecret(self, "BackendSecret", config=config, site_url=self.site.url)
+        self.webdav = (
+            WebDavEndpoint(
+                self,
+                "WebDav",
+                config=config,
+                vpc=self.backend.network.vpc,
+                backend_instance=self.backend.instance,
+                backend_security_group=self.backend.security_group,
+            )
+            if config.webdav_domain
+            else None
+        )
         for key, value in config.tags.items():
             Tags.of(self).add(key, value)
         self._outputs()
@@ -86,3 +100,16 @@ class RDriveStack(Stack):
         }
         for name, value in outputs.items():
             CfnOutput(self, name, value=value)
+        if self.webdav is not None and self.config.webdav_url:
+            CfnOutput(
+                self,
+                "WebDavUrl",
+                value=self.config.webdav_url,
+                description="Mount this with an app password (Finder, Explorer, rclone, davfs2)",
+            )
+            CfnOutput(
+                self,
+                "WebDavAddress",
+                value=self.webdav.address.ref,
+                description=f"Point an A record for {self.webdav.domain} at this address",
+            )

@@ -46,13 +46,14 @@ class Synthesized:
         return found[0]["Properties"]
 
 
-@pytest.fixture(scope="session")
-def synth(tmp_path_factory: pytest.TempPathFactory) -> Synthesized:
-    from infra.config import DeployConfig
+WEBDAV_DOMAIN = "dav.example.com"
+
+
+def synthesize(config: Any, outdir: Path) -> Synthesized:
+    """The stack for ``config`` (a DeployConfig), with cdk-nag's AwsSolutions findings."""
     from infra.synth import build_app
 
-    outdir = tmp_path_factory.mktemp("cdk.out")
-    app, stack = build_app(DeployConfig(), outdir)
+    app, stack = build_app(config, outdir)
     assembly = app.synth()
     artifact = assembly.get_stack_by_name(stack.stack_name)
     findings = [
@@ -62,6 +63,22 @@ def synth(tmp_path_factory: pytest.TempPathFactory) -> Synthesized:
     ]
     path = outdir / artifact.template_file
     return Synthesized(json.loads(path.read_text()), path, findings, stack)
+
+
+@pytest.fixture(scope="session")
+def synth(tmp_path_factory: pytest.TempPathFactory) -> Synthesized:
+    from infra.config import DeployConfig
+
+    return synthesize(DeployConfig(), tmp_path_factory.mktemp("cdk.out"))
+
+
+@pytest.fixture(scope="session")
+def synth_webdav(tmp_path_factory: pytest.TempPathFactory) -> Synthesized:
+    """The same stack with the opt-in WebDAV endpoint (``webdav_domain``)."""
+    from infra.config import DeployConfig
+
+    config = DeployConfig(webdav_domain=WEBDAV_DOMAIN)
+    return synthesize(config, tmp_path_factory.mktemp("cdk.out.webdav"))
 
 
 def docker_context_paths() -> list[str]:
