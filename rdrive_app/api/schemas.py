@@ -153,6 +153,10 @@ class ItemOut(BaseModel):
     albums: list[str] = Field(default_factory=list, description="ids of the albums it is in")
     description: str = Field("", description="the user's caption")
     tags: list[str] = Field(default_factory=list, description="normalised: lower case, NFC")
+    rating: int | None = Field(None, description="0 to 5 stars, from an XMP sidecar")
+    sidecars: list[str] = Field(
+        default_factory=list, description="ids of its sidecar files (XMP, AAE, Takeout JSON)"
+    )
 
 
 class ItemPageOut(BaseModel):

@@ -226,6 +226,8 @@ class MediaItem:
     description: str = ""  # the user's caption (core/tags.py checks it)
     tags: tuple[str, ...] = ()  # normalised, each once, in the order given (core/tags.py)
     place: Place | None = None  # from gps (services/places.py); None without a position
+    rating: int | None = None  # 0-5 stars, from an XMP sidecar (services/sidecars.py)
+    sidecars: tuple[str, ...] = ()  # the ids of its sidecar files (XMP, AAE, Takeout JSON)
     deleted_at: datetime | None = None
     # While uploading: the multipart upload id (None for a single PUT), and the client's opaque
     # "name|size|lastModified" string that lets a re-added file resume this upload.

@@ -9,6 +9,7 @@ reads (``media/range_reader.py``), so a Range request never reads the whole orig
 
 from __future__ import annotations
 
+import contextlib
 import unicodedata
 from dataclasses import dataclass
 from typing import BinaryIO
@@ -39,9 +40,15 @@ class Drive:
     same use-case the web page runs: an upload, a rename or move, the trash)."""
 
     def __init__(
-        self, storage: Storage, uploads: UploadService, items: ItemService, folders: FolderService
+        self,
+        storage: Storage,
+        uploads: UploadService,
+        items: ItemService,
+        folders: FolderService,
+        *,
+        url_lifetime_s: int = 3600,
     ) -> None:
-        self._storage = storage
+        self._storage, self._url_lifetime_s = storage, url_lifetime_s
         self._catalog = storage.catalog
         self._uploads, self._items, self._folders = uploads, items, folders
 
@@ -91,6 +98,23 @@ class Drive:
             lambda start, length: blobs.read_range(key, start, length), item.size, READ_BLOCK
         )
 
+    def space(self) -> tuple[int, int] | None:
+        """(bytes the library holds, bytes free for more) where the backend can say (the local
+        disk), else None."""
+        return self._storage.space.space() if self._storage.space is not None else None
+
+    def offloaded_url(self, item: MediaItem) -> str | None:
+        """A signed URL of the original that the store serves itself (S3), or None where
+        this process would serve it anyway (the local store)."""
+        if not self._storage.store_serves_urls:
+            return None
+        return self._storage.blobs.signed_get_url(
+            original_key(item.id),
+            expires_in=self._url_lifetime_s,
+            content_type=item.content_type,
+            download_name=item.name,
+        )
+
     # changes
     def make_folder(self, path: str) -> Folder:
         return self._folders.create_folder(self.normal(path))
@@ -123,8 +147,8 @@ class Drive:
         if existing is not None and existing.status is not Status.UPLOADING:
             if existing.size == 0:
                 forget_item(self._catalog, self._storage.blobs, existing)
-            else:
-                self._items.trash(existing.id)
+            else:  # the old version goes alone: its sidecars belong to the new one
+                self._items.trash(existing.id, with_sidecars=False)
         try:
             return self._items.rename_or_move(made.id, name=name)
         except Conflict:  # another client stored that name meanwhile: it wins, this waits
@@ -161,7 +185,8 @@ class Drive:
         for sub in listing.folders:
             self.remove_folder(sub.path)
         for item in listing.items:
-            self._items.trash(item.id)
+            with contextlib.suppress(NotFound):  # a sidecar went with its photo already
+                self._items.trash(item.id)
         self._folders.delete_folder(normal)
 
 

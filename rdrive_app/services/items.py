@@ -28,6 +28,13 @@ from rdrive_app.core.errors import Conflict, InvalidInput, NotFound
 from rdrive_app.core.keys import derived_prefix
 from rdrive_app.core.listing import Page, SortOrder
 from rdrive_app.core.tags import check_description, check_tags, with_tags
+from rdrive_app.services.sidecars import (
+    attach_sidecars,
+    move_sidecars,
+    sidecars_beside,
+    trash_sidecars,
+    trashed_with,
+)
 from rdrive_app.storage import Storage
 from rdrive_app.storage.protocols import BlobStore, Catalog
 
@@ -108,7 +115,8 @@ class ItemService:
     def rename_or_move(
         self, item_id: object, *, name: object = None, folder: object = None
     ) -> MediaItem:
-        """Give an item a new name and/or folder in one conditional write (409 on a clash)."""
+        """Give an item a new name and/or folder in one conditional write (409 on a clash);
+        its sidecars beside it follow (services/sidecars.py)."""
         item = self.get(item_id)
         new_name = validate_name(name) if name is not None else item.name
         new_folder = normalize_folder(folder) if folder is not None else item.folder
@@ -118,7 +126,9 @@ class ItemService:
         if self._catalog.name_taken(new_folder, new_name):
             where = "this folder" if new_folder == item.folder else new_folder
             raise Conflict(f"“{new_name}” already exists in {where}")
-        return self._catalog.rename_item(item.id, new_folder, new_name)
+        moved = self._catalog.rename_item(item.id, new_folder, new_name)
+        move_sidecars(self._catalog, item, moved)
+        return attach_sidecars(self._catalog, self._blobs, moved)  # its new name may match
 
     def set_favorite(self, item_id: object, on: object) -> MediaItem:
         """Mark an item a favourite (``on`` True) or not."""
@@ -194,15 +204,32 @@ class ItemService:
             raise Conflict(f"“{item.name}” is still being processed; try again in a moment")
         return item
 
-    def trash(self, item_id: object) -> MediaItem:
-        """Move an item to the trash (it can be restored)."""
-        return self._catalog.trash_item(self.get(item_id).id)
+    def trash(self, item_id: object, *, with_sidecars: bool = True) -> MediaItem:
+        """Move an item to the trash (it can be restored), with the sidecars beside it unless
+        it is an old version being replaced (the new one takes them)."""
+        item = self.get(item_id)
+        trashed = self._catalog.trash_item(item.id)
+        if with_sidecars:
+            trash_sidecars(self._catalog, item)
+        return trashed
 
     def restore(self, item_id: object) -> MediaItem:
-        """Put a trashed item back; a name taken meanwhile gets the next free one."""
+        """Put a trashed item back, with the sidecars trashed with it; a name taken meanwhile
+        gets the next free one."""
         item = self._get_any(item_id)
         if item.deleted_at is None:
             raise NotFound("that item is not in the trash")
+        restored = self._restore_one(item)
+        for sidecar_id in trashed_with(self._catalog, item):
+            with contextlib.suppress(Conflict, NotFound):
+                self._restore_one(self._catalog.get_item(sidecar_id))
+        return restored
+
+    def sidecars_of(self, item: MediaItem) -> list[MediaItem]:
+        """The sidecars beside ``item`` (services/sidecars.py)."""
+        return sidecars_beside(self._catalog, item)
+
+    def _restore_one(self, item: MediaItem) -> MediaItem:
         self._recreate_folder(item.folder)
         for n in range(MAX_FREE_NAME_TRIES):
             try:

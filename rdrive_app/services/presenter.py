@@ -91,6 +91,8 @@ def item_fields(item: MediaItem) -> dict[str, Any]:
         "albums": list(item.albums),
         "description": item.description,
         "tags": list(item.tags),
+        "rating": item.rating,
+        "sidecars": list(item.sidecars),
     }
 
 

@@ -38,6 +38,7 @@ from rdrive_app.services.decoding import decoder_pool, in_sandbox
 from rdrive_app.services.image_renditions import WEBP
 from rdrive_app.services.live_photos import extract_motion_photo, pair_live_photo
 from rdrive_app.services.playback import initial_playback, kept_rendition, prepare_playback
+from rdrive_app.services.sidecars import attach_sidecars
 from rdrive_app.storage import Storage
 
 log = logging.getLogger(__name__)
@@ -92,9 +93,10 @@ def process_item(
     if size is None:
         return _fail(storage, item_id, "the uploaded file is missing")
     if item.kind == Kind.FILE:  # kept as it is: only its hash (WebDAV's ETag, fsck) is made
-        return catalog.update_item(
+        hashed = catalog.update_item(
             item_id, status=Status.READY, status_reason=None, sha256=sha256_blob(storage, key)
         )
+        return _with_sidecars(storage, hashed)
     found = sniff(blobs.read_range(key, 0, SNIFF_BYTES))
     if found is None:
         blobs.delete(key)
@@ -128,7 +130,18 @@ def process_item(
         pair_live_photo(storage, settings, ready)
     except Exception:  # the item is ready; a pair not joined now stays two items
         log.warning("item %s: joining its Live Photo half failed", item_id, exc_info=True)
-    return ready
+    return _with_sidecars(storage, ready)
+
+
+def _with_sidecars(storage: Storage, ready: MediaItem) -> MediaItem:
+    """Join a ready item to its sidecars, or a sidecar to its photo (services/sidecars.py)."""
+    try:
+        return attach_sidecars(storage.catalog, storage.blobs, ready)
+    except NotFound:  # purged meanwhile (a Live Photo's video half joined its still)
+        return ready
+    except Exception:  # the item is ready; a sidecar not read now is still kept as a file
+        log.warning("item %s: attaching sidecars failed", ready.id, exc_info=True)
+        return ready
 
 
 def _playback(

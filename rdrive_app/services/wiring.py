@@ -46,7 +46,13 @@ class Services:
     @property
     def drive(self) -> Drive:
         """The library as a tree of files (WebDAV), over the services as they are now."""
-        return Drive(self.storage, self.uploads, self.items, self.folders)
+        return Drive(
+            self.storage,
+            self.uploads,
+            self.items,
+            self.folders,
+            url_lifetime_s=self.settings.signed_url_lifetime_s,
+        )
 
 
 def build_services(settings: Settings, processing: ProcessingQueue | None = None) -> Services:

@@ -18,6 +18,7 @@ from rdrive_app.storage.protocols import (
     Catalog,
     CleansTempFiles,
     DropsOldUploads,
+    MeasuresSpace,
     ResumableMoves,
     ServesSignedFiles,
 )
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
     from rdrive_app.storage.aws.blobs import S3BlobStore
     from rdrive_app.storage.aws.catalog import DynamoCatalog
     from rdrive_app.storage.local.blobs import LocalBlobStore
+    from rdrive_app.storage.local.catalog import SQLiteCatalog
 
 LOCAL_URL_KEY_LABEL = b"rdrive/local-signed-urls/v1"
 
@@ -44,12 +46,26 @@ class Storage:
     old_uploads: DropsOldUploads | None = None  # multipart parts the sweeper must drop
     temp_files: CleansTempFiles | None = None  # a killed write can leave files behind
     resumable_moves: ResumableMoves | None = None  # a folder move can stop half-way
+    space: MeasuresSpace | None = None  # how much the library holds and how much more fits
+
+    @property
+    def store_serves_urls(self) -> bool:
+        """Signed URLs are answered by the store itself (S3), not by this process: handing
+        one out takes a download off the backend."""
+        return self.signed_files is None
 
 
-def local_storage(blobs: LocalBlobStore, catalog: Catalog) -> Storage:
+def local_storage(blobs: LocalBlobStore, catalog: SQLiteCatalog) -> Storage:
     """The local backend's stores and capabilities (tests pass a store with small parts)."""
+    from rdrive_app.storage.local.space import LocalSpace
+
     return Storage(
-        blobs=blobs, catalog=catalog, signed_files=blobs, old_uploads=blobs, temp_files=blobs
+        blobs=blobs,
+        catalog=catalog,
+        signed_files=blobs,
+        old_uploads=blobs,
+        temp_files=blobs,
+        space=LocalSpace(catalog, blobs.root),
     )
 
 

@@ -3,7 +3,8 @@
 Services only ever see these protocols, so the same use-case code runs on a laptop and on AWS.
 One contract test suite (tests/contract/) runs unchanged against both backends. What only one
 backend does is a capability declared at the end of this module (ServesSignedFiles,
-DropsOldUploads, CleansTempFiles, ResumableMoves); ``Storage`` says which ones a deployment has.
+DropsOldUploads, CleansTempFiles, MeasuresSpace, ResumableMoves); ``Storage`` says which ones
+a deployment has.
 """
 
 from __future__ import annotations
@@ -364,6 +365,14 @@ class CleansTempFiles(Protocol):
 
     def remove_temp_file(self, name: str) -> None:
         """Delete one of ``stale_temp_files``; anything else, or a missing file, is ignored."""
+
+
+class MeasuresSpace(Protocol):
+    """A backend that can say cheaply how much the library holds and how much more fits (the
+    local disk). S3 sets no limit to report, and DynamoDB keeps no byte total."""
+
+    def space(self) -> tuple[int, int]:
+        """(bytes in the library's items, the trash's included; bytes free for more)."""
 
 
 class ResumableMoves(Protocol):

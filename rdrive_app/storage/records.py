@@ -49,7 +49,8 @@ ITEM_COLUMNS = (
     "kind_name", "taken_key", "uploaded_key", "kind_taken_key", "kind_uploaded_key", "deleted_key",
     "upload_id", "fingerprint", "favorite", "albums", "turn", "date_fixed", "tl_month",
     "timeline_key", "fav_list", "album_name", "cover_id", "added_at", "description", "tags",
-    "place_city", "place_region", "place_country", "place_code", "search_terms",
+    "place_city", "place_region", "place_country", "place_code", "search_terms", "rating",
+    "sidecars",
 )  # fmt: skip
 # Fields update_item may change: everything but identity, place and trash state.
 UPDATABLE = frozenset(f.name for f in fields(MediaItem)) - {"id", "folder", "name", "deleted_at"}
@@ -189,6 +190,8 @@ def item_record(item: MediaItem) -> Record:
         "date_fixed": 1 if item.date_fixed else None,
         "description": item.description or None,
         "tags": json.dumps(list(item.tags), ensure_ascii=False) if item.tags else None,
+        "rating": item.rating,
+        "sidecars": json.dumps(list(item.sidecars)) if item.sidecars else None,
         **place_fields(item.place),
         **search_fields(item),
         **sort_keys(item),
@@ -246,6 +249,8 @@ def record_item(rec: Mapping[str, Any]) -> MediaItem:
         date_fixed=bool(rec.get("date_fixed")),
         description=rec.get("description") or "",
         tags=tuple(json.loads(rec["tags"])) if rec.get("tags") else (),
+        rating=_opt(int, rec.get("rating")),
+        sidecars=tuple(json.loads(rec["sidecars"])) if rec.get("sidecars") else (),
         place=record_place(rec),
     )
 
@@ -306,7 +311,7 @@ def apply_changes(item: MediaItem, changes: Mapping[str, Any]) -> MediaItem:
         raise InvalidInput(str(exc)) from None
     if coerced.get("thumbnails") is None and "thumbnails" in coerced:
         coerced["thumbnails"] = {}
-    for many in ("albums", "tags"):
+    for many in ("albums", "tags", "sidecars"):
         if many in coerced:
             coerced[many] = tuple(coerced[many] or ())
     if coerced.get("description", "") is None:

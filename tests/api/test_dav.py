@@ -18,6 +18,7 @@ from defusedxml import ElementTree as ET
 
 from rdrive_app.api import create_api
 from tests.api.conftest import PASSWORD
+from tests.api.loopback_proxy import LoopbackProxy
 from tests.security.live import LiveApi
 
 MEDIA = Path(__file__).resolve().parents[2].parent / "shared" / "testdata" / "media"
@@ -163,13 +164,18 @@ def test_rclone_lists_and_copies_the_tree_down(services, library, tmp_path):
     live = LiveApi()
     live.app = create_api(services)
     live.start()
+    proxy = LoopbackProxy().__enter__()  # on AWS rclone's GETs are redirected to S3 (moto)
     try:
         password = _app_password(services)
         obscured = subprocess.run(
             ["rclone", "obscure", password], capture_output=True, text=True, check=True
         ).stdout.strip()
         remote = f":webdav,url='{live.url}/dav/',vendor=other,user=alice,pass='{obscured}':"
-        env = {"RCLONE_CONFIG": str(tmp_path / "none.conf"), "PATH": "/usr/bin:/bin"}
+        env = {
+            "RCLONE_CONFIG": str(tmp_path / "none.conf"),
+            "PATH": "/usr/bin:/bin",
+            "HTTP_PROXY": proxy.url,
+        }
         listed = subprocess.run(
             ["rclone", "lsf", "-R", remote], capture_output=True, text=True, env=env, timeout=60
         )
@@ -191,6 +197,8 @@ def test_rclone_lists_and_copies_the_tree_down(services, library, tmp_path):
         assert copied.returncode == 0, copied.stderr
         assert (down / "Crémieux" / "Canon_40D.jpg").read_bytes() == CANON.read_bytes()
         assert (down / "Crémieux" / "Nikon_D70.jpg").read_bytes() == NIKON.read_bytes()
+        # On AWS the originals came from S3 (a redirect to a signed URL), not through the app.
+        assert (proxy.forwarded >= 2) == (services.settings.backend.value == "aws")
 
         # Up: a tree of real photos, checked byte for byte by reading them back.
         writer = subprocess.run(
@@ -225,6 +233,7 @@ def test_rclone_lists_and_copies_the_tree_down(services, library, tmp_path):
         assert seen.returncode == 0, seen.stderr
         assert sorted(seen.stdout.split()) == ["2024/", "2024/June/", "2024/June/renamed.jpg"]
     finally:
+        proxy.__exit__()
         live.stop()
 
 
@@ -304,3 +313,51 @@ def test_a_big_put_with_basic_auth_passes_the_body_limit(client, services, libra
     made = client.put(f"{base}/big.jpg", content=padded, headers=_write(services))
     assert made.status_code == 201, made.text
     assert services.storage.catalog.item_named("/Crémieux", "big.jpg").size == len(padded)
+
+
+def test_a_client_that_follows_redirects_gets_the_store_s_url_on_aws(client, services, library):
+    auth = _basic("alice", _app_password(services))
+    path = "/dav/" + quote("Crémieux") + "/Canon_40D.jpg"
+    rclone = {**auth, "User-Agent": "rclone/v1.60.1-DEV", "Range": "bytes=0-99"}
+    answer = client.get(path, headers=rclone, follow_redirects=False)
+    if services.settings.backend.value == "local":  # this process serves the bytes anyway
+        assert answer.status_code == 206 and answer.content == CANON.read_bytes()[:100]
+        return
+    assert answer.status_code == 302, answer.text
+    location = answer.headers["location"]
+    assert "X-Amz-Signature=" in location and "/originals/" in location
+    fetched = client.get(location, headers={"Range": "bytes=0-99"})  # moto, as S3 answers it
+    assert fetched.status_code == 206 and fetched.content == CANON.read_bytes()[:100]
+    etag = client.head(path, headers=rclone).headers["etag"]  # HEAD is answered here
+    unchanged = client.get(path, headers={**rclone, "If-None-Match": etag}, follow_redirects=False)
+    assert unchanged.status_code == 304, (unchanged.status_code, etag, unchanged.headers)
+    others = {**auth, "User-Agent": "Microsoft-WebDAV-MiniRedir/10.0.19045"}
+    streamed = client.get(path, headers=others, follow_redirects=False)
+    assert streamed.status_code == 200 and streamed.content == CANON.read_bytes()
+
+
+QUOTA = (
+    '<?xml version="1.0"?><propfind xmlns="DAV:">'
+    "<prop><quota-used-bytes/><quota-available-bytes/></prop></propfind>"
+)
+
+
+def test_quota_properties_where_the_backend_measures_space(client, services, library):
+    auth = _basic("alice", _app_password(services))
+    answer = client.request(
+        "PROPFIND", "/dav/", headers={**auth, "Depth": "1"}, content=QUOTA.encode()
+    )
+    assert answer.status_code == 207, answer.text
+    found = {}
+    for response in ET.fromstring(answer.content).iter(f"{DAV}response"):
+        for propstat in response.iter(f"{DAV}propstat"):
+            if "200" in propstat.findtext(f"{DAV}status"):
+                for prop in propstat.find(f"{DAV}prop"):
+                    found.setdefault(response.findtext(f"{DAV}href"), {})[prop.tag] = prop.text
+    if services.settings.backend.value == "aws":  # S3 has no limit to report
+        assert found == {}
+        return
+    used = sum(i.size for i in library)
+    assert found["/dav/"][f"{DAV}quota-used-bytes"] == str(used)
+    assert int(found["/dav/"][f"{DAV}quota-available-bytes"]) > 0
+    assert found["/dav/" + quote("Crémieux") + "/"][f"{DAV}quota-used-bytes"] == str(used)

@@ -16,12 +16,16 @@ def test_each_backend_declares_its_capabilities(storage_settings: Settings) -> N
         assert storage.old_uploads is storage.blobs
         assert storage.temp_files is storage.blobs
         assert storage.resumable_moves is None
+        assert storage.space is not None and storage.space.space() == (0, storage.space.space()[1])
+        assert not storage.store_serves_urls
         storage.catalog.close()  # type: ignore[attr-defined]
     else:
         assert storage.signed_files is None  # S3 serves its own presigned URLs
         assert storage.old_uploads is None  # the bucket's lifecycle rule drops parts
         assert storage.temp_files is None
         assert storage.resumable_moves is storage.catalog
+        assert storage.space is None  # no byte total is kept; S3 sets no limit
+        assert storage.store_serves_urls
 
 
 @pytest.mark.parametrize("storage_settings", ["local"], indirect=True)

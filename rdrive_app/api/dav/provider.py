@@ -23,7 +23,10 @@ from rdrive_app.core.errors import NotFound, RDriveError
 from rdrive_app.services.drive import Drive, PendingPut
 from rdrive_app.services.wiring import Services
 
-SPOOL_IN_MEMORY = 8 * 1024 * 1024  # a PUT body past this waits on disk, not in memory
+SPOOL_IN_MEMORY = 8 * 1024 * 1024  # a chunked PUT body past this waits on disk
+# The clients whose GET follows a redirect to another host (rclone: Go's HTTP client, which
+# drops the Authorization header there and keeps Range). Finder, Explorer and davfs2 do not.
+FOLLOWS_REDIRECTS = ("rclone/",)
 
 
 def _join(path: str, name: str) -> str:
@@ -82,6 +85,18 @@ class _Body:
         """The body has all arrived; ``end_write`` stores it."""
 
 
+_QUOTA = frozenset({"{DAV:}quota-used-bytes", "{DAV:}quota-available-bytes"})
+
+
+def _space(environ: dict[str, Any], drive: Drive) -> tuple[int, int] | None:
+    """RFC 4331's quota, the whole library's (every folder draws on the same space), read once
+    per request however many folders a PROPFIND lists."""
+    if "rdrive.space" not in environ:
+        environ["rdrive.space"] = drive.space()
+    space: tuple[int, int] | None = environ["rdrive.space"]
+    return space
+
+
 def _declared_length(environ: dict[str, Any]) -> int | None:
     try:
         return int(environ["CONTENT_LENGTH"])
@@ -126,8 +141,16 @@ class ItemFile(DAVNonCollection):
         return True
 
     def get_content(self) -> Any:
+        """The bytes, streamed; or, for a client that follows redirects (``FOLLOWS_REDIRECTS``)
+        on a store that serves signed URLs itself (S3), a redirect to one, after WsgiDAV has
+        checked the preconditions (the client sends its Range there again)."""
         if self.item is None:
             raise DAVError(404)
+        agent = self.environ.get("HTTP_USER_AGENT", "")
+        if agent.startswith(FOLLOWS_REDIRECTS):
+            url = self._drive.offloaded_url(self.item)
+            if url is not None:
+                raise DAVError(302, add_headers=[("Location", url)])
         return self._drive.open(self.item)
 
     def begin_write(self, *, content_type: str | None = None) -> Any:
@@ -194,6 +217,20 @@ class FolderCollection(DAVCollection):
 
     def get_display_name(self) -> str:
         return self.folder.name
+
+    def get_used_bytes(self) -> int | None:
+        space = _space(self.environ, self._drive)
+        return space[0] if space else None
+
+    def get_available_bytes(self) -> int | None:
+        space = _space(self.environ, self._drive)
+        return space[1] if space else None
+
+    def get_property_value(self, name: str) -> Any:
+        """WsgiDAV's, except that a quota the backend cannot measure is 404, not empty."""
+        if name in _QUOTA and _space(self.environ, self._drive) is None:
+            raise DAVError(404)
+        return super().get_property_value(name)
 
     def get_etag(self) -> str | None:
         return None

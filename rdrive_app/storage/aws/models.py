@@ -150,6 +150,8 @@ class ItemModel(Model):
     added_at = UnicodeAttribute(null=True)  # when an item joined an album
     description = UnicodeAttribute(null=True)
     tags = UnicodeAttribute(null=True)  # JSON list of normalised tags (core/tags.py)
+    rating = NumberAttribute(null=True)  # 0-5, from an XMP sidecar
+    sidecars = UnicodeAttribute(null=True)  # JSON list of sidecar item ids
     place_city = UnicodeAttribute(null=True)  # the reverse geocoder's place (core Place)
     place_region = UnicodeAttribute(null=True)
     place_country = UnicodeAttribute(null=True)

@@ -29,7 +29,7 @@ from rdrive_app.storage.local.search import SQLiteSearch
 
 _TYPES = {"size": "INTEGER", "width": "INTEGER", "height": "INTEGER", "rotation": "INTEGER",
           "duration": "REAL", "gps_lat": "REAL", "gps_lon": "REAL", "favorite": "INTEGER",
-          "turn": "INTEGER", "date_fixed": "INTEGER"}  # fmt: skip
+          "turn": "INTEGER", "date_fixed": "INTEGER", "rating": "INTEGER"}  # fmt: skip
 _SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS entries (
     {", ".join(f"{c} {_TYPES.get(c, 'TEXT')}" for c in R.ITEM_COLUMNS)},
@@ -284,6 +284,15 @@ class SQLiteCatalog(SQLiteAlbums, SQLiteSearch, SQLiteCredentials, BaseCatalog):
         )  # fmt: skip
         assert row is not None
         return int(row["items"] or 0), int(row["folders"] or 0)
+
+    def bytes_used(self) -> int:
+        """The sizes of every item, in folders and in the trash (storage/local/space.py)."""
+        row = self._row(
+            "SELECT SUM(size) AS n FROM entries "
+            "WHERE kind <> ? AND (folder LIKE '/%' OR folder = ?)",
+            R.FOLDER_KIND, R.TRASH,
+        )  # fmt: skip
+        return int(row["n"] or 0) if row is not None else 0
 
     # writing
 

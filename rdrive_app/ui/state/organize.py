@@ -201,14 +201,14 @@ class OrganizeState(SessionState):
     @protected
     async def delete_selected(self) -> Any:
         """Move the selected items (or the open one) to the trash, with an Undo notice."""
-        trashed = []
+        trashed, gone = [], set()
         for item_id in await self._targets():
             try:
-                await asyncio.to_thread(services().items.trash, item_id)
+                item = await asyncio.to_thread(services().items.trash, item_id)
             except RDriveError:
                 continue
             trashed.append(item_id)
-        gone = set(trashed)
+            gone |= {item_id, *item.sidecars}  # its sidecars went with it
         (await showing_grid(self))._drop_tiles(gone)
         viewer = await self.get_state(ViewerState)
         if viewer.open_id in gone:
@@ -227,7 +227,8 @@ class OrganizeState(SessionState):
                 item = await asyncio.to_thread(services().items.restore, item_id)
             except RDriveError:
                 continue
-            folder._upsert_tile(item)
+            for back in [item, *await asyncio.to_thread(services().items.sidecars_of, item)]:
+                folder._upsert_tile(back)
         self.undo_ids, self.undo_message = [], ""
         # The timeline shows them again where they belong: its window is read afresh.
         return TimelineState.load_timeline if on_timeline(self) else None

@@ -56,6 +56,8 @@ def info_rows(item: MediaItem) -> list[InfoRow]:
         rows.append(InfoRow("Duration", duration_label(item.duration)))
     if item.taken_at:
         rows.append(InfoRow("Taken", item.taken_at.strftime("%Y-%m-%d %H:%M")))
+    if item.rating is not None:
+        rows.append(InfoRow("Rating", f"{'★' * item.rating}{'☆' * (5 - item.rating)}"))
     if item.camera:
         rows.append(InfoRow("Camera", item.camera))
     if item.lens:
