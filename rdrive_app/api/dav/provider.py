@@ -18,6 +18,7 @@ from typing import Any
 from wsgidav.dav_error import DAVError
 from wsgidav.dav_provider import DAVCollection, DAVNonCollection, DAVProvider
 
+from rdrive_app.api.dav.propfind import propfind_members
 from rdrive_app.core.domain import Folder, MediaItem, User
 from rdrive_app.core.errors import NotFound, RDriveError
 from rdrive_app.services.drive import Drive, PendingPut
@@ -311,6 +312,15 @@ class RDriveProvider(DAVProvider):
     def __init__(self, services: Services) -> None:
         super().__init__()
         self._services = services
+
+    def custom_request_handler(
+        self, environ: dict[str, Any], start_response: Any, default_handler: Any
+    ) -> Any:
+        """A folder's PROPFIND is written entry by entry (``propfind.py``); the rest is
+        WsgiDAV's."""
+        if environ["REQUEST_METHOD"] == "PROPFIND":
+            return propfind_members(self, environ, start_response, default_handler)
+        return default_handler(environ, start_response)
 
     def get_resource_inst(self, path: str, environ: dict[str, Any]) -> Any:
         drive = self._services.drive
