@@ -56,14 +56,16 @@ def scrub(page: Page, month_label: str) -> None:
 
 
 def top_day(page: Page) -> str:
-    """The day of the first section in view under the top bar."""
-    return page.evaluate(
+    """The day of the first section in view under the top bar (waiting, up to 5 s, while the
+    grid swaps the sections near the view after a scroll: for a frame there may be none)."""
+    return page.wait_for_function(
         """() => {
           const s = [...document.querySelectorAll("section[data-rdrive-day]")]
             .find((e) => e.getBoundingClientRect().bottom > 120);
           return s ? s.dataset.rdriveDay : "";
-        }"""
-    )
+        }""",
+        timeout=5_000,
+    ).json_value()
 
 
 def test_days_months_scrubber_url_and_viewer(page: Page, app_server, tmp_path):
