@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import BinaryIO
 
@@ -80,16 +81,21 @@ class Drive:
 
     def listing(self, path: str) -> Listing:
         """Everything a folder holds: its subfolders and its items (every page)."""
+        return Listing(self.folders_in(path), list(self.items_in(path)))
+
+    def folders_in(self, path: str) -> list[Folder]:
+        return self._catalog.list_folders(normalize_folder(self.normal(path)))
+
+    def items_in(self, path: str) -> Iterator[MediaItem]:
+        """A folder's items a page at a time (a 10 000-photo folder is never all in memory)."""
         folder = normalize_folder(self.normal(path))
-        items: list[MediaItem] = []
         cursor: str | None = None
         while True:
             page = self._catalog.list_items(folder, limit=PAGE, cursor=cursor)
-            items += [i for i in page.items if i.status is not Status.UPLOADING]
+            yield from (i for i in page.items if i.status is not Status.UPLOADING)
             cursor = page.next_cursor
             if not cursor:
-                break
-        return Listing(self._catalog.list_folders(folder), items)
+                return
 
     def open(self, item: MediaItem) -> BinaryIO:
         """The original's bytes as a seekable file, read from storage a block at a time."""

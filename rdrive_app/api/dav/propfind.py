@@ -10,6 +10,7 @@ one entry's, and the answer still has a Content-Length (some clients want one). 
 
 from __future__ import annotations
 
+import itertools
 import tempfile
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -33,7 +34,7 @@ def propfind_members(
     if environ.get("HTTP_DEPTH") != "1":
         return default(environ, start_response)
     res = provider.get_resource_inst(environ["PATH_INFO"], environ)
-    if res is None or not res.is_collection:
+    if res is None or not res.is_collection:  # (rDrive's one collection is FolderCollection)
         return default(environ, start_response)
     server = default.__self__  # type: ignore[attr-defined]  # WsgiDAV's RequestServer
     server._evaluate_if_headers(res, environ)
@@ -44,7 +45,7 @@ def propfind_members(
     mode, names = asked
     spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY)  # noqa: SIM115
     spool.write(HEAD)
-    for member in [res, *res.get_member_list()]:
+    for member in itertools.chain([res], res.iter_members()):
         props = member.get_properties(mode, name_list=names if mode == "named" else None)
         holder = xml_tools.make_multistatus_el()
         util.add_property_response(holder, member.get_href(), props)

@@ -250,6 +250,14 @@ class FolderCollection(DAVCollection):
         ]
         return members
 
+    def iter_members(self) -> Iterator[Any]:
+        """Its members as ``get_member_list`` has them, the items read a page at a time (a
+        PROPFIND writes each as it comes: ``propfind.py``)."""
+        for f in self._drive.folders_in(self.folder.path):
+            yield FolderCollection(_join(self.path, f.name) + "/", self.environ, self._drive, f)
+        for i in self._drive.items_in(self.folder.path):
+            yield ItemFile(_join(self.path, i.name), self.environ, self._drive, i)
+
     def get_member_names(self) -> list[str]:
         listing = self._drive.listing(self.folder.path)
         return [f.name for f in listing.folders] + [i.name for i in listing.items]
