@@ -25,7 +25,7 @@ from typing import Any
 from rdrive_app.core.domain import Kind, MediaItem, Status
 from rdrive_app.core.errors import Conflict, InvalidInput, NotFound
 from rdrive_app.core.keys import original_key
-from rdrive_app.core.tags import check_tags
+from rdrive_app.core.tags import MAX_DESCRIPTION_CHARS, check_tags
 from rdrive_app.media.places import place_of
 from rdrive_app.media.sidecars import MAX_SIDECAR_BYTES, SidecarFacts, read_sidecar
 from rdrive_app.storage.protocols import BlobStore, Catalog
@@ -116,18 +116,18 @@ def _filled(media: MediaItem, facts: SidecarFacts) -> dict[str, Any]:
     if facts.gps and media.gps is None:
         changes.update(gps=facts.gps, place=place_of(facts.gps))
     if facts.description and not media.description:
-        changes["description"] = facts.description[:2000]
+        changes["description"] = facts.description[:MAX_DESCRIPTION_CHARS]
     if facts.rating is not None and media.rating is None:
         changes["rating"] = facts.rating
     if facts.favorite and not media.favorite:
         changes["favorite"] = True
-    new = [k for k in facts.keywords if k.lower() not in media.tags]
-    if new:
-        for keyword in new:  # each on its own: one the tag rules refuse leaves the rest
-            try:
-                changes["tags"] = check_tags([*changes.get("tags", media.tags), keyword])
-            except InvalidInput:
-                continue
+    for keyword in facts.keywords:  # each on its own: one the tag rules refuse leaves the rest
+        try:
+            tags = check_tags([*changes.get("tags", media.tags), keyword])
+        except InvalidInput:
+            continue
+        if tags != media.tags:
+            changes["tags"] = tags
     return changes
 
 
