@@ -68,8 +68,11 @@ def test_days_under_months_newest_first_with_their_shapes(services, tmp_path):
     state = signed_in(TimelineState, services, "/photos")
     for _ in range(200):  # processing (thumbnails, EXIF) runs in the background
         run(TimelineState.load_timeline.fn, state)
-        if sum(len(s.tiles) for s in state.sections) == 4 and all(
-            t.thumb for s in state.sections for t in s.tiles
+        # the scrubber's month counts are read apart from the tiles: both must be current
+        if (
+            sum(len(s.tiles) for s in state.sections) == 4
+            and all(t.thumb for s in state.sections for t in s.tiles)
+            and [m.month for m in state.marks] == ["2024-06", "2024-05"]
         ):
             break
         time.sleep(0.05)
