@@ -240,19 +240,11 @@ class FolderCollection(DAVCollection):
         return False
 
     def get_member_list(self) -> list[Any]:
-        listing = self._drive.listing(self.folder.path)
-        members: list[Any] = [
-            FolderCollection(_join(self.path, f.name) + "/", self.environ, self._drive, f)
-            for f in listing.folders
-        ]
-        members += [
-            ItemFile(_join(self.path, i.name), self.environ, self._drive, i) for i in listing.items
-        ]
-        return members
+        return list(self.iter_members())
 
     def iter_members(self) -> Iterator[Any]:
-        """Its members as ``get_member_list`` has them, the items read a page at a time (a
-        PROPFIND writes each as it comes: ``propfind.py``)."""
+        """Its subfolders, then its items read a page at a time (a PROPFIND writes each as
+        it comes: ``propfind.py``)."""
         for f in self._drive.folders_in(self.folder.path):
             yield FolderCollection(_join(self.path, f.name) + "/", self.environ, self._drive, f)
         for i in self._drive.items_in(self.folder.path):
