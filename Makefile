@@ -16,7 +16,7 @@ export REFLEX_TELEMETRY_ENABLED := false
 export RDRIVE_DATA_DIR ?= $(CURDIR)/data
 PYTEST_WORKERS ?= 2
 
-.PHONY: run test lint bench audit deps dev-deps bun chromium ffmpeg dav-clients clean help
+.PHONY: run test lint bench audit deps dev-deps bun chromium ffmpeg dav-clients bench-tools clean help
 
 help:
 	@echo "make run    - set up and start rDrive on http://localhost:3000 (local disk + SQLite)"
@@ -59,11 +59,17 @@ run: deps
 	@$(BIN)/rdrive users ensure-first
 	$(BIN)/reflex run
 
-# The WebDAV clients the tests drive against /dav/ (rclone now; litmus and cadaver next).
+# The clients the tests drive: rclone and litmus against /dav/, Info-ZIP's unzip on the ZIPs.
 dav-clients:
-	@{ command -v rclone && command -v litmus; } >/dev/null 2>&1 || { \
-	  echo "installing rclone and litmus for the WebDAV tests (apt-get)"; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq rclone litmus >/dev/null; }
+	@{ command -v rclone && command -v litmus && command -v unzip; } >/dev/null 2>&1 || { \
+	  echo "installing rclone, litmus and unzip for the WebDAV and ZIP tests (apt-get)"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq rclone litmus unzip >/dev/null; }
+
+# libjpeg-turbo's djpeg: the thumbnail bench's baseline (the decoder's own scaled decode).
+bench-tools:
+	@command -v djpeg >/dev/null 2>&1 || { \
+	  echo "installing libjpeg-turbo-progs for the thumbnail bench (apt-get)"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libjpeg-turbo-progs >/dev/null; }
 
 test: dev-deps chromium ffmpeg dav-clients lint
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadgroup -q
@@ -79,7 +85,7 @@ lint: dev-deps
 	$(BIN)/mypy
 	$(BIN)/python -m tools.architecture_guard --max-duplicates $(MAX_DUPLICATES)
 
-bench: dev-deps ffmpeg dav-clients
+bench: dev-deps chromium ffmpeg dav-clients bench-tools
 	$(BIN)/python -m bench
 
 # Known vulnerabilities in what is installed: the venv (runtime + test deps), bun (.tools) and

@@ -203,6 +203,7 @@ class MediaItem:
     status: Status = Status.UPLOADING
     status_reason: str | None = None
     sha256: str | None = None
+    crc32: int | None = None  # the original's CRC-32, so a ZIP of it is a copy (zip_writer)
     taken_at: datetime | None = None
     width: int | None = None
     height: int | None = None

@@ -69,6 +69,7 @@ class Motion:
     name: str | None = None
     play_key: str | None = None  # a browser-safe file: ``key`` itself or its rendition
     play_type: str | None = None
+    crc32: int | None = None  # the video's CRC-32 (its ZIP entry), when known
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), sort_keys=True)

@@ -8,17 +8,20 @@ a Live Photo is its two files, each under its own name.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import dataclasses
+import logging
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-
-from zipstream import ZIP_STORED, ZipStream
 
 from rdrive_app.core.domain import MediaItem, Status, normalize_folder, numbered_name, split_path
 from rdrive_app.core.errors import InvalidInput, NotFound
+from rdrive_app.services.zip_writer import StoredZip, ZipEntry
 from rdrive_app.storage import Storage
 
 MAX_ZIP_ITEMS = 500
 PAGE = 200
+ZIP_CHUNK = 4 * 1024 * 1024  # fewer, larger writes: the response sends each from a thread
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -30,9 +33,23 @@ class ZipDownload:
     chunks: Iterator[bytes]
 
 
-def _lazy_chunks(storage: Storage, key: str) -> Iterator[bytes]:
-    """Open the blob only when the ZIP writer reaches this entry."""
-    yield from storage.blobs.iter_chunks(key)
+def _reader(storage: Storage, key: str) -> Callable[[], Iterator[bytes]]:
+    """The blob's chunks, opened only when the ZIP writer reaches its entry."""
+    return lambda: storage.blobs.iter_chunks(key, ZIP_CHUNK)
+
+
+def _store_crc(storage: Storage, item_id: str, motion_key: str | None, crc: int) -> None:
+    """Keep a CRC-32 the ZIP computed on the way (the item's, or its video half's)."""
+    catalog = storage.catalog
+    try:
+        if motion_key is None:
+            catalog.update_item(item_id, crc32=crc)
+            return
+        motion = catalog.get_item(item_id).motion
+        if motion is not None and motion.key == motion_key:
+            catalog.update_item(item_id, motion=dataclasses.replace(motion, crc32=crc))
+    except NotFound:
+        log.info("item %s went while its ZIP was sent; its CRC-32 is not kept", item_id)
 
 
 def shared_in_zip(item: MediaItem) -> bool:
@@ -47,15 +64,29 @@ class DownloadService:
         self._storage = storage
 
     def _zip(self, entries: list[tuple[str, MediaItem]], filename: str) -> ZipDownload:
-        stream = ZipStream(compress_type=ZIP_STORED, sized=True)
+        files: list[ZipEntry] = []
+        owners: dict[int, tuple[str, str | None]] = {}  # entry -> (item id, video half's key)
         used: set[str] = set()
+        storage = self._storage
         for prefix, item in entries:
-            arcname = self._unique(used, prefix, item.name)
-            stream.add(_lazy_chunks(self._storage, item.original_key), arcname, size=item.size)
+            files.append(ZipEntry(
+                self._unique(used, prefix, item.name), item.size, item.crc32,
+                _reader(storage, item.original_key), item.uploaded_at,
+            ))  # fmt: skip
+            owners[id(files[-1])] = (item.id, None)
             motion = item.motion
             if motion is not None and motion.name:  # a Live Photo's video half, as it came
-                name = self._unique(used, prefix, motion.name)
-                stream.add(_lazy_chunks(self._storage, motion.key), name, size=motion.size)
+                files.append(ZipEntry(
+                    self._unique(used, prefix, motion.name), motion.size, motion.crc32,
+                    _reader(storage, motion.key), item.uploaded_at,
+                ))  # fmt: skip
+                owners[id(files[-1])] = (item.id, motion.key)
+
+        def remember(entry: ZipEntry, crc: int) -> None:
+            """A CRC-32 computed on the way is stored, so the next ZIP of it is a copy."""
+            _store_crc(storage, *owners[id(entry)], crc)
+
+        stream = StoredZip(files, on_crc=remember)
         return ZipDownload(filename=filename, length=len(stream), chunks=iter(stream))
 
     @staticmethod

@@ -145,7 +145,9 @@ def _join(storage: Storage, still: MediaItem, video: MediaItem) -> MediaItem:
         if size is not None:
             play_key, play_type = motion_playback_key(still.id), playback.type
             _copy(storage, playback.key, play_key, size, MP4)
-    motion = Motion(key, video.content_type, video.size, video.name, play_key, play_type)
+    motion = Motion(
+        key, video.content_type, video.size, video.name, play_key, play_type, video.crc32
+    )
     try:
         joined = storage.catalog.update_item(still.id, motion=motion)
     except NotFound:

@@ -13,7 +13,6 @@ only moves bytes between storage and the sandbox and records the outcome.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -35,6 +34,7 @@ from rdrive_app.media.types import (
     Sniffed,
 )
 from rdrive_app.services.decoding import decoder_pool, in_sandbox
+from rdrive_app.services.digests import digests
 from rdrive_app.services.image_renditions import WEBP
 from rdrive_app.services.live_photos import extract_motion_photo, pair_live_photo
 from rdrive_app.services.playback import initial_playback, kept_rendition, prepare_playback
@@ -42,8 +42,6 @@ from rdrive_app.services.sidecars import attach_sidecars
 from rdrive_app.storage import Storage
 
 log = logging.getLogger(__name__)
-
-HASH_CHUNK = 4 * 1024 * 1024
 
 
 def sniff_upload(storage: Storage, item_id: str) -> Sniffed:
@@ -94,7 +92,7 @@ def process_item(
         return _fail(storage, item_id, "the uploaded file is missing")
     if item.kind == Kind.FILE:  # kept as it is: only its hash (WebDAV's ETag, fsck) is made
         hashed = catalog.update_item(
-            item_id, status=Status.READY, status_reason=None, sha256=sha256_blob(storage, key)
+            item_id, status=Status.READY, status_reason=None, **digests(storage, key)
         )
         return _with_sidecars(storage, hashed)
     found = sniff(blobs.read_range(key, 0, SNIFF_BYTES))
@@ -115,7 +113,7 @@ def process_item(
         "status_reason": None,
         "kind": found.kind,
         "content_type": found.content_type,
-        "sha256": sha256_blob(storage, key),
+        **digests(storage, key),
         "thumbnails": thumbnails,
         **item_fields(analysis.info),
     }
@@ -196,14 +194,6 @@ def item_fields(info: MediaInfo) -> dict[str, Any]:
         "codec": info.codec,
         "content_id": info.content_id,
     }
-
-
-def sha256_blob(storage: Storage, key: str) -> str:
-    """Hex sha256 of a blob, streamed in chunks (a 4 GB video is never held in memory)."""
-    digest = hashlib.sha256()
-    for chunk in storage.blobs.iter_chunks(key, HASH_CHUNK):
-        digest.update(chunk)
-    return digest.hexdigest()
 
 
 def _analyse(

@@ -50,7 +50,7 @@ ITEM_COLUMNS = (
     "upload_id", "fingerprint", "favorite", "albums", "turn", "date_fixed", "tl_month",
     "timeline_key", "fav_list", "album_name", "cover_id", "added_at", "description", "tags",
     "place_city", "place_region", "place_country", "place_code", "search_terms", "rating",
-    "sidecars",
+    "sidecars", "crc32",
 )  # fmt: skip
 # Fields update_item may change: everything but identity, place and trash state.
 UPDATABLE = frozenset(f.name for f in fields(MediaItem)) - {"id", "folder", "name", "deleted_at"}
@@ -69,6 +69,11 @@ def iso(dt: datetime) -> str:
 
 
 def parse_iso(text: str) -> datetime:
+    """The inverse of ``iso``. fromisoformat reads what ``iso`` writes (it ends in Z) fifty
+    times faster than strptime, which listing thousands of items feels; anything else is
+    read strictly."""
+    if len(text) == 27 and text[-1] == "Z":
+        return datetime.fromisoformat(text)
     return datetime.strptime(text, _ISO_FORMAT).replace(tzinfo=UTC)
 
 
@@ -191,6 +196,7 @@ def item_record(item: MediaItem) -> Record:
         "description": item.description or None,
         "tags": json.dumps(list(item.tags), ensure_ascii=False) if item.tags else None,
         "rating": item.rating,
+        "crc32": item.crc32,
         "sidecars": json.dumps(list(item.sidecars)) if item.sidecars else None,
         **place_fields(item.place),
         **search_fields(item),
@@ -250,6 +256,7 @@ def record_item(rec: Mapping[str, Any]) -> MediaItem:
         description=rec.get("description") or "",
         tags=tuple(json.loads(rec["tags"])) if rec.get("tags") else (),
         rating=_opt(int, rec.get("rating")),
+        crc32=_opt(int, rec.get("crc32")),
         sidecars=tuple(json.loads(rec["sidecars"])) if rec.get("sidecars") else (),
         place=record_place(rec),
     )

@@ -16,8 +16,8 @@ from rdrive_app.core.errors import RDriveError
 from rdrive_app.core.keys import original_key
 from rdrive_app.core.settings import Backend
 from rdrive_app.media.sniff import sniff_type
+from rdrive_app.services.digests import digests
 from rdrive_app.services.folders import FolderService
-from rdrive_app.services.processing import sha256_blob
 from rdrive_app.services.uploads import MultipartPolicy, UploadService
 from rdrive_app.services.wiring import build_services
 
@@ -32,7 +32,7 @@ class Processed:
         self.storage = None
 
     def submit(self, item_id: str) -> None:
-        sha = sha256_blob(self.storage, original_key(item_id))
+        sha = digests(self.storage, original_key(item_id))["sha256"]
         self.storage.catalog.update_item(item_id, status=Status.READY, sha256=sha)
 
     def recover(self) -> int:

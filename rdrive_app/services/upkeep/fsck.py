@@ -15,6 +15,8 @@ hourly sweep (services/upkeep/housekeeping.py). What it finds and does:
 - items processed before places and search existed: a position without its place gets it
   (media/places.py), and records without search terms (or with stale ones) are written again,
   which indexes them;
+- ready items processed before CRC-32s were stored: computed, for a while each run
+  (services/upkeep/checksums.py; not damage, so a report can be clean and list them);
 - temp files that a killed write left behind (a store that ``CleansTempFiles``, the local one;
   older than ``temp_age_s``, so a write in progress is never touched): deleted.
 
@@ -35,6 +37,7 @@ from rdrive_app.core.domain import MediaItem, Place, Status
 from rdrive_app.core.errors import NotFound, RDriveError
 from rdrive_app.core.keys import DERIVED_PREFIX, ORIGINALS_PREFIX, owner_of
 from rdrive_app.services.places import missing_places
+from rdrive_app.services.upkeep.checksums import backfill_checksums, missing_checksums
 from rdrive_app.storage import Storage
 
 log = logging.getLogger(__name__)
@@ -57,6 +60,8 @@ class FsckReport:
     off_timeline: list[str] = field(default_factory=list)
     missing_places: dict[str, Place] = field(default_factory=dict)
     unindexed: list[str] = field(default_factory=list)
+    missing_checksums: list[str] = field(default_factory=list)
+    checksums_stored: int = 0
     repaired: bool = False
 
     @property
@@ -93,6 +98,9 @@ class FsckReport:
             for i, p in self.missing_places.items()
         ]
         out += [f"{verb}: item {i} was not in the search index (added)" for i in self.unindexed]
+        if self.missing_checksums:
+            stored = f" ({self.checksums_stored} stored now)" if self.repaired else ""
+            out.append(f"{len(self.missing_checksums)} items have no stored CRC-32{stored}")
         if self.clean:
             out.append("catalog and blob store agree")
         return out
@@ -140,8 +148,10 @@ def fsck(
     report.blobs_without_rows = sorted(k for k in keys if owner_of(k) not in owned)
     report.missing_places = missing_places(after.values())
     report.unindexed = storage.catalog.unindexed()
+    report.missing_checksums = missing_checksums(after.values())
     if repair:
         _repair(storage, report, reprocess)
+        report.checksums_stored = backfill_checksums(storage, report.missing_checksums)
         if temp_files is not None:
             for name in report.stale_temp_files:
                 temp_files.remove_temp_file(name)

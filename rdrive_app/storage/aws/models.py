@@ -112,6 +112,7 @@ class ItemModel(Model):
     status = UnicodeAttribute(null=True)
     status_reason = UnicodeAttribute(null=True)
     sha256 = UnicodeAttribute(null=True)
+    crc32 = NumberAttribute(null=True)  # the original's CRC-32: its ZIP entry header
     taken_at = UnicodeAttribute(null=True)
     width = NumberAttribute(null=True)
     height = NumberAttribute(null=True)

@@ -25,69 +25,9 @@ from rdrive_app.storage import records as R
 from rdrive_app.storage.catalog_base import BaseCatalog, Write
 from rdrive_app.storage.local.albums import SQLiteAlbums
 from rdrive_app.storage.local.credentials import SQLiteCredentials
+from rdrive_app.storage.local.schema import create_schema
 from rdrive_app.storage.local.search import SQLiteSearch
 
-_TYPES = {"size": "INTEGER", "width": "INTEGER", "height": "INTEGER", "rotation": "INTEGER",
-          "duration": "REAL", "gps_lat": "REAL", "gps_lon": "REAL", "favorite": "INTEGER",
-          "turn": "INTEGER", "date_fixed": "INTEGER", "rating": "INTEGER"}  # fmt: skip
-_SCHEMA = f"""
-CREATE TABLE IF NOT EXISTS entries (
-    {", ".join(f"{c} {_TYPES.get(c, 'TEXT')}" for c in R.ITEM_COLUMNS)},
-    search_rank INTEGER,
-    PRIMARY KEY (folder, name)
-);
-CREATE TABLE IF NOT EXISTS users (
-    name TEXT PRIMARY KEY,
-    password_hash TEXT NOT NULL,
-    token_version INTEGER NOT NULL,
-    created_at TEXT NOT NULL,
-    account_id TEXT
-);
-"""
-# After the columns an older database lacks are added (_add_missing_columns).
-_INDEXES = """
-CREATE UNIQUE INDEX IF NOT EXISTS entries_id ON entries (id) WHERE id IS NOT NULL;
-CREATE INDEX IF NOT EXISTS entries_kind_name ON entries (folder, kind_name);
-CREATE INDEX IF NOT EXISTS entries_taken ON entries (folder, taken_key);
-CREATE INDEX IF NOT EXISTS entries_uploaded ON entries (folder, uploaded_key);
-CREATE INDEX IF NOT EXISTS entries_kind_taken ON entries (folder, kind_taken_key);
-CREATE INDEX IF NOT EXISTS entries_kind_uploaded ON entries (folder, kind_uploaded_key);
-CREATE INDEX IF NOT EXISTS entries_deleted ON entries (folder, deleted_key);
-CREATE INDEX IF NOT EXISTS entries_sha256 ON entries (sha256) WHERE sha256 IS NOT NULL;
-CREATE INDEX IF NOT EXISTS entries_status ON entries (status, uploaded_at);
-CREATE INDEX IF NOT EXISTS entries_timeline ON entries (tl_month, timeline_key)
-    WHERE timeline_key IS NOT NULL;
-CREATE INDEX IF NOT EXISTS entries_timeline_key ON entries (timeline_key)
-    WHERE timeline_key IS NOT NULL;
-CREATE INDEX IF NOT EXISTS entries_favorites ON entries (fav_list, timeline_key)
-    WHERE fav_list IS NOT NULL;
-"""
-# The timeline's month counts, kept by triggers so that every write (and a bench's raw insert)
-# moves them in its own transaction, and the scrubber reads a few dozen rows, not the library.
-# Run at every open: counted once (a library from before the counts has none yet).
-_MONTHS = """
-BEGIN IMMEDIATE;
-CREATE TABLE IF NOT EXISTS months (month TEXT PRIMARY KEY, n INTEGER NOT NULL);
-INSERT INTO months SELECT tl_month, COUNT(*) FROM entries
-    WHERE tl_month IS NOT NULL AND NOT EXISTS (SELECT 1 FROM months) GROUP BY tl_month;
-CREATE TRIGGER IF NOT EXISTS months_added AFTER INSERT ON entries
-    WHEN NEW.tl_month IS NOT NULL BEGIN
-    INSERT INTO months VALUES (NEW.tl_month, 1) ON CONFLICT (month) DO UPDATE SET n = n + 1;
-END;
-CREATE TRIGGER IF NOT EXISTS months_removed AFTER DELETE ON entries
-    WHEN OLD.tl_month IS NOT NULL BEGIN
-    UPDATE months SET n = n - 1 WHERE month = OLD.tl_month;
-END;
-CREATE TRIGGER IF NOT EXISTS months_left AFTER UPDATE OF tl_month ON entries
-    WHEN OLD.tl_month IS NOT NULL AND OLD.tl_month IS NOT NEW.tl_month BEGIN
-    UPDATE months SET n = n - 1 WHERE month = OLD.tl_month;
-END;
-CREATE TRIGGER IF NOT EXISTS months_joined AFTER UPDATE OF tl_month ON entries
-    WHEN NEW.tl_month IS NOT NULL AND OLD.tl_month IS NOT NEW.tl_month BEGIN
-    INSERT INTO months VALUES (NEW.tl_month, 1) ON CONFLICT (month) DO UPDATE SET n = n + 1;
-END;
-COMMIT;
-"""
 _COLUMN_LIST = ", ".join(R.ITEM_COLUMNS)
 _PLACEHOLDERS = ", ".join("?" for _ in R.ITEM_COLUMNS)
 _INSERT = f"INSERT INTO entries ({_COLUMN_LIST}) VALUES ({_PLACEHOLDERS})"  # noqa: S608
@@ -106,10 +46,7 @@ class SQLiteCatalog(SQLiteAlbums, SQLiteSearch, SQLiteCredentials, BaseCatalog):
         self._local = threading.local()
         self._all: list[tuple[threading.Thread, sqlite3.Connection]] = []
         self._lock = threading.Lock()
-        self._db().executescript(_SCHEMA)
-        self._add_missing_columns()
-        self._db().executescript(_INDEXES)
-        self._db().executescript(_MONTHS)
+        create_schema(self._db())  # tables, indexes, triggers; an older file brought up to date
         self._open_search()  # the search's index (local/search.py)
         self._open_credentials()  # sessions and second factors (local/credentials.py)
         for item_id in self.off_timeline():  # a library from before the timeline joins it
@@ -148,20 +85,6 @@ class SQLiteCatalog(SQLiteAlbums, SQLiteSearch, SQLiteCredentials, BaseCatalog):
             raise
         db.execute("COMMIT")
 
-    def _add_missing_columns(self) -> None:
-        """Bring a database made by an older version up to ITEM_COLUMNS and the users' account
-        id (new columns are nullable, so old rows read as before)."""
-        db = self._db()
-        have = {row["name"] for row in db.execute("PRAGMA table_info(entries)")}
-        for col in R.ITEM_COLUMNS:
-            if col not in have:
-                db.execute(f"ALTER TABLE entries ADD COLUMN {col} {_TYPES.get(col, 'TEXT')}")
-        if "search_rank" not in have:  # the search's own column (local/search.py)
-            db.execute("ALTER TABLE entries ADD COLUMN search_rank INTEGER")
-        users = {row["name"] for row in db.execute("PRAGMA table_info(users)")}
-        if "account_id" not in users:  # filled in as each account is next read (catalog_base)
-            db.execute("ALTER TABLE users ADD COLUMN account_id TEXT")
-
     def close(self) -> None:
         """Close every thread's connection (shutdown, when no other thread uses the catalog)."""
         with self._lock:
@@ -184,12 +107,22 @@ class SQLiteCatalog(SQLiteAlbums, SQLiteSearch, SQLiteCredentials, BaseCatalog):
             self._all = keep
         self._local.__dict__.pop("db", None)
 
+    def _tuples(self, sql: str, args: tuple[Any, ...]) -> tuple[sqlite3.Cursor, list[str]]:
+        """A cursor of plain tuples and its column names: dict() of a sqlite3.Row goes key by
+        key, which was most of the cost of listing a big folder."""
+        cursor = self._db().cursor()
+        cursor.row_factory = None
+        cursor.execute(sql, args)
+        return cursor, [column[0] for column in cursor.description or ()]
+
     def _row(self, sql: str, *args: Any) -> R.Record | None:
-        row = self._db().execute(sql, args).fetchone()
-        return dict(row) if row is not None else None
+        cursor, names = self._tuples(sql, args)
+        row = cursor.fetchone()
+        return dict(zip(names, row, strict=True)) if row is not None else None
 
     def _rows(self, sql: str, *args: Any) -> list[R.Record]:
-        return [dict(r) for r in self._db().execute(sql, args).fetchall()]
+        cursor, names = self._tuples(sql, args)
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
     # reading
 
