@@ -1,15 +1,14 @@
 """`make bench`: every benchmark in turn, then one table of ratios against their goals.
 
 Each figure is measured against a baseline taken in the same run on the same machine (see each
-module's docstring). ``python -m bench upload zip`` runs only those. The thumbnails bench (the
-media engineer's) runs in its own process and prints its own table; its exit code is shown.
-Exit code: 0 when every goal is met.
+module's docstring). ``python -m bench upload zip`` runs only those; ``python -m bench.NAME``
+runs one with its options. Exit code: 0 when every goal is met, 1 when one is missed (each
+bench's own ``main`` returns the same for its figures).
 """
 
 from __future__ import annotations
 
 import importlib
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -27,8 +26,8 @@ MODULES = (
     "transcode",
     "signin",
     "webdav",
+    "thumbnails",
 )
-OWN_TABLE = ("thumbnails",)  # benches that print their own table
 
 
 def _available(name: str) -> bool:
@@ -36,7 +35,7 @@ def _available(name: str) -> bool:
 
 
 def main(argv: list[str]) -> int:
-    chosen = argv or [*MODULES, *OWN_TABLE]
+    chosen = argv or list(MODULES)
     figures: list[Figure] = []
     started = time.perf_counter()
     for name in chosen:
@@ -44,15 +43,9 @@ def main(argv: list[str]) -> int:
             continue
         print(f"\n== bench.{name}", flush=True)
         t0 = time.perf_counter()
-        if name in OWN_TABLE:
-            code = subprocess.run([sys.executable, "-m", f"bench.{name}"], check=False).returncode
-            figures.append(
-                Figure(f"{name}: its own table above (exit code)", code, "= 0", code == 0)
-            )
-        else:
-            found = importlib.import_module(f"bench.{name}").run()
-            print_figures(found)
-            figures += found
+        found = importlib.import_module(f"bench.{name}").run()
+        print_figures(found)
+        figures += found
         print(f"   ({time.perf_counter() - t0:.0f} s)", flush=True)
     print(f"\n== summary ({time.perf_counter() - started:.0f} s)")
     print_figures(figures)
