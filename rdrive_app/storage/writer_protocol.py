@@ -9,6 +9,7 @@ waits on disk nor in memory.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Protocol, Self
 
 
@@ -37,9 +38,17 @@ class SignedFileWriter(Protocol):
     def etag(self) -> str:
         """The ETag the PUT answers with (a part's name in ``complete_multipart``)."""
 
+    @property
+    def size(self) -> int:
+        """How many bytes were written so far."""
+
     def write(self, chunk: bytes) -> None:
         """Append bytes; raises TooLarge past the writer's limit, NotFound for a part of an
         upload that completion has closed meanwhile."""
+
+    def append_file(self, path: Path, offset: int = 0, length: int | None = None) -> None:
+        """Append ``length`` bytes of a file on this machine from ``offset`` (default: all of
+        it), copied inside the kernel (copy_file_range) where it can be: `rdrive import`."""
 
     def commit(self) -> object:
         """Make the file or part visible, atomically. A whole file is created once, as S3's

@@ -85,7 +85,9 @@ class LocalBlobStore:
             return self._uploads.part_writer(
                 signed.key, signed.upload_id, signed.part_number, limit=limit, offset=offset
             )
-        return self.object_writer(signed.key, limit=limit, create_only=True)
+        # no MD5 for its ETag (a random token, as a part's): nothing reads it, and it cost
+        # more than the write itself, which can then be a copy in the kernel (append_file)
+        return self.object_writer(signed.key, limit=limit, create_only=True, digest=False)
 
     # DropsOldUploads
 

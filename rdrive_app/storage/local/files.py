@@ -134,6 +134,8 @@ class AtomicWriter:
             while left > 0 and (chunk := f.read(min(CHUNK, left))):
                 self.write(chunk)
                 left -= len(chunk)
+            if left > 0:
+                raise OSError(f"{path.name} ended {left} bytes short of what was to be copied")
 
     def commit(self, target: Path | None = None) -> Path:
         """Flush to disk and rename over ``target`` (default: the one given at creation).

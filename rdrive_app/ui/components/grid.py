@@ -26,14 +26,29 @@ def kind_icon(item: ObjectVar[ItemRow], size: int | None = None) -> rx.Component
     )
 
 
-def thumbnail(item: ObjectVar[ItemRow], fallback: rx.Component, **style: str) -> rx.Component:
-    """The item's thumbnail (cropped to ``style``'s box), or ``fallback`` while it has none."""
+FIRST_SCREEN = 48  # tiles a large screen shows before any scrolling
+
+
+def thumbnail(
+    item: ObjectVar[ItemRow], fallback: rx.Component, index: Any = None, **style: str
+) -> rx.Component:
+    """The item's thumbnail (cropped to ``style``'s box), or ``fallback`` while it has none.
+
+    The first screen's thumbnails (``index`` below FIRST_SCREEN) load at once, at high
+    priority; the rest lazily, as they come near. A lazy image waits for layout before it is
+    even requested, which a folder opened by its URL felt (bench/first_paint.py)."""
+    loading: Any = "lazy"
+    priority: Any = "auto"
+    if index is not None:
+        first = index < FIRST_SCREEN
+        loading, priority = rx.cond(first, "eager", "lazy"), rx.cond(first, "high", "auto")
     return rx.cond(
         item.thumb != "",
         rx.el.img(
             src=item.thumb,
             alt=item.name,
-            loading="lazy",
+            loading=loading,
+            fetchpriority=priority,
             decoding="async",
             style={**style, "object_fit": "cover"},
         ),
@@ -87,13 +102,13 @@ def heart(item: ObjectVar[TileRow]) -> rx.Component:
     )
 
 
-def tile(item: ObjectVar[TileRow], state: Any = FolderState) -> rx.Component:
+def tile(item: ObjectVar[TileRow], state: Any = FolderState, index: Any = None) -> rx.Component:
     """One tile of ``state``'s grid (a folder's, a search's: both have ``selected`` and
-    ``toggle_select``)."""
+    ``toggle_select``); ``index`` is its place in the grid."""
     selected = state.selected.contains(item.id)
     return rx.box(
         rx.el.button(
-            thumbnail(item, _type_icon(item), width="100%", height="100%", display="block"),
+            thumbnail(item, _type_icon(item), index, width="100%", height="100%", display="block"),
             rx.cond(
                 item.kind == "video",
                 corner_badge(rx.icon("play", size=12), item.duration, bottom="6px", right="6px"),
@@ -145,7 +160,7 @@ def grid(state: Any = FolderState) -> rx.Component:
     """``state``'s tiles, and the "Load more" sentinel while it has more."""
     return rx.vstack(
         rx.grid(
-            rx.foreach(state.items, lambda item: tile(item, state)),
+            rx.foreach(state.items, lambda item, index: tile(item, state, index)),
             columns=f"repeat(auto-fill, minmax({TILE_MIN}, 1fr))",
             gap="0.75em",
             width="100%",
