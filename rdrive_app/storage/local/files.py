@@ -10,12 +10,14 @@ no key can point outside the root.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import re
 import secrets
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO, Self
 
@@ -51,6 +53,38 @@ def stale_temp_files(root: Path, older_than_s: float) -> list[Path]:
 def is_temp_file(root: Path, path: Path) -> bool:
     """Whether ``path`` names a temp file inside ``root`` (only those may be cleaned up)."""
     return path.name.startswith(TMP_PREFIX) and root.resolve() in path.resolve().parents
+
+
+KERNEL_COPIES = hasattr(os, "copy_file_range")  # Linux; elsewhere the plain way
+GIB = 1 << 30
+
+
+def copy_span(
+    path: Path,
+    offset: int,
+    length: int | None,
+    room: int | None,
+    kernel_copy: Callable[[int, int, int], int],
+    write: Callable[[bytes], None],
+) -> None:
+    """Copy ``length`` bytes of ``path`` from ``offset`` (default: to its end), at most
+    ``room``: by ``kernel_copy(fd, offset, count)`` (copy_file_range) while it copies, then by
+    reading and ``write`` (a file system without it, another disk). OSError when the file
+    ends first: a file that shrank meanwhile is never stored short."""
+    with path.open("rb") as f:
+        src = f.fileno()
+        left = os.fstat(src).st_size - offset if length is None else length
+        if room is not None and left > room:
+            raise TooLarge(f"the upload is larger than {room} more bytes")
+        with contextlib.suppress(OSError):
+            while left > 0 and KERNEL_COPIES and (n := kernel_copy(src, offset, min(left, GIB))):
+                offset, left = offset + n, left - n
+        f.seek(offset)
+        while left > 0 and (chunk := f.read(min(CHUNK, left))):
+            write(chunk)
+            left -= len(chunk)
+        if left > 0:
+            raise OSError(f"{path.name} ended {left} bytes short of what was to be copied")
 
 
 class AtomicWriter:
@@ -111,31 +145,24 @@ class AtomicWriter:
 
     def append_file(self, path: Path, offset: int = 0, length: int | None = None) -> None:
         """Append ``length`` bytes of a file from ``offset`` (default: all of it), copied
-        inside the kernel (copy_file_range) when the writer keeps no digest: joining a 5 GB
+        inside the kernel when the writer keeps no digest (``copy_span``): joining a 5 GB
         upload never passes its bytes through Python."""
-        with path.open("rb") as f:
-            src = f.fileno()
-            left = os.fstat(src).st_size - offset if length is None else length
-            if self._limit is not None and self.size + left > self._limit:
-                raise TooLarge(f"the upload is larger than {self._limit} bytes")
-            self._file.flush()
-            if self._md5 is None and hasattr(os, "copy_file_range"):
-                try:
-                    while left > 0:
-                        n = os.copy_file_range(
-                            src, self._file.fileno(), min(left, 1 << 30), offset_src=offset
-                        )
-                        if n == 0:
-                            break
-                        offset, left, self.size = offset + n, left - n, self.size + n
-                except OSError:  # a file system without it: the plain way for the rest
-                    self._file.seek(0, os.SEEK_END)
-            f.seek(offset)
-            while left > 0 and (chunk := f.read(min(CHUNK, left))):
-                self.write(chunk)
-                left -= len(chunk)
-            if left > 0:
-                raise OSError(f"{path.name} ended {left} bytes short of what was to be copied")
+        self._file.flush()
+        out = self._file.fileno()
+
+        def kernel_copy(src: int, start: int, count: int) -> int:
+            if self._md5 is not None:
+                return 0  # the digest needs the bytes
+            n = os.copy_file_range(src, out, count, offset_src=start)
+            self.size += n
+            return n
+
+        def write(chunk: bytes) -> None:
+            self._file.seek(0, os.SEEK_END)  # past what the kernel wrote
+            self.write(chunk)
+
+        room = None if self._limit is None else self._limit - self.size
+        copy_span(path, offset, length, room, kernel_copy, write)
 
     def commit(self, target: Path | None = None) -> Path:
         """Flush to disk and rename over ``target`` (default: the one given at creation).

@@ -31,9 +31,9 @@ from pathlib import Path
 from typing import NamedTuple, Self
 
 from rdrive_app.core.errors import InvalidInput, NotFound, TooLarge
-from rdrive_app.storage.local.files import AtomicWriter, validate_key
+from rdrive_app.storage.local.files import AtomicWriter, copy_span, validate_key
 from rdrive_app.storage.local.signing import MAX_PART_NUMBER
-from rdrive_app.storage.protocols import CHUNK, UploadedPart
+from rdrive_app.storage.protocols import UploadedPart
 
 MIN_PART_SIZE = 5 * 1024 * 1024  # what S3 demands of every part but the last
 _UPLOAD_ID_RE = re.compile(r"[0-9a-f]{32}")
@@ -356,27 +356,18 @@ class PlacedPartWriter:
     def append_file(self, path: Path, offset: int = 0, length: int | None = None) -> None:
         """The span of ``path`` written at this part's next offset, copied in the kernel."""
         assert self._fd is not None
-        with path.open("rb") as f:
-            left = os.fstat(f.fileno()).st_size - offset if length is None else length
-            if self._limit is not None and self.size + left > self._limit:
-                raise TooLarge(f"the upload is larger than {self._limit} bytes")
-            try:
-                while left > 0:
-                    with self._gate.open_for_writes():
-                        n = os.copy_file_range(
-                            f.fileno(), self._fd, min(left, 1 << 30),
-                            offset_src=offset, offset_dst=self._offset + self.size,
-                        )  # fmt: skip
-                    if n == 0:
-                        raise OSError(f"{path.name} became shorter while it was being sent")
-                    offset, left, self.size = offset + n, left - n, self.size + n
-            except OSError as exc:
-                if left == 0 or "shorter" in str(exc):
-                    raise
-                f.seek(offset)  # another file system, no copy_file_range: the plain way
-                while left > 0 and (chunk := f.read(min(CHUNK, left))):
-                    self.write(chunk)
-                    left -= len(chunk)
+        out = self._fd
+
+        def kernel_copy(src: int, start: int, count: int) -> int:
+            with self._gate.open_for_writes():
+                n = os.copy_file_range(
+                    src, out, count, offset_src=start, offset_dst=self._offset + self.size
+                )
+            self.size += n
+            return n
+
+        room = None if self._limit is None else self._limit - self.size
+        copy_span(path, offset, length, room, kernel_copy, self.write)
 
     def commit(self) -> Path:
         assert self._fd is not None
