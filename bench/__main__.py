@@ -16,7 +16,9 @@ from pathlib import Path
 from bench.common import Figure, print_figures
 
 MODULES = (
+    "first_paint",
     "upload",
+    "import_tree",
     "range",
     "zip",
     "listing",

@@ -2,6 +2,7 @@
 
 Run: ``python -m bench.load`` (part of ``make bench``). Options: ``--size-gb`` (default 1),
 ``--max-s`` (default 60: the load phase never runs longer), ``--signers`` (default 20),
+``--runs`` (default 5: the goal holds for the median of the runs' ratios),
 ``--upload-mb-s`` (default 117, a gigabit link; 0 = as fast as loopback goes).
 
 The app runs in its own uvicorn process on 127.0.0.1 (``bench.common.App``) with
@@ -249,6 +250,7 @@ async def clients(url: str, tokens: tuple[str, str], signers: int, stop: asyncio
 # on their own machines. At nice 10 they get what the app and the prober leave; at par they took
 # the app's CPU and /api/me p95 read 2.9x idle (vs 1.4-1.6x), a figure about the bench.
 CLIENT_NICENESS = 10
+RUNS = 5
 
 
 def _as_load_generator() -> None:
@@ -328,6 +330,29 @@ def run(
     min_s: float = 20.0,
     max_s: float = 60.0,
     upload_mb_s: float = GIGABIT_MB_S,
+    runs: int = RUNS,
+) -> list[Figure]:
+    """``runs`` whole load phases, each against its own idle baseline: the goal holds for the
+    median ratio (one run's p95 moves with the machine's other work), every ratio shown."""
+    found = [run_once(size_gb, signers, min_s, max_s, upload_mb_s) for _ in range(runs)]
+    errors = sum(f[0].value for f in found)
+    ratios = sorted(f[1].value for f in found)
+    median = statistics.median(ratios)
+    return [
+        at_most(found[0][0].name, errors, 0, f"over {runs} runs"),
+        at_most(
+            f"{found[0][1].name} (median of {runs})", median, 2.0,
+            "runs " + ", ".join(f"{r:.2f}" for r in ratios),
+        ),
+    ]  # fmt: skip
+
+
+def run_once(
+    size_gb: float,
+    signers: int,
+    min_s: float,
+    max_s: float,
+    upload_mb_s: float,
 ) -> list[Figure]:
     env = {
         "RDRIVE_BCRYPT_ROUNDS": "12",
@@ -413,6 +438,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--signers", type=int, default=20)
     parser.add_argument("--min-s", type=float, default=20.0)
     parser.add_argument("--max-s", type=float, default=60.0)
+    parser.add_argument("--runs", type=int, default=RUNS)
     parser.add_argument(
         "--upload-mb-s",
         type=float,
@@ -420,7 +446,7 @@ def main(argv: list[str] | None = None) -> int:
         help="pace of the upload in MB/s; 0 = as fast as loopback goes",
     )
     args = parser.parse_args(argv)
-    figures = run(args.size_gb, args.signers, args.min_s, args.max_s, args.upload_mb_s)
+    figures = run(args.size_gb, args.signers, args.min_s, args.max_s, args.upload_mb_s, args.runs)
     return report(figures)
 
 

@@ -145,7 +145,7 @@ def run(size_gb: float = 1.0, rss_gb: float = 2.0, aws_rss_gb: float = 0.5) -> l
                 at_least(
                     f"upload {size_gb:g} GiB, local: app vs curl -T",
                     curl_s / app_s,
-                    0.5,
+                    0.8,
                     f"curl {gb / curl_s:.2f} GB/s, app {gb / app_s:.2f} GB/s",
                 )
             )

@@ -48,7 +48,7 @@ def thumbnail(
             src=item.thumb,
             alt=item.name,
             loading=loading,
-            fetchpriority=priority,
+            custom_attrs={"fetchPriority": priority},  # not a prop Reflex knows of
             decoding="async",
             style={**style, "object_fit": "cover"},
         ),
