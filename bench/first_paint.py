@@ -24,18 +24,15 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import functools
 import os
 import signal
 import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import httpx
@@ -118,35 +115,6 @@ def _wait(url: str, proc: subprocess.Popen[bytes], deadline: float) -> None:
     raise RuntimeError(f"the app did not answer {url} in time (log: {LOG})")
 
 
-class _CloudFrontLike(SimpleHTTPRequestHandler):
-    """The exported site as the distribution serves it: extensionless paths to ``.html``,
-    ``404.html`` (the app's client-side router) for anything missing."""
-
-    def send_head(self):  # type: ignore[no-untyped-def]
-        path = self.path.split("?", 1)[0].rstrip("/") or "/"
-        if path != "/" and "." not in path.rsplit("/", 1)[-1]:
-            path += ".html"
-        if not Path(self.translate_path(path)).exists():
-            path = "/404.html"
-        self.path = path
-        return super().send_head()
-
-    def log_message(self, *args: object) -> None:
-        return
-
-
-@contextmanager
-def static_site(directory: Path, port: int) -> Iterator[None]:
-    handler = functools.partial(_CloudFrontLike, directory=str(directory))
-    server = ThreadingHTTPServer(("127.0.0.1", port), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
 @contextmanager
 def running_app(data_dir: Path, build: str) -> Iterator[tuple[str, str]]:
     """The app in the development build (``reflex run``, as ``make run``) or as deployed: the
@@ -157,12 +125,13 @@ def running_app(data_dir: Path, build: str) -> Iterator[tuple[str, str]]:
     args = [sys.executable, "-m", "reflex", "run", "--env", build, "--loglevel", "info",
             "--frontend-port", str(frontend), "--backend-port", str(backend)]  # fmt: skip
     site, api = f"http://localhost:{frontend}", f"http://localhost:{backend}"
-    serving: contextlib.AbstractContextManager[None] = contextlib.nullcontext()
+    serving: contextlib.AbstractContextManager[object] = contextlib.nullcontext()
     if build == "prod":
         from infra.export import export_site
+        from infra.local_site import serve_site
 
         print("    exporting the site (make export's code path) ...", flush=True)
-        serving = static_site(export_site(ROOT, env), frontend)
+        serving = serve_site(export_site(ROOT, env), frontend)
         args = [sys.executable, "-m", "reflex", "run", "--env", "prod", "--backend-only",
                 "--loglevel", "info", "--backend-port", str(backend)]  # fmt: skip
     log = LOG.open("w")

@@ -204,6 +204,7 @@ class Importer:
         self._progress = progress or NoProgress()
         self._files_in_flight = files_in_flight
         self._lock = threading.Lock()
+        # what one run has learnt so far (reset by each run)
         self._first_seen: dict[str, str] = {}  # sha256 -> the first file with it
         self._entries: dict[str, dict[tuple[str, int], LibraryEntry]] = {}
         self._folders: dict[str, str | None] = {}  # folder -> None once made, else why not
@@ -211,6 +212,7 @@ class Importer:
     def run(self, root: Path, base: str = "/", *, dry_run: bool = False) -> ImportReport:
         if not root.is_dir():
             raise RDriveError(f"{root} is not a directory")
+        self._first_seen, self._entries, self._folders = {}, {}, {}
         found = scan(root, base)
         report = ImportReport(dry_run=dry_run, not_media=found.not_media, failed=found.failed)
         files = found.files

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 from botocore.exceptions import ClientError, EndpointConnectionError, ReadTimeoutError
-from pynamodb.exceptions import GetError, PutError
+from pynamodb.exceptions import GetError, PutError, TransactWriteError
 
 from rdrive_app.core.errors import NotFound, RDriveError, StorageUnavailable
 from rdrive_app.storage.aws.outages import is_storage_outage, outage_guarded
@@ -33,6 +33,8 @@ def client_error(code: str, status: int) -> ClientError:
         (ReadTimeoutError(endpoint_url="http://s3"), True),
         (GetError(cause=client_error("ProvisionedThroughputExceededException", 400)), True),
         (PutError(cause=client_error("ConditionalCheckFailedException", 400)), False),
+        # a transaction whose cause has no response (pynamodb's own code reading it fails)
+        (TransactWriteError("Failed", ReadTimeoutError(endpoint_url="http://ddb")), True),
         (ConnectionError("power cut"), False),
         (ValueError("a bug"), False),
     ],

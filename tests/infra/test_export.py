@@ -7,16 +7,13 @@ browser must load it without a single CSP violation.
 
 from __future__ import annotations
 
-import functools
 import shutil
-import threading
 from collections.abc import Iterator
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 
 import pytest
 
 from infra.components.site import content_security_policy
+from infra.local_site import serve_site
 from tests.infra.conftest import Exported
 
 MEDIA_HOSTS = ["https://rdrive-media-123-us-east-1.s3.us-east-1.amazonaws.com"]
@@ -32,40 +29,16 @@ def test_export_produces_the_static_site_with_the_api_url(exported: Exported) ->
     assert any(f"{host}/_event" in p.read_text() for p in (site / "assets").glob("*.js"))
 
 
-class _CloudFrontLike(SimpleHTTPRequestHandler):
-    """Static files as the distribution serves them, with the stack's security headers."""
-
-    csp = content_security_policy(MEDIA_HOSTS)
-
-    def send_head(self):  # type: ignore[no-untyped-def]
-        path = self.path.split("?", 1)[0].rstrip("/") or "/"
-        if path != "/" and "." not in path.rsplit("/", 1)[-1]:
-            path += ".html"
-        if not Path(self.translate_path(path)).exists():
-            path = "/404.html"
-        self.path = path
-        return super().send_head()
-
-    def end_headers(self) -> None:
-        self.send_header("Content-Security-Policy", self.csp)
-        self.send_header("X-Content-Type-Options", "nosniff")
-        super().end_headers()
-
-    def log_message(self, *args: object) -> None:
-        return
-
-
 @pytest.fixture
 def served(exported: Exported) -> Iterator[str]:
     site, api_url = exported.site_dir, exported.site
     port = int(api_url.rsplit(":", 1)[1])
-    handler = functools.partial(_CloudFrontLike, directory=str(site))
-    server = ThreadingHTTPServer(("127.0.0.1", port), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield api_url
-    server.shutdown()
-    server.server_close()
+    headers = {
+        "Content-Security-Policy": content_security_policy(MEDIA_HOSTS),
+        "X-Content-Type-Options": "nosniff",
+    }
+    with serve_site(site, port, headers):
+        yield api_url
 
 
 @pytest.mark.skipif(not shutil.which("chromium"), reason="Chromium comes with `make test`")

@@ -48,9 +48,12 @@ def is_storage_outage(exc: BaseException) -> bool:
         return True
     if isinstance(exc, PynamoDBException):
         cause = getattr(exc, "cause", None)
-        if exc.cause_response_code in OUTAGE_CODES:
+        if isinstance(cause, BaseException) and is_storage_outage(cause):
             return True
-        return isinstance(cause, BaseException) and is_storage_outage(cause)
+        try:
+            return exc.cause_response_code in OUTAGE_CODES
+        except AttributeError:  # pynamodb reads a response a timeout's cause has as None
+            return False
     return False
 
 
