@@ -9,6 +9,7 @@ a Live Photo is its two files, each under its own name.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import logging
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -39,7 +40,8 @@ def _reader(storage: Storage, key: str) -> Callable[[], Iterator[bytes]]:
 
 
 def _store_crc(storage: Storage, item_id: str, motion_key: str | None, crc: int) -> None:
-    """Keep a CRC-32 the ZIP computed on the way (the item's, or its video half's)."""
+    """Keep a CRC-32 the ZIP computed on the way (the item's, or its video half's), so the
+    next ZIP of it is a copy."""
     catalog = storage.catalog
     try:
         if motion_key is None:
@@ -65,28 +67,22 @@ class DownloadService:
 
     def _zip(self, entries: list[tuple[str, MediaItem]], filename: str) -> ZipDownload:
         files: list[ZipEntry] = []
-        owners: dict[int, tuple[str, str | None]] = {}  # entry -> (item id, video half's key)
         used: set[str] = set()
         storage = self._storage
         for prefix, item in entries:
             files.append(ZipEntry(
                 self._unique(used, prefix, item.name), item.size, item.crc32,
                 _reader(storage, item.original_key), item.uploaded_at,
+                functools.partial(_store_crc, storage, item.id, None),
             ))  # fmt: skip
-            owners[id(files[-1])] = (item.id, None)
             motion = item.motion
             if motion is not None and motion.name:  # a Live Photo's video half, as it came
                 files.append(ZipEntry(
                     self._unique(used, prefix, motion.name), motion.size, motion.crc32,
                     _reader(storage, motion.key), item.uploaded_at,
+                    functools.partial(_store_crc, storage, item.id, motion.key),
                 ))  # fmt: skip
-                owners[id(files[-1])] = (item.id, motion.key)
-
-        def remember(entry: ZipEntry, crc: int) -> None:
-            """A CRC-32 computed on the way is stored, so the next ZIP of it is a copy."""
-            _store_crc(storage, *owners[id(entry)], crc)
-
-        stream = StoredZip(files, on_crc=remember)
+        stream = StoredZip(files)
         return ZipDownload(filename=filename, length=len(stream), chunks=iter(stream))
 
     @staticmethod

@@ -5,7 +5,7 @@ Why not zipstream-ng (used before): it computes every entry's CRC-32 while strea
 writes it after the data, so a ZIP cost a CRC pass over every byte (half the time of a 1 GiB
 ZIP on these machines). Here an entry with a known CRC gets it in its local header; one
 without (an item processed before CRC-32s were stored) has it computed on the way and written
-in a data descriptor after its data, and ``on_crc`` hears of it so it can be stored.
+in a data descriptor after its data, and its ``on_crc`` hears of it so it can be stored.
 
 ZIP64 (APPNOTE 4.5) is used where sizes or offsets pass what 32 bits hold, names are UTF-8
 (flag bit 11), and each entry carries its modification time as a DOS time and in the
@@ -54,6 +54,8 @@ class ZipEntry:
     crc32: int | None
     chunks: Callable[[], Iterable[bytes]]
     modified: datetime
+    # told the CRC-32 computed on the way when ``crc32`` was None (so it can be stored)
+    on_crc: Callable[[int], None] | None = None
 
 
 @dataclass(frozen=True)
@@ -142,9 +144,7 @@ class StoredZip:
     error rather than send a ZIP whose offsets lie.
     """
 
-    def __init__(
-        self, entries: Iterable[ZipEntry], on_crc: Callable[[ZipEntry, int], None] | None = None
-    ) -> None:
+    def __init__(self, entries: Iterable[ZipEntry]) -> None:
         self._placed: list[_Placed] = []
         offset = 0
         for entry in entries:
@@ -152,7 +152,6 @@ class StoredZip:
             self._placed.append(placed)
             offset += len(placed.header) + entry.size + placed.descriptor_length
         self._cd_offset = offset
-        self._on_crc = on_crc
         # the same length whatever the CRCs: those computed on the way replace their zeros
         self._central = [_central_header(p, p.entry.crc32 or 0) for p in self._placed]
         self._cd_size = sum(map(len, self._central))
@@ -175,8 +174,8 @@ class StoredZip:
                 size = placed.entry.size
                 yield layout.pack(b"PK\x07\x08", crc, size, size)
                 central[n] = _central_header(placed, crc)
-                if self._on_crc is not None:
-                    self._on_crc(placed.entry, crc)
+                if placed.entry.on_crc is not None:
+                    placed.entry.on_crc(crc)
         yield b"".join(central) + _end_records(len(self._placed), self._cd_offset, self._cd_size)
 
     @staticmethod

@@ -38,10 +38,6 @@ class SignedFileWriter(Protocol):
     def etag(self) -> str:
         """The ETag the PUT answers with (a part's name in ``complete_multipart``)."""
 
-    @property
-    def size(self) -> int:
-        """How many bytes were written so far."""
-
     def write(self, chunk: bytes) -> None:
         """Append bytes; raises TooLarge past the writer's limit, NotFound for a part of an
         upload that completion has closed meanwhile."""
