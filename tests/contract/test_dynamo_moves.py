@@ -83,3 +83,27 @@ def _ids_in(catalog: Catalog, folder: str) -> list[str]:
         return [i.id for i in catalog.list_items(folder, limit=1000).items]
     except NotFound:
         return []
+
+
+def test_a_write_racing_a_rename_finds_the_item_where_it_went(
+    aws: Storage, make_item: MakeItem
+) -> None:
+    """The id index named the old key, the rename left it before the read: the write looks the
+    item up again instead of calling it gone (processing left such an item in ``processing``)."""
+    c = aws.catalog
+    c.create_folder("/a")
+    item = c.add_item(make_item("x.jpg", "/a"))
+    real_get = c.table.get  # type: ignore[attr-defined]
+    raced: list[bool] = []
+
+    def get(folder: str, name: str) -> object:
+        if not raced:
+            raced.append(True)
+            c.rename_item(item.id, "/a", "y.jpg")  # between the index query and this read
+        return real_get(folder, name)
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(c.table, "get", get)  # type: ignore[attr-defined]
+        updated = c.update_item(item.id, favorite=True)
+    assert raced and (updated.name, updated.favorite) == ("y.jpg", True)
+    assert c.get_item(item.id).favorite

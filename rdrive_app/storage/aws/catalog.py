@@ -10,6 +10,7 @@ one of them gets Conflict. Folder moves re-key whole subtrees and are resumable 
 
 from __future__ import annotations
 
+import time
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import AbstractContextManager, nullcontext
 from datetime import datetime
@@ -29,6 +30,12 @@ from rdrive_app.storage.aws.moves import FolderMove
 from rdrive_app.storage.aws.search import DynamoSearch, LiveIndex
 from rdrive_app.storage.aws.tx import CHECK_FAILED, Transaction, written
 from rdrive_app.storage.catalog_base import BaseCatalog, Write
+
+# An item found by its id index at a key it has just left (a rename, the trash) is looked up
+# again, so a write racing a rename finds it where it went rather than "gone" (processing would
+# otherwise give up on it, left in ``processing``); the index catches up within a second.
+MOVED_READS = 5
+MOVED_PAUSE_S = 0.05
 
 
 def _holds_keys_beyond(month: str, start: str, newer: bool) -> bool:
@@ -86,13 +93,19 @@ class DynamoCatalog(DynamoSearch, DynamoAlbums, DynamoCredentials, BaseCatalog):
         return self.table.get(folder, name)
 
     def _item_record(self, item_id: str, *, consistent: bool) -> R.Record | None:
-        for hit in self.Item.by_id.query(item_id):
+        for attempt in range(MOVED_READS):
+            hits = list(self.Item.by_id.query(item_id))
+            if not hits:
+                return None
             if not consistent:
-                return record(hit)
+                return record(hits[0])
             # the id index lags a little: read the record itself, consistently
-            rec = self.table.get(hit.folder, hit.name)
-            if rec is not None and rec.get("id") == item_id:
-                return rec
+            for hit in hits:
+                rec = self.table.get(hit.folder, hit.name)
+                if rec is not None and rec.get("id") == item_id:
+                    return rec
+            # its key was left (renamed, trashed) between the index and the read: ask again
+            time.sleep(MOVED_PAUSE_S * 2**attempt)
         return None
 
     def first_records(self, folder: str, n: int) -> list[R.Record]:
