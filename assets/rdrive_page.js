@@ -54,9 +54,10 @@
     window.history.replaceState(window.history.state, "", window.location.pathname + query);
   }
 
+  // A notice; without a duration (an error) it stays until dismissed.
   function toast(level, message, duration) {
     if (!TOAST_LEVELS.includes(level) || !toaster || !toaster[level]) return;
-    toaster[level](String(message), { duration });
+    toaster[level](String(message), { duration: duration == null ? Infinity : duration });
   }
 
   // A passkey ceremony (rdrive_passkeys.js): the browser's answer goes back to the state.

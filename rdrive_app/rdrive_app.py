@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import reflex as rx
+from reflex.components.sonner.toast import Toaster  # not rx.toast: its calls eval
 from reflex.utils import prerequisites
 
 from rdrive_app.api import create_api
@@ -28,6 +29,7 @@ from rdrive_app.ui.routes import (
     SEARCH_ROUTE,
     SETTINGS_ROUTE,
     TAGS_ROUTE,
+    TRASH_ROUTE,
 )
 from rdrive_app.ui.state.albums import AlbumState
 from rdrive_app.ui.state.app_passwords import AppPasswordsState
@@ -61,7 +63,10 @@ private_dir(prerequisites.get_states_dir())
 
 app = rx.App(
     head_components=[rx.script(src=src) for src in BROWSER_SCRIPTS],
-    stylesheets=["/rdrive_tiles.css"],  # the tiles' hearts: shown on hover, focus or when on
+    stylesheets=[
+        "/rdrive_tiles.css",  # the tiles' hearts: shown on hover, focus or when on
+        "/rdrive_nav.css",  # the rail on a wide screen, the bottom bar on a phone
+    ],
     api_transformer=create_api(),
     # The upload script's bridge and the receiver of the state's page commands sit in the
     # app's root, not in a page, so they are never remounted while uploads run and the user
@@ -72,6 +77,15 @@ app = rx.App(
         )
     },
     backend_exception_handler=backend_error,
+    # Notices at the foot of the page, above a phone's bottom bar, each with its own "x";
+    # sonner's list is the page's polite live region, so each is announced once.
+    toaster=Toaster.create(
+        position="bottom-center",
+        close_button=True,
+        rich_colors=False,  # sonner's tinted ones fall short of WCAG contrast (axe-core)
+        offset="84px",
+        custom_attrs={"mobileOffset": "84px"},
+    ),
 )
 
 
@@ -108,7 +122,7 @@ app.add_page(
 app.add_page(
     places_page, route=PLACES_ROUTE, title="Places · rDrive", on_load=PlacesState.load_places
 )
-app.add_page(trash_page, route="/trash", title="Trash · rDrive", on_load=TrashState.load_trash)
+app.add_page(trash_page, route=TRASH_ROUTE, title="Trash · rDrive", on_load=TrashState.load_trash)
 app.add_page(
     settings_page,
     route=SETTINGS_ROUTE,

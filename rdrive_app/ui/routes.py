@@ -14,6 +14,7 @@ PLACES_ROUTE = "/places"  # countries and cities with counts, each city a link t
 ALBUMS_ROUTE = "/albums"  # the list; one album is /albums/<id>
 SEARCH_ROUTE = "/search"  # ?q=<words>&tag=&kind=&favorite=&country=&city=
 TAGS_ROUTE = "/tags"  # the tags with their counts, each a link to its search
+TRASH_ROUTE = "/trash"  # what was deleted, restorable until it is emptied
 SETTINGS_ROUTE = "/settings"  # the account: where it is signed in
 SPA_ROUTE_PREFIXES: tuple[str, ...] = (FOLDER_ROUTE_PREFIX, ALBUMS_ROUTE)
 SPA_SHELL = "/404.html"

@@ -62,7 +62,7 @@ globalThis.document = {
 };
 console.warn = (...args) => log.push(["warn", String(args[1])]);
 const refs = { __toast: { success: (m, o) => log.push(["toast", "success", m, o]),
-                          error: (m, o) => log.push(["toast", "error", m, o]) } };
+                          error: (m, o) => log.push(["toast", "error", m, String(o.duration)]) } };
 """
 
 
@@ -102,6 +102,7 @@ def test_commands_run_once_in_order_even_those_sent_before_the_script_loaded():
         url_script("ab12"),
         url_script(""),
         toast("success", "Renamed", 3000),
+        toast("error", "Not renamed", 3000),  # an error stays until it is dismissed
         page_command("addUrls", "c1", {"2": "https://store/p2"}),
     )
     # A navigation that is not a download is not stopped: Reflex closes its socket as before.
@@ -113,6 +114,7 @@ def test_commands_run_once_in_order_even_those_sent_before_the_script_loaded():
         ["replaceState", {"key": "k"}, "/folder/trip?item=ab12"],
         ["replaceState", {"key": "k"}, "/folder/trip"],
         ["toast", "success", "Renamed", {"duration": 3000}],
+        ["toast", "error", "Not renamed", "Infinity"],
         ["addUrls", "c1", {"2": "https://store/p2"}],
     ]
 

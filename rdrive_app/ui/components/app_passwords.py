@@ -23,7 +23,7 @@ def _row(row: ObjectVar[AppPasswordRow]) -> rx.Component:
     return settings_row(
         "key-round",
         row.name,
-        rx.badge(row.access, color_scheme="gray"),
+        rx.badge(row.access, color_scheme="gray", high_contrast=True),
         row.detail,
         remove_button("Revoke", AppPasswordsState.revoke(row.id), f"Revoke {row.name}"),
     )

@@ -37,7 +37,7 @@ def _row(row: ObjectVar[PasskeyRow]) -> rx.Component:
     return settings_row(
         "fingerprint",
         row.name,
-        rx.badge("Passkey", color_scheme="gray"),
+        rx.badge("Passkey", color_scheme="gray", high_contrast=True),
         row.detail,
         remove_button("Remove", PasskeysState.remove(row.id), f"Remove passkey {row.name}"),
     )

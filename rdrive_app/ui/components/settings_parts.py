@@ -52,11 +52,12 @@ def settings_row(
                 ),
                 rx.text(detail, size="1", color_scheme="gray"),
                 spacing="1",
+                style={"flex": "1 1 12em", "min_width": "0"},
             ),
-            rx.spacer(),
             button,
             align="center",
             width="100%",
+            wrap="wrap",  # a phone's width: the button goes under the text, never past the edge
         ),
         style={"padding": "0.6em 0", "border_bottom": "1px solid var(--gray-a4)"},
     )

@@ -102,7 +102,7 @@ def _recovery_codes() -> rx.Component:
 def _on() -> rx.Component:
     return rx.vstack(
         rx.hstack(
-            rx.badge("On", color_scheme="green"),
+            rx.badge("On", color_scheme="green", high_contrast=True),
             rx.text(
                 TwoFactorState.recovery_left.to_string() + " recovery codes left.",
                 size="2",

@@ -24,16 +24,10 @@ from rdrive_app.ui.components.dialogs import (
     selection_actions,
     undo_notice,
 )
-from rdrive_app.ui.components.layout import page_frame
+from rdrive_app.ui.components.layout import list_page, page_frame
 from rdrive_app.ui.components.viewer import viewer
 from rdrive_app.ui.pages.photos import STICKY_BAR, timeline_grid
-from rdrive_app.ui.routes import (
-    ALBUMS_ROUTE,
-    FAVORITES_ROUTE,
-    FOLDER_ROUTE_PREFIX,
-    PHOTOS_ROUTE,
-    PLACES_ROUTE,
-)
+from rdrive_app.ui.routes import ALBUMS_ROUTE
 from rdrive_app.ui.state.albums import AlbumState
 from rdrive_app.ui.state.timeline import TimelineState
 
@@ -47,38 +41,15 @@ NO_ALBUMS = rx.cond(
 )
 
 
-def _links() -> list[rx.Component]:
-    return [
-        nav_link("Photos", PHOTOS_ROUTE, "images"),
-        nav_link("Favourites", FAVORITES_ROUTE, "heart"),
-        nav_link("Places", PLACES_ROUTE, "map-pin"),
-        nav_link("Folders", FOLDER_ROUTE_PREFIX, "folder"),
-        nav_link("Trash", "/trash", "trash-2"),
-    ]
-
-
 def albums_page() -> rx.Component:
-    return page_frame(
-        rx.vstack(
-            wrapping_row(
-                rx.heading("Albums", size="6"),
-                rx.spacer(),
-                new_album_dialog(),
-                *_links(),
-                width="100%",
-                spacing="4",
-            ),
-            card_grid(AlbumState.albums, album_card, "200px", gap="1em", empty=NO_ALBUMS),
-            spacing="4",
-            width="100%",
-        ),
-    )
+    albums = card_grid(AlbumState.albums, album_card, "200px", gap="1em", empty=NO_ALBUMS)
+    return list_page("Albums", albums, new_album_dialog())
 
 
 def _album_header() -> rx.Component:
     return wrapping_row(
         rx.vstack(
-            nav_link("Albums", ALBUMS_ROUTE, "arrow-left"),
+            nav_link("All albums", ALBUMS_ROUTE, "arrow-left"),
             rx.heading(AlbumState.album_name, size="6"),
             rx.text(AlbumState.album_count, size="2", color_scheme="gray"),
             spacing="1",
@@ -89,7 +60,6 @@ def _album_header() -> rx.Component:
         ),
         rename_album_dialog(),
         delete_album_dialog(),
-        *_links(),
         width="100%",
         spacing="3",
     )
@@ -102,7 +72,7 @@ def album_page() -> rx.Component:
         rx.cond(
             AlbumState.missing,
             rx.vstack(
-                nav_link("Albums", ALBUMS_ROUTE, "arrow-left"),
+                nav_link("All albums", ALBUMS_ROUTE, "arrow-left"),
                 rx.callout("This album does not exist.", icon="circle-alert", color_scheme="amber"),
             ),
             rx.vstack(
@@ -131,4 +101,5 @@ def album_page() -> rx.Component:
         rename_dialog(),
         move_dialog(),
         add_to_album_dialog(),
+        current="Albums",
     )

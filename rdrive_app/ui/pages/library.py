@@ -12,7 +12,6 @@ from rdrive_app.ui.components.controls import (
     gray_button,
     icon_button,
     name_dialog,
-    nav_link,
     select_menu,
     soft_button,
     wrapping_row,
@@ -27,7 +26,6 @@ from rdrive_app.ui.components.grid import grid
 from rdrive_app.ui.components.layout import page_frame
 from rdrive_app.ui.components.uploads import upload_button, upload_panel
 from rdrive_app.ui.components.viewer import viewer
-from rdrive_app.ui.routes import ALBUMS_ROUTE, PHOTOS_ROUTE, PLACES_ROUTE
 from rdrive_app.ui.state.folder import FolderRow, FolderState
 from rdrive_app.ui.state.organize import OrganizeState
 
@@ -122,10 +120,6 @@ def library_page() -> rx.Component:
                 rx.spacer(),
                 upload_button(),
                 new_folder_dialog(),
-                nav_link("Photos", PHOTOS_ROUTE, "images"),
-                nav_link("Albums", ALBUMS_ROUTE, "book-image"),
-                nav_link("Places", PLACES_ROUTE, "map-pin"),
-                nav_link("Trash", "/trash", "trash-2"),
                 width="100%",
                 spacing="3",
             ),
@@ -170,4 +164,5 @@ def library_page() -> rx.Component:
         rename_dialog(),
         move_dialog(),
         add_to_album_dialog(),
+        current="Folders",
     )

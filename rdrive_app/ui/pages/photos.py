@@ -9,39 +9,29 @@ from __future__ import annotations
 import reflex as rx
 
 from rdrive_app.ui.components.albums import add_to_album_dialog
-from rdrive_app.ui.components.controls import nav_link, wrapping_row
+from rdrive_app.ui.components.controls import wrapping_row
 from rdrive_app.ui.components.dialogs import (
     move_dialog,
     rename_dialog,
     selection_actions,
     undo_notice,
 )
-from rdrive_app.ui.components.layout import page_frame
+from rdrive_app.ui.components.layout import TOP_BAR_HEIGHT, page_frame
 from rdrive_app.ui.components.timeline import TimelineGrid, TimelineScrubber
 from rdrive_app.ui.components.viewer import viewer
-from rdrive_app.ui.routes import ALBUMS_ROUTE, PLACES_ROUTE
 from rdrive_app.ui.state.timeline import TimelineState
 from rdrive_app.ui.state.viewer import ViewerState
 
 SCRUBBER_ROOM = "76px"
-STICKY_BAR = {"position": "sticky", "top": "56px", "z_index": "6", "width": "100%"} | {
+PLACE = rx.cond(TimelineState.favorites, "Favourites", "Photos")  # one page, two places
+STICKY_BAR = {"position": "sticky", "top": TOP_BAR_HEIGHT, "z_index": "6", "width": "100%"} | {
     "background_color": "var(--color-background)"
 }
 
 
 def header() -> rx.Component:
     return wrapping_row(
-        rx.heading(rx.cond(TimelineState.favorites, "Favourites", "Photos"), size="6"),
-        rx.spacer(),
-        rx.cond(
-            TimelineState.favorites,
-            nav_link("Photos", "/photos", "images"),
-            nav_link("Favourites", "/favorites", "heart"),
-        ),
-        nav_link("Albums", ALBUMS_ROUTE, "book-image"),
-        nav_link("Places", PLACES_ROUTE, "map-pin"),
-        nav_link("Folders", "/folder", "folder"),
-        nav_link("Trash", "/trash", "trash-2"),
+        rx.heading(PLACE, size="6"),
         width="100%",
         spacing="4",
     )
@@ -59,11 +49,11 @@ def timeline_grid() -> rx.Component:
     """The window's sections; a new window (``generation``) mounts a new grid."""
     return TimelineGrid.create(
         key=TimelineState.generation,
-        sections=TimelineState.sections,
-        first_item_index=TimelineState.first_index,
-        initial_index=TimelineState.initial_index,
-        selected=TimelineState.selected,
         **{
+            "sections": TimelineState.sections,
+            "first_item_index": TimelineState.first_index,
+            "initial_index": TimelineState.initial_index,
+            "selected": TimelineState.selected,
             "generation": TimelineState.generation,  # named when the grid asks for more
             "on_start_reached": TimelineState.load_newer,  # newer above, older below
             "on_end_reached": TimelineState.load_older,
@@ -110,4 +100,5 @@ def photos_page() -> rx.Component:
         rename_dialog(),
         move_dialog(),
         add_to_album_dialog(),
+        current=PLACE,
     )

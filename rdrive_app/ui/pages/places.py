@@ -6,9 +6,9 @@ from __future__ import annotations
 import reflex as rx
 from reflex.vars import ObjectVar
 
-from rdrive_app.ui.components.controls import listing, nav_link, wrapping_row
-from rdrive_app.ui.components.layout import page_frame
-from rdrive_app.ui.routes import ALBUMS_ROUTE, FOLDER_ROUTE_PREFIX, PHOTOS_ROUTE
+from rdrive_app.ui.components.controls import listing, nav_link
+from rdrive_app.ui.components.layout import list_page
+from rdrive_app.ui.routes import TAGS_ROUTE
 from rdrive_app.ui.state.places import CityRow, CountryRow, PlacesState
 
 _NONE_YET = "No places yet: photos and videos with a GPS position appear here by country and city."
@@ -46,24 +46,14 @@ def _country(country: ObjectVar[CountryRow]) -> rx.Component:
     )
 
 
-_LINKS = (("Photos", PHOTOS_ROUTE, "images"), ("Albums", ALBUMS_ROUTE, "book-image"),
-          ("Folders", FOLDER_ROUTE_PREFIX, "folder"))  # fmt: skip
-
-
 def places_page() -> rx.Component:
-    links = [nav_link(*link) for link in _LINKS]
-    header = wrapping_row(
-        rx.heading("Places", size="6"), rx.spacer(), *links, spacing="4", width="100%"
-    )
-    return page_frame(
-        rx.vstack(
-            header,
-            rx.cond(
-                PlacesState.error != "",
-                rx.callout(PlacesState.error, icon="circle-alert", color_scheme="red"),
-            ),
-            listing(PlacesState.countries, _country, spacing="5", width="100%", empty=NO_PLACES),
-            spacing="4",
-            width="100%",
+    # a phone's bottom bar has no room for Tags: it is here
+    tags = rx.box(nav_link("Tags", TAGS_ROUTE, "tags"), class_name="rdrive-phone-only")
+    body = rx.fragment(
+        rx.cond(
+            PlacesState.error != "",
+            rx.callout(PlacesState.error, icon="circle-alert", color_scheme="red", role="alert"),
         ),
+        listing(PlacesState.countries, _country, spacing="5", width="100%", empty=NO_PLACES),
     )
+    return list_page("Places", body, tags)

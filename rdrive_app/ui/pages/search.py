@@ -6,7 +6,7 @@ from __future__ import annotations
 import reflex as rx
 
 from rdrive_app.ui.components.albums import add_to_album_dialog
-from rdrive_app.ui.components.controls import card_grid, gray_button, nav_link, wrapping_row
+from rdrive_app.ui.components.controls import card_grid, gray_button, wrapping_row
 from rdrive_app.ui.components.dialogs import (
     move_dialog,
     rename_dialog,
@@ -14,22 +14,13 @@ from rdrive_app.ui.components.dialogs import (
     undo_notice,
 )
 from rdrive_app.ui.components.grid import grid
-from rdrive_app.ui.components.layout import page_frame
+from rdrive_app.ui.components.layout import list_page, page_frame
 from rdrive_app.ui.components.search import filters
 from rdrive_app.ui.components.tags import tag_card
 from rdrive_app.ui.components.viewer import viewer
 from rdrive_app.ui.pages.photos import STICKY_BAR
-from rdrive_app.ui.routes import ALBUMS_ROUTE, FOLDER_ROUTE_PREFIX, PHOTOS_ROUTE
 from rdrive_app.ui.state.search import SearchState
 from rdrive_app.ui.state.tags import TagsState
-
-
-def _links() -> list[rx.Component]:
-    return [
-        nav_link("Photos", PHOTOS_ROUTE, "images"),
-        nav_link("Albums", ALBUMS_ROUTE, "book-image"),
-        nav_link("Folders", FOLDER_ROUTE_PREFIX, "folder"),
-    ]
 
 
 def _outcome() -> rx.Component:
@@ -51,8 +42,6 @@ def search_page() -> rx.Component:
                 rx.heading(
                     rx.cond(SearchState.tag != "", "Tag: " + SearchState.tag, "Search"), size="6"
                 ),
-                rx.spacer(),
-                *_links(),
                 width="100%",
                 spacing="4",
             ),
@@ -90,19 +79,7 @@ NO_TAGS = rx.callout(
 
 
 def tags_page() -> rx.Component:
-    return page_frame(
-        rx.vstack(
-            wrapping_row(
-                rx.heading("Tags", size="6"), rx.spacer(), *_links(), width="100%", spacing="4"
-            ),
-            card_grid(
-                TagsState.tags,
-                tag_card,
-                "200px",
-                gap="0.75em",
-                empty=rx.cond(TagsState.loaded, NO_TAGS),
-            ),
-            spacing="4",
-            width="100%",
-        ),
+    empty = rx.cond(TagsState.loaded, NO_TAGS)
+    return list_page(
+        "Tags", card_grid(TagsState.tags, tag_card, "200px", gap="0.75em", empty=empty)
     )

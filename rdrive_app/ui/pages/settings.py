@@ -1,5 +1,5 @@
 """The Settings page: where this account is signed in (with a way to end each session),
-its two-factor codes, passkeys and app passwords."""
+its two-factor codes, passkeys and app passwords, and how the app looks (light or dark)."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import reflex as rx
 from reflex.vars import ObjectVar
 
 from rdrive_app.ui.components.app_passwords import app_passwords_section
+from rdrive_app.ui.components.appearance import appearance_section
 from rdrive_app.ui.components.controls import gray_button
 from rdrive_app.ui.components.layout import page_frame
 from rdrive_app.ui.components.passkeys import passkeys_section
@@ -19,7 +20,7 @@ def _session(row: ObjectVar[SessionRow]) -> rx.Component:
     return settings_row(
         "monitor-smartphone",
         row.device,
-        rx.cond(row.current, rx.badge("This device", color_scheme="green")),
+        rx.cond(row.current, rx.badge("This device", color_scheme="green", high_contrast=True)),
         row.detail,
         gray_button(
             "End session",
@@ -60,8 +61,10 @@ def settings_page() -> rx.Component:
             two_factor_section(),
             passkeys_section(),
             app_passwords_section(),
+            appearance_section(),
             spacing="4",
             width="100%",
             max_width="760px",
         ),
+        current="Settings",
     )

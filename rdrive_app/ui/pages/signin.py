@@ -94,6 +94,10 @@ def _code_step() -> rx.Component:
 
 
 def signin_page() -> rx.Component:
+    return rx.el.main(_signin_card())
+
+
+def _signin_card() -> rx.Component:
     return rx.center(
         rx.card(
             rx.vstack(

@@ -105,5 +105,6 @@ def trash_page() -> rx.Component:
             ),
             spacing="4",
             width="100%",
-        )
+        ),
+        current="Trash",
     )

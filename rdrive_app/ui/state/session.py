@@ -53,11 +53,12 @@ def browser_download(url: str) -> EventSpec:
 
 
 def toast(level: str, message: str, duration: int) -> EventSpec:
-    """A notice in the page's corner. Not ``rx.toast``: sent from a handler, that one runs
-    through ``eval``, which the deployed Content-Security-Policy refuses (upload_protocol)."""
+    """A notice at the foot of the page that goes after ``duration`` ms; an error stays until
+    it is dismissed (it may say what to do). Not ``rx.toast``: sent from a handler, that one
+    runs through ``eval``, which the deployed Content-Security-Policy refuses (upload_protocol)."""
     if level not in TOAST_LEVELS:
         raise ValueError(f"no toast level {level!r}")
-    return page_command("toast", level, message, duration)
+    return page_command("toast", level, message, None if level == "error" else duration)
 
 
 def backend_error(exception: Exception) -> EventSpec:

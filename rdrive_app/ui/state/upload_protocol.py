@@ -76,7 +76,7 @@ ACK_SENT = "sent:"  # + the cid
 TO_PAGE: dict[str, tuple[str, ...]] = {
     "download": ("url",),  # fetch this URL as a download (it answers "attachment")
     "setQuery": ("query",),  # the address bar's "?..." ("" for none), without a navigation
-    "toast": ("level", "message", "duration"),  # a TOAST_LEVELS notice for duration ms
+    "toast": ("level", "message", "duration"),  # a TOAST_LEVELS notice for duration ms; null stays
     "passkeyCreate": ("options",),  # make a passkey (WebAuthn creation options, as JSON)
     "passkeyGet": ("options",),  # sign in with one (request options); both answer the bridge
 }
