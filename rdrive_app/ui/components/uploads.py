@@ -128,7 +128,7 @@ def upload_panel() -> rx.Component:
                     ),
                     width="100%",
                 ),
-                rx.text(UploadState.summary, size="1", color_scheme="gray"),
+                rx.text(UploadState.summary, size="1", color_scheme="gray", role="status"),
                 rx.progress(value=UploadState.total_percent, max=100, aria_label="Total progress"),
                 rx.scroll_area(
                     rx.vstack(
@@ -142,7 +142,7 @@ def upload_panel() -> rx.Component:
                 width="100%",
             ),
             position="fixed",
-            bottom="16px",
+            class_name="rdrive-above-bottom-bar",
             right="16px",
             width="min(360px, calc(100vw - 32px))",
             z_index="20",

@@ -37,7 +37,9 @@ def settings_page() -> rx.Component:
             rx.heading("Settings", size="6"),
             rx.cond(
                 SettingsState.error != "",
-                rx.callout(SettingsState.error, icon="circle-alert", color_scheme="red"),
+                rx.callout(
+                    SettingsState.error, icon="circle-alert", color_scheme="red", role="alert"
+                ),
             ),
             settings_section(
                 "Where you're signed in",
