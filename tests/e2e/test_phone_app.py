@@ -21,6 +21,7 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from tests.e2e.conftest import CHROMIUM, shot
+from tests.e2e.test_strict_csp import lan_browser, strict  # noqa: F401  (fixtures)
 
 MEDIA = Path(__file__).resolve().parents[2].parent / "shared" / "testdata" / "media"
 PHOTO = MEDIA / "photos" / "gps" / "DSCN0010.jpg"  # a Nikon photo with its GPS position
@@ -323,3 +324,18 @@ def test_a_share_waits_through_sign_in_and_a_visit_elsewhere(phone: BrowserConte
     expect(page.get_by_text("Nothing is waiting here.", exact=False)).to_be_visible()
     shot(page, "share-375-discarded")
     assert page.evaluate(CACHES).get(SHARED_CACHE) == []
+
+
+def test_worker_and_share_page_under_the_strict_policy(strict, app_server):  # noqa: F811
+    """The deployed CSP (default-src 'self', with manifest-src and worker-src 'self') lets the
+    manifest, the worker, the share target's POST and the share page's blob: previews work."""
+    page, violations, errors = strict
+    sign_in(page, app_server)
+    worker_in_control(page)
+    share(page, [PHOTO], manifest_of(page))
+    expect(page.get_by_role("list", name="Shared files").get_by_role("listitem")).to_have_count(1)
+    expect(page.get_by_role("img", name=PHOTO.name)).to_be_visible()  # a blob: preview
+    page.get_by_role("button", name="Discard").click()
+    expect(page.get_by_text("Nothing is waiting here.", exact=False)).to_be_visible()
+    assert violations == [], violations
+    assert not [e for e in errors if "Content Security Policy" in e], errors
