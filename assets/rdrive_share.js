@@ -70,7 +70,14 @@
 
   const inFlight = () => new Set(sending.values());
 
-  async function list() {
+  // One listing at a time, in order: each reads the cache after the changes before it.
+  let listing = Promise.resolve();
+  function list() {
+    listing = listing.then(listOnce, listOnce);
+    return listing;
+  }
+
+  async function listOnce() {
     const flying = inFlight();
     const files = [];
     const present = new Set();

@@ -88,6 +88,7 @@ class ShareState(SessionState):
     target_folders: rx.Field[list[FolderRow]] = rx.field(default_factory=list)
     uploaded_to: rx.Field[str] = rx.field("")  # the folder the last shared files went to
     last_folder: str = rx.LocalStorage("", name=LAST_FOLDER_KEY)
+    _sent: rx.Field[list[str]] = rx.field(default_factory=list)  # the ids "Upload" last sent
 
     @rx.var
     def summary(self) -> str:
@@ -123,7 +124,7 @@ class ShareState(SessionState):
     @protected
     async def load_share(self) -> None:
         """on_load: the picker opens where the last share went (else the library's top)."""
-        self.uploaded_to = ""
+        self.uploaded_to, self._sent = "", []
         remembered = self.last_folder if self.last_folder.startswith("/") else ROOT
         if not await self._open_target(remembered):
             await self._open_target(ROOT)
@@ -143,8 +144,8 @@ class ShareState(SessionState):
         if not isinstance(listed, list):
             return
         rows = [row for raw_row in listed[:MAX_SHARED] if (row := shared_row(raw_row))]
-        if self.files and not rows and any(f.sending for f in self.files):
-            self.uploaded_to = self.target  # the last of them went: say where to find them
+        if self._sent and not {r.id for r in rows} & set(self._sent):
+            self.uploaded_to, self._sent = self.target, []  # all went: say where they are
         self.files, self.listed = rows, True
 
     @protected
@@ -169,7 +170,7 @@ class ShareState(SessionState):
             await page._reload_subfolders()
             await page._load_items()
         self.last_folder = self.target
-        self.uploaded_to = ""
+        self.uploaded_to, self._sent = "", ids
         return page_command("shareSend", ids)
 
     @protected
