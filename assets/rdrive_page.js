@@ -7,7 +7,8 @@
 // (rdrive_app/ui/components/page_commands.py) whose value setter queues it in
 // window.rdrivePageInbox and calls drain() here. This script runs the function named fn from
 // its table COMMANDS, and nothing else: the upload script's functions (window.rdriveUpload),
-// the page's own (download, setQuery, toast) and the passkey ceremonies (rdrive_passkeys.js).
+// the page's own (download, setQuery, toast), the passkey ceremonies (rdrive_passkeys.js) and
+// the share page's (rdrive_share.js).
 //
 // The commands and their arguments are written down once, in
 // rdrive_app/ui/state/upload_protocol.py (TO_SCRIPT, TO_PAGE); tests/state/test_upload_protocol.py
@@ -69,6 +70,15 @@
     window.rdrivePasskeys.get(options);
   }
 
+  // The share page (rdrive_share.js): upload the shared files chosen, or discard them.
+  function shareSend(ids) {
+    window.rdriveShare.send(ids);
+  }
+
+  function shareDiscard(ids) {
+    window.rdriveShare.discard(ids);
+  }
+
   const upload = (name) => (...args) => window.rdriveUpload[name](...args);
   const COMMANDS = {
     start: upload("start"),
@@ -80,6 +90,8 @@
     toast,
     passkeyCreate,
     passkeyGet,
+    shareSend,
+    shareDiscard,
   };
 
   function run(command) {

@@ -115,6 +115,14 @@
       metas.push(fileMeta(cid, file, dir));
     }
     if (metas.length) sendUntilAcked(ACK_CHOSEN + metas[0].cid, { type: "chosen", files: metas });
+    return metas.map((meta) => meta.cid); // in the order given (rdrive_share.js follows them)
+  }
+
+  // A file's part here is over: every byte arrived (ok), or it failed, was refused or cancelled.
+  // Said as a window event, for scripts that hand files in and must know when to let go of them
+  // (rdrive_share.js drops a shared file once it is sent).
+  function ended(cid, ok) {
+    window.dispatchEvent(new CustomEvent("rdrive-upload-end", { detail: { cid, ok } }));
   }
 
   function loadedOf(entry) {
@@ -227,12 +235,14 @@
     files.delete(cid);
     flushProgress();
     send({ type: "failed", cid, item_id: entry.ticket.item_id, reason });
+    ended(cid, false);
   }
 
   function succeed(cid, entry) {
     files.delete(cid);
     flushProgress();
     sendUntilAcked(ACK_SENT + cid, { type: "sent", cid, item_id: entry.ticket.item_id });
+    ended(cid, true);
   }
 
   // Part URLs are signed by the server in small batches, so none expires while waiting.
@@ -370,7 +380,9 @@
   // Called by the state (a page command) with the tickets for the accepted files.
   function start(tickets, dropped, batch) {
     if (batch) ack(batch);
-    for (const cid of dropped || []) files.delete(cid);
+    for (const cid of dropped || []) {
+      if (files.delete(cid)) ended(cid, false);
+    }
     for (const ticket of tickets) {
       const entry = files.get(ticket.cid);
       if (entry && entry.ticket) continue; // a repeated answer to a repeated "chosen"
@@ -386,7 +398,7 @@
       entry.cancelled = true;
       for (const xhr of entry.xhrs) xhr.abort();
     }
-    files.delete(cid);
+    if (files.delete(cid)) ended(cid, false);
   }
 
   // After a page load, tell the state which uploads this page is still sending (none, on a

@@ -33,7 +33,10 @@ TOOLS = REPO_ROOT / ".tools"
 CDK = TOOLS / "node_modules" / ".bin" / "cdk"
 CDK_OUT = REPO_ROOT / "infra" / "cdk.out"
 OUTPUTS_FILE = CDK_OUT / "outputs.json"
-ASSET_CACHE = "public, max-age=31536000, immutable"
+ASSET_CACHE = "public, max-age=31536000, immutable"  # the export's assets/: names carry a hash
+# Everything else is revalidated on every load: the pages, and the installable app's service
+# worker (rdrive_sw.js: a new deploy must reach every phone at its next start), manifest and
+# icons, which keep their names across deploys.
 PAGE_CACHE = "no-cache"
 
 

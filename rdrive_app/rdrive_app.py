@@ -10,6 +10,7 @@ from rdrive_app.api import create_api
 from rdrive_app.services.private_files import private_dir
 from rdrive_app.services.upkeep.housekeeping import housekeeping
 from rdrive_app.services.wiring import get_services
+from rdrive_app.ui.components.install import install_head
 from rdrive_app.ui.components.page_commands import page_commands
 from rdrive_app.ui.components.uploads import bridge
 from rdrive_app.ui.pages.albums import album_page, albums_page
@@ -18,6 +19,7 @@ from rdrive_app.ui.pages.photos import photos_page
 from rdrive_app.ui.pages.places import places_page
 from rdrive_app.ui.pages.search import search_page, tags_page
 from rdrive_app.ui.pages.settings import settings_page
+from rdrive_app.ui.pages.share import share_page
 from rdrive_app.ui.pages.signin import signin_page
 from rdrive_app.ui.pages.trash import trash_page
 from rdrive_app.ui.routes import (
@@ -28,6 +30,7 @@ from rdrive_app.ui.routes import (
     PLACES_ROUTE,
     SEARCH_ROUTE,
     SETTINGS_ROUTE,
+    SHARE_ROUTE,
     TAGS_ROUTE,
     TRASH_ROUTE,
 )
@@ -39,6 +42,7 @@ from rdrive_app.ui.state.places import PlacesState
 from rdrive_app.ui.state.search import SearchState
 from rdrive_app.ui.state.session import SIGN_IN_ROUTE, backend_error
 from rdrive_app.ui.state.settings import SettingsState
+from rdrive_app.ui.state.share import ShareState
 from rdrive_app.ui.state.signin import SignInState
 from rdrive_app.ui.state.tags import TagsState
 from rdrive_app.ui.state.timeline import TimelineState
@@ -55,6 +59,8 @@ BROWSER_SCRIPTS = (
     "/rdrive_keys.js",  # the viewer's ← and → keys
     "/rdrive_live.js",  # a Live Photo's motion on hover and press-and-hold
     "/rdrive_passkeys.js",  # passkey ceremonies; answers through #rdrive-passkey-bridge
+    "/rdrive_install.js",  # registers the service worker (rdrive_sw.js: app shell, shares)
+    "/rdrive_share.js",  # the share page: shared files listed, uploaded, discarded
 )
 
 # Each session's state, its token included, is written under Reflex's state directory: the
@@ -62,7 +68,7 @@ BROWSER_SCRIPTS = (
 private_dir(prerequisites.get_states_dir())
 
 app = rx.App(
-    head_components=[rx.script(src=src) for src in BROWSER_SCRIPTS],
+    head_components=[*install_head(), *(rx.script(src=src) for src in BROWSER_SCRIPTS)],
     stylesheets=[
         "/rdrive_tiles.css",  # the tiles' hearts: shown on hover, focus or when on
         "/rdrive_nav.css",  # the rail on a wide screen, the bottom bar on a phone
@@ -141,3 +147,6 @@ app.add_page(
     on_load=[SearchState.load_search, ViewerState.open_from_url],
 )
 app.add_page(tags_page, route=TAGS_ROUTE, title="Tags · rDrive", on_load=TagsState.load_tags)
+app.add_page(
+    share_page, route=SHARE_ROUTE, title="Share to rDrive · rDrive", on_load=ShareState.load_share
+)

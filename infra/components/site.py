@@ -54,7 +54,9 @@ def content_security_policy(media_hosts: Sequence[str]) -> str:
 
     React Router's SPA shell and Radix inject inline scripts and styles ('unsafe-inline');
     'self' covers the same-origin WebSocket (CSP level 3); photos, videos and direct uploads
-    talk to the media bucket's own hosts and to nothing else.
+    talk to the media bucket's own hosts and to nothing else. The installable app's manifest
+    and its service worker (assets/rdrive_sw.js) come from the site itself, said explicitly
+    rather than left to default-src ('self' only: no worker from a blob: or another host).
     """
     media = " ".join(media_hosts)
     return "; ".join(
@@ -66,6 +68,8 @@ def content_security_policy(media_hosts: Sequence[str]) -> str:
             f"img-src 'self' data: blob: {media}",
             f"media-src 'self' blob: {media}",
             f"connect-src 'self' {media}",
+            "manifest-src 'self'",
+            "worker-src 'self'",
             "object-src 'none'",
             "base-uri 'self'",
             "form-action 'self'",

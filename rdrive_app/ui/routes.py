@@ -16,5 +16,6 @@ SEARCH_ROUTE = "/search"  # ?q=<words>&tag=&kind=&favorite=&country=&city=
 TAGS_ROUTE = "/tags"  # the tags with their counts, each a link to its search
 TRASH_ROUTE = "/trash"  # what was deleted, restorable until it is emptied
 SETTINGS_ROUTE = "/settings"  # the account: where it is signed in
+SHARE_ROUTE = "/share"  # "Share → rDrive": the manifest's share target (assets/rdrive_sw.js)
 SPA_ROUTE_PREFIXES: tuple[str, ...] = (FOLDER_ROUTE_PREFIX, ALBUMS_ROUTE)
 SPA_SHELL = "/404.html"

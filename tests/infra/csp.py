@@ -41,6 +41,8 @@ FALLBACKS = {
     "font-src": ("font-src", "default-src"),
     "script-src": ("script-src-elem", "script-src", "default-src"),
     "style-src": ("style-src-elem", "style-src", "default-src"),
+    "worker-src": ("worker-src", "child-src", "script-src", "default-src"),
+    "manifest-src": ("manifest-src", "default-src"),
 }
 
 

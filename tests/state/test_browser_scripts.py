@@ -18,7 +18,12 @@ JOBS = {
     "rdrive_keys.js": "viewer keys",
     "rdrive_live.js": "Live Photo motion",
     "rdrive_passkeys.js": "passkey ceremonies",
+    "rdrive_install.js": "registering the service worker",
+    "rdrive_share.js": "the share page's shared files",
 }
+# Not a page's script: the service worker, registered by rdrive_install.js (the app shell's
+# cache and the share target's POST).
+WORKER = "rdrive_sw.js"
 
 
 def test_every_script_is_loaded_by_the_app_head_or_the_bundle():
@@ -28,12 +33,13 @@ def test_every_script_is_loaded_by_the_app_head_or_the_bundle():
     bundled = re.findall(r'"\$/public/(rdrive_\w+\.js)"', PAGE_COMMANDS.read_text(encoding="utf-8"))
     assert bundled == ["rdrive_page.js"] and not set(head) & set(bundled)
     loaded = head + bundled
-    on_disk = sorted(p.name for p in ASSETS.glob("*.js"))
+    on_disk = sorted(p.name for p in ASSETS.glob("*.js") if p.name != WORKER)
     assert sorted(loaded) == on_disk == sorted(JOBS)
+    assert f'"/{WORKER}"' in script("rdrive_install.js")
 
 
 def test_no_script_polls_with_an_interval():
-    for name in JOBS:
+    for name in (*JOBS, WORKER):
         assert "setInterval" not in script(name), name
 
 
@@ -53,3 +59,9 @@ def test_each_job_lives_in_its_own_script():
     assert "XMLHttpRequest" not in page and '"drop"' not in page
     live = script("rdrive_live.js")
     assert "pointerover" in live and "pointerover" not in upload + pick + scroll + keys + page
+    install, share, worker = script("rdrive_install.js"), script("rdrive_share.js"), script(WORKER)
+    others = upload + pick + scroll + keys + page + live + passkeys
+    assert "serviceWorker.register" in install and "serviceWorker.register" not in others + share
+    assert "caches.open" in share and "caches.open" not in others + install
+    assert "formData()" in worker and "rdriveUpload.choose" in share
+    assert "rdriveUpload.choose" not in worker + install

@@ -54,6 +54,20 @@ def nav_link(label: str, href: str, icon: str) -> rx.Component:
     )
 
 
+def hidden_bridge(element_id: str, on_change: Any) -> rx.Component:
+    """A hidden input a browser script writes its messages to (a JSON text each);
+    ``on_change`` is the state's handler that reads them (the upload, passkey and share
+    scripts' bridges)."""
+    return rx.el.input(
+        id=element_id,
+        type="text",
+        aria_hidden="true",
+        tab_index=-1,
+        on_change=on_change,
+        style={"display": "none"},
+    )
+
+
 def wrapping_row(*children: Any, **props: Any) -> rx.Component:
     """A row of controls, centred on one line, that wraps on a narrow screen."""
     return rx.hstack(*children, align="center", wrap="wrap", **props)

@@ -8,7 +8,7 @@ from typing import Any
 import reflex as rx
 from reflex.vars import ObjectVar
 
-from rdrive_app.ui.components.controls import error_line
+from rdrive_app.ui.components.controls import error_line, hidden_bridge
 from rdrive_app.ui.components.settings_parts import (
     named_form,
     remove_button,
@@ -23,14 +23,7 @@ PASSKEY_BRIDGE_ID = "rdrive-passkey-bridge"  # assets/rdrive_passkeys.js BRIDGE_
 
 def passkey_bridge(on_answer: Any) -> rx.Component:
     """The hidden input the passkey script writes its answer to; ``on_answer`` reads it."""
-    return rx.el.input(
-        id=PASSKEY_BRIDGE_ID,
-        type="text",
-        aria_hidden="true",
-        tab_index=-1,
-        on_change=on_answer,
-        style={"display": "none"},
-    )
+    return hidden_bridge(PASSKEY_BRIDGE_ID, on_answer)
 
 
 def _row(row: ObjectVar[PasskeyRow]) -> rx.Component:

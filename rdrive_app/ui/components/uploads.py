@@ -6,7 +6,12 @@ import reflex as rx
 from reflex.vars import ObjectVar
 from reflex.vars.function import ArgsFunctionOperation
 
-from rdrive_app.ui.components.controls import dismiss_button, labelled_button, shrinking
+from rdrive_app.ui.components.controls import (
+    dismiss_button,
+    hidden_bridge,
+    labelled_button,
+    shrinking,
+)
 from rdrive_app.ui.state.upload_protocol import BRIDGE_ID
 from rdrive_app.ui.state.uploads import UploadRow, UploadState
 
@@ -57,14 +62,7 @@ def bridge() -> rx.Component:
 
     The script says "hello" when it sees this element mounted (after each page load): which
     uploads it is still sending, so the state can tell the rows a reload cut off."""
-    return rx.el.input(
-        id=BRIDGE_ID,
-        type="text",
-        aria_hidden="true",
-        tab_index=-1,
-        on_change=UploadState.bridge,
-        style={"display": "none"},
-    )
+    return hidden_bridge(BRIDGE_ID, UploadState.bridge)
 
 
 def _upload_row(row: ObjectVar[UploadRow]) -> rx.Component:

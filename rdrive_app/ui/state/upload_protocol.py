@@ -79,6 +79,8 @@ TO_PAGE: dict[str, tuple[str, ...]] = {
     "toast": ("level", "message", "duration"),  # a TOAST_LEVELS notice for duration ms; null stays
     "passkeyCreate": ("options",),  # make a passkey (WebAuthn creation options, as JSON)
     "passkeyGet": ("options",),  # sign in with one (request options); both answer the bridge
+    "shareSend": ("ids",),  # upload these shared files (rdrive_share.js) into the open folder
+    "shareDiscard": ("ids",),  # forget these shared files
 }
 
 # Every command rdrive_page.js runs: the upload script's functions and the page's own.
