@@ -388,6 +388,7 @@
       if (entry && entry.ticket) continue; // a repeated answer to a repeated "chosen"
       startTicket(ticket);
     }
+    if (files.size) window.dispatchEvent(new CustomEvent("rdrive-upload-start")); // rdrive_awake.js
     pump();
   }
 

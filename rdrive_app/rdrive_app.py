@@ -61,6 +61,7 @@ BROWSER_SCRIPTS = (
     "/rdrive_passkeys.js",  # passkey ceremonies; answers through #rdrive-passkey-bridge
     "/rdrive_install.js",  # registers the service worker (rdrive_sw.js: app shell, shares)
     "/rdrive_share.js",  # the share page: shared files listed, uploaded, discarded
+    "/rdrive_awake.js",  # a phone's screen kept on while files upload (Screen Wake Lock)
 )
 
 # Each session's state, its token included, is written under Reflex's state directory: the

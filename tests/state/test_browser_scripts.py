@@ -20,6 +20,7 @@ JOBS = {
     "rdrive_passkeys.js": "passkey ceremonies",
     "rdrive_install.js": "registering the service worker",
     "rdrive_share.js": "the share page's shared files",
+    "rdrive_awake.js": "the screen kept on while uploading",
 }
 # Not a page's script: the service worker, registered by rdrive_install.js (the app shell's
 # cache and the share target's POST).
