@@ -136,6 +136,7 @@
   function wake(viewer) {
     showBars(viewer, true, false);
     clearTimeout(idleTimer);
+    if (!matchMedia("(hover: hover)").matches) return; // on a touch screen a tap decides
     idleTimer = setTimeout(() => {
       if (!viewer.isConnected) return;
       const held = viewer.querySelector("[data-rdrive-bar]:hover, [data-rdrive-bar]:focus-within");
