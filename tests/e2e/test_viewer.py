@@ -192,6 +192,15 @@ def test_viewer_wide_screen(page: Page, app_server):
     assert _zoom(page) == 1
     page.keyboard.press("Escape")
 
+    # A HEIC no browser shows: the zoom takes its largest rendition (2560 px, made now).
+    _open(page, CAMERAS[2].name)
+    page.mouse.dblclick(640, 430)
+    page.wait_for_function(
+        f"document.querySelector('{PICTURE}').naturalWidth === 2560", timeout=60_000
+    )
+    assert _zoom(page) > 2
+    page.keyboard.press("Escape")
+
     # I: the info panel, with the place in words and its map link, no raw numbers.
     dialog = _open(page, GPS[0].name)
     info = page.get_by_role("complementary", name="Info")
