@@ -4,8 +4,9 @@ Run: ``python -m bench.viewer_step`` (part of ``make bench``). Options: ``--step
 
 A folder of real photos (the shared test data's phone and camera JPEGs, each again in other
 bytes until there are enough; made ones without the test data) is imported with ``rdrive
-import`` and served by ``reflex run`` (the development build, as ``make run``). The viewer opens on the first tile; before each → a moment passes (as a
-person looks at a photo: the neighbours' previews are fetched and decoded meanwhile), then:
+import`` and served by ``reflex run`` (the development build, as ``make run``). The viewer
+opens on the first tile; before each → a moment passes (as a person looks at a photo: the
+neighbours' previews are fetched and decoded meanwhile), then:
 
 * painted: from the key's event until the first frame drawn after the picture shows a new,
   loaded image — the neighbour decoded ahead (assets/rdrive_preload.js);
