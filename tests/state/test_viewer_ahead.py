@@ -57,3 +57,13 @@ def test_the_info_panel_starts_hidden_and_stays_as_set_while_stepping(services):
     assert viewer.info_open and viewer.open_id == b.id
     run(ViewerState.open_item.fn, viewer, a.id)  # opened again from the grid: hidden
     assert not viewer.info_open
+
+
+def test_the_info_names_the_albums_it_is_in(services):
+    services.folders.create_folder("/trip")
+    photo = add_photo(services, "/trip", "a.jpg")
+    for name in ("Summer", "best of"):
+        services.albums.add(services.albums.create(name).id, [photo.id])
+    viewer = _viewer(services, photo.id)
+    albums = [row.value for row in viewer.info if row.label == "Albums"]
+    assert albums == ["best of, Summer"]

@@ -78,7 +78,7 @@ def album_names(svc: Services, item: MediaItem) -> list[str]:
     names = []
     for album_id in item.albums:
         try:
-            names.append(svc.albums.get(album_id).album.name)
+            names.append(svc.albums.album(album_id).name)
         except RDriveError:
             continue
     return sorted(names, key=str.casefold)
