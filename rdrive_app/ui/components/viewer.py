@@ -157,8 +157,13 @@ def _top_bar() -> rx.Component:
             },
         ),
         rx.hstack(
-            _bar_button("zoom-out", "Zoom out"),
-            _bar_button("zoom-in", "Zoom in", ViewerState.load_full),
+            rx.cond(
+                ViewerState.image_src != "",
+                rx.fragment(
+                    _bar_button("zoom-out", "Zoom out"),
+                    _bar_button("zoom-in", "Zoom in", ViewerState.load_full),
+                ),
+            ),
             _shortcuts(),
             spacing="1",
             style=_WIDE_ONLY,

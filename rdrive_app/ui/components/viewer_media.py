@@ -20,6 +20,8 @@ _FIT = {
     "user_select": "none",
     "-webkit-user-drag": "none",
 }
+# Why a video cannot play yet, under the top bar (a status role: announced as it changes).
+_NOTE = {"position": "absolute", "left": "0", "right": "0", "top": "72px", "text_align": "center"}
 _ZOOMABLE = {**_FIT, "transform_origin": "0 0", "will_change": "transform"}
 
 
@@ -43,8 +45,9 @@ def _picture(**style: str) -> rx.Component:
 
 
 def _video() -> rx.Component:
-    """The player (its sources in preference order) and, while it cannot play yet, why."""
-    return rx.flex(
+    """The player as large as the screen allows (its sources in preference order) and, while
+    it cannot play yet, why."""
+    return rx.box(
         rx.el.video(
             rx.foreach(ViewerState.sources, _source),
             id="rdrive-video",
@@ -53,18 +56,17 @@ def _video() -> rx.Component:
             plays_inline=True,
             poster=ViewerState.poster,
             aria_label=ViewerState.open_name,
-            style={"max_width": "100%", "max_height": "100%", "min_height": "0"},
+            style={"width": "100%", "height": "100%", "object_fit": "contain"},
             key=ViewerState.player_files,
         ),
         rx.cond(
             ViewerState.playback_note != "",
-            rx.text(ViewerState.playback_note, size="2", role="status", aria_live="polite"),
+            rx.text(ViewerState.playback_note, size="2", role="status", style=_NOTE),
         ),
-        direction="column",
-        align="center",
-        justify="center",
+        position="relative",
         width="100%",
-        height="100%",
+        # On a phone the actions' bar lies along the bottom: the player's controls above it.
+        height=rx.breakpoints(initial="calc(100% - 72px)", md="100%"),
     )
 
 
