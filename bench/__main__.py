@@ -29,6 +29,7 @@ MODULES = (
     "signin",
     "webdav",
     "thumbnails",
+    "viewer_step",
 )
 
 

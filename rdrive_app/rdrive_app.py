@@ -56,7 +56,9 @@ BROWSER_SCRIPTS = (
     "/rdrive_upload.js",  # uploads straight to storage; talks to UploadState (upload_protocol)
     "/rdrive_pick.js",  # files dropped on the folder page or picked with "Upload" → uploads
     "/rdrive_scroll.js",  # infinite scroll: presses "Load more" when it comes into view
-    "/rdrive_keys.js",  # the viewer's ← and → keys
+    "/rdrive_keys.js",  # the viewer's keys: ← → Esc I F Del ? + −
+    "/rdrive_gestures.js",  # the viewer's zoom, pan and swipes, its bars fading
+    "/rdrive_preload.js",  # the viewer's neighbours decoded ahead, shown at once on a step
     "/rdrive_live.js",  # a Live Photo's motion on hover and press-and-hold
     "/rdrive_passkeys.js",  # passkey ceremonies; answers through #rdrive-passkey-bridge
     "/rdrive_install.js",  # registers the service worker (rdrive_sw.js: app shell, shares)

@@ -35,6 +35,10 @@ class AlbumService:
     def get(self, album_id: object) -> AlbumSummary:
         return self._catalog.album_summary(_album_id(album_id))
 
+    def album(self, album_id: object) -> Album:
+        """The album alone (its name), without counting its items as ``get`` does."""
+        return self._catalog.get_album(_album_id(album_id))
+
     def rename(self, album_id: object, name: object) -> Album:
         """409 when another album has the name; nothing is renamed then."""
         return self._catalog.rename_album(_album_id(album_id), _text(name, "an album name"))

@@ -86,6 +86,7 @@ def test_upload_view_play_download_organise(page: Page, app_server, tmp_path):
     dialog = page.get_by_role("dialog")
     expect(dialog.get_by_role("img", name="Canon_40D.jpg")).to_be_visible()
     expect(page).to_have_url(re.compile(r"\?item=[0-9a-f]+"))
+    page.keyboard.press("i")  # the info panel, hidden when the viewer opens
     expect(dialog.get_by_text("Canon EOS 40D")).to_be_visible()
     shot(page, "11-viewer")
     page.keyboard.press("ArrowRight")
@@ -136,6 +137,7 @@ def test_upload_view_play_download_organise(page: Page, app_server, tmp_path):
     page.wait_for_function(lying, arg="[data-rdrive-viewer]")
     dialog.get_by_role("button", name="Rotate").click()
     page.wait_for_function(standing, arg="[data-rdrive-viewer]")
+    page.keyboard.press("i")  # Edit date is in the info panel
     dialog.get_by_role("button", name="Edit date").click()
     page.get_by_label("Date and time taken").fill("2019-07-14T10:30:00")
     page.get_by_role("button", name="Save").click()

@@ -27,6 +27,8 @@ def test_a_photo_with_gps_is_named_and_counted_in_places(page: Page, app_server,
     expect(page.get_by_role("img", name=PHOTO.name)).to_be_visible(timeout=60_000)
     page.get_by_role("button", name=PHOTO.name, exact=True).click()
     dialog = page.get_by_role("dialog")
+    expect(dialog.get_by_role("img", name=PHOTO.name)).to_be_visible()
+    page.keyboard.press("i")  # the info panel, hidden when the viewer opens
     expect(dialog.get_by_text("Blue Springs, Missouri, United States")).to_be_visible(
         timeout=30_000
     )

@@ -113,6 +113,7 @@ def test_tag_describe_and_find_by_tag_words_and_camera(page: Page, app_server, t
     tile(page, NAMES[3]).click()
     viewer = page.get_by_role("dialog")
     expect(viewer.get_by_role("img", name=NAMES[3])).to_be_visible()
+    page.keyboard.press("i")  # the info panel, hidden when the viewer opens
     viewer.get_by_label("Description").fill("Sunrise over the Tre Cime di Lavaredo")
     viewer.get_by_role("button", name="Save description").click()
     expect(viewer.get_by_text("Saved", exact=True)).to_be_visible()
@@ -134,6 +135,8 @@ def test_tag_describe_and_find_by_tag_words_and_camera(page: Page, app_server, t
     assert shown(page) == [NAMES[3]]
     tile(page, NAMES[3]).click()
     expect(page).to_have_url(re.compile(r"q=lavaredo.*item=|item=.*q=lavaredo"))
+    expect(page.get_by_role("dialog").get_by_role("img", name=NAMES[3])).to_be_visible()
+    page.keyboard.press("i")
     expect(page.get_by_role("dialog").get_by_label("Description")).to_have_value(
         "Sunrise over the Tre Cime di Lavaredo"
     )

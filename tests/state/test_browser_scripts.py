@@ -16,6 +16,8 @@ JOBS = {
     "rdrive_pick.js": "choosing files",
     "rdrive_scroll.js": "infinite scroll",
     "rdrive_keys.js": "viewer keys",
+    "rdrive_gestures.js": "viewer zoom, pan and swipes",
+    "rdrive_preload.js": "viewer neighbours decoded ahead",
     "rdrive_live.js": "Live Photo motion",
     "rdrive_passkeys.js": "passkey ceremonies",
     "rdrive_install.js": "registering the service worker",
@@ -58,6 +60,11 @@ def test_each_job_lives_in_its_own_script():
     page = script("rdrive_page.js")
     assert "replaceState" in page and "replaceState" not in upload + pick + scroll + keys
     assert "XMLHttpRequest" not in page and '"drop"' not in page
+    gestures, preload = script("rdrive_gestures.js"), script("rdrive_preload.js")
+    assert '"pointerdown"' in gestures and '"wheel"' in gestures
+    assert '"pointerdown"' not in preload + keys and '"wheel"' not in preload + keys + page
+    assert ".decode()" in preload and ".decode()" not in gestures + keys
+    assert '"keydown"' not in gestures + preload
     live = script("rdrive_live.js")
     assert "pointerover" in live and "pointerover" not in upload + pick + scroll + keys + page
     install, share, worker = script("rdrive_install.js"), script("rdrive_share.js"), script(WORKER)

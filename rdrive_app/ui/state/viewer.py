@@ -8,7 +8,6 @@ tiles of the grid shown (the open folder's, or the timeline's, which fetches pas
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 from typing import Any
 from urllib.parse import urlencode
 
@@ -18,11 +17,11 @@ from reflex.event import EventSpec
 from rdrive_app.core.domain import MediaItem, Status
 from rdrive_app.core.errors import RDriveError
 from rdrive_app.core.playback import PlaybackState
-from rdrive_app.services.presenter import download_url, item_urls
+from rdrive_app.services.presenter import download_url
 from rdrive_app.ui.routes import SEARCH_ROUTE
 from rdrive_app.ui.state.describe import DescribeState
 from rdrive_app.ui.state.grids import showing_grid
-from rdrive_app.ui.state.labels import duration_label, playback_note, size_label, status_label
+from rdrive_app.ui.state.labels import playback_note, status_label
 from rdrive_app.ui.state.search import SEARCH_PARAMS
 from rdrive_app.ui.state.session import (
     SessionState,
@@ -33,77 +32,22 @@ from rdrive_app.ui.state.session import (
 )
 from rdrive_app.ui.state.timeline import TimelineState
 from rdrive_app.ui.state.upload_protocol import page_command
+from rdrive_app.ui.state.viewer_info import (
+    InfoRow,
+    Looks,
+    VideoSource,
+    album_names,
+    get_items,
+    info_rows,
+    player_key,
+    signed_urls,
+    video_sources,
+    zoom_url,
+)
+
+__all__ = ["InfoRow", "VideoSource", "ViewerState", "player_key", "url_script", "video_sources"]
 
 PLAYBACK_POLL_SECONDS = 2.0
-
-
-@dataclasses.dataclass
-class InfoRow:
-    """One line of the info panel; ``href`` is set for the map link."""
-
-    label: str = ""
-    value: str = ""
-    href: str = ""
-
-
-def info_rows(item: MediaItem) -> list[InfoRow]:
-    """The info panel: label/value pairs, the place's name, and a map link when GPS is known."""
-    rows = [InfoRow("Name", item.name), InfoRow("Size", size_label(item.size))]
-    width, height = item.shown_size
-    if width and height:
-        rows.append(InfoRow("Dimensions", f"{width} × {height}"))
-    if item.duration is not None:
-        rows.append(InfoRow("Duration", duration_label(item.duration)))
-    if item.taken_at:
-        rows.append(InfoRow("Taken", item.taken_at.strftime("%Y-%m-%d %H:%M")))
-    if item.rating is not None:
-        rows.append(InfoRow("Rating", f"{'★' * item.rating}{'☆' * (5 - item.rating)}"))
-    if item.camera:
-        rows.append(InfoRow("Camera", item.camera))
-    if item.lens:
-        rows.append(InfoRow("Lens", item.lens))
-    if item.place is not None:  # the place in words, above its position's map link
-        rows.append(InfoRow("Place", item.place.label))
-    if item.gps:
-        lat, lon = item.gps.lat, item.gps.lon
-        rows.append(
-            InfoRow(
-                "Position" if item.place is not None else "Place",
-                f"{lat:.5f}, {lon:.5f}",
-                f"https://www.openstreetmap.org/?mlat={lat:.6f}&mlon={lon:.6f}#map=15/{lat:.6f}/{lon:.6f}",
-            )
-        )
-    rows.append(InfoRow("Uploaded by", item.uploaded_by))
-    rows.append(InfoRow("Uploaded", item.uploaded_at.strftime("%Y-%m-%d %H:%M UTC")))
-    if item.status != Status.READY:
-        rows.append(InfoRow("Status", status_label(item)))
-    return rows
-
-
-@dataclasses.dataclass
-class VideoSource:
-    """One ``<source>`` of the player: the browser plays the first whose type it can."""
-
-    src: str = ""
-    type: str = ""
-
-
-def video_sources(item: MediaItem, urls: dict[str, str | None]) -> list[VideoSource]:
-    """The original first when a rendition exists too (Safari plays an iPhone's HEVC as it
-    is; Chrome and Firefox answer "" for its type and take the rendition), else what plays."""
-    original = VideoSource(urls["url"] or "", urls["url_type"] or item.content_type)
-    playing = urls["playback_url"]
-    if not original.src:
-        return []
-    if not playing or playing == original.src:
-        return [VideoSource(playing or original.src, urls["playback_type"] or original.type)]
-    return [original, VideoSource(playing, urls["playback_type"] or "video/mp4")]
-
-
-def player_key(item_id: str, sources: list[VideoSource]) -> str:
-    """Which files a player plays, without their signatures (they change at every look)."""
-    files = "|".join(source.src.split("?", 1)[0] for source in sources)
-    return f"{item_id}:{files}"
 
 
 def url_script(item_id: str, kept: dict[str, str] | None = None) -> EventSpec:
@@ -131,6 +75,17 @@ class ViewerState(SessionState):
     can_download: rx.Field[bool] = rx.field(False)
     favorite: rx.Field[bool] = rx.field(False)
     info: rx.Field[list[InfoRow]] = rx.field(default_factory=list)
+    info_open: rx.Field[bool] = rx.field(False)  # the info panel (key I), hidden on open
+    # The neighbours' previews, fetched and decoded ahead (assets/rdrive_preload.js).
+    prev_src: rx.Field[str] = rx.field("")
+    prev_name: rx.Field[str] = rx.field("")
+    next_src: rx.Field[str] = rx.field("")
+    next_name: rx.Field[str] = rx.field("")
+    # Zooming (assets/rdrive_gestures.js): the original's width, and the image shown once
+    # zoomed (the original, or its largest rendition), asked for on the first zoom.
+    zoom_width: rx.Field[int] = rx.field(0)
+    full_src: rx.Field[str] = rx.field("")
+    _looks: Looks = {}  # replaced, never changed in place
     _playback_poll: int = 0
     _settling: bool = False  # the open item is still processing or preparing its video
 
@@ -146,17 +101,21 @@ class ViewerState(SessionState):
         return player_key(self.open_id, self.sources)
 
     async def _show(self, item_id: str) -> bool:
-        """Open ``item_id`` (False when it is not there to show)."""
+        """Open ``item_id`` (False when it is not there to show), and look up its neighbours
+        so the page fetches their previews ahead."""
         try:
             item = await asyncio.to_thread(services().items.get, item_id)
         except RDriveError:
             return False
-        lifetime = services().settings.signed_url_lifetime_s
-        blobs = services().storage.blobs
-        urls = await asyncio.to_thread(item_urls, item, blobs, lifetime)
+        looks = dict(self._looks)
+        urls = signed_urls(services(), item, looks)
+        albums = await asyncio.to_thread(album_names, services(), item) if item.albums else []
+        if self.open_id != item.id:
+            self.full_src = ""
         self.open_id, self.open_name = item.id, item.name
         self.open_kind, self.open_status = item.kind.value, status_label(item)
-        self.info = info_rows(item)
+        self.zoom_width = max(item.shown_size[0] or 0, 0)
+        self.info = info_rows(item, albums)
         self.poster = urls["preview_url"] or ""
         self.playback_state = item.playback.state.value if item.playback else ""
         preparing = self.playback_state == PlaybackState.PREPARING.value
@@ -171,10 +130,31 @@ class ViewerState(SessionState):
         self.can_download = item.status != Status.UPLOADING
         self.favorite = item.favorite
         (await self.get_state(DescribeState))._load(item)
+        await self._look_around(looks)
         return True
+
+    async def _look_around(self, looks: Looks) -> None:
+        """The previous and next tiles' previews (their URLs kept, so the one decoded ahead
+        is the one shown); only the open item's and theirs stay kept."""
+        ids = (await showing_grid(self))._item_ids()
+        at = ids.index(self.open_id) if self.open_id in ids else -1
+        around = [ids[at - 1] if at > 0 else "", ids[at + 1] if 0 <= at < len(ids) - 1 else ""]
+        before, after = await asyncio.to_thread(get_items, services(), around)
+        shown = [self._preview_of(item, looks) for item in (before, after)]
+        (self.prev_src, self.prev_name), (self.next_src, self.next_name) = shown
+        keep = {self.open_id, *around}
+        self._looks = {k: v for k, v in looks.items() if k in keep}
+
+    @staticmethod
+    def _preview_of(item: MediaItem | None, looks: Looks) -> tuple[str, str]:
+        if item is None or item.kind.value == "file":
+            return "", ""
+        return signed_urls(services(), item, looks)["preview_url"] or "", item.name
 
     def _hide(self) -> None:
         self.open_id = ""
+        self.full_src = ""
+        self.prev_src = self.next_src = ""
         self.open_kind = ""
         self.sources = []
         self.motion_src = ""
@@ -212,6 +192,26 @@ class ViewerState(SessionState):
                     return
                 if await self._require_user() is None or not await self._show(self.open_id):
                     return
+
+    @protected
+    async def toggle_info(self) -> None:
+        """Show or hide the info panel (key I); it stays as it is while stepping."""
+        self.info_open = not self.info_open
+
+    @protected
+    async def load_full(self) -> Any:
+        """The first zoom into a photo: the image at the original's resolution (the original
+        a browser shows as it is, or the largest rendition, made on this first request)."""
+        if self.full_src or self.open_kind != "image":
+            return None
+        item_id = self.open_id
+        try:
+            src = await asyncio.to_thread(zoom_url, services(), item_id)
+        except RDriveError:
+            return None
+        if item_id == self.open_id:
+            self.full_src = src or self.image_src
+        return None
 
     @protected
     async def toggle_live(self) -> None:
@@ -263,6 +263,7 @@ class ViewerState(SessionState):
         """Open an item full screen and put its id in the URL."""
         if not isinstance(item_id, str) or not await self._show(item_id):
             return toast("error", "That item is no longer here.", 4000)
+        self.info_open = False
         return self._opened()
 
     @protected
