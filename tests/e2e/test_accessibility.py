@@ -46,7 +46,7 @@ def every_page(page: Page, app, label: str) -> list[str]:
     page.goto("/signin")
     expect(page.get_by_role("button", name="Sign in")).to_be_visible()
     found += problems(page, f"{label} /signin")
-    library_with_photos(page, app, f"Axe-{label}")
+    library_with_photos(page, app, f"A11y-{page.viewport_size['width']}")
     found += problems(page, f"{label} folder")
     page.get_by_role("button", name=PHOTOS[0].name, exact=True).click()
     expect(page.get_by_role("dialog")).to_be_visible()

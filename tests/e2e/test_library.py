@@ -45,12 +45,12 @@ def new_folder(page: Page, name: str) -> None:
     page.get_by_role("button", name="New folder").click()
     page.get_by_label("Folder name").fill(name)
     page.get_by_role("button", name="Create").click()
-    expect(page.get_by_role("link", name=name)).to_be_visible()
+    expect(page.get_by_role("link", name=name, exact=True)).to_be_visible()
 
 
 def open_folder(page: Page, name: str) -> None:
     """Click a folder and wait until its page is the one shown (as a person would)."""
-    page.get_by_role("link", name=name).click()
+    page.get_by_role("link", name=name, exact=True).click()
     expect(page).to_have_url(re.compile(rf"/folder/{re.escape(name)}$"))
     expect(page.get_by_role("navigation", name="Breadcrumb")).to_contain_text(name)
 

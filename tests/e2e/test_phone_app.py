@@ -258,7 +258,7 @@ def test_the_worker_keeps_the_shell_never_media_or_api(context: BrowserContext, 
     try:
         page.goto(href)
         expect(page).to_have_title("Folders · rDrive")
-        expect(page.get_by_role("heading", name="rDrive")).to_be_visible()
+        expect(page.get_by_role("navigation", name="Main")).to_be_visible()
         expect(page.get_by_role("heading", name="Application Error")).to_have_count(0)
         shot(page, f"offline-{page.viewport_size['width']}")
     finally:
