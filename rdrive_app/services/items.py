@@ -1,6 +1,6 @@
 """Items as the user sees them: list a folder page by page, look one up, rename, move, trash;
-favourite one or a selection, set or shift the date taken (core/edits.py has the date rules), describe and tag
-one, tag a selection (core/tags.py has the tag rules).
+favourite one or a selection, set or shift the date taken (core/edits.py has the date rules),
+describe and tag one, tag a selection (core/tags.py has the tag rules).
 
 Rename and move are metadata-only (blob keys are ids); every clash raises Conflict and nothing
 is overwritten. Deleting moves an item to the trash; purging removes its record, then its blobs.
