@@ -1,5 +1,6 @@
-"""The rename and move dialogs, the actions on a selection (Download ZIP, Add to album, Move,
-Rename, Delete) and the Undo notice."""
+"""The rename and move dialogs, the selection bar every grid shows while tiles are selected
+(Download, Add to album, Move, Favourite, Delete, Clear, and the rarer Add tag, Rename, Shift
+dates) and the Undo notice after a move or a delete."""
 
 from __future__ import annotations
 
@@ -8,7 +9,6 @@ from typing import Any
 import reflex as rx
 from reflex.vars import ObjectVar
 
-from rdrive_app.ui.components.albums import add_to_album_button
 from rdrive_app.ui.components.controls import (
     choice_list,
     choice_row,
@@ -18,11 +18,11 @@ from rdrive_app.ui.components.controls import (
     form_dialog,
     gray_button,
     icon_button,
-    labelled_button,
     soft_button,
     wrapping_row,
 )
 from rdrive_app.ui.components.tags import tag_selection_buttons
+from rdrive_app.ui.state.albums import AlbumState
 from rdrive_app.ui.state.edits import EditState
 from rdrive_app.ui.state.folder import FolderRow
 from rdrive_app.ui.state.organize import OrganizeState
@@ -43,32 +43,75 @@ def delete_button() -> rx.Component:
     return soft_button("Delete", OrganizeState.delete_selected, color_scheme="red")
 
 
-def selection_actions(count: Any, on_clear: Any, *extra: rx.Component) -> rx.Component:
-    """What the selected tiles of a grid (a folder's, the timeline's, an album's) can have
-    done to them; ``extra`` are the page's own."""
+# Under the page's top bar (its height, which a layout may set), over the grid it scrolls.
+SELECTION_BAR = {
+    "position": "sticky",
+    "top": "var(--rdrive-top-bar, 56px)",
+    "z_index": "6",
+    "width": "100%",
+    "background_color": "var(--color-background)",
+    "border_bottom": "1px solid var(--gray-a5)",
+    "padding_y": "0.4em",
+}
+
+
+def _action(label: str, icon: str, on_click: Any, **props: Any) -> rx.Component:
+    """One of the bar's actions: an icon and its name (on a phone the icon alone, named)."""
+    return rx.button(
+        rx.icon(icon, size=18),
+        rx.el.span(label, class_name="rdrive-bar-label"),
+        aria_label=label,
+        title=label,
+        variant="soft",
+        class_name="rdrive-bar-action",
+        on_click=on_click,
+        **props,
+    )
+
+
+def selection_bar(grid: Any, *extra: rx.Component) -> rx.Component:
+    """The bar a selection brings up, the same over every grid (a folder's, a search's, the
+    timeline's, an album's): how many are selected and what can be done to them; ``grid`` is
+    the state shown (``selected_count``, ``clear_selection``), ``extra`` the page's own."""
+    count = grid.selected_count
+    main = rx.hstack(
+        rx.text(count.to_string() + " selected", weight="medium", white_space="nowrap"),
+        rx.spacer(),
+        _action("Download", "download", OrganizeState.download_selected),
+        _action("Add to album", "book-image", AlbumState.start_add_selected),
+        _action("Move", "folder-input", OrganizeState.start_move_selected),
+        _action("Favourite", "heart", OrganizeState.favorite_selected),
+        _action("Delete", "trash-2", OrganizeState.delete_selected, color_scheme="red"),
+        _action("Clear", "x", grid.clear_selection, color_scheme="gray"),
+        align="center",
+        spacing="2",
+        wrap="wrap",  # a phone's width: the count above, the actions under it
+        width="100%",
+    )
+    more = wrapping_row(
+        *extra,
+        tag_selection_buttons(),
+        rx.cond(count == 1, rename_button()),
+        soft_button("Shift dates", EditState.start_shift),
+        form_dialog(
+            "Shift dates",
+            "Shift by (hours, or hours:minutes)",
+            "shift-input",
+            EditState,
+            "shift",
+            placeholder="-3 or +1:30",
+        ),
+        spacing="2",
+    )
     return rx.cond(
         count > 0,
-        wrapping_row(
-            rx.text(count.to_string() + " selected", size="2"),
-            labelled_button(
-                "Download ZIP", icon="archive", on_click=OrganizeState.download_selected
-            ),
-            add_to_album_button(),
-            *extra,
-            tag_selection_buttons(),
-            move_button(),
-            rx.cond(count == 1, rename_button()),
-            soft_button("Shift dates", EditState.start_shift),
-            delete_button(),
-            rx.button("Clear selection", variant="ghost", on_click=on_clear),
-            form_dialog(
-                "Shift dates",
-                "Shift by (hours, or hours:minutes)",
-                "shift-input",
-                EditState,
-                "shift",
-                placeholder="-3 or +1:30",
-            ),
+        rx.vstack(
+            main,
+            more,
+            role="toolbar",
+            aria_label="Selection",
+            spacing="2",
+            style=SELECTION_BAR,
         ),
     )
 
@@ -117,12 +160,14 @@ def move_dialog() -> rx.Component:
 
 
 def undo_notice() -> rx.Component:
+    """What the last move or delete did, with Undo: at the foot of the screen, where it
+    covers no tile's controls for long and is seen however far the grid has scrolled."""
     return rx.cond(
         OrganizeState.undo_message != "",
         rx.callout.root(
             rx.hstack(
                 rx.callout.text(OrganizeState.undo_message),
-                rx.button("Undo", size="1", on_click=OrganizeState.undo_delete),
+                rx.button("Undo", size="1", on_click=OrganizeState.undo),
                 icon_button(
                     "x",
                     "Dismiss",
@@ -134,6 +179,13 @@ def undo_notice() -> rx.Component:
                 align="center",
             ),
             role="status",
-            width="100%",
+            variant="surface",
+            position="fixed",
+            bottom="calc(16px + var(--rdrive-bottom-bar, 0px))",
+            left="50%",
+            transform="translateX(-50%)",
+            max_width="calc(100vw - 32px)",
+            z_index="25",
+            box_shadow="var(--shadow-4)",
         ),
     )

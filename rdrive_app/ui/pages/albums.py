@@ -21,12 +21,12 @@ from rdrive_app.ui.components.controls import card_grid, labelled_button, nav_li
 from rdrive_app.ui.components.dialogs import (
     move_dialog,
     rename_dialog,
-    selection_actions,
+    selection_bar,
     undo_notice,
 )
 from rdrive_app.ui.components.layout import page_frame
 from rdrive_app.ui.components.viewer import viewer
-from rdrive_app.ui.pages.photos import STICKY_BAR, timeline_grid
+from rdrive_app.ui.pages.photos import timeline_grid
 from rdrive_app.ui.routes import (
     ALBUMS_ROUTE,
     FAVORITES_ROUTE,
@@ -107,13 +107,7 @@ def album_page() -> rx.Component:
             ),
             rx.vstack(
                 _album_header(),
-                undo_notice(),
-                rx.box(
-                    selection_actions(
-                        count, TimelineState.clear_selection, album_selection_actions(count)
-                    ),
-                    style=STICKY_BAR,
-                ),
+                selection_bar(TimelineState, album_selection_actions(count)),
                 rx.cond(
                     TimelineState.empty,
                     rx.callout(
@@ -127,6 +121,7 @@ def album_page() -> rx.Component:
                 width="100%",
             ),
         ),
+        undo_notice(),
         viewer(labelled_button("Set as cover", icon="image", on_click=AlbumState.set_cover)),
         rename_dialog(),
         move_dialog(),

@@ -13,20 +13,18 @@ from rdrive_app.ui.components.controls import nav_link, wrapping_row
 from rdrive_app.ui.components.dialogs import (
     move_dialog,
     rename_dialog,
-    selection_actions,
+    selection_bar,
     undo_notice,
 )
 from rdrive_app.ui.components.layout import page_frame
 from rdrive_app.ui.components.timeline import TimelineGrid, TimelineScrubber
 from rdrive_app.ui.components.viewer import viewer
 from rdrive_app.ui.routes import ALBUMS_ROUTE, PLACES_ROUTE
+from rdrive_app.ui.state.organize import OrganizeState
 from rdrive_app.ui.state.timeline import TimelineState
 from rdrive_app.ui.state.viewer import ViewerState
 
 SCRUBBER_ROOM = "76px"
-STICKY_BAR = {"position": "sticky", "top": "56px", "z_index": "6", "width": "100%"} | {
-    "background_color": "var(--color-background)"
-}
 
 
 def header() -> rx.Component:
@@ -47,14 +45,6 @@ def header() -> rx.Component:
     )
 
 
-def selection_bar() -> rx.Component:
-    """Stays in view under the top bar while the timeline scrolls."""
-    return rx.box(
-        selection_actions(TimelineState.selected_count, TimelineState.clear_selection),
-        style=STICKY_BAR,
-    )
-
-
 def timeline_grid() -> rx.Component:
     """The window's sections; a new window (``generation``) mounts a new grid."""
     return TimelineGrid.create(
@@ -70,6 +60,7 @@ def timeline_grid() -> rx.Component:
             "on_open": ViewerState.open_item,
             "on_toggle": TimelineState.toggle_select,
             "on_favorite": ViewerState.favorite_tile,
+            "on_select_many": OrganizeState.select_tiles,  # the tiles a band crossed
         },
     )
 
@@ -79,8 +70,7 @@ def photos_page() -> rx.Component:
         rx.el.span(custom_attrs={"data-rdrive-timeline-page": "1"}, hidden=True),
         rx.vstack(
             header(),
-            undo_notice(),
-            selection_bar(),
+            selection_bar(TimelineState),
             rx.cond(
                 TimelineState.empty,
                 rx.callout(
@@ -106,6 +96,7 @@ def photos_page() -> rx.Component:
             current=TimelineState.position,
             on_jump=TimelineState.jump,
         ),
+        undo_notice(),
         viewer(),
         rename_dialog(),
         move_dialog(),
