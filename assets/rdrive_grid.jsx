@@ -24,6 +24,8 @@ import { RowsPhotoAlbum } from "react-photo-album";
 import "react-photo-album/rows.css";
 
 export const ROW_HEIGHT = 180; // the rows' target height in px (Google Photos' is about the same)
+const PHONE_ROW_HEIGHT = 110; // on a phone's width: three or four tiles a row, not one or two
+const rowHeight = (width) => (width < 600 ? PHONE_ROW_HEIGHT : ROW_HEIGHT);
 export const SPACING = 4;
 const FIRST_SCREEN = 48; // tiles a large screen shows before any scrolling: loaded at once
 const LONG_PRESS_MS = 500;
@@ -45,6 +47,8 @@ const tileButton = {
   WebkitTouchCallout: "none",
   userSelect: "none",
 };
+// ``all: unset`` takes a button's dragging away with the rest: a tile that moves gets it back.
+const dragging = { WebkitUserDrag: "element" };
 const chosenOutline = { outline: "3px solid var(--accent-9)", outlineOffset: "-3px" };
 const badge = {
   position: "absolute",
@@ -106,7 +110,11 @@ function Tile({ props, photo, index, width, height, ctx }) {
       title={tile.name}
       data-rdrive-tile={tile.id}
       draggable={ctx.movable ? "true" : undefined}
-      style={ctx.chosen.has(tile.id) ? { ...tileButton, ...chosenOutline } : tileButton}
+      style={{
+        ...tileButton,
+        ...(ctx.movable ? dragging : null),
+        ...(ctx.chosen.has(tile.id) ? chosenOutline : null),
+      }}
       onClick={(event) => ctx.press(tile.id, event)}
       onPointerDown={(event) => ctx.hold(tile.id, event)}
       onContextMenu={(event) => ctx.touching() && event.preventDefault()}
@@ -178,7 +186,7 @@ export function TileRows({ tiles, ctx, label }) {
   return (
     <RowsPhotoAlbum
       photos={photos}
-      targetRowHeight={ROW_HEIGHT}
+      targetRowHeight={rowHeight}
       spacing={SPACING}
       rowConstraints={{ singleRowMaxHeight: ROW_HEIGHT }}
       render={render}
@@ -267,7 +275,9 @@ function useFolderDrops(onMoveTo) {
 // for its tiles, and the band to draw (page coordinates) while a mouse draws one.
 export function useTileGestures(root, { selected, onOpen, onToggle, onFavorite, onSelectMany, onMoveTo, eager }) {
   const [band, setBand] = useState(null); // {rect, ids}
-  const quietUntil = useRef(0); // the click that ends a long press or a band is no press
+  // The click that ends a long press (on that tile) or a band (on any) is no press.
+  const quietUntil = useRef(0);
+  const quietTile = useRef(null);
   const pointer = useRef("mouse"); // the last pointer pressed on a tile
   const holding = useRef(null);
   const latest = useRef({});
@@ -310,6 +320,7 @@ export function useTileGestures(root, { selected, onOpen, onToggle, onFavorite, 
         if (ids === null) return;
         document.body.style.userSelect = "";
         quietUntil.current = Date.now() + 300;
+        quietTile.current = null;
         setBand(null);
         if (ids.length && latest.current.onSelectMany) latest.current.onSelectMany(ids);
       };
@@ -335,7 +346,8 @@ export function useTileGestures(root, { selected, onOpen, onToggle, onFavorite, 
       touching: () => pointer.current !== "mouse",
       // While selecting (or with shift) a click ticks the tile; else it opens the viewer.
       press: (id, event) => {
-        if (Date.now() < quietUntil.current) return;
+        const quiet = quietTile.current === null || quietTile.current === id;
+        if (quiet && Date.now() < quietUntil.current) return;
         if (chosen.size > 0 || event.shiftKey) onToggle && onToggle(id, event.shiftKey);
         else onOpen && onOpen(id);
       },
@@ -352,6 +364,7 @@ export function useTileGestures(root, { selected, onOpen, onToggle, onFavorite, 
         hold.timer = setTimeout(() => {
           stopHolding();
           quietUntil.current = Number.MAX_SAFE_INTEGER; // until the finger lifts
+          quietTile.current = id;
           const lifted = () => {
             quietUntil.current = Date.now() + 400;
             window.removeEventListener("pointerup", lifted);

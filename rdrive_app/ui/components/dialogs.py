@@ -43,30 +43,31 @@ def delete_button() -> rx.Component:
     return soft_button("Delete", OrganizeState.delete_selected, color_scheme="red")
 
 
-# Under the page's top bar (its height, which a layout may set), over the grid it scrolls.
+# Over the page's top bar while tiles are selected, as Google Photos' bar takes its app bar's
+# place: always in view however far the grid scrolls, and it neither pushes the grid down as a
+# selection starts (the tile just pressed stays put) nor covers the breadcrumb and the folders
+# that tiles are dragged onto.
 SELECTION_BAR = {
-    "position": "sticky",
-    "top": "var(--rdrive-top-bar, 56px)",
-    "z_index": "6",
-    "width": "100%",
+    "position": "fixed",
+    "top": "0",
+    "left": "0",
+    "right": "0",
+    "z_index": "15",  # over the top bar (10), under the upload panel and dialogs
+    "min_height": "var(--rdrive-top-bar, 56px)",
+    "padding": "0.4em 1em",
     "background_color": "var(--color-background)",
     "border_bottom": "1px solid var(--gray-a5)",
-    "padding_y": "0.4em",
+    "box_shadow": "var(--shadow-2)",
 }
 
 
 def _action(label: str, icon: str, on_click: Any, **props: Any) -> rx.Component:
-    """One of the bar's actions: an icon and its name (on a phone the icon alone, named)."""
-    return rx.button(
-        rx.icon(icon, size=18),
-        rx.el.span(label, class_name="rdrive-bar-label"),
-        aria_label=label,
-        title=label,
-        variant="soft",
-        class_name="rdrive-bar-action",
-        on_click=on_click,
-        **props,
-    )
+    """One of the bar's actions, an icon named ``label`` (as Google Photos' bar has them)."""
+    props.setdefault("variant", "soft")
+    return icon_button(
+        icon, label, on_click, icon_size=18, title=label, size="3",
+        class_name="rdrive-bar-action", **props,
+    )  # fmt: skip
 
 
 def selection_bar(grid: Any, *extra: rx.Component) -> rx.Component:
@@ -74,19 +75,13 @@ def selection_bar(grid: Any, *extra: rx.Component) -> rx.Component:
     timeline's, an album's): how many are selected and what can be done to them; ``grid`` is
     the state shown (``selected_count``, ``clear_selection``), ``extra`` the page's own."""
     count = grid.selected_count
-    main = rx.hstack(
-        rx.text(count.to_string() + " selected", weight="medium", white_space="nowrap"),
-        rx.spacer(),
+    actions = rx.hstack(
         _action("Download", "download", OrganizeState.download_selected),
         _action("Add to album", "book-image", AlbumState.start_add_selected),
         _action("Move", "folder-input", OrganizeState.start_move_selected),
         _action("Favourite", "heart", OrganizeState.favorite_selected),
         _action("Delete", "trash-2", OrganizeState.delete_selected, color_scheme="red"),
-        _action("Clear", "x", grid.clear_selection, color_scheme="gray"),
-        align="center",
         spacing="2",
-        wrap="wrap",  # a phone's width: the count above, the actions under it
-        width="100%",
     )
     more = wrapping_row(
         *extra,
@@ -103,17 +98,18 @@ def selection_bar(grid: Any, *extra: rx.Component) -> rx.Component:
         ),
         spacing="2",
     )
-    return rx.cond(
-        count > 0,
-        rx.vstack(
-            main,
-            more,
-            role="toolbar",
-            aria_label="Selection",
-            spacing="2",
-            style=SELECTION_BAR,
-        ),
+    bar = wrapping_row(
+        _action("Clear", "x", grid.clear_selection, color_scheme="gray", variant="ghost"),
+        rx.text(count.to_string() + " selected", weight="medium", white_space="nowrap"),
+        rx.spacer(),
+        more,
+        actions,
+        role="toolbar",
+        aria_label="Selection",
+        spacing="2",
+        style=SELECTION_BAR,
     )
+    return rx.cond(count > 0, bar)
 
 
 def rename_dialog() -> rx.Component:

@@ -99,6 +99,7 @@ def album_page() -> rx.Component:
     count = TimelineState.selected_count
     return page_frame(
         rx.el.span(custom_attrs={"data-rdrive-album-page": "1"}, hidden=True),
+        selection_bar(TimelineState, album_selection_actions(count)),
         rx.cond(
             AlbumState.missing,
             rx.vstack(
@@ -107,7 +108,6 @@ def album_page() -> rx.Component:
             ),
             rx.vstack(
                 _album_header(),
-                selection_bar(TimelineState, album_selection_actions(count)),
                 rx.cond(
                     TimelineState.empty,
                     rx.callout(

@@ -125,6 +125,7 @@ def toolbar() -> rx.Component:
 def library_page() -> rx.Component:
     return page_frame(
         rx.el.span(custom_attrs={"data-rdrive-folder-page": "1"}, hidden=True),
+        selection_bar(FolderState),
         rx.vstack(
             wrapping_row(
                 breadcrumb(),
@@ -139,7 +140,6 @@ def library_page() -> rx.Component:
                 width="100%",
                 spacing="3",
             ),
-            selection_bar(FolderState),
             rx.cond(
                 FolderState.missing,
                 rx.callout(

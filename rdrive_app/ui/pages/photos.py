@@ -68,9 +68,9 @@ def timeline_grid() -> rx.Component:
 def photos_page() -> rx.Component:
     return page_frame(
         rx.el.span(custom_attrs={"data-rdrive-timeline-page": "1"}, hidden=True),
+        selection_bar(TimelineState),
         rx.vstack(
             header(),
-            selection_bar(TimelineState),
             rx.cond(
                 TimelineState.empty,
                 rx.callout(

@@ -45,6 +45,7 @@ def _outcome() -> rx.Component:
 
 def search_page() -> rx.Component:
     return page_frame(
+        selection_bar(SearchState),
         rx.vstack(
             wrapping_row(
                 rx.heading(
@@ -66,7 +67,6 @@ def search_page() -> rx.Component:
                 width="100%",
                 spacing="3",
             ),
-            selection_bar(SearchState),
             grid(SearchState, "Results"),
             spacing="4",
             width="100%",
