@@ -97,6 +97,7 @@ def selection_bar(grid: Any, *extra: rx.Component) -> rx.Component:
             placeholder="-3 or +1:30",
         ),
         spacing="2",
+        class_name="rdrive-bar-more",  # on a phone, under the main actions
     )
     bar = wrapping_row(
         _action("Clear", "x", grid.clear_selection, color_scheme="gray", variant="ghost"),
