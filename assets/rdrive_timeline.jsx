@@ -8,158 +8,15 @@
 // functions, which is why this is a small JSX module rather than props set from Python.
 //
 // The data comes from TimelineState (rdrive_app/ui/state/timeline.py): sections of one day
-// (at most a few dozen tiles each), labelled there; the tiles' names are the accessible names
-// of their buttons, images and checkboxes, as on the folder grid; each tile has its heart.
+// (at most a few dozen tiles each), labelled there. The tiles, their rows and the ways of
+// selecting them are every grid's (rdrive_grid.jsx).
 import { useEffect, useMemo, useRef, useState } from "react";
 import { Virtuoso } from "react-virtuoso";
-import { RowsPhotoAlbum } from "react-photo-album";
-import "react-photo-album/rows.css";
+import { Band, SPACING, TileRows, useTileGestures } from "./rdrive_grid.jsx";
 
-const ROW_HEIGHT = 180; // the rows' target height in px (Google Photos' is about the same)
-const SPACING = 4;
 const MONTH = /^\d{4}-\d{2}$/;
 
-const tileButton = {
-  all: "unset",
-  cursor: "pointer",
-  display: "block",
-  width: "100%",
-  position: "relative",
-  background: "var(--gray-a3)",
-  borderRadius: "var(--radius-2)",
-  overflow: "hidden",
-};
-const chosenOutline = { outline: "3px solid var(--accent-9)", outlineOffset: "-3px" };
-const checkbox = {
-  position: "absolute",
-  top: "6px",
-  left: "6px",
-  width: "18px",
-  height: "18px",
-  cursor: "pointer",
-  accentColor: "var(--accent-9)",
-};
-const heartButton = {
-  all: "unset",
-  position: "absolute",
-  top: "4px",
-  right: "4px",
-  width: "28px",
-  height: "28px",
-  display: "flex",
-  alignItems: "center",
-  justifyContent: "center",
-  cursor: "pointer",
-  borderRadius: "50%",
-  background: "rgba(0, 0, 0, 0.35)",
-};
-
-// The tile's heart: pressed for a favourite; shown on hover or focus, or when pressed
-// (assets/rdrive_tiles.css). The same name and state as the folder grid's (components/grid.py).
-function Heart({ tile, onFavorite }) {
-  return (
-    <button
-      type="button"
-      className="rdrive-heart"
-      aria-label={`Favourite ${tile.name}`}
-      aria-pressed={tile.favorite ? "true" : "false"}
-      style={heartButton}
-      onClick={(event) => {
-        event.stopPropagation();
-        onFavorite && onFavorite(tile.id, !tile.favorite);
-      }}
-    >
-      <svg width="16" height="16" viewBox="0 0 24 24" aria-hidden="true"
-        fill={tile.favorite ? "white" : "none"} stroke="white" strokeWidth="2"
-        strokeLinecap="round" strokeLinejoin="round">
-        <path d="M19 14c1.49-1.46 3-3.21 3-5.5A5.5 5.5 0 0 0 16.5 3c-1.76 0-3 .5-4.5 2-1.5-1.5-2.74-2-4.5-2A5.5 5.5 0 0 0 2 8.5c0 2.3 1.5 4.05 3 5.5l7 7Z" />
-      </svg>
-    </button>
-  );
-}
-
-const badge = {
-  position: "absolute",
-  right: "6px",
-  bottom: "6px",
-  padding: "1px 6px",
-  borderRadius: "var(--radius-2)",
-  background: "rgba(0, 0, 0, 0.6)",
-  color: "white",
-  fontSize: "11px",
-  pointerEvents: "none",
-};
-
-function Tile({ props, photo, width, height, ctx }) {
-  const tile = photo.tile;
-  return (
-    <button
-      type="button"
-      aria-label={tile.name}
-      title={tile.name}
-      style={ctx.chosen.has(tile.id) ? { ...tileButton, ...chosenOutline } : tileButton}
-      onClick={() => ctx.onOpen(tile.id)}
-    >
-      {tile.thumb ? (
-        <img {...props} style={{ ...props.style, objectFit: "cover" }} />
-      ) : (
-        <span
-          style={{
-            display: "flex",
-            alignItems: "center",
-            justifyContent: "center",
-            width: "100%",
-            aspectRatio: `${width} / ${height}`,
-            color: "var(--gray-10)",
-            fontSize: "12px",
-          }}
-        >
-          {tile.kind === "video" ? "Video" : "Photo"}
-        </span>
-      )}
-      {tile.kind === "video" && tile.duration ? <span style={badge}>▶ {tile.duration}</span> : null}
-      {tile.live ? <span style={badge}>Live</span> : null}
-    </button>
-  );
-}
-
 function Section({ section, ctx }) {
-  const photos = useMemo(
-    () =>
-      section.tiles.map((tile) => ({
-        key: tile.id,
-        src: tile.thumb || "data:,",
-        alt: tile.name,
-        width: tile.width || 1,
-        height: tile.height || 1,
-        tile,
-      })),
-    [section],
-  );
-  const render = useMemo(
-    () => ({
-      image: (props, { photo, width, height }) => (
-        <Tile props={props} photo={photo} width={width} height={height} ctx={ctx} />
-      ),
-      extras: (_, { photo }) => (
-        <>
-          <input
-            type="checkbox"
-            aria-label={`Select ${photo.tile.name}`}
-            checked={ctx.chosen.has(photo.tile.id)}
-            readOnly
-            style={checkbox}
-            onClick={(event) => {
-              event.stopPropagation();
-              ctx.onToggle(photo.tile.id, event.shiftKey);
-            }}
-          />
-          <Heart tile={photo.tile} onFavorite={ctx.onFavorite} />
-        </>
-      ),
-    }),
-    [ctx],
-  );
   return (
     <section
       data-rdrive-day={section.day}
@@ -174,14 +31,7 @@ function Section({ section, ctx }) {
           {section.day_label}
         </h3>
       ) : null}
-      <RowsPhotoAlbum
-        photos={photos}
-        targetRowHeight={ROW_HEIGHT}
-        spacing={SPACING}
-        rowConstraints={{ singleRowMaxHeight: ROW_HEIGHT }}
-        render={render}
-        componentsProps={{ container: { "aria-label": section.day_label } }}
-      />
+      <TileRows tiles={section.tiles} ctx={ctx} label={section.day_label} />
     </section>
   );
 }
@@ -229,13 +79,10 @@ export function TimelineGrid({
   onOpen,
   onToggle,
   onFavorite,
+  onSelectMany,
 }) {
-  const chosen = useMemo(() => new Set(selected || []), [selected]);
-  const ctx = useMemo(
-    () => ({ chosen, onOpen, onToggle, onFavorite }),
-    [chosen, onOpen, onToggle, onFavorite],
-  );
   const grid = useRef(null);
+  const { ctx, band } = useTileGestures(grid, { selected, onOpen, onToggle, onFavorite, onSelectMany });
   const data = sections || [];
   // Read once (each window mounts a new grid); the same object on every render, or Virtuoso
   // would scroll back to it each time the data changes.
@@ -302,7 +149,7 @@ export function TimelineGrid({
     };
   }, []);
   return (
-    <div ref={grid}>
+    <div ref={grid} className="rdrive-grid" data-rdrive-selecting={ctx.chosen.size > 0 ? "1" : undefined}>
       <Virtuoso
         useWindowScroll
         data={data}
@@ -315,6 +162,7 @@ export function TimelineGrid({
         startReached={askTop}
         endReached={() => onEndReached && onEndReached(generation)}
       />
+      <Band band={band} />
     </div>
   );
 }

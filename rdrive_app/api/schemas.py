@@ -288,6 +288,15 @@ class ShiftDatesIn(BaseModel):
     seconds: StrictInt = Field(description="how far to move them; negative moves them earlier")
 
 
+class FavoritesIn(BaseModel):
+    """Mark a selection favourites, or not."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    ids: list[str] = Field(description="1 to 1000 item ids (photos and videos)")
+    favorite: StrictBool = Field(description="true makes them favourites, false not")
+
+
 class TagsEditIn(BaseModel):
     """Add and remove tags on a selection (a tag cannot be in both lists)."""
 

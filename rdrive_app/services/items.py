@@ -1,6 +1,6 @@
 """Items as the user sees them: list a folder page by page, look one up, rename, move, trash;
-favourite one, set or shift the date taken (core/edits.py has the date rules), describe and tag
-one, tag a selection (core/tags.py has the tag rules).
+favourite one or a selection, set or shift the date taken (core/edits.py has the date rules),
+describe and tag one, tag a selection (core/tags.py has the tag rules).
 
 Rename and move are metadata-only (blob keys are ids); every clash raises Conflict and nothing
 is overwritten. Deleting moves an item to the trash; purging removes its record, then its blobs.
@@ -138,6 +138,30 @@ class ItemService:
         if item.kind == Kind.FILE:
             raise InvalidInput(f"“{item.name}” is not a photo or video; it cannot be a favourite")
         return self._catalog.update_item(item.id, favorite=on)
+
+    def set_favorites(self, ids: object, on: object) -> list[MediaItem]:
+        """Mark a selection favourites (``on`` True) or not. As for shift_dates, every id (404
+        for an unknown or trashed one) and every item (a plain file cannot be one: 400) is
+        checked before anything changes; an item already so is left as it is."""
+        if not isinstance(on, bool):
+            raise InvalidInput("favorite must be true or false")
+        chosen = selection(ids)
+        with ThreadPoolExecutor(SELECTION_WORKERS) as pool:  # a round trip each, overlapped
+            items = list(pool.map(self._favourable, chosen))
+            return list(
+                pool.map(
+                    lambda i: (
+                        i if i.favorite == on else self._catalog.update_item(i.id, favorite=on)
+                    ),
+                    items,
+                )
+            )
+
+    def _favourable(self, item_id: object) -> MediaItem:
+        item = self._chosen(item_id)
+        if item.kind == Kind.FILE:
+            raise InvalidInput(f"“{item.name}” is not a photo or video; it cannot be a favourite")
+        return item
 
     def set_taken_at(self, item_id: object, when: object) -> MediaItem:
         """Set the date an item was taken (core/edits.py: ISO 8601, naive is UTC, 1826 to a

@@ -199,3 +199,27 @@ def test_shift_dates_refuses_bad_selections_and_changes_nothing(client, auth, se
         client.post("/api/media/shift-dates", json={"ids": [a["id"]], "seconds": 1}).status_code
         == 401
     )
+
+
+def test_favourites_of_a_selection_at_once(client, auth, services):
+    a = send(client, auth, marked_photo(), "fa.jpg")
+    b = send(client, auth, marked_photo(), "fb.jpg")
+    r = client.post(
+        "/api/media/favorites", json={"ids": [a["id"], b["id"]], "favorite": True}, headers=auth
+    )
+    assert r.status_code == 200, r.text
+    assert [(i["id"], i["favorite"]) for i in r.json()["items"]] == [
+        (a["id"], True),
+        (b["id"], True),
+    ]
+    for body, status in [
+        ({"ids": [a["id"], "nope"], "favorite": False}, 404),
+        ({"ids": [a["id"]], "favorite": "no"}, 400),
+        ({"ids": [], "favorite": False}, 400),
+        ({"ids": [a["id"]]}, 400),
+    ]:
+        r = client.post("/api/media/favorites", json=body, headers=auth)
+        assert r.status_code == status, (body, r.text)
+    assert client.get(f"/api/media/{a['id']}", headers=auth).json()["favorite"] is True
+    body = {"ids": [a["id"]], "favorite": False}
+    assert client.post("/api/media/favorites", json=body).status_code == 401

@@ -155,7 +155,7 @@ def test_upload_view_play_download_organise(page: Page, app_server, tmp_path):
     page.get_by_label("Shift by (hours, or hours:minutes)").fill("-1:30")
     page.get_by_role("button", name="Save").click()
     expect(page.get_by_text("Moved 2 by -1:30")).to_be_visible()
-    page.get_by_role("button", name="Clear selection").click()
+    page.get_by_role("toolbar", name="Selection").get_by_role("button", name="Clear").click()
 
     # Video: play and seek to 5 s; the picture changes.
     page.get_by_role("button", name=VIDEO.name, exact=True).click()
@@ -182,13 +182,13 @@ def test_upload_view_play_download_organise(page: Page, app_server, tmp_path):
         page.get_by_role("checkbox", name=f"Select {path.name}").click()
     expect(page.get_by_text("3 selected")).to_be_visible()
     with page.expect_download() as info:
-        page.get_by_role("button", name="Download ZIP").click()
+        page.get_by_role("toolbar", name="Selection").get_by_role("button", name="Download").click()
     with zipfile.ZipFile(io.BytesIO(Path(info.value.path()).read_bytes())) as archive:
         assert sorted(archive.namelist()) == sorted(p.name for p in PHOTOS)
         for path in PHOTOS:
             assert archive.read(path.name) == path.read_bytes()
     assert drops == []
-    page.get_by_role("button", name="Clear selection").click()
+    page.get_by_role("toolbar", name="Selection").get_by_role("button", name="Clear").click()
 
     # Rename.
     page.get_by_role("checkbox", name="Select portrait_6.jpg").click()

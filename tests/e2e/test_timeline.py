@@ -149,7 +149,7 @@ def test_days_months_scrubber_url_and_viewer(page: Page, app_server, tmp_path):
     page.get_by_role("checkbox", name=f"Select {following}").click()
     expect(page.get_by_text("2 selected")).to_be_visible()
     with page.expect_download() as download:
-        page.get_by_role("button", name="Download ZIP").click()
+        page.get_by_role("toolbar", name="Selection").get_by_role("button", name="Download").click()
     assert download.value.suggested_filename.endswith(".zip")
     shot(page, "62-timeline-selected")
 

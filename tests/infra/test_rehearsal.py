@@ -192,10 +192,14 @@ def test_the_core_loop_runs_through_the_distribution(rehearsal: Rehearsal, tmp_p
             for path in PHOTOS:
                 page.get_by_role("checkbox", name=f"Select {path.name}").click()
             with page.expect_download() as info:
-                page.get_by_role("button", name="Download ZIP").click()
+                page.get_by_role("toolbar", name="Selection").get_by_role(
+                    "button", name="Download"
+                ).click()
             with zipfile.ZipFile(io.BytesIO(Path(info.value.path()).read_bytes())) as archive:
                 assert sorted(archive.namelist()) == sorted(p.name for p in PHOTOS)
-            page.get_by_role("button", name="Clear selection").click()
+            page.get_by_role("toolbar", name="Selection").get_by_role(
+                "button", name="Clear"
+            ).click()
 
             # Rename, move, trash and restore.
             page.get_by_role("checkbox", name="Select portrait_6.jpg").click()

@@ -153,7 +153,7 @@ def test_trashing_hides_from_the_album_and_restoring_brings_it_back(services):
     organize = sibling(grid, OrganizeState)
     run(TimelineState.toggle_select.fn, grid, ids[0], False)
     run(OrganizeState.delete_selected.fn, organize)
-    out = run(OrganizeState.undo_delete.fn, organize)
+    out = run(OrganizeState.undo.fn, organize)
     assert "load_timeline" in repr(out)
 
 

@@ -162,7 +162,7 @@ def test_viewer_rename_move_delete_undo_and_trash(services):
     run(FolderState.toggle_select.fn, page, b.id, False)
     run(OrganizeState.delete_selected.fn, organize)
     assert page.items == [] and organize.undo_message
-    run(OrganizeState.undo_delete.fn, organize)
+    run(OrganizeState.undo.fn, organize)
     assert [r.id for r in page.items] == [b.id]
     services.items.trash(b.id)
     trash = signed_in(TrashState, services, "/trash")

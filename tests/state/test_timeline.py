@@ -199,7 +199,7 @@ def test_select_then_delete_and_undo_from_the_timeline(services):
     run(OrganizeState.delete_selected.fn, organize)
     assert shown(grid) == [ids[0], *ids[4:]] and grid.selected == []
     assert services.storage.catalog.get_item(ids[2]).deleted_at is not None
-    assert run(OrganizeState.undo_delete.fn, organize) == [TimelineState.load_timeline]
+    assert run(OrganizeState.undo.fn, organize) == [TimelineState.load_timeline]
     run(TimelineState.load_timeline.fn, grid)  # what the page runs next
     assert shown(grid) == ids
 

@@ -12,6 +12,7 @@ from fastapi.responses import RedirectResponse, StreamingResponse
 from rdrive_app.api.deps import CurrentUser, ServicesDep
 from rdrive_app.api.openapi import error_responses
 from rdrive_app.api.schemas import (
+    FavoritesIn,
     ItemListOut,
     ItemOut,
     ItemPageOut,
@@ -244,6 +245,16 @@ async def shift_dates(body: ShiftDatesIn, user: CurrentUser, services: ServicesD
     time zone); an item without one moves from its upload date. Unknown or trashed ids are
     404, a date moved before 1826 or into the future 400, and then nothing changes."""
     items = await to_thread.run_sync(services.items.shift_dates, body.ids, body.seconds)
+    return ItemListOut(items=[_out(services, i) for i in items])
+
+
+@router.post(
+    "/media/favorites", response_model=ItemListOut, responses=error_responses(400, 401, 404)
+)
+async def set_favorites(body: FavoritesIn, user: CurrentUser, services: ServicesDep) -> ItemListOut:
+    """Make 1 to 1000 items favourites (or not) at once (a selection). Unknown or trashed ids
+    are 404, a plain file (never a favourite) 400, and then nothing changes."""
+    items = await to_thread.run_sync(services.items.set_favorites, body.ids, body.favorite)
     return ItemListOut(items=[_out(services, i) for i in items])
 
 

@@ -1,5 +1,6 @@
-"""The rename and move dialogs, the actions on a selection (Download ZIP, Add to album, Move,
-Rename, Delete) and the Undo notice."""
+"""The rename and move dialogs, the selection bar every grid shows while tiles are selected
+(Download, Add to album, Move, Favourite, Delete, Clear, and the rarer Add tag, Rename, Shift
+dates) and the Undo notice after a move or a delete."""
 
 from __future__ import annotations
 
@@ -8,7 +9,6 @@ from typing import Any
 import reflex as rx
 from reflex.vars import ObjectVar
 
-from rdrive_app.ui.components.albums import add_to_album_button
 from rdrive_app.ui.components.controls import (
     choice_list,
     choice_row,
@@ -18,11 +18,11 @@ from rdrive_app.ui.components.controls import (
     form_dialog,
     gray_button,
     icon_button,
-    labelled_button,
     soft_button,
     wrapping_row,
 )
 from rdrive_app.ui.components.tags import tag_selection_buttons
+from rdrive_app.ui.state.albums import AlbumState
 from rdrive_app.ui.state.edits import EditState
 from rdrive_app.ui.state.folder import FolderRow
 from rdrive_app.ui.state.organize import OrganizeState
@@ -43,34 +43,74 @@ def delete_button() -> rx.Component:
     return soft_button("Delete", OrganizeState.delete_selected, color_scheme="red")
 
 
-def selection_actions(count: Any, on_clear: Any, *extra: rx.Component) -> rx.Component:
-    """What the selected tiles of a grid (a folder's, the timeline's, an album's) can have
-    done to them; ``extra`` are the page's own."""
-    return rx.cond(
-        count > 0,
-        wrapping_row(
-            rx.text(count.to_string() + " selected", size="2"),
-            labelled_button(
-                "Download ZIP", icon="archive", on_click=OrganizeState.download_selected
-            ),
-            add_to_album_button(),
-            *extra,
-            tag_selection_buttons(),
-            move_button(),
-            rx.cond(count == 1, rename_button()),
-            soft_button("Shift dates", EditState.start_shift),
-            delete_button(),
-            rx.button("Clear selection", variant="ghost", on_click=on_clear),
-            form_dialog(
-                "Shift dates",
-                "Shift by (hours, or hours:minutes)",
-                "shift-input",
-                EditState,
-                "shift",
-                placeholder="-3 or +1:30",
-            ),
-        ),
+# Over the page's top bar while tiles are selected, as Google Photos' bar takes its app bar's
+# place: always in view however far the grid scrolls, and it neither pushes the grid down as a
+# selection starts (the tile just pressed stays put) nor covers the breadcrumb and the folders
+# that tiles are dragged onto.
+SELECTION_BAR = {
+    "position": "fixed",
+    "top": "0",
+    "left": "0",
+    "right": "0",
+    "z_index": "15",  # over the top bar (10), under the upload panel and dialogs
+    "min_height": "var(--rdrive-top-bar, 56px)",
+    "padding": "0.4em 1em",
+    "background_color": "var(--color-background)",
+    "border_bottom": "1px solid var(--gray-a5)",
+    "box_shadow": "var(--shadow-2)",
+}
+
+
+def _action(label: str, icon: str, on_click: Any, **props: Any) -> rx.Component:
+    """One of the bar's actions, an icon named ``label`` (as Google Photos' bar has them)."""
+    props.setdefault("variant", "soft")
+    return icon_button(
+        icon, label, on_click, icon_size=18, title=label, size="3",
+        class_name="rdrive-bar-action", **props,
+    )  # fmt: skip
+
+
+def selection_bar(grid: Any, *extra: rx.Component) -> rx.Component:
+    """The bar a selection brings up, the same over every grid (a folder's, a search's, the
+    timeline's, an album's): how many are selected and what can be done to them; ``grid`` is
+    the state shown (``selected_count``, ``clear_selection``), ``extra`` the page's own."""
+    count = grid.selected_count
+    actions = rx.hstack(
+        _action("Download", "download", OrganizeState.download_selected),
+        _action("Add to album", "book-image", AlbumState.start_add_selected),
+        _action("Move", "folder-input", OrganizeState.start_move_selected),
+        _action("Favourite", "heart", OrganizeState.favorite_selected),
+        _action("Delete", "trash-2", OrganizeState.delete_selected, color_scheme="red"),
+        spacing="2",
     )
+    more = wrapping_row(
+        *extra,
+        tag_selection_buttons(),
+        rx.cond(count == 1, rename_button()),
+        soft_button("Shift dates", EditState.start_shift),
+        form_dialog(
+            "Shift dates",
+            "Shift by (hours, or hours:minutes)",
+            "shift-input",
+            EditState,
+            "shift",
+            placeholder="-3 or +1:30",
+        ),
+        spacing="2",
+        class_name="rdrive-bar-more",  # on a phone, under the main actions
+    )
+    bar = wrapping_row(
+        _action("Clear", "x", grid.clear_selection, color_scheme="gray", variant="ghost"),
+        rx.text(count.to_string() + " selected", weight="medium", white_space="nowrap"),
+        rx.spacer(),
+        more,
+        actions,
+        role="toolbar",
+        aria_label="Selection",
+        spacing="2",
+        style=SELECTION_BAR,
+    )
+    return rx.cond(count > 0, bar)
 
 
 def rename_dialog() -> rx.Component:
@@ -117,12 +157,14 @@ def move_dialog() -> rx.Component:
 
 
 def undo_notice() -> rx.Component:
+    """What the last move or delete did, with Undo: at the foot of the screen, where it
+    covers no tile's controls for long and is seen however far the grid has scrolled."""
     return rx.cond(
         OrganizeState.undo_message != "",
         rx.callout.root(
             rx.hstack(
                 rx.callout.text(OrganizeState.undo_message),
-                rx.button("Undo", size="1", on_click=OrganizeState.undo_delete),
+                rx.button("Undo", size="1", on_click=OrganizeState.undo),
                 icon_button(
                     "x",
                     "Dismiss",
@@ -134,6 +176,13 @@ def undo_notice() -> rx.Component:
                 align="center",
             ),
             role="status",
-            width="100%",
+            variant="surface",
+            position="fixed",
+            bottom="calc(16px + var(--rdrive-bottom-bar, 0px))",
+            left="50%",
+            transform="translateX(-50%)",
+            max_width="calc(100vw - 32px)",
+            z_index="25",
+            box_shadow="var(--shadow-4)",
         ),
     )

@@ -1,5 +1,6 @@
-"""The grid of tiles: a thumbnail (or a type icon with the status), the name, a video badge,
-the selection's tick and the favourite's heart."""
+"""A folder's or a search's grid: its tiles in justified rows (``TileGrid``, the timeline's
+tiles and rows: ``assets/rdrive_grid.jsx``) and the "Load more" sentinel; and the pieces the
+Trash's rows share with them (a thumbnail, a kind's icon)."""
 
 from __future__ import annotations
 
@@ -8,11 +9,11 @@ from typing import Any
 import reflex as rx
 from reflex.vars import ObjectVar
 
-from rdrive_app.ui.components.controls import corner_badge, soft_button
-from rdrive_app.ui.state.folder import FolderState, ItemRow, TileRow
+from rdrive_app.ui.components.controls import soft_button
+from rdrive_app.ui.components.timeline import TileGrid
+from rdrive_app.ui.state.folder import FolderState, ItemRow
+from rdrive_app.ui.state.organize import OrganizeState
 from rdrive_app.ui.state.viewer import ViewerState
-
-TILE_MIN = "150px"
 
 
 def kind_icon(item: ObjectVar[ItemRow], size: int | None = None) -> rx.Component:
@@ -56,114 +57,21 @@ def thumbnail(
     )
 
 
-def _type_icon(item: ObjectVar[TileRow]) -> rx.Component:
+def grid(state: Any = FolderState, label: str = "Items", movable: bool = False) -> rx.Component:
+    """``state``'s tiles (a folder's, a search's: both have ``items``, ``selected`` and
+    ``toggle_select``), and the "Load more" sentinel while it has more. ``movable`` tiles can
+    be dragged onto a folder of the page."""
+    moves = {"on_move_to": OrganizeState.move_dropped} if movable else {}
     return rx.vstack(
-        kind_icon(item, size=36),
-        rx.text(
-            item.status_label,
-            size="1",
-            color_scheme="gray",
-            align="center",
-            style={"overflow_wrap": "anywhere"},
-        ),
-        align="center",
-        justify="center",
-        height="100%",
-        width="100%",
-        padding="0.5em",
-        color="var(--gray-10)",
-    )
-
-
-def heart(item: ObjectVar[TileRow]) -> rx.Component:
-    """The tile's heart: pressed for a favourite; shown on hover or focus, or when pressed
-    (assets/rdrive_tiles.css). The timeline's tiles have the same (assets/rdrive_timeline.jsx)."""
-    return rx.el.button(
-        rx.icon("heart", size=16, color="white", fill=rx.cond(item.favorite, "white", "none")),
-        type="button",
-        class_name="rdrive-heart",
-        aria_label=f"Favourite {item.name}",
-        aria_pressed=rx.cond(item.favorite, "true", "false"),
-        on_click=ViewerState.favorite_tile(item.id, ~item.favorite),
-        style={
-            "all": "unset",
-            "position": "absolute",
-            "top": "6px",
-            "right": "6px",
-            "width": "28px",
-            "height": "28px",
-            "display": "flex",
-            "align_items": "center",
-            "justify_content": "center",
-            "cursor": "pointer",
-            "border_radius": "50%",
-            "background": "rgba(0, 0, 0, 0.35)",
-        },
-    )
-
-
-def tile(item: ObjectVar[TileRow], state: Any = FolderState, index: Any = None) -> rx.Component:
-    """One tile of ``state``'s grid (a folder's, a search's: both have ``selected`` and
-    ``toggle_select``); ``index`` is its place in the grid."""
-    selected = state.selected.contains(item.id)
-    return rx.box(
-        rx.el.button(
-            thumbnail(item, _type_icon(item), index, width="100%", height="100%", display="block"),
-            rx.cond(
-                item.kind == "video",
-                corner_badge(rx.icon("play", size=12), item.duration, bottom="6px", right="6px"),
-            ),
-            rx.cond(item.live, corner_badge("Live", bottom="6px", right="6px")),
-            type="button",
-            aria_label=item.name,
-            title=item.name,
-            on_click=ViewerState.open_item(item.id),
-            style={
-                "all": "unset",
-                "cursor": "pointer",
-                "display": "block",
-                "width": "100%",
-                "aspect_ratio": "1 / 1",
-                "background": "var(--gray-a3)",
-                "position": "relative",
-                "border_radius": "var(--radius-3)",
-                "overflow": "hidden",
-            },
-        ),
-        rx.el.input(
-            type="checkbox",
-            checked=selected,
-            aria_label=f"Select {item.name}",
-            on_click=lambda e: state.toggle_select(item.id, e["shift_key"]),
-            read_only=True,
-            style={
-                "position": "absolute",
-                "top": "8px",
-                "left": "8px",
-                "width": "20px",
-                "height": "20px",
-                "cursor": "pointer",
-                "accent_color": "var(--accent-9)",
-            },
-        ),
-        rx.cond(item.kind != "file", heart(item)),  # a plain file is never a favourite
-        rx.text(item.name, size="1", truncate=True, margin_top="4px", title=item.name),
-        class_name="rdrive-tile",
-        position="relative",
-        outline=rx.cond(selected, "3px solid var(--accent-9)", "none"),
-        border_radius="var(--radius-3)",
-        min_width="0",
-    )
-
-
-def grid(state: Any = FolderState) -> rx.Component:
-    """``state``'s tiles, and the "Load more" sentinel while it has more."""
-    return rx.vstack(
-        rx.grid(
-            rx.foreach(state.items, lambda item, index: tile(item, state, index)),
-            columns=f"repeat(auto-fill, minmax({TILE_MIN}, 1fr))",
-            gap="0.75em",
-            width="100%",
+        TileGrid.create(
+            tiles=state.items,
+            selected=state.selected,
+            label=label,
+            on_open=ViewerState.open_item,
+            on_toggle=state.toggle_select,
+            on_favorite=ViewerState.favorite_tile,
+            on_select_many=OrganizeState.select_tiles,
+            **moves,
         ),
         rx.cond(
             state.has_more,

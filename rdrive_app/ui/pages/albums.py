@@ -21,12 +21,12 @@ from rdrive_app.ui.components.controls import card_grid, labelled_button, nav_li
 from rdrive_app.ui.components.dialogs import (
     move_dialog,
     rename_dialog,
-    selection_actions,
+    selection_bar,
     undo_notice,
 )
 from rdrive_app.ui.components.layout import list_page, page_frame
 from rdrive_app.ui.components.viewer import viewer
-from rdrive_app.ui.pages.photos import STICKY_BAR, timeline_grid
+from rdrive_app.ui.pages.photos import timeline_grid
 from rdrive_app.ui.routes import ALBUMS_ROUTE
 from rdrive_app.ui.state.albums import AlbumState
 from rdrive_app.ui.state.timeline import TimelineState
@@ -69,6 +69,7 @@ def album_page() -> rx.Component:
     count = TimelineState.selected_count
     return page_frame(
         rx.el.span(custom_attrs={"data-rdrive-album-page": "1"}, hidden=True),
+        selection_bar(TimelineState, album_selection_actions(count)),
         rx.cond(
             AlbumState.missing,
             rx.vstack(
@@ -77,13 +78,6 @@ def album_page() -> rx.Component:
             ),
             rx.vstack(
                 _album_header(),
-                undo_notice(),
-                rx.box(
-                    selection_actions(
-                        count, TimelineState.clear_selection, album_selection_actions(count)
-                    ),
-                    style=STICKY_BAR,
-                ),
                 rx.cond(
                     TimelineState.empty,
                     rx.callout(
@@ -97,6 +91,7 @@ def album_page() -> rx.Component:
                 width="100%",
             ),
         ),
+        undo_notice(),
         viewer(labelled_button("Set as cover", icon="image", on_click=AlbumState.set_cover)),
         rename_dialog(),
         move_dialog(),

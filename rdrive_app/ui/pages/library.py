@@ -19,7 +19,7 @@ from rdrive_app.ui.components.controls import (
 from rdrive_app.ui.components.dialogs import (
     move_dialog,
     rename_dialog,
-    selection_actions,
+    selection_bar,
     undo_notice,
 )
 from rdrive_app.ui.components.grid import grid
@@ -37,7 +37,13 @@ def breadcrumb() -> rx.Component:
                 FolderState.breadcrumbs,
                 lambda crumb, i: rx.hstack(
                     rx.cond(i > 0, rx.icon("chevron-right", size=14, color="var(--gray-9)")),
-                    rx.link(crumb.name, href=crumb.href, size="4", weight="medium"),
+                    rx.link(
+                        crumb.name,
+                        href=crumb.href,
+                        size="4",
+                        weight="medium",
+                        custom_attrs={"data-rdrive-drop-folder": crumb.path},  # tiles move here
+                    ),
                     align="center",
                     spacing="1",
                 ),
@@ -58,13 +64,18 @@ def new_folder_dialog() -> rx.Component:
 
 
 def folder_tile(folder: ObjectVar[FolderRow]) -> rx.Component:
+    """A subfolder's card; tiles dragged onto it move into it (assets/rdrive_grid.jsx)."""
     body = rx.hstack(
         rx.icon("folder", size=22, color="var(--accent-9)"),
         rx.text(folder.name, weight="medium", truncate=True),
         align="center",
         spacing="2",
     )
-    return card_link(body, folder.href, folder.name)
+    return rx.box(
+        card_link(body, folder.href, folder.name),
+        custom_attrs={"data-rdrive-drop-folder": folder.path},
+        min_width="0",
+    )
 
 
 def folder_menu() -> rx.Component:
@@ -104,7 +115,6 @@ def toolbar() -> rx.Component:
             on_change=FolderState.set_sort,
         ),
         gray_button("Select all", on_click=FolderState.select_all),
-        selection_actions(FolderState.selected_count, FolderState.clear_selection),
         spacing="2",
         width="100%",
     )
@@ -113,6 +123,7 @@ def toolbar() -> rx.Component:
 def library_page() -> rx.Component:
     return page_frame(
         rx.el.span(custom_attrs={"data-rdrive-folder-page": "1"}, hidden=True),
+        selection_bar(FolderState),
         rx.vstack(
             wrapping_row(
                 breadcrumb(),
@@ -123,7 +134,6 @@ def library_page() -> rx.Component:
                 width="100%",
                 spacing="3",
             ),
-            undo_notice(),
             rx.cond(
                 FolderState.missing,
                 rx.callout(
@@ -151,7 +161,7 @@ def library_page() -> rx.Component:
                             border_radius="var(--radius-4)",
                         ),
                     ),
-                    grid(),
+                    grid(FolderState, "Items in this folder", movable=True),
                     spacing="4",
                     width="100%",
                 ),
@@ -160,6 +170,7 @@ def library_page() -> rx.Component:
             width="100%",
         ),
         upload_panel(),
+        undo_notice(),
         viewer(),
         rename_dialog(),
         move_dialog(),

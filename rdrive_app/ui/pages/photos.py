@@ -13,20 +13,18 @@ from rdrive_app.ui.components.controls import wrapping_row
 from rdrive_app.ui.components.dialogs import (
     move_dialog,
     rename_dialog,
-    selection_actions,
+    selection_bar,
     undo_notice,
 )
-from rdrive_app.ui.components.layout import TOP_BAR_HEIGHT, page_frame
+from rdrive_app.ui.components.layout import page_frame
 from rdrive_app.ui.components.timeline import TimelineGrid, TimelineScrubber
 from rdrive_app.ui.components.viewer import viewer
+from rdrive_app.ui.state.organize import OrganizeState
 from rdrive_app.ui.state.timeline import TimelineState
 from rdrive_app.ui.state.viewer import ViewerState
 
 SCRUBBER_ROOM = "76px"
 PLACE = rx.cond(TimelineState.favorites, "Favourites", "Photos")  # one page, two places
-STICKY_BAR = {"position": "sticky", "top": TOP_BAR_HEIGHT, "z_index": "6", "width": "100%"} | {
-    "background_color": "var(--color-background)"
-}
 
 
 def header() -> rx.Component:
@@ -34,14 +32,6 @@ def header() -> rx.Component:
         rx.heading(PLACE, size="6"),
         width="100%",
         spacing="4",
-    )
-
-
-def selection_bar() -> rx.Component:
-    """Stays in view under the top bar while the timeline scrolls."""
-    return rx.box(
-        selection_actions(TimelineState.selected_count, TimelineState.clear_selection),
-        style=STICKY_BAR,
     )
 
 
@@ -60,6 +50,7 @@ def timeline_grid() -> rx.Component:
             "on_open": ViewerState.open_item,
             "on_toggle": TimelineState.toggle_select,
             "on_favorite": ViewerState.favorite_tile,
+            "on_select_many": OrganizeState.select_tiles,  # the tiles a band crossed
         },
     )
 
@@ -67,10 +58,9 @@ def timeline_grid() -> rx.Component:
 def photos_page() -> rx.Component:
     return page_frame(
         rx.el.span(custom_attrs={"data-rdrive-timeline-page": "1"}, hidden=True),
+        selection_bar(TimelineState),
         rx.vstack(
             header(),
-            undo_notice(),
-            selection_bar(),
             rx.cond(
                 TimelineState.empty,
                 rx.callout(
@@ -96,6 +86,7 @@ def photos_page() -> rx.Component:
             current=TimelineState.position,
             on_jump=TimelineState.jump,
         ),
+        undo_notice(),
         viewer(),
         rename_dialog(),
         move_dialog(),

@@ -10,7 +10,7 @@ from rdrive_app.ui.components.controls import card_grid, gray_button, wrapping_r
 from rdrive_app.ui.components.dialogs import (
     move_dialog,
     rename_dialog,
-    selection_actions,
+    selection_bar,
     undo_notice,
 )
 from rdrive_app.ui.components.grid import grid
@@ -18,7 +18,6 @@ from rdrive_app.ui.components.layout import list_page, page_frame
 from rdrive_app.ui.components.search import filters
 from rdrive_app.ui.components.tags import tag_card
 from rdrive_app.ui.components.viewer import viewer
-from rdrive_app.ui.pages.photos import STICKY_BAR
 from rdrive_app.ui.state.search import SearchState
 from rdrive_app.ui.state.tags import TagsState
 
@@ -37,6 +36,7 @@ def _outcome() -> rx.Component:
 
 def search_page() -> rx.Component:
     return page_frame(
+        selection_bar(SearchState),
         rx.vstack(
             wrapping_row(
                 rx.heading(
@@ -45,20 +45,18 @@ def search_page() -> rx.Component:
                 width="100%",
                 spacing="4",
             ),
-            wrapping_row(_outcome(), rx.spacer(), filters(), width="100%", spacing="3"),
-            undo_notice(),
-            rx.box(
-                wrapping_row(
-                    rx.cond(
-                        SearchState.items.length() > 0,
-                        gray_button("Select all", on_click=SearchState.select_all),
-                    ),
-                    selection_actions(SearchState.selected_count, SearchState.clear_selection),
-                    spacing="2",
+            wrapping_row(
+                _outcome(),
+                rx.spacer(),
+                filters(),
+                rx.cond(
+                    SearchState.items.length() > 0,
+                    gray_button("Select all", on_click=SearchState.select_all),
                 ),
-                style=STICKY_BAR,
+                width="100%",
+                spacing="3",
             ),
-            grid(SearchState),
+            grid(SearchState, "Results"),
             spacing="4",
             width="100%",
         ),
@@ -68,7 +66,7 @@ def search_page() -> rx.Component:
 
 def _overlays() -> list[rx.Component]:
     """The viewer over the results and the dialogs the selection's actions open."""
-    return [viewer(), rename_dialog(), move_dialog(), add_to_album_dialog()]
+    return [undo_notice(), viewer(), rename_dialog(), move_dialog(), add_to_album_dialog()]
 
 
 NO_TAGS = rx.callout(

@@ -14,7 +14,7 @@ from urllib.parse import quote, unquote
 
 import reflex as rx
 
-from rdrive_app.core.domain import ROOT, Folder, MediaItem
+from rdrive_app.core.domain import ROOT, Folder, Kind, MediaItem
 from rdrive_app.core.errors import NotFound, RDriveError
 from rdrive_app.services.presenter import item_urls
 from rdrive_app.ui.routes import FOLDER_ROUTE_PREFIX
@@ -78,6 +78,18 @@ class TileRow(ItemRow):
     duration: str = ""
     live: bool = False
     favorite: bool = False
+    width: int = 1  # the tile's shape in its justified row (a plain file's is square)
+    height: int = 1
+
+
+def tile_shape(item: MediaItem) -> tuple[int, int]:
+    """The shape an item's tile keeps in a justified row: its picture's, turned as the user
+    turned it; square for a plain file or an item not yet measured."""
+    if item.kind == Kind.FILE or not item.width or not item.height:
+        return 1, 1
+    if item.turn in (90, 270):  # the user's quarter turn swaps the tile's sides
+        return item.height, item.width
+    return item.width, item.height
 
 
 def folder_row(folder: Folder) -> FolderRow:
@@ -93,6 +105,7 @@ def item_row(item: MediaItem) -> ItemRow:
 
 
 def tile_row(item: MediaItem) -> TileRow:
+    width, height = tile_shape(item)
     return TileRow(
         **dataclasses.asdict(item_row(item)),
         status=item.status.value,
@@ -100,6 +113,8 @@ def tile_row(item: MediaItem) -> TileRow:
         duration=duration_label(item.duration),
         live=item.motion is not None and item.motion.play_key is not None,
         favorite=item.favorite,
+        width=width,
+        height=height,
     )
 
 

@@ -1,8 +1,10 @@
-"""Rename, move and delete (to the trash, with Undo) from the folder page and the viewer.
+"""Rename, move (by the dialog or by dragging tiles onto a folder) and delete (to the trash),
+the last move or delete with Undo; and the selection bar's own actions (Favourite, the tiles a
+band crossed).
 
 Every change is metadata-only and conditional: a clash shows a message and nothing is
-overwritten. The targets are the viewer's open item or the folder page's selection
-(``ViewerState``, ``FolderState``); the dialogs are ``ui/components/dialogs.py``.
+overwritten. The targets are the viewer's open item or the selection of the grid shown
+(``ViewerState``, ``grids.showing_grid``); the dialogs are ``ui/components/dialogs.py``.
 """
 
 from __future__ import annotations
@@ -12,10 +14,11 @@ from typing import Any
 
 import reflex as rx
 
-from rdrive_app.core.domain import ROOT, join_path, split_path
+from rdrive_app.core.domain import ROOT, join_path, selection, split_path
 from rdrive_app.core.errors import RDriveError
 from rdrive_app.ui.state.folder import FolderRow, FolderState, folder_href, folder_row
 from rdrive_app.ui.state.grids import on_timeline, showing_grid
+from rdrive_app.ui.state.selection import joined
 from rdrive_app.ui.state.session import (
     SessionState,
     browser_download,
@@ -45,7 +48,8 @@ class OrganizeState(SessionState):
     picker_path: rx.Field[str] = rx.field(ROOT)
     picker_folders: rx.Field[list[FolderRow]] = rx.field(default_factory=list)
     move_error: rx.Field[str] = rx.field("")
-    undo_ids: rx.Field[list[str]] = rx.field(default_factory=list)
+    undo_ids: rx.Field[list[str]] = rx.field(default_factory=list)  # trashed, to restore
+    _undo_moves: rx.Field[dict[str, str]] = rx.field(default_factory=dict)  # id → its folder
     undo_message: rx.Field[str] = rx.field("")
 
     async def _targets(self) -> list[str]:
@@ -166,27 +170,58 @@ class OrganizeState(SessionState):
     async def move_here(self) -> Any:
         """Move the chosen items (or the open folder) into the folder the picker shows."""
         target = self.picker_path
-        moved_ids: list[str] = []
-        try:
-            if self.move_folder_path:
-                name = split_path(self.move_folder_path)[1]
+        if self.move_folder_path:
+            name = split_path(self.move_folder_path)[1]
+            try:
                 moved = await asyncio.to_thread(
                     services().folders.move_folder, self.move_folder_path, join_path(target, name)
                 )
-                self.move_open = False
-                return rx.redirect(folder_href(moved.path), replace=True)
-            for item_id in self.move_ids:
+            except RDriveError as exc:
+                self.move_error = exc.detail
+                return None
+            self.move_open = False
+            return rx.redirect(folder_href(moved.path), replace=True)
+        error = await self._move_items(self.move_ids, target)
+        if error:
+            self.move_error = error
+            return None
+        self.move_open = False
+        return None
+
+    @protected
+    async def move_dropped(self, ids: list[str], folder: str) -> Any:
+        """Tiles dragged onto a folder (a folder card, the breadcrumb) move there, with Undo."""
+        if not isinstance(folder, str) or not isinstance(ids, list):
+            return None
+        try:
+            chosen = selection(ids)
+        except RDriveError:
+            return None
+        error = await self._move_items(chosen, folder)
+        return toast("error", error, 8000) if error else None
+
+    async def _move_items(self, ids: list[str], target: str) -> str:
+        """Move items into ``target`` one by one (those already there stay): the moved ones
+        leave the grid, and the Undo notice can put them back. The refusal that stopped it."""
+        moves: dict[str, str] = {}
+        error = ""
+        for item_id in ids:
+            try:
+                item = await asyncio.to_thread(services().items.get, item_id)
+                if item.folder == target:
+                    continue
                 await asyncio.to_thread(
                     lambda i=item_id: services().items.rename_or_move(i, folder=target)  # type: ignore[misc]
                 )
-                moved_ids.append(item_id)
-        except RDriveError as exc:
-            self.move_error = exc.detail
-            await self._drop_moved(set(moved_ids), target)
-            return None
-        await self._drop_moved(set(moved_ids), target)
-        self.move_open = False
-        return toast("success", f"Moved {_plural(len(moved_ids))} to {target}", 3000)
+            except RDriveError as exc:
+                error = exc.detail
+                break
+            moves[item_id] = item.folder
+        await self._drop_moved(set(moves), target)
+        if moves:
+            self.undo_ids, self._undo_moves = [], moves
+            self.undo_message = f"Moved {_plural(len(moves))} to {target}."
+        return error
 
     async def _drop_moved(self, gone: set[str], target: str) -> None:
         """Tiles that left the open folder leave the grid (the timeline keeps them)."""
@@ -213,15 +248,18 @@ class OrganizeState(SessionState):
         viewer = await self.get_state(ViewerState)
         if viewer.open_id in gone:
             viewer.open_id = ""
-        self.undo_ids = trashed
+        self.undo_ids, self._undo_moves = trashed, {}
         self.undo_message = f"Moved {_plural(len(trashed))} to the trash."
         if viewer.open_id == "":
             return viewer._url("")
         return None
 
     @protected
-    async def undo_delete(self) -> Any:
+    async def undo(self) -> Any:
+        """Put back what the last delete trashed, or the last move moved."""
         folder = await self.get_state(FolderState)
+        if self._undo_moves:
+            await self._move_back(folder)
         for item_id in self.undo_ids:
             try:
                 item = await asyncio.to_thread(services().items.restore, item_id)
@@ -229,13 +267,24 @@ class OrganizeState(SessionState):
                 continue
             for back in [item, *await asyncio.to_thread(services().items.sidecars_of, item)]:
                 folder._upsert_tile(back)
-        self.undo_ids, self.undo_message = [], ""
+        trashed = bool(self.undo_ids)
+        self.undo_ids, self._undo_moves, self.undo_message = [], {}, ""
         # The timeline shows them again where they belong: its window is read afresh.
-        return TimelineState.load_timeline if on_timeline(self) else None
+        return TimelineState.load_timeline if trashed and on_timeline(self) else None
+
+    async def _move_back(self, folder: FolderState) -> None:
+        for item_id, source in self._undo_moves.items():
+            try:
+                item = await asyncio.to_thread(
+                    lambda i=item_id, f=source: services().items.rename_or_move(i, folder=f)  # type: ignore[misc]
+                )
+            except RDriveError:
+                continue
+            folder._upsert_tile(item)
 
     @protected
     async def dismiss_undo(self) -> None:
-        self.undo_ids, self.undo_message = [], ""
+        self.undo_ids, self._undo_moves, self.undo_message = [], {}, ""
 
     @protected
     async def delete_folder(self) -> Any:
@@ -265,3 +314,28 @@ class OrganizeState(SessionState):
             services().zip_tickets.issue_folder, await self._open_folder()
         )
         return browser_download(url)
+
+    # the selection bar's own
+    @protected
+    async def select_tiles(self, ids: list[str]) -> None:
+        """The tiles a band crossed join the selection of the grid shown."""
+        grid = await showing_grid(self)
+        shown = grid._item_ids()
+        if isinstance(ids, list):
+            grid.selected = joined(grid.selected, shown, [i for i in ids if i in shown])
+
+    @protected
+    async def favorite_selected(self) -> Any:
+        """Make every selected tile a favourite; their hearts follow."""
+        grid = await showing_grid(self)
+        if not grid.selected:
+            return None
+        try:
+            items = await asyncio.to_thread(
+                services().items.set_favorites, list(grid.selected), True
+            )
+        except RDriveError as exc:
+            return toast("error", exc.detail, 8000)
+        for item in items:
+            grid._set_favorite(item.id, item.favorite)
+        return toast("success", f"Added {_plural(len(items))} to your favourites", 3000)

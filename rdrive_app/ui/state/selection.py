@@ -1,4 +1,4 @@
-"""Selecting tiles, the one rule for every grid (a folder's, the timeline's)."""
+"""Selecting tiles, the one rule for every grid (a folder's, a search's, the timeline's)."""
 
 from __future__ import annotations
 
@@ -27,6 +27,12 @@ def toggled(
     if item_id in selected:
         return [i for i in selected if i != item_id]
     return [*selected, item_id]
+
+
+def joined(selected: list[str], ids: list[str], more: list[str]) -> list[str]:
+    """The selection with ``more`` (tiles a band crossed) added, in the grid's order."""
+    chosen = set(selected) | set(more)
+    return [i for i in ids if i in chosen]
 
 
 def toggle_in(grid: Selectable, item_id: object, shift: object) -> None:

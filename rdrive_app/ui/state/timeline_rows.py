@@ -14,7 +14,7 @@ from typing import Any
 from rdrive_app.core.domain import MediaItem
 from rdrive_app.core.errors import InvalidInput
 from rdrive_app.services.timeline import month_end
-from rdrive_app.ui.state.folder import ItemRow, item_row
+from rdrive_app.ui.state.folder import ItemRow, item_row, tile_shape
 from rdrive_app.ui.state.labels import duration_label
 
 SECTION_MAX = 30  # tiles in one section (a day of 2 000 photos is many sections)
@@ -91,9 +91,7 @@ def named_month(text: object) -> str:
 
 def to_tile(item: MediaItem) -> Tile:
     """The tile of an item: its thumbnail (a signed URL, as the folder grid's) and its shape."""
-    width, height = item.width or 1, item.height or 1
-    if item.turn in (90, 270):  # the user's quarter turn swaps the tile's sides
-        width, height = height, width
+    width, height = tile_shape(item)
     return Tile(
         **dataclasses.asdict(item_row(item)),
         width=width,
