@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from tests.e2e.conftest import shot
-from tests.e2e.test_library import new_folder, sign_in
+from tests.e2e.test_library import PHOTOS, new_folder, sign_in
 
 # (link, the heading its page shows; the library's is its breadcrumb, with "New folder")
 PLACES = [
@@ -125,6 +125,17 @@ def test_a_notice_leaves_an_error_stays(page: Page, app_server):
     expect(error).to_be_visible()
     page.get_by_role("button", name="Close toast").click()
     expect(error).to_have_count(0)
+
+    # "Moved 1 item to the trash. Undo" leaves by itself too (UNDO_SECONDS), undone or not
+    page.get_by_label("Upload").set_input_files(str(PHOTOS[0]))
+    expect(page.get_by_role("img", name=PHOTOS[0].name)).to_be_visible(timeout=60_000)
+    page.get_by_label(f"Select {PHOTOS[0].name}").click()
+    page.get_by_role("toolbar", name="Selection").get_by_role("button", name="Delete").click()
+    undo = page.get_by_role("status").filter(has_text="Moved 1 item to the trash.")
+    expect(undo).to_be_visible()
+    assert live_regions_saying(page, "Moved 1 item to the trash.") == 1
+    shot(page, "notice-undo")
+    expect(undo).to_have_count(0, timeout=20_000)
     shot(page, "notice-error")
 
 

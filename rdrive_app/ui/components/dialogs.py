@@ -176,6 +176,8 @@ def undo_notice() -> rx.Component:
                 align="center",
             ),
             role="status",
+            key=OrganizeState.undo_stamp,  # a new notice is a new element: its own time
+            on_mount=OrganizeState.expire_undo(OrganizeState.undo_stamp),
             variant="surface",
             position="fixed",
             bottom="calc(16px + var(--rdrive-bottom-bar, 0px))",

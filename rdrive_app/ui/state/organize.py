@@ -23,12 +23,15 @@ from rdrive_app.ui.state.session import (
     SessionState,
     browser_download,
     form_field,
+    in_background,
     protected,
     services,
     toast,
 )
 from rdrive_app.ui.state.timeline import TimelineState
 from rdrive_app.ui.state.viewer import ViewerState
+
+UNDO_SECONDS = 10  # how long "Moved 3 items to the trash. Undo" stays
 
 
 def _plural(count: int) -> str:
@@ -51,6 +54,7 @@ class OrganizeState(SessionState):
     undo_ids: rx.Field[list[str]] = rx.field(default_factory=list)  # trashed, to restore
     _undo_moves: rx.Field[dict[str, str]] = rx.field(default_factory=dict)  # id → its folder
     undo_message: rx.Field[str] = rx.field("")
+    undo_stamp: rx.Field[int] = rx.field(0)  # each notice's own: the one shown is remounted
 
     async def _targets(self) -> list[str]:
         """The open item, or else the selected tiles."""
@@ -221,6 +225,7 @@ class OrganizeState(SessionState):
         if moves:
             self.undo_ids, self._undo_moves = [], moves
             self.undo_message = f"Moved {_plural(len(moves))} to {target}."
+            self.undo_stamp += 1
         return error
 
     async def _drop_moved(self, gone: set[str], target: str) -> None:
@@ -250,6 +255,7 @@ class OrganizeState(SessionState):
             viewer.open_id = ""
         self.undo_ids, self._undo_moves = trashed, {}
         self.undo_message = f"Moved {_plural(len(trashed))} to the trash."
+        self.undo_stamp += 1
         if viewer.open_id == "":
             return viewer._url("")
         return None
@@ -285,6 +291,18 @@ class OrganizeState(SessionState):
     @protected
     async def dismiss_undo(self) -> None:
         self.undo_ids, self._undo_moves, self.undo_message = [], {}, ""
+
+    @in_background
+    async def expire_undo(self, stamp: int) -> None:
+        """The notice goes by itself after UNDO_SECONDS, as a photo app's does (what it undid
+        stays undoable from the trash); a newer notice keeps its own time."""
+        async with self:
+            if await self._require_user() is None:
+                return
+        await asyncio.sleep(UNDO_SECONDS)
+        async with self:
+            if self.undo_stamp == stamp:
+                self.undo_ids, self._undo_moves, self.undo_message = [], {}, ""
 
     @protected
     async def delete_folder(self) -> Any:

@@ -120,6 +120,13 @@ def protected(handler: Callable[..., Any]) -> Any:
     return rx.event(authenticated(handler))
 
 
+def in_background(handler: Callable[..., Any]) -> Any:
+    """``@rx.event(background=True)`` for a handler that takes arguments, typed ``Any`` as
+    ``protected`` is (and for the same reason); it checks the session itself, under
+    ``async with self``."""
+    return rx.event(handler, background=True)
+
+
 class SessionState(rx.State):
     """Who is signed in, re-checked on the server at every event."""
 
