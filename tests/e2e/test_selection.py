@@ -146,7 +146,7 @@ def test_select_act_drag_and_undo_on_a_desktop(page: Page, app_server, tmp_path)
     # A band drawn from the page's margin across the first two tiles selects them.
     boxes = {b["name"]: b for b in tiles(page)}
     start, end = boxes[first], boxes[second]
-    page.mouse.move(4, start["top"] + 4)
+    page.mouse.move(start["left"] - 6, start["top"] + 4)  # the margin beside the grid
     page.mouse.down()
     page.mouse.move(end["left"] + 10, end["top"] + 20, steps=8)
     expect(page.locator(".rdrive-band")).to_be_visible()
