@@ -236,6 +236,15 @@ def test_long_press_starts_a_selection_on_a_phone(browser, app_server):
         assert box is not None and box["width"] >= 44 and box["height"] >= 44, (action, box)
         assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], (action, box)
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    # A tile's own controls are a thumb's size too, and ticking by the checkbox works.
+    for control in (
+        page.get_by_role("checkbox", name=f"Select {names[2]}"),
+        page.get_by_role("button", name=f"Favourite {names[2]}"),
+    ):
+        box = control.bounding_box()
+        assert box is not None and box["width"] >= 44 and box["height"] >= 44, box
+    page.get_by_role("checkbox", name=f"Select {names[2]}").tap()
+    expect(bar(page).get_by_text("3 selected")).to_be_visible()
     shot(page, "87-phone-selected")
     bar(page).get_by_role("button", name="Clear", exact=True).click()
     expect(bar(page)).to_have_count(0)
