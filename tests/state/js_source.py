@@ -3,15 +3,37 @@ find a function or an object literal and list its top-level keys or parameters."
 
 from __future__ import annotations
 
+import json
 import re
+import shutil
+import subprocess
 from pathlib import Path
+from typing import Any
 
 ASSETS = Path(__file__).resolve().parents[2] / "assets"
 OPEN, CLOSE = "([{", ")]}"
 
 
+NODE = shutil.which("node")  # the tests that run a script in Node skip without it
+
+
 def script(name: str) -> str:
     return (ASSETS / name).read_text(encoding="utf-8")
+
+
+def node_json(program: str, *args: str, stdin: Any = None) -> Any:
+    """Run ``program`` in Node (``args`` after it, ``stdin`` sent as JSON) and read the JSON
+    it writes to stdout."""
+    done = subprocess.run(
+        [NODE or "node", "-e", program, *args],
+        input=None if stdin is None else json.dumps(stdin),
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=60,
+        check=True,
+    )
+    return json.loads(done.stdout)
 
 
 def _strip_comments(text: str) -> str:

@@ -3,15 +3,9 @@ and let go when the last one ends; a lock granted after the uploads ended is let
 
 from __future__ import annotations
 
-import json
-import shutil
-import subprocess
-
 import pytest
 
-from tests.state.js_source import script
-
-NODE = shutil.which("node")
+from tests.state.js_source import NODE, node_json, script
 
 FAKE_BROWSER = """
 const log = [];
@@ -54,10 +48,7 @@ SCENARIO = """
 @pytest.mark.skipif(NODE is None, reason="node is not installed")
 def test_the_screen_stays_on_while_uploading():
     program = "\n".join([FAKE_BROWSER, script("rdrive_awake.js"), SCENARIO])
-    done = subprocess.run(
-        [NODE or "node", "-e", program], capture_output=True, text=True, timeout=60, check=True
-    )
-    assert json.loads(done.stdout) == [
+    assert node_json(program) == [
         ["request", "screen"],
         ["held", True],
         ["held", True],

@@ -12,8 +12,6 @@ from __future__ import annotations
 import ast
 import json
 import re
-import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -25,9 +23,8 @@ from rdrive_app.ui.state.session import backend_error, browser_download, toast
 from rdrive_app.ui.state.upload_protocol import page_command
 from rdrive_app.ui.state.viewer import url_script
 from tests.handler_calls import evaluated_by_the_page
-from tests.state.js_source import ASSETS, script
+from tests.state.js_source import ASSETS, NODE, node_json, script
 
-NODE = shutil.which("node")
 APP = Path(__file__).resolve().parents[2] / "rdrive_app"
 REFLEX_STATE_JS = (
     Path(rx.__file__).resolve().parents[1] / "reflex_base" / ".templates" / "web/utils/state.js"
@@ -83,14 +80,7 @@ def _run_page(before_script: list[dict], after_script: list[dict]) -> list[list]
             "process.stdout.write(JSON.stringify(log));",
         ]
     )
-    done = subprocess.run(
-        [NODE or "node", "-e", program],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=True,
-    )
-    return json.loads(done.stdout)
+    return node_json(program)
 
 
 @pytest.mark.skipif(NODE is None, reason="node is not installed")

@@ -7,16 +7,11 @@ puts it in every chosen file, where UploadState checks it.
 
 from __future__ import annotations
 
-import json
-import shutil
-import subprocess
-
 import pytest
 
 from rdrive_app.core.fingerprint import MAX_FINGERPRINT_CHARS, upload_fingerprint
-from tests.state.js_source import function_body, returned_object_keys, script
+from tests.state.js_source import NODE, function_body, node_json, returned_object_keys, script
 
-NODE = shutil.which("node")
 JS = script("rdrive_upload.js")
 CASES = [
     ("IMG_0001.JPG", 4_182_003, 1_717_171_717_000),
@@ -39,16 +34,7 @@ def _run_in_node(cases: list[tuple[str, int, int]]) -> list[str]:
         + "\nconst cases = JSON.parse(require('fs').readFileSync(0, 'utf8'));"
         + "\nprocess.stdout.write(JSON.stringify(cases.map((c) => uploadFingerprint(...c))));"
     )
-    done = subprocess.run(
-        [NODE or "node", "-e", program],
-        input=json.dumps(cases),
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=60,
-        check=True,
-    )
-    return json.loads(done.stdout)
+    return node_json(program, stdin=cases)
 
 
 @pytest.mark.skipif(NODE is None, reason="node is not installed")

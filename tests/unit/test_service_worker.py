@@ -6,15 +6,13 @@ they can never be cached (the browser test checks the caches after browsing phot
 
 from __future__ import annotations
 
-import json
-import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
 
+from tests.state.js_source import NODE, node_json
+
 WORKER = Path(__file__).resolve().parents[2] / "assets" / "rdrive_sw.js"
-NODE = shutil.which("node")
 SITE = "https://rdrive.example"
 BUCKET = "https://rdrive-media-1-us-east-1.s3.us-east-1.amazonaws.com"
 
@@ -85,15 +83,7 @@ CASES = {
 
 
 def _run(cases: list[tuple[str, str, str, str, bool]]) -> list[list]:
-    done = subprocess.run(
-        [NODE or "node", "-e", HARNESS, str(WORKER)],
-        input=json.dumps(cases),
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=True,
-    )
-    return json.loads(done.stdout)
+    return node_json(HARNESS, str(WORKER), stdin=cases)
 
 
 @pytest.mark.skipif(NODE is None, reason="node is not installed")
@@ -117,12 +107,5 @@ def test_the_share_target_post_is_taken_by_the_worker():
     harness = HARNESS.replace(
         "listeners.fetch(event);", "listeners.fetch(event); if (method === 'POST') return answered;"
     )
-    done = subprocess.run(
-        [NODE or "node", "-e", harness, str(WORKER)],
-        input=json.dumps([["POST", f"{SITE}/share", "document", "navigate", False]]),
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=True,
-    )
-    assert json.loads(done.stdout) == [True]
+    shared = [["POST", f"{SITE}/share", "document", "navigate", False]]
+    assert node_json(harness, str(WORKER), stdin=shared) == [True]
