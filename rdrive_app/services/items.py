@@ -132,36 +132,25 @@ class ItemService:
 
     def set_favorite(self, item_id: object, on: object) -> MediaItem:
         """Mark an item a favourite (``on`` True) or not."""
-        if not isinstance(on, bool):
-            raise InvalidInput("favorite must be true or false")
-        item = self.get(item_id)
-        if item.kind == Kind.FILE:
-            raise InvalidInput(f"“{item.name}” is not a photo or video; it cannot be a favourite")
-        return self._catalog.update_item(item.id, favorite=on)
+        flag = _favourite_flag(on)
+        item = _favourable(self.get(item_id))
+        return self._catalog.update_item(item.id, favorite=flag)
 
     def set_favorites(self, ids: object, on: object) -> list[MediaItem]:
         """Mark a selection favourites (``on`` True) or not. As for shift_dates, every id (404
         for an unknown or trashed one) and every item (a plain file cannot be one: 400) is
         checked before anything changes; an item already so is left as it is."""
-        if not isinstance(on, bool):
-            raise InvalidInput("favorite must be true or false")
-        chosen = selection(ids)
+        flag, chosen = _favourite_flag(on), selection(ids)
         with ThreadPoolExecutor(SELECTION_WORKERS) as pool:  # a round trip each, overlapped
-            items = list(pool.map(self._favourable, chosen))
+            items = list(pool.map(lambda i: _favourable(self._chosen(i)), chosen))
             return list(
                 pool.map(
                     lambda i: (
-                        i if i.favorite == on else self._catalog.update_item(i.id, favorite=on)
+                        i if i.favorite == flag else self._catalog.update_item(i.id, favorite=flag)
                     ),
                     items,
                 )
             )
-
-    def _favourable(self, item_id: object) -> MediaItem:
-        item = self._chosen(item_id)
-        if item.kind == Kind.FILE:
-            raise InvalidInput(f"“{item.name}” is not a photo or video; it cannot be a favourite")
-        return item
 
     def set_taken_at(self, item_id: object, when: object) -> MediaItem:
         """Set the date an item was taken (core/edits.py: ISO 8601, naive is UTC, 1826 to a
@@ -316,3 +305,16 @@ def forget_item(catalog: Catalog, blobs: BlobStore, item: MediaItem) -> bool:
     blobs.delete(item.original_key)
     blobs.delete_prefix(derived_prefix(item.id))
     return True
+
+
+def _favourite_flag(on: object) -> bool:
+    if not isinstance(on, bool):
+        raise InvalidInput("favorite must be true or false")
+    return on
+
+
+def _favourable(item: MediaItem) -> MediaItem:
+    """A favourite is a photo or a video: a plain file is never one."""
+    if item.kind == Kind.FILE:
+        raise InvalidInput(f"“{item.name}” is not a photo or video; it cannot be a favourite")
+    return item
