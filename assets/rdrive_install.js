@@ -24,12 +24,19 @@
     worker.postMessage({ type: "rdrive-warm", document: window.location.href, resources });
   }
 
+  // The worker's refresh of the cached shell re-reads what the page loaded: after the page has
+  // painted and settled, so it never competes with what the user does first.
+  function whenIdle(task) {
+    if ("requestIdleCallback" in window) requestIdleCallback(task, { timeout: 5000 });
+    else setTimeout(task, 2000);
+  }
+
   function register() {
     const registered = navigator.serviceWorker.register(WORKER, { scope: "/" });
     registered
       .then(() => navigator.serviceWorker.ready)
       .then((registration) => {
-        if (registration.active) warm(registration.active);
+        if (registration.active) whenIdle(() => warm(registration.active));
       })
       .catch((error) => console.warn("rDrive: no service worker", error));
   }

@@ -17,7 +17,13 @@
 //   server's ?v=HASH): cache-first. That URL never changes content, so the cached copy is
 //   always right and the start costs no request.
 // - the shell's other files (assets/'s scripts, icons, the manifest keep their names across
-//   deploys): network-first, like documents.
+//   deploys; the development server's hundreds of modules): network-first like documents, but
+//   only once the network is known to be down (the last document could not be fetched, or the
+//   browser says it is offline). Online they are not answered at all: the browser fetches them
+//   with its own HTTP cache, and passing a development build's ~100 modules through the worker
+//   made a direct visit of a folder half again as slow (bench/first_paint.py). The worker
+//   notes each one it saw and, once the page has settled (SETTLE_MS), refreshes the cached
+//   copies itself (keepFresh: a 304 from the HTTP cache, mostly; kept only where it changed).
 //
 // The share target: a gallery's "Share -> rDrive" POSTs multipart/form-data to SHARE_ACTION
 // (the manifest's share_target). The static site (S3 + CloudFront) cannot take a POST, and the
@@ -47,6 +53,7 @@ const PRECACHE = [
   "/icons/icon-512.png",
   "/icons/icon-maskable-512.png",
 ];
+const SETTLE_MS = 1500; // after a burst of plain files, when the worker refreshes its copies
 // A warmed URL's destination, from its extension (rdrive_install.js sends the page's resources).
 const EXTENSION_DESTINATION = {
   js: "script", mjs: "script", jsx: "script", ts: "script", tsx: "script", css: "style",
@@ -86,14 +93,22 @@ async function remember(key, response) {
   await cache.put(key, response);
 }
 
+// True from a document that could not be fetched until the next one that could: the page
+// loading now is served from the cache, its scripts included.
+let networkDown = false;
+
+const offline = () => networkDown || self.navigator?.onLine === false;
+
 async function networkFirst(event, isDocument) {
   const request = event.request;
   const key = isDocument ? documentKey(request.url) : request;
   try {
     const response = await fetch(request);
+    if (isDocument) networkDown = false;
     event.waitUntil(remember(key, response.clone()));
     return response;
   } catch (error) {
+    if (isDocument) networkDown = true;
     const cache = await caches.open(CACHE_SHELL);
     const hit =
       (await cache.match(key, { ignoreVary: true })) ||
@@ -176,37 +191,92 @@ self.addEventListener("fetch", (event) => {
   }
   const kind = kindOf(request);
   if (kind === null) return; // media, API answers, other origins: not the worker's business
+  if (kind === "static" && !offline()) {
+    event.waitUntil(refreshLater(request)); // the browser's own fetch, the copy later
+    return;
+  }
   event.respondWith(kind === "immutable" ? cacheFirst(event) : networkFirst(event, kind === "document"));
 });
 
-// The page that registered the worker loaded before the worker ran: rdrive_install.js sends
-// what it loaded ({href, initiator} each), and the shell's part of it is cached now, so the
-// very next start works offline.
-async function warm(documentHref, resources) {
+// The same version of a file: the same validator (ETag, else Last-Modified and length).
+function sameVersion(kept, fresh) {
+  const header = (response, name) => response.headers.get(name) || "";
+  const etag = header(fresh, "etag");
+  if (etag) return etag === header(kept, "etag");
+  const modified = header(fresh, "last-modified");
+  return (
+    modified !== "" &&
+    modified === header(kept, "last-modified") &&
+    header(fresh, "content-length") === header(kept, "content-length")
+  );
+}
+
+// The shell's files (requests) fetched into the cache. One already kept is left alone, unless
+// ``refresh``: then it is fetched again (a 304 from the HTTP cache, mostly) and kept only if it
+// changed. The request keeps what the browser asked for: a development server answers a
+// stylesheet's URL with CSS only when asked for CSS (else with a script that injects it).
+async function keepFresh(requests, refresh) {
   const cache = await caches.open(CACHE_SHELL);
+  await Promise.all(
+    requests.map(async (request) => {
+      const kept = await cache.match(request, { ignoreVary: true });
+      if (kept && !refresh) return;
+      try {
+        const response = await fetch(request);
+        if (keepable(response) && !(kept && sameVersion(kept, response))) {
+          await cache.put(request, response);
+        }
+      } catch (error) {
+        /* offline again: the next start caches it */
+      }
+    })
+  );
+}
+
+// The plain files the browser fetched itself, refreshed in one batch once the page settled.
+const toRefresh = new Map(); // URL -> the browser's request
+let refreshing = null;
+
+function refreshLater(request) {
+  toRefresh.set(request.url, request);
+  if (refreshing === null) {
+    refreshing = new Promise((resolve) => setTimeout(resolve, SETTLE_MS)).then(() => {
+      const requests = [...toRefresh.values()];
+      toRefresh.clear();
+      refreshing = null;
+      return keepFresh(requests, true);
+    });
+  }
+  return refreshing;
+}
+
+// What a browser's own request for a file of that destination asks for.
+const ACCEPT = { style: "text/css,*/*;q=0.1" };
+
+const shellRequest = (href, destination) =>
+  new Request(href, {
+    credentials: "same-origin",
+    headers: ACCEPT[destination] ? { accept: ACCEPT[destination] } : {},
+  });
+
+// Each page, once loaded and idle, sends what it loaded ({href, initiator} each;
+// rdrive_install.js): the page that registered the worker loaded before the worker ran, so its
+// shell is cached now and the very next start works offline.
+async function warm(documentHref, resources) {
   const wanted = [];
   if (shellKind("GET", documentHref, "document", true)) {
-    wanted.push({ key: documentKey(documentHref), kind: "document" });
+    wanted.push(shellRequest(documentKey(documentHref), "document"));
   }
   for (const { href, initiator } of resources) {
     if (typeof href !== "string") continue;
     const extension = new URL(href).pathname.split(".").pop();
     const destination =
       EXTENSION_DESTINATION[extension] || (initiator === "script" ? "script" : "");
-    const kind = shellKind("GET", href, destination, false);
-    if (kind !== null) wanted.push({ key: href, kind });
+    if (shellKind("GET", href, destination, false) !== null) {
+      wanted.push(shellRequest(href, destination));
+    }
   }
-  await Promise.all(
-    wanted.map(async ({ key }) => {
-      if (await cache.match(key, { ignoreVary: true })) return;
-      try {
-        const response = await fetch(key, { credentials: "same-origin" });
-        if (keepable(response)) await cache.put(key, response);
-      } catch (error) {
-        /* offline again: the next start caches it */
-      }
-    })
-  );
+  await keepFresh(wanted, false);
 }
 
 self.addEventListener("message", (event) => {

@@ -1,8 +1,10 @@
 """The service worker's rules, run in Node as the deployed site would meet them: one origin for
 the site and the API (CloudFront routes /api/, /_event... to the backend), media on the bucket's
-host. What is the shell's is answered by the worker (documents and plain files network-first,
-hashed bundles cache-first); media, API answers and other origins are never answered at all, so
-they can never be cached (the browser test checks the caches after browsing photos)."""
+host. What is the shell's is answered by the worker (documents network-first, hashed bundles
+cache-first, plain files network-first once the network is down: online the browser fetches
+them itself and the worker refreshes its copies after); media, API answers and other origins are
+never answered at all, so they can never be cached (the browser test checks the caches after
+browsing photos, and opens a page offline)."""
 
 from __future__ import annotations
 
@@ -22,9 +24,16 @@ HARNESS = """
 const vm = require("vm");
 const source = require("fs").readFileSync(process.argv[1], "utf8");
 const listeners = {};
+const online = process.argv[2] !== "offline";
 const sandbox = {
   URL, console,
-  self: { location: { origin: "__SITE__" }, addEventListener: (t, f) => (listeners[t] = f) },
+  setTimeout: () => 0, // the worker's later refresh of plain files: not run here
+  fetch: () => new Promise(() => {}), // the network neither answers nor fails here
+  self: {
+    location: { origin: "__SITE__" },
+    navigator: { onLine: online },
+    addEventListener: (t, f) => (listeners[t] = f),
+  },
 };
 vm.createContext(sandbox);
 vm.runInContext(source, sandbox);
@@ -82,21 +91,24 @@ CASES = {
 }
 
 
-def _run(cases: list[tuple[str, str, str, str, bool]]) -> list[list]:
-    return node_json(HARNESS, str(WORKER), stdin=cases)
+def _run(cases: list[tuple[str, str, str, str, bool]], online: bool = True) -> list[list]:
+    return node_json(HARNESS, str(WORKER), "online" if online else "offline", stdin=cases)
 
 
 @pytest.mark.skipif(NODE is None, reason="node is not installed")
-def test_the_worker_answers_the_shell_and_leaves_media_and_api_alone():
+@pytest.mark.parametrize("online", [True, False], ids=["online", "offline"])
+def test_the_worker_answers_the_shell_and_leaves_media_and_api_alone(online: bool):
+    answers = {"document", "immutable"} if online else {"document", "immutable", "static"}
     cases = [(*key, False) for key in CASES]
-    for (key, expected), (answered, kind) in zip(CASES.items(), _run(cases), strict=True):
+    for (key, expected), (answered, kind) in zip(CASES.items(), _run(cases, online), strict=True):
         assert kind == expected, key
-        assert answered is (True if expected else None), key  # not even respondWith
+        assert answered is (True if expected in answers else None), key  # not even respondWith
 
 
 @pytest.mark.skipif(NODE is None, reason="node is not installed")
 def test_a_ranged_request_is_never_answered_from_the_cache():
-    ((answered, _),) = _run([("GET", f"{SITE}/rdrive_upload.js", "script", "no-cors", True)])
+    ranged = [("GET", f"{SITE}/rdrive_upload.js", "script", "no-cors", True)]
+    ((answered, _),) = _run(ranged, online=False)
     assert answered is None
 
 
