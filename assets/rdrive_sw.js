@@ -54,6 +54,7 @@ const PRECACHE = [
   "/icons/icon-maskable-512.png",
 ];
 const SETTLE_MS = 1500; // after a burst of plain files, when the worker refreshes its copies
+const REFRESH_MS = 10 * 60 * 1000;
 // A warmed URL's destination, from its extension (rdrive_install.js sends the page's resources).
 const EXTENSION_DESTINATION = {
   js: "script", mjs: "script", jsx: "script", ts: "script", tsx: "script", css: "style",
@@ -234,10 +235,16 @@ async function keepFresh(requests, refresh) {
 }
 
 // The plain files the browser fetched itself, refreshed in one batch once the page settled.
+// A file is refreshed once per REFRESH_MS at most (while this worker runs): a page load after
+// another would otherwise re-read all of them each time.
 const toRefresh = new Map(); // URL -> the browser's request
+const refreshedAt = new Map(); // URL -> when it was last queued
 let refreshing = null;
 
 function refreshLater(request) {
+  const now = Date.now();
+  if (now - (refreshedAt.get(request.url) ?? -Infinity) < REFRESH_MS) return Promise.resolve();
+  refreshedAt.set(request.url, now);
   toRefresh.set(request.url, request);
   if (refreshing === null) {
     refreshing = new Promise((resolve) => setTimeout(resolve, SETTLE_MS)).then(() => {
