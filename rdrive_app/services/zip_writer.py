@@ -25,7 +25,7 @@ from datetime import UTC, datetime
 ZIP64_LIMIT = (1 << 31) - 1
 MAX_16 = 0xFFFF
 MAX_32 = 0xFFFFFFFF
-BLOCK = 1024 * 1024
+BLOCK = 4 * 1024 * 1024
 
 
 def _or_marker(value: int, limit: int, marker: int) -> int:
