@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from rdrive_app.core.domain import MediaItem, Status, normalize_folder, numbered_name, split_path
 from rdrive_app.core.errors import InvalidInput, NotFound
+from rdrive_app.services.read_ahead import ReadAhead
 from rdrive_app.services.zip_writer import StoredZip, ZipEntry
 from rdrive_app.storage import Storage
 
@@ -83,7 +84,8 @@ class DownloadService:
                     functools.partial(_store_crc, storage, item.id, motion.key),
                 ))  # fmt: skip
         stream = StoredZip(files)
-        return ZipDownload(filename=filename, length=len(stream), chunks=iter(stream))
+        # read ahead: the next block is read from storage while this one is sent
+        return ZipDownload(filename=filename, length=len(stream), chunks=ReadAhead(iter(stream)))
 
     @staticmethod
     def _unique(used: set[str], prefix: str, name: str) -> str:
