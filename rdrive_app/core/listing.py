@@ -6,9 +6,13 @@ Plain values (no I/O), so the UI and the API can name them without reaching into
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
 
-from rdrive_app.core.domain import MediaItem
+from rdrive_app.core.domain import MediaItem, Status
+from rdrive_app.core.housekeeping import is_housekeeping
+from rdrive_app.core.keys import original_key
+from rdrive_app.core.playback import Motion
 
 
 class SortOrder(StrEnum):
@@ -25,6 +29,28 @@ class Page:
 
     items: list[MediaItem]
     next_cursor: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class StoredFile:
+    """What a ZIP of a folder needs of an item, and no more (Catalog.list_files): reading a
+    whole MediaItem per photo was most of the time before a folder's ZIP could start."""
+
+    id: str
+    name: str
+    size: int
+    crc32: int | None
+    uploaded_at: datetime
+    status: Status
+    motion: Motion | None
+
+    @property
+    def original_key(self) -> str:
+        return original_key(self.id)
+
+    @property
+    def housekeeping(self) -> bool:
+        return is_housekeeping(self.name)
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,11 +11,13 @@ from __future__ import annotations
 import dataclasses
 import functools
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 from rdrive_app.core.domain import MediaItem, Status, normalize_folder, numbered_name, split_path
 from rdrive_app.core.errors import InvalidInput, NotFound
+from rdrive_app.core.listing import StoredFile
+from rdrive_app.services.read_ahead import ReadAhead
 from rdrive_app.services.zip_writer import StoredZip, ZipEntry
 from rdrive_app.storage import Storage
 
@@ -23,6 +25,7 @@ MAX_ZIP_ITEMS = 500
 PAGE = 200
 ZIP_CHUNK = 4 * 1024 * 1024  # fewer, larger writes: the response sends each from a thread
 log = logging.getLogger(__name__)
+Zipped = MediaItem | StoredFile  # all an entry needs: name, size, CRC-32, time, key, motion
 
 
 @dataclass
@@ -54,7 +57,7 @@ def _store_crc(storage: Storage, item_id: str, motion_key: str | None, crc: int)
         log.info("item %s went while its ZIP was sent; its CRC-32 is not kept", item_id)
 
 
-def shared_in_zip(item: MediaItem) -> bool:
+def shared_in_zip(item: Zipped) -> bool:
     """A folder's ZIP holds what the web page lists: stored items, not housekeeping files."""
     return item.status != Status.UPLOADING and not item.housekeeping
 
@@ -65,7 +68,7 @@ class DownloadService:
     def __init__(self, storage: Storage) -> None:
         self._storage = storage
 
-    def _zip(self, entries: list[tuple[str, MediaItem]], filename: str) -> ZipDownload:
+    def _zip(self, entries: Sequence[tuple[str, Zipped]], filename: str) -> ZipDownload:
         files: list[ZipEntry] = []
         used: set[str] = set()
         storage = self._storage
@@ -83,7 +86,8 @@ class DownloadService:
                     functools.partial(_store_crc, storage, item.id, motion.key),
                 ))  # fmt: skip
         stream = StoredZip(files)
-        return ZipDownload(filename=filename, length=len(stream), chunks=iter(stream))
+        # read ahead: the next block is read from storage while this one is sent
+        return ZipDownload(filename=filename, length=len(stream), chunks=ReadAhead(iter(stream)))
 
     @staticmethod
     def _unique(used: set[str], prefix: str, name: str) -> str:
@@ -128,7 +132,7 @@ class DownloadService:
         """The items an album shows (not trashed, not uploading), flat, under the album's name."""
         catalog = self._storage.catalog
         album = catalog.get_album(album_id)
-        entries: list[tuple[str, MediaItem]] = []
+        entries: list[tuple[str, Zipped]] = []
         cursor = None
         while True:
             page = catalog.album_items(album.id, limit=PAGE, cursor=cursor)
@@ -144,17 +148,11 @@ class DownloadService:
         catalog = self._storage.catalog
         catalog.get_folder(root)
         top = "rDrive" if root == "/" else split_path(root)[1]
-        entries: list[tuple[str, MediaItem]] = []
+        entries: list[tuple[str, Zipped]] = []
         pending = [(root, f"{top}/")]
         while pending:
             folder, prefix = pending.pop()
-            cursor = None
-            while True:
-                page = catalog.list_items(folder, limit=PAGE, cursor=cursor)
-                entries.extend((prefix, i) for i in page.items if shared_in_zip(i))
-                if page.next_cursor is None:
-                    break
-                cursor = page.next_cursor
+            entries.extend((prefix, f) for f in catalog.list_files(folder) if shared_in_zip(f))
             subfolders = catalog.list_folders(folder)
             pending.extend((sub.path, f"{prefix}{sub.name}/") for sub in subfolders)
         return self._zip(entries, f"{top}.zip")

@@ -25,7 +25,7 @@ from datetime import UTC, datetime
 ZIP64_LIMIT = (1 << 31) - 1
 MAX_16 = 0xFFFF
 MAX_32 = 0xFFFFFFFF
-BLOCK = 1024 * 1024
+BLOCK = 4 * 1024 * 1024
 
 
 def _or_marker(value: int, limit: int, marker: int) -> int:
@@ -39,6 +39,7 @@ _DESCRIPTOR_64 = struct.Struct("<4sL2Q")
 _EOCD = struct.Struct("<4s4H2LH")
 _EOCD64 = struct.Struct("<4sQ2H2L4Q")
 _LOCATOR = struct.Struct("<4sLQL")
+_ZIP64_LOCAL = struct.Struct("<HHQQ")  # a local header's ZIP64 field: both sizes
 
 _UTF8, _DESCRIPTOR_FLAG = 0x0800, 0x0008
 _MADE_BY = (3 << 8) | 45  # Unix, ZIP 4.5
@@ -62,7 +63,8 @@ class ZipEntry:
 class _Placed:
     entry: ZipEntry
     offset: int
-    header: bytes  # the local header (its CRC is 0 when a descriptor follows)
+    name: bytes
+    stamp: tuple[int, int, bytes]  # DOS date, DOS time, the extended-timestamp field
 
     @property
     def sized64(self) -> bool:
@@ -81,22 +83,21 @@ def _dos_time(when: datetime) -> tuple[int, int]:
     return date, (t.hour << 11) | (t.minute << 5) | (t.second // 2)
 
 
-def _unix_time(entry: ZipEntry) -> bytes:
-    seconds = max(0, min(int(entry.modified.timestamp()), 0x7FFFFFFF))
-    return struct.pack("<HHBl", 0x5455, 5, 1, seconds)
+def _stamp(when: datetime) -> tuple[int, int, bytes]:
+    seconds = max(0, min(int(when.timestamp()), 0x7FFFFFFF))
+    return (*_dos_time(when), struct.pack("<HHBl", 0x5455, 5, 1, seconds))
 
 
-def _local_header(entry: ZipEntry) -> bytes:
-    name = entry.name.encode()
-    sized64 = entry.size > ZIP64_LIMIT
+def _local_header(placed: _Placed) -> bytes:
+    entry, name = placed.entry, placed.name
+    sized64 = placed.sized64
     known = entry.crc32 is not None
-    extra = _unix_time(entry)
+    date, time, extra = placed.stamp
     if sized64:  # the real sizes are here (or, with a descriptor, after the data)
         sizes = entry.size if known else 0
-        extra += struct.pack("<HHQQ", 0x0001, 16, sizes, sizes)
+        extra += _ZIP64_LOCAL.pack(0x0001, 16, sizes, sizes)
     small = MAX_32 if sized64 else (entry.size if known else 0)
     flags = _UTF8 | (0 if known else _DESCRIPTOR_FLAG)
-    date, time = _dos_time(entry.modified)
     head = _LOCAL.pack(
         b"PK\x03\x04", 45 if sized64 else 20, flags, 0, time, date,
         entry.crc32 or 0, small, small, len(name), len(extra),
@@ -104,18 +105,32 @@ def _local_header(entry: ZipEntry) -> bytes:
     return head + name + extra
 
 
-def _central_header(placed: _Placed, crc: int) -> bytes:
-    entry = placed.entry
-    name = entry.name.encode()
-    wide = [entry.size, entry.size] if placed.sized64 else []
+def _local_length(placed: _Placed) -> int:
+    zip64 = _ZIP64_LOCAL.size if placed.sized64 else 0
+    return _LOCAL.size + len(placed.name) + len(placed.stamp[2]) + zip64
+
+
+def _wide(placed: _Placed) -> list[int]:
+    """The central header's values that go in its ZIP64 field."""
+    wide = [placed.entry.size, placed.entry.size] if placed.sized64 else []
     if placed.offset > ZIP64_LIMIT:
         wide.append(placed.offset)
-    extra = _unix_time(entry)
+    return wide
+
+
+def _central_length(placed: _Placed) -> int:
+    wide = len(_wide(placed))
+    return _CENTRAL.size + len(placed.name) + len(placed.stamp[2]) + (4 + 8 * wide if wide else 0)
+
+
+def _central_header(placed: _Placed, crc: int) -> bytes:
+    entry, name = placed.entry, placed.name
+    wide = _wide(placed)
+    date, time, extra = placed.stamp
     if wide:
         extra += struct.pack(f"<HH{len(wide)}Q", 0x0001, 8 * len(wide), *wide)
     small = MAX_32 if placed.sized64 else entry.size
     flags = _UTF8 | (0 if entry.crc32 is not None else _DESCRIPTOR_FLAG)
-    date, time = _dos_time(entry.modified)
     head = _CENTRAL.pack(
         b"PK\x01\x02", _MADE_BY, 45 if wide else 20, flags, 0, time, date, crc, small, small,
         len(name), len(extra), 0, 0, 0, _FILE_MODE, _or_marker(placed.offset, ZIP64_LIMIT, MAX_32),
@@ -148,13 +163,13 @@ class StoredZip:
         self._placed: list[_Placed] = []
         offset = 0
         for entry in entries:
-            placed = _Placed(entry, offset, _local_header(entry))
+            placed = _Placed(entry, offset, entry.name.encode(), _stamp(entry.modified))
             self._placed.append(placed)
-            offset += len(placed.header) + entry.size + placed.descriptor_length
+            offset += _local_length(placed) + entry.size + placed.descriptor_length
         self._cd_offset = offset
-        # the same length whatever the CRCs: those computed on the way replace their zeros
-        self._central = [_central_header(p, p.entry.crc32 or 0) for p in self._placed]
-        self._cd_size = sum(map(len, self._central))
+        # the central directory is made at the end (its CRCs are known then); only its length
+        # is needed now, and that is the same whatever the CRCs
+        self._cd_size = sum(map(_central_length, self._placed))
         tail = _end_records(len(self._placed), self._cd_offset, self._cd_size)
         self._length = offset + self._cd_size + len(tail)
 
@@ -165,18 +180,19 @@ class StoredZip:
         return _coalesced(self._pieces())
 
     def _pieces(self) -> Iterator[bytes]:
-        central = list(self._central)
-        for n, placed in enumerate(self._placed):
-            yield placed.header
+        crcs = []
+        for placed in self._placed:
+            yield _local_header(placed)
             crc = yield from self._data(placed.entry)
+            crcs.append(crc)
             if placed.descriptor_length:
                 layout = _DESCRIPTOR_64 if placed.sized64 else _DESCRIPTOR_32
                 size = placed.entry.size
                 yield layout.pack(b"PK\x07\x08", crc, size, size)
-                central[n] = _central_header(placed, crc)
                 if placed.entry.on_crc is not None:
                     placed.entry.on_crc(crc)
-        yield b"".join(central) + _end_records(len(self._placed), self._cd_offset, self._cd_size)
+        central = b"".join(map(_central_header, self._placed, crcs))
+        yield central + _end_records(len(self._placed), self._cd_offset, self._cd_size)
 
     @staticmethod
     def _data(entry: ZipEntry) -> Generator[bytes, None, int]:

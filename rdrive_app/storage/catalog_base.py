@@ -33,6 +33,7 @@ from rdrive_app.core.domain import (
     validate_name,
 )
 from rdrive_app.core.errors import RDriveError
+from rdrive_app.core.listing import StoredFile
 from rdrive_app.storage import catalog_errors as E
 from rdrive_app.storage import records as R
 from rdrive_app.storage.catalog_albums import AlbumsCatalog
@@ -40,8 +41,10 @@ from rdrive_app.storage.catalog_credentials import CredentialsCatalog
 from rdrive_app.storage.catalog_search import SearchCatalog
 from rdrive_app.storage.catalog_timeline import TimelineCatalog
 from rdrive_app.storage.catalog_users import UsersCatalog
+from rdrive_app.storage.file_records import record_file
 from rdrive_app.storage.protocols import Catalog, Page, SortOrder
 
+FILES_PAGE = 1000  # list_files reads a folder this many records at a time
 UPDATE_ATTEMPTS = 5  # a write re-reads an item that changed under it this often
 _STATE = ("folder", "name", "status", "uploaded_at", "deleted_at")  # see _as_read
 
@@ -174,6 +177,19 @@ class BaseCatalog(
         if not found and start is None and not self._folder_exists(folder):
             raise E.folder_missing(folder)
         return _page(found, limit, plan)
+
+    def list_files(self, folder: str) -> list[StoredFile]:
+        """Page after page of the name order, each record read as a StoredFile (a backend that
+        can read the whole folder in one narrow query does so instead)."""
+        folder, plan = normalize_folder(folder), R.list_plan(None, SortOrder.NAME)
+        files: list[StoredFile] = []
+        start = None
+        while True:
+            found = self._query(folder, plan, start, FILES_PAGE + 1)
+            files.extend(record_file(rec) for rec in found[:FILES_PAGE])
+            if len(found) <= FILES_PAGE:
+                return files
+            start = {f: found[FILES_PAGE - 1][f] for f in plan.cursor_fields}
 
     def name_taken(self, folder: str, name: str) -> bool:
         return self._read(normalize_folder(folder), name) is not None

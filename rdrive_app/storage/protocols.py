@@ -15,7 +15,14 @@ from datetime import datetime
 from typing import BinaryIO, Literal, Protocol, runtime_checkable
 
 from rdrive_app.core.domain import Folder, Kind, MediaItem, User
-from rdrive_app.core.listing import MonthCount, Page, PlaceCount, SortOrder, TagCount
+from rdrive_app.core.listing import (
+    MonthCount,
+    Page,
+    PlaceCount,
+    SortOrder,
+    StoredFile,
+    TagCount,
+)
 from rdrive_app.core.search import SearchQuery
 from rdrive_app.storage.album_protocol import AlbumCatalog
 from rdrive_app.storage.credential_protocol import CredentialCatalog
@@ -187,6 +194,10 @@ class Catalog(AlbumCatalog, CredentialCatalog, Protocol):
         another folder or order, raises InvalidInput; a missing folder raises NotFound.
         ``next_cursor`` is None on the last page (never an empty extra page).
         """
+
+    def list_files(self, folder: str) -> list[StoredFile]:
+        """All of a folder's (untrashed) items in name order, each as the little a ZIP needs;
+        empty for a missing folder. One read of the folder where the backend can."""
 
     def list_timeline(
         self,

@@ -29,6 +29,15 @@ def test_put_stream_is_stored_whole(storage: Storage) -> None:
     assert b"".join(chunks) == payload
 
 
+@pytest.mark.parametrize("size", [0, 1, 64 * 1024, 2 * 64 * 1024 + 1])
+def test_iter_chunks_reads_every_size_whole(storage: Storage, size: int) -> None:
+    payload = (DATA * (size // len(DATA) + 1))[:size]
+    storage.blobs.put("originals/n1", payload, "image/jpeg")
+    chunks = list(storage.blobs.iter_chunks("originals/n1", chunk_size=64 * 1024))
+    assert all(0 < len(c) <= 64 * 1024 for c in chunks)
+    assert b"".join(chunks) == payload
+
+
 def test_put_replaces_existing_blob(storage: Storage) -> None:
     storage.blobs.put("thumbs/x/s.webp", b"old bytes", "image/webp")
     storage.blobs.put("thumbs/x/s.webp", b"new", "image/webp")
@@ -59,6 +68,9 @@ def test_missing_blob(storage: Storage) -> None:
         blobs.read_range("originals/missing", 0, 10)
     with pytest.raises(NotFound):
         blobs.iter_chunks("originals/missing")  # raised before iterating
+    blobs.put("originals/dir/inside", b"x", "image/jpeg")
+    with pytest.raises(NotFound):
+        blobs.iter_chunks("originals/dir")  # a folder of the local store is no blob
     blobs.delete("originals/missing")  # not an error
 
 

@@ -12,7 +12,8 @@ import pytest
 
 from rdrive_app.core.domain import Kind, MediaItem
 from rdrive_app.core.errors import InvalidInput
-from rdrive_app.storage import Storage
+from rdrive_app.core.playback import Motion
+from rdrive_app.storage import Storage, catalog_base
 from rdrive_app.storage.protocols import Catalog, SortOrder
 
 MakeItem = Callable[..., MediaItem]
@@ -155,3 +156,28 @@ def test_bad_sort_or_kind(storage: Storage) -> None:
         storage.catalog.list_items("/", sort="size")  # type: ignore[arg-type]
     with pytest.raises(InvalidInput):
         storage.catalog.list_items("/", kind="document")  # type: ignore[arg-type]
+
+
+def test_list_files_is_the_name_order_with_what_a_zip_needs(
+    storage: Storage, make_item: MakeItem, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(catalog_base, "FILES_PAGE", 3)  # the default reads pages: several here
+    c = storage.catalog
+    c.create_folder("/sub")
+    live = Motion("motion/x.mov", "video/quicktime", 99, name="IMG_1.MOV", crc32=7)
+    items = [
+        c.add_item(make_item(name, size=n + 1, crc32=n or None, motion=live if n == 2 else None))
+        for n, name in enumerate(["b.jpg", "Été.jpg", "a.heic", "日本.jpg", "c.jpg", "B.jpg", "z"])
+    ]
+    c.add_item(make_item("inside.jpg", "/sub"))
+    c.trash_item(c.add_item(make_item("gone.jpg")).id)
+    files = c.list_files("/")
+    assert [f.id for f in files] == expected_order(items, SortOrder.NAME)
+    for f in files:
+        item = c.get_item(f.id)
+        assert (f.name, f.size, f.crc32, f.uploaded_at, f.status, f.motion, f.original_key) == (
+            item.name, item.size, item.crc32, item.uploaded_at, item.status, item.motion,
+            item.original_key,
+        )  # fmt: skip
+    assert [f.name for f in c.list_files("/sub")] == ["inside.jpg"]
+    assert c.list_files("/missing") == []

@@ -9,6 +9,7 @@ be left with temp files by a killed write (CleansTempFiles).
 
 from __future__ import annotations
 
+import io
 import os
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -42,6 +43,7 @@ class LocalBlobStore:
         self.base_url = base_url.rstrip("/")
         self._secret = secret
         self._objects = self.root / "objects"
+        self._prefix = f"{self._objects}{os.sep}"  # + a validated key: its path, as a str
         self._objects.mkdir(parents=True, exist_ok=True)
         self._uploads = Uploads(self.root / "multipart", min_part_size=min_part_size)
 
@@ -129,15 +131,16 @@ class LocalBlobStore:
             return f.read(length)
 
     def iter_chunks(self, key: str, chunk_size: int = CHUNK) -> Iterator[bytes]:
-        """Opens the blob now (so NotFound is raised here), then yields its chunks."""
-        f = self.open_blob(key)
+        """Opens the blob now (so NotFound is raised here), then yields its chunks.
 
-        def chunks() -> Iterator[bytes]:
-            with f:
-                while chunk := f.read(chunk_size):
-                    yield chunk
-
-        return chunks()
+        Unbuffered reads sized to the file: a ZIP of a folder opens thousands of small photos,
+        and a Path, a buffered file and a 4 MiB read buffer each cost something per file.
+        """
+        try:
+            f = open(self._prefix + validate_key(key), "rb", buffering=0)  # noqa: SIM115 (closed by _chunks)
+        except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+            raise NotFound(f"no blob {key}") from None
+        return _chunks(f, chunk_size)
 
     def size(self, key: str) -> int | None:
         try:
@@ -242,3 +245,13 @@ class LocalBlobStore:
             except OSError:
                 return
             directory = directory.parent
+
+
+def _chunks(f: io.FileIO, chunk_size: int) -> Iterator[bytes]:
+    """The file's chunks, then closes it. Each read asks for what is left and one byte more
+    (the end shows as a short read, then an empty one; a file that grew goes on)."""
+    with f:
+        left = os.fstat(f.fileno()).st_size
+        while chunk := f.read(min(chunk_size, left + 1) if left >= 0 else chunk_size):
+            left -= len(chunk)
+            yield chunk

@@ -18,11 +18,13 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from rdrive_app.core.domain import split_path
+from rdrive_app.core.domain import normalize_folder, split_path
 from rdrive_app.core.errors import RDriveError
+from rdrive_app.core.listing import StoredFile
 from rdrive_app.storage import catalog_errors as E
 from rdrive_app.storage import records as R
 from rdrive_app.storage.catalog_base import BaseCatalog, Write
+from rdrive_app.storage.file_records import FILE_COLUMNS, record_file
 from rdrive_app.storage.local.albums import SQLiteAlbums
 from rdrive_app.storage.local.credentials import SQLiteCredentials
 from rdrive_app.storage.local.schema import create_schema
@@ -168,6 +170,16 @@ class SQLiteCatalog(SQLiteAlbums, SQLiteSearch, SQLiteCredentials, BaseCatalog):
             f"ORDER BY {col} {order} LIMIT ?"
         )
         return self._rows(sql, *args, n)
+
+    def list_files(self, folder: str) -> list[StoredFile]:
+        """The whole folder in one query of the few columns a StoredFile takes."""
+        sql = (
+            f"SELECT {', '.join(FILE_COLUMNS)} FROM entries "  # noqa: S608 (fixed names)
+            "WHERE folder = ? AND kind <> ? ORDER BY name"
+        )
+        return [
+            record_file(rec) for rec in self._rows(sql, normalize_folder(folder), R.FOLDER_KIND)
+        ]
 
     def _status_records(self, status: str, before: str | None) -> list[R.Record]:
         sql, args = "SELECT * FROM entries WHERE status = ?", [status]
