@@ -11,7 +11,7 @@ import pytest
 from PIL import Image, ImageChops, ImageCms, ImageStat
 
 from rdrive_app.media.exif import gps_position, parse_exif_date
-from rdrive_app.media.images import analyse_image, render_image, to_srgb, width_box
+from rdrive_app.media.images import analyse_image, fit_image, render_image, to_srgb, width_box
 from rdrive_app.media.types import PREVIEW, THUMB, Analysis, MediaError
 
 LIMIT = 100_000_000
@@ -159,6 +159,18 @@ def test_display_p3_is_converted_to_srgb(media_dir: Path) -> None:
     same = to_srgb(swatch, srgb).getpixel((0, 0))
     assert all(abs(a - b) <= 1 for a, b in zip(same, (40, 200, 60), strict=True))
     assert to_srgb(swatch, b"not a profile").getpixel((0, 0)) == (40, 200, 60)
+
+
+def test_a_large_image_is_scaled_in_two_bands_without_a_seam() -> None:
+    ramp = Image.linear_gradient("L").resize((2566, 3313))  # top to bottom: a seam would show
+    src = Image.merge(
+        "RGB", (ramp, ramp.transpose(Image.Transpose.ROTATE_90).resize(ramp.size), ramp)
+    )
+    banded = fit_image(src, (1600, 1600))
+    assert banded.size == (1239, 1600)
+    whole = src.resize(banded.size, Image.Resampling.BILINEAR, reducing_gap=1.0)  # one pass
+    extrema = ImageChops.difference(banded, whole).getextrema()
+    assert max(high for _, high in extrema) <= 2  # type: ignore[union-attr]
 
 
 @pytest.mark.parametrize(
