@@ -1,4 +1,4 @@
-"""Photos: decode within limits, orient, convert to sRGB, scale and encode WebP.
+"""Photos: decode within limits, orient, scale, bring to sRGB or tag, and encode WebP.
 
 Speed comes from decoding no more pixels than needed: JPEGs are decoded at 1/2, 1/4 or 1/8
 scale by libjpeg itself (``draft``), and every later step (colour transform, rotation) runs on
@@ -64,6 +64,7 @@ _SRGB = ImageCms.createProfile("sRGB")
 _PROFILE_MODES = {"RGB ": ("RGB", "RGBA"), "CMYK": ("CMYK",), "GRAY": ("L",)}
 _UNBOUNDED = 1 << 30
 _THUMB_PIXELS = SIZES[THUMB][0] * SIZES[THUMB][1]
+_KEEP_MAX = 4096  # bytes: the largest profile embedded in every WebP rather than converted to sRGB
 _BAND_PIXELS = 500_000  # from this output size up, scaling runs in two bands on two threads
 
 
@@ -96,9 +97,9 @@ def render_sizes(
 
 def _sizes(im: Image.Image, orientation: int, turn: int) -> dict[str, bytes]:
     """Both sizes from one decode: the thumb is scaled from the preview."""
-    preview = _decode_fitting(im, SIZES[PREVIEW], orientation, turn)
-    encoding = _pool().submit(encode_webp, preview)  # meanwhile the thumb, beside it
-    thumb = encode_webp(fit_image(preview, SIZES[THUMB]))
+    preview, icc = _decode_fitting(im, SIZES[PREVIEW], orientation, turn, keep_profile=True)
+    encoding = _pool().submit(encode_webp, preview, icc=icc)  # meanwhile the thumb, beside it
+    thumb = encode_webp(fit_image(preview, SIZES[THUMB]), icc=icc)
     return {PREVIEW: encoding.result(), THUMB: thumb}
 
 
@@ -110,7 +111,8 @@ def render_image(
     with _decoding(max_pixels):
         im = _open(fp, content_type)
         orientation = _orientation(im, read_exif(im).get(ORIENTATION, 1))
-        return encode_webp(_decode_fitting(im, box, orientation, turn))
+        picture, icc = _decode_fitting(im, box, orientation, turn, keep_profile=True)
+        return encode_webp(picture, icc=icc)
 
 
 def render_jpeg(fp: BinaryIO, content_type: str, *, max_pixels: int, turn: int) -> bytes:
@@ -120,7 +122,7 @@ def render_jpeg(fp: BinaryIO, content_type: str, *, max_pixels: int, turn: int) 
         im = _open(fp, content_type)
         exif = im.getexif()
         orientation = _orientation(im, read_exif(im).get(ORIENTATION, 1))
-        picture = _decode_fitting(im, (_UNBOUNDED, _UNBOUNDED), orientation, turn)
+        picture, _ = _decode_fitting(im, (_UNBOUNDED, _UNBOUNDED), orientation, turn)
         exif.pop(ExifTags.Base.Orientation, None)
         return _encode_jpeg(picture.convert("RGB"), exif.tobytes())
 
@@ -182,15 +184,34 @@ def _encode_jpeg(im: Image.Image, exif: bytes) -> bytes:
     return out.getvalue()
 
 
-def encode_webp(im: Image.Image, quality: int = 80) -> bytes:
-    """WebP bytes. A thumbnail gets encoder effort 2 (within ~5% of effort 4's size at half
-    the time: a grid loads dozens of them); a preview or rendition effort 0, 8% bigger than
-    effort 2 at two thirds of its time, which was a third of a 12 MP photo's processing
-    (bench/thumbnails.py)."""
+def encode_webp(im: Image.Image, quality: int = 80, icc: bytes | None = None) -> bytes:
+    """WebP bytes, tagged with the colour profile ``icc`` when the pixels are not sRGB. A
+    thumbnail gets encoder effort 2 (within ~5% of effort 4's size at half the time: a grid
+    loads dozens of them); a preview or rendition effort 0, 8% bigger than effort 2 at two
+    thirds of its time, which was a third of a 12 MP photo's processing (bench/thumbnails.py)."""
     out = io.BytesIO()
     small = im.width * im.height <= _THUMB_PIXELS
-    im.save(out, "WEBP", quality=quality, method=2 if small else 0)
+    im.save(out, "WEBP", quality=quality, method=2 if small else 0, icc_profile=icc or b"")
     return out.getvalue()
+
+
+def keep_or_convert(im: Image.Image, icc: bytes | None) -> tuple[Image.Image, bytes | None]:
+    """RGB(A) pixels and the profile they are in: None for sRGB.
+
+    A small RGB display profile (Display P3 from phones: 548 bytes; Adobe RGB) is kept and
+    embedded instead of converting the pixels: every browser colour-manages a tagged WebP
+    (and wide-gamut screens then show the photo's own colours), and the conversion cost as
+    much as a third of a HEIC's decode. A profile that says it is sRGB is dropped (untagged
+    means sRGB); any other (CMYK, grey, a LUT profile, a big one) is converted by to_srgb.
+    """
+    profile = _profile(icc)
+    if icc and profile is not None and im.mode in ("RGB", "RGBA"):
+        p = profile.profile
+        if p.xcolor_space == "RGB " and "sRGB" in (p.profile_description or ""):
+            return im, None
+        if p.xcolor_space == "RGB " and p.is_matrix_shaper and len(icc) <= _KEEP_MAX:
+            return im, icc
+    return to_srgb(im, icc), None
 
 
 def to_srgb(im: Image.Image, icc: bytes | None) -> Image.Image:
@@ -268,11 +289,18 @@ def _display_size(size: tuple[int, int], orientation: int) -> tuple[int, int]:
 
 
 def _decode_fitting(
-    im: Image.Image, box: tuple[int, int], orientation: int, turn: int = 0
-) -> Image.Image:
+    im: Image.Image,
+    box: tuple[int, int],
+    orientation: int,
+    turn: int = 0,
+    *,
+    keep_profile: bool = False,
+) -> tuple[Image.Image, bytes | None]:
     """Decode ``im`` (lazily opened) to fit ``box`` upright and then turned ``turn`` degrees
-    clockwise, in sRGB, as RGB or RGBA."""
+    clockwise, as RGB or RGBA: in sRGB, or with ``keep_profile`` in the profile returned with
+    it when keep_or_convert keeps that (None: sRGB)."""
     icc = im.info.get("icc_profile")
+    icc = icc if isinstance(icc, bytes) else None
     upright_box = (box[1], box[0]) if turn in (90, 270) else box
     stored_box = _display_size(upright_box, orientation)  # the box in the file's orientation
     target = fit_size(im.size, stored_box)
@@ -281,11 +309,11 @@ def _decode_fitting(
     im.load()
     im = _normalise_mode(im)
     im = fit_image(im, stored_box)
-    im = to_srgb(im, icc if isinstance(icc, bytes) else None)
+    im, icc = keep_or_convert(im, icc) if keep_profile else (to_srgb(im, icc), None)
     transpose = _TRANSPOSE.get(orientation)
     im = im.transpose(transpose) if transpose is not None else im
     turned = _TURN.get(turn)
-    return im.transpose(turned) if turned is not None else im
+    return (im.transpose(turned) if turned is not None else im), icc
 
 
 def _normalise_mode(im: Image.Image) -> Image.Image:
