@@ -161,7 +161,7 @@ def fit_image(im: Image.Image, box: tuple[int, int]) -> Image.Image:
         return im.resize((target[0], bottom - top), resample, rows, reducing_gap=1.0)
 
     lower = _pool().submit(band, split, target[1])
-    out = Image.new(im.mode, target)
+    out = Image.new(im.mode, target, None)  # no fill: the bands cover it
     out.paste(band(0, split), (0, 0))
     out.paste(lower.result(), (0, split))
     return out
