@@ -1,15 +1,19 @@
-"""Photos: decode within limits, orient, convert to sRGB, scale and encode WebP.
+"""Photos: decode within limits, orient, scale, bring to sRGB or tag, and encode WebP.
 
 Speed comes from decoding no more pixels than needed: JPEGs are decoded at 1/2, 1/4 or 1/8
 scale by libjpeg itself (``draft``), and every later step (colour transform, rotation) runs on
 the already small image. Both sizes come from one decode: the thumb is scaled from the preview.
+What cannot be avoided runs on two cores: a large image is scaled in two bands at once, and
+the preview is encoded while the thumb is made (Pillow releases the GIL in both).
 """
 
 from __future__ import annotations
 
+import functools
 import io
 import warnings
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from typing import BinaryIO
 
@@ -22,6 +26,11 @@ from rdrive_app.media.live import live_fields
 from rdrive_app.media.types import PREVIEW, SIZES, THUMB, Analysis, MediaError, MediaInfo, fit_size
 
 pillow_heif.register_heif_opener(thumbnails=False)
+# Pillow gives a freed image's memory back to the OS and asks for it again for the next image;
+# the page faults of fresh memory then cost more than the work done in it (unpacking a decoded
+# 8.5 MP HEIC: 22 ms, 4 ms in reused memory). Keep up to 8 of its 16 MB blocks for reuse: a
+# decoder child processes one photo after another (media/sandbox.py).
+Image.core.set_blocks_max(8)
 
 # Sniffed content type → the only Pillow decoders allowed to read it (less parser surface).
 _FORMATS: dict[str, list[str]] = {
@@ -55,6 +64,8 @@ _SRGB = ImageCms.createProfile("sRGB")
 _PROFILE_MODES = {"RGB ": ("RGB", "RGBA"), "CMYK": ("CMYK",), "GRAY": ("L",)}
 _UNBOUNDED = 1 << 30
 _THUMB_PIXELS = SIZES[THUMB][0] * SIZES[THUMB][1]
+_KEEP_MAX = 4096  # bytes: the largest profile embedded in every WebP rather than converted to sRGB
+_BAND_PIXELS = 500_000  # from this output size up, scaling runs in two bands on two threads
 
 
 def analyse_image(fp: BinaryIO, content_type: str, *, max_pixels: int, turn: int = 0) -> Analysis:
@@ -86,9 +97,10 @@ def render_sizes(
 
 def _sizes(im: Image.Image, orientation: int, turn: int) -> dict[str, bytes]:
     """Both sizes from one decode: the thumb is scaled from the preview."""
-    preview = _decode_fitting(im, SIZES[PREVIEW], orientation, turn)
-    thumb = fit_image(preview, SIZES[THUMB])
-    return {PREVIEW: encode_webp(preview), THUMB: encode_webp(thumb)}
+    preview, icc = _decode_fitting(im, SIZES[PREVIEW], orientation, turn, keep_profile=True)
+    encoding = _pool().submit(encode_webp, preview, icc=icc)  # meanwhile the thumb, beside it
+    thumb = encode_webp(fit_image(preview, SIZES[THUMB]), icc=icc)
+    return {PREVIEW: encoding.result(), THUMB: thumb}
 
 
 def render_image(
@@ -99,7 +111,8 @@ def render_image(
     with _decoding(max_pixels):
         im = _open(fp, content_type)
         orientation = _orientation(im, read_exif(im).get(ORIENTATION, 1))
-        return encode_webp(_decode_fitting(im, box, orientation, turn))
+        picture, icc = _decode_fitting(im, box, orientation, turn, keep_profile=True)
+        return encode_webp(picture, icc=icc)
 
 
 def render_jpeg(fp: BinaryIO, content_type: str, *, max_pixels: int, turn: int) -> bytes:
@@ -109,7 +122,7 @@ def render_jpeg(fp: BinaryIO, content_type: str, *, max_pixels: int, turn: int) 
         im = _open(fp, content_type)
         exif = im.getexif()
         orientation = _orientation(im, read_exif(im).get(ORIENTATION, 1))
-        picture = _decode_fitting(im, (_UNBOUNDED, _UNBOUNDED), orientation, turn)
+        picture, _ = _decode_fitting(im, (_UNBOUNDED, _UNBOUNDED), orientation, turn)
         exif.pop(ExifTags.Base.Orientation, None)
         return _encode_jpeg(picture.convert("RGB"), exif.tobytes())
 
@@ -126,17 +139,38 @@ def fit_image(im: Image.Image, box: tuple[int, int]) -> Image.Image:
         return im
     # A reduction of 2x or more (a HEIC, which has no scaled decode) first averages whole
     # blocks of pixels (``reduce``, a box filter: a tenth of bicubic's cost on 12 MP), leaving
-    # under 2x for the filter. Then bicubic, as Image.thumbnail; but for a reduction under 1.5x
-    # (a preview from a photo decoded at 1/2 scale) bilinear, which looks the same there at two
-    # thirds of the cost (bench/thumbnails.py).
-    factor = int(min(im.width / target[0], im.height / target[1]))
-    if factor >= 2:
-        im = im.reduce(factor)
-        if im.size == target:
-            return im
-    slight = target[0] * 1.5 > im.width
+    # under 2x for the filter (Pillow's ``reducing_gap``). Then bicubic, as Image.thumbnail; but
+    # for what is left under 1.5x (a preview from a photo decoded at 1/2 scale, or from a HEIC
+    # after the reduce) bilinear, which looks the same there at two thirds of the cost
+    # (bench/thumbnails.py).
+    factor = max(1, int(min(im.width / target[0], im.height / target[1])))
+    slight = target[0] * 1.5 > im.width / factor
     resample = Image.Resampling.BILINEAR if slight else Image.Resampling.BICUBIC
-    return im.resize(target, resample)
+    if im.size == (target[0] * factor, target[1] * factor):
+        return im.reduce(factor)  # nothing is left for the filter
+    if target[0] * target[1] < _BAND_PIXELS or target[1] < 2:
+        return im.resize(target, resample, reducing_gap=1.0)
+    # Two bands of rows at once: each reads the source rows its filter reaches (``box``), so
+    # the seam is invisible.
+    im.load()
+    split = target[1] // 2
+    scale = im.height / target[1]
+
+    def band(top: int, bottom: int) -> Image.Image:
+        rows = (0, top * scale, im.width, min(im.height, bottom * scale))
+        return im.resize((target[0], bottom - top), resample, rows, reducing_gap=1.0)
+
+    lower = _pool().submit(band, split, target[1])
+    out = Image.new(im.mode, target, None)  # no fill: the bands cover it
+    out.paste(band(0, split), (0, 0))
+    out.paste(lower.result(), (0, split))
+    return out
+
+
+@functools.cache
+def _pool() -> ThreadPoolExecutor:
+    """The second core's thread (one is enough: the caller's thread does the other half)."""
+    return ThreadPoolExecutor(max_workers=1, thread_name_prefix="pixels")
 
 
 def _encode_jpeg(im: Image.Image, exif: bytes) -> bytes:
@@ -150,15 +184,34 @@ def _encode_jpeg(im: Image.Image, exif: bytes) -> bytes:
     return out.getvalue()
 
 
-def encode_webp(im: Image.Image, quality: int = 80) -> bytes:
-    """WebP bytes. A thumbnail gets encoder effort 2 (within ~5% of effort 4's size at half
-    the time: a grid loads dozens of them); a preview or rendition effort 0, 8% bigger than
-    effort 2 at two thirds of its time, which was a third of a 12 MP photo's processing
-    (bench/thumbnails.py)."""
+def encode_webp(im: Image.Image, quality: int = 80, icc: bytes | None = None) -> bytes:
+    """WebP bytes, tagged with the colour profile ``icc`` when the pixels are not sRGB. A
+    thumbnail gets encoder effort 2 (within ~5% of effort 4's size at half the time: a grid
+    loads dozens of them); a preview or rendition effort 0, 8% bigger than effort 2 at two
+    thirds of its time, which was a third of a 12 MP photo's processing (bench/thumbnails.py)."""
     out = io.BytesIO()
     small = im.width * im.height <= _THUMB_PIXELS
-    im.save(out, "WEBP", quality=quality, method=2 if small else 0)
+    im.save(out, "WEBP", quality=quality, method=2 if small else 0, icc_profile=icc or b"")
     return out.getvalue()
+
+
+def keep_or_convert(im: Image.Image, icc: bytes | None) -> tuple[Image.Image, bytes | None]:
+    """RGB(A) pixels and the profile they are in: None for sRGB.
+
+    A small RGB display profile (Display P3 from phones: 548 bytes; Adobe RGB) is kept and
+    embedded instead of converting the pixels: every browser colour-manages a tagged WebP
+    (and wide-gamut screens then show the photo's own colours), and the conversion cost as
+    much as a third of a HEIC's decode. A profile that says it is sRGB is dropped (untagged
+    means sRGB); any other (CMYK, grey, a LUT profile, a big one) is converted by to_srgb.
+    """
+    profile = _profile(icc)
+    if icc and profile is not None and im.mode in ("RGB", "RGBA"):
+        p = profile.profile
+        if p.xcolor_space == "RGB " and "sRGB" in (p.profile_description or ""):
+            return im, None
+        if p.xcolor_space == "RGB " and p.is_matrix_shaper and len(icc) <= _KEEP_MAX:
+            return im, icc
+    return to_srgb(im, icc), None
 
 
 def to_srgb(im: Image.Image, icc: bytes | None) -> Image.Image:
@@ -236,11 +289,18 @@ def _display_size(size: tuple[int, int], orientation: int) -> tuple[int, int]:
 
 
 def _decode_fitting(
-    im: Image.Image, box: tuple[int, int], orientation: int, turn: int = 0
-) -> Image.Image:
+    im: Image.Image,
+    box: tuple[int, int],
+    orientation: int,
+    turn: int = 0,
+    *,
+    keep_profile: bool = False,
+) -> tuple[Image.Image, bytes | None]:
     """Decode ``im`` (lazily opened) to fit ``box`` upright and then turned ``turn`` degrees
-    clockwise, in sRGB, as RGB or RGBA."""
+    clockwise, as RGB or RGBA: in sRGB, or with ``keep_profile`` in the profile returned with
+    it when keep_or_convert keeps that (None: sRGB)."""
     icc = im.info.get("icc_profile")
+    icc = icc if isinstance(icc, bytes) else None
     upright_box = (box[1], box[0]) if turn in (90, 270) else box
     stored_box = _display_size(upright_box, orientation)  # the box in the file's orientation
     target = fit_size(im.size, stored_box)
@@ -249,11 +309,11 @@ def _decode_fitting(
     im.load()
     im = _normalise_mode(im)
     im = fit_image(im, stored_box)
-    im = to_srgb(im, icc if isinstance(icc, bytes) else None)
+    im, icc = keep_or_convert(im, icc) if keep_profile else (to_srgb(im, icc), None)
     transpose = _TRANSPOSE.get(orientation)
     im = im.transpose(transpose) if transpose is not None else im
     turned = _TURN.get(turn)
-    return im.transpose(turned) if turned is not None else im
+    return (im.transpose(turned) if turned is not None else im), icc
 
 
 def _normalise_mode(im: Image.Image) -> Image.Image:

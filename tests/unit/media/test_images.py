@@ -11,10 +11,18 @@ import pytest
 from PIL import Image, ImageChops, ImageCms, ImageStat
 
 from rdrive_app.media.exif import gps_position, parse_exif_date
-from rdrive_app.media.images import analyse_image, render_image, to_srgb, width_box
+from rdrive_app.media.images import (
+    analyse_image,
+    fit_image,
+    keep_or_convert,
+    render_image,
+    to_srgb,
+    width_box,
+)
 from rdrive_app.media.types import PREVIEW, THUMB, Analysis, MediaError
 
 LIMIT = 100_000_000
+SRGB = ImageCms.createProfile("sRGB")
 
 
 def analyse(path: Path, content_type: str = "image/jpeg", max_pixels: int = LIMIT) -> Analysis:
@@ -23,9 +31,14 @@ def analyse(path: Path, content_type: str = "image/jpeg", max_pixels: int = LIMI
 
 
 def decoded(data: bytes) -> Image.Image:
+    """A WebP as a browser shows it: in sRGB, by the colour profile it embeds (if any)."""
     im = Image.open(io.BytesIO(data))
     assert im.format == "WEBP"
-    return im
+    icc = im.info.get("icc_profile")
+    if not icc:
+        return im
+    source = ImageCms.ImageCmsProfile(io.BytesIO(icc))
+    return ImageCms.profileToProfile(im, source, SRGB, outputMode=im.mode) or im
 
 
 def encoded(im: Image.Image, fmt: str, **options: object) -> io.BytesIO:
@@ -159,6 +172,47 @@ def test_display_p3_is_converted_to_srgb(media_dir: Path) -> None:
     same = to_srgb(swatch, srgb).getpixel((0, 0))
     assert all(abs(a - b) <= 1 for a, b in zip(same, (40, 200, 60), strict=True))
     assert to_srgb(swatch, b"not a profile").getpixel((0, 0)) == (40, 200, 60)
+
+
+def test_a_display_p3_photo_keeps_its_profile_in_both_sizes(media_dir: Path) -> None:
+    path = media_dir / "photos/IMG_5195.HEIC"
+    with Image.open(path) as heic:
+        p3 = heic.info["icc_profile"]
+        heic.load()
+        expected = to_srgb(heic.reduce(8), p3).resize((24, 24))  # converted in the old order
+    images = analyse(path, "image/heic").images
+    for size in (PREVIEW, THUMB):
+        webp = Image.open(io.BytesIO(images[size]))
+        assert webp.info["icc_profile"] == p3  # the browser converts, at no cost to us
+        shown = decoded(images[size]).resize((24, 24))
+        assert ImageStat.Stat(ImageChops.difference(shown, expected)).mean[0] < 3
+
+
+def test_which_profiles_are_kept(media_dir: Path) -> None:
+    swatch = Image.new("RGB", (4, 4), (40, 200, 60))
+    with Image.open(media_dir / "photos/orientation/portrait_6.jpg") as jpeg:
+        generic = jpeg.info["icc_profile"]  # Apple's "Generic RGB Profile", a matrix profile
+    assert keep_or_convert(swatch, generic) == (swatch, generic)
+    srgb = ImageCms.ImageCmsProfile(SRGB).tobytes()  # says it is sRGB: untagged is the same
+    assert keep_or_convert(swatch, srgb) == (swatch, None)
+    assert keep_or_convert(swatch, b"not a profile") == (swatch, None)
+    big = generic + bytes(5000)  # over the size worth embedding in every thumbnail
+    converted, icc = keep_or_convert(swatch, big)
+    assert icc is None and converted.getpixel((0, 0)) == to_srgb(swatch, generic).getpixel((0, 0))
+    lab = ImageCms.ImageCmsProfile(ImageCms.createProfile("LAB")).tobytes()
+    assert keep_or_convert(swatch, lab)[1] is None  # not an RGB profile: never embedded
+
+
+def test_a_large_image_is_scaled_in_two_bands_without_a_seam() -> None:
+    ramp = Image.linear_gradient("L").resize((2566, 3313))  # top to bottom: a seam would show
+    src = Image.merge(
+        "RGB", (ramp, ramp.transpose(Image.Transpose.ROTATE_90).resize(ramp.size), ramp)
+    )
+    banded = fit_image(src, (1600, 1600))
+    assert banded.size == (1239, 1600)
+    whole = src.resize(banded.size, Image.Resampling.BILINEAR, reducing_gap=1.0)  # one pass
+    extrema = ImageChops.difference(banded, whole).getextrema()
+    assert max(high for _, high in extrema) <= 2  # type: ignore[union-attr]
 
 
 @pytest.mark.parametrize(
